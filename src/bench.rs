@@ -1,0 +1,193 @@
+//! `livewindow bench …`: load runs whose figures go into BENCHMARKS.md. Each run uses a
+//! scratch database (a temporary SQLite file, or a new database on the Postgres server named
+//! by --database-url), never the data of the database it is pointed at.
+
+use crate::cli::Cli;
+use crate::core::{AgentStatus, EventKind, Sender};
+use crate::store::scratch::Scratch;
+use crate::store::Store;
+use anyhow::{Result, bail};
+use clap::Subcommand;
+use futures::StreamExt;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Time from a customer's request to the offer reaching the agent's event subscriber.
+    OfferLatency {
+        #[arg(long, default_value_t = 20)]
+        agents: usize,
+        #[arg(long, default_value_t = 300)]
+        chats: usize,
+    },
+    /// Chats per second through request, offer, accept and end.
+    Routing {
+        #[arg(long, default_value_t = 50)]
+        agents: usize,
+        #[arg(long, default_value_t = 1000)]
+        chats: usize,
+    },
+}
+
+pub async fn run(cli: &Cli, command: &BenchCommand) -> Result<()> {
+    let server = match cli.database_url.as_deref() {
+        Some(url) if url.starts_with("postgres") => Some(url),
+        Some(url) if url.starts_with("sqlite") => None,
+        Some(url) => bail!("unsupported database URL {:?}", crate::store::redact(url)),
+        None => None,
+    };
+    let scratch = Scratch::new(server).await?;
+    let store = Store::open(&scratch.url).await?;
+    let result = match command {
+        BenchCommand::OfferLatency { agents, chats } => offer_latency(&store, *agents, *chats).await,
+        BenchCommand::Routing { agents, chats } => routing(&store, *agents, *chats).await,
+    };
+    store.close().await;
+    result
+}
+
+/// Agents that accept every offer and end the chat at once, as fast as a desktop could.
+/// Each has its own event subscription, like separate desktops.
+async fn start_agents(
+    store: &Store,
+    n: usize,
+    max_chats: i64,
+    offered: mpsc::UnboundedSender<(i64, Instant)>,
+) -> Result<Vec<tokio::task::JoinHandle<()>>> {
+    let queue = store.add_queue("Bench").await?;
+    let mut handles = Vec::new();
+    for i in 0..n {
+        let agent = store
+            .add_agent(&format!("Agent {i}"), &format!("agent{i}@bench.example.com"), max_chats)
+            .await?;
+        store.join_queue(agent.id, queue).await?;
+        store.set_agent_status(agent.id, AgentStatus::Available).await?;
+        let store = store.clone();
+        let offered = offered.clone();
+        let after = store.last_event_id().await?;
+        handles.push(tokio::spawn(async move {
+            let mut events = store.subscribe(after);
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                tokio::select! {
+                    event = events.next() => {
+                        let Some(Ok(event)) = event else { continue };
+                        if event.kind != EventKind::ChatOffered || event.agent_id != Some(agent.id) {
+                            continue;
+                        }
+                        let Some(chat) = event.chat_id else { continue };
+                        let _ = offered.send((chat, Instant::now()));
+                        if store.accept(chat, agent.id).await.is_ok() {
+                            let _ = store.end_chat(chat, Sender::Agent).await;
+                        }
+                    }
+                    _ = tick.tick() => {
+                        let _ = store.heartbeat(agent.id).await;
+                        let _ = store.tick().await;
+                    }
+                }
+            }
+        }));
+    }
+    Ok(handles)
+}
+
+async fn offer_latency(store: &Store, agents: usize, chats: usize) -> Result<()> {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let handles = start_agents(store, agents, 3, tx).await?;
+    let (queue, _) = store.find_queue(Some("Bench")).await?;
+    let mut started = HashMap::new();
+    let mut latencies = Vec::with_capacity(chats);
+    for i in 0..chats {
+        let t0 = Instant::now();
+        let chat = store
+            .enqueue(&format!("Customer {i}"), &format!("c{i}@bench.example.com"), queue, Some("Hello"))
+            .await?;
+        started.insert(chat, t0);
+        // Customers arrive one at a time, a few ms apart, as on a busy site.
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        while let Ok((chat, at)) = rx.try_recv() {
+            if let Some(t0) = started.get(&chat) {
+                latencies.push(at.duration_since(*t0));
+            }
+        }
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while latencies.len() < chats && Instant::now() < deadline {
+        if let Ok(Some((chat, at))) = tokio::time::timeout(Duration::from_millis(200), rx.recv()).await
+            && let Some(t0) = started.get(&chat)
+        {
+            latencies.push(at.duration_since(*t0));
+        }
+    }
+    for h in handles {
+        h.abort();
+    }
+    if latencies.len() < chats {
+        bail!("only {} of {chats} offers arrived", latencies.len());
+    }
+    latencies.sort();
+    let pct = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p).round() as usize];
+    println!(
+        "offer latency, {} ({} agents, {} chats): median {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        store.backend(),
+        agents,
+        chats,
+        pct(0.5).as_secs_f64() * 1000.0,
+        pct(0.99).as_secs_f64() * 1000.0,
+        pct(1.0).as_secs_f64() * 1000.0,
+    );
+    Ok(())
+}
+
+async fn routing(store: &Store, agents: usize, chats: usize) -> Result<()> {
+    let (tx, _rx) = mpsc::unbounded_channel();
+    let handles = start_agents(store, agents, 3, tx).await?;
+    let (queue, _) = store.find_queue(Some("Bench")).await?;
+    let started = Instant::now();
+    // Ten customer "front doors" enqueue concurrently.
+    let per = chats.div_ceil(10);
+    let mut customers = Vec::new();
+    for door in 0..10 {
+        let store = store.clone();
+        let n = per.min(chats.saturating_sub(door * per));
+        customers.push(tokio::spawn(async move {
+            for i in 0..n {
+                let k = door * per + i;
+                store
+                    .enqueue(&format!("Customer {k}"), &format!("c{k}@bench.example.com"), queue, None)
+                    .await?;
+            }
+            Ok::<_, crate::store::StoreError>(())
+        }));
+    }
+    for c in customers {
+        c.await??;
+    }
+    let deadline = Instant::now() + Duration::from_secs(600);
+    loop {
+        let done: i64 = store.ended_count().await?;
+        if done as usize >= chats {
+            break;
+        }
+        if Instant::now() > deadline {
+            bail!("only {done} of {chats} chats ended within 10 minutes");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let elapsed = started.elapsed();
+    for h in handles {
+        h.abort();
+    }
+    println!(
+        "routing throughput, {} ({} agents, {} chats): {:.1} s, {:.0} chats/s",
+        store.backend(),
+        agents,
+        chats,
+        elapsed.as_secs_f64(),
+        chats as f64 / elapsed.as_secs_f64()
+    );
+    Ok(())
+}

@@ -1,0 +1,120 @@
+//! A customer's chat: ask for one, wait, talk, leave.
+
+use crate::core::{EventKind, Sender, validate};
+use crate::store::{NewMessage, Result, Store, StoreError, Subscription};
+
+pub struct CustomerSession {
+    pub store: Store,
+    pub chat_id: i64,
+    pub queue_id: i64,
+    pub queue_name: String,
+    pub name: String,
+    /// Events after this id concern the session (it was read before the chat was queued).
+    pub after_event: i64,
+}
+
+impl CustomerSession {
+    /// Checks the input, then queues the chat (with the first message, if any).
+    pub async fn start(
+        store: &Store,
+        name: &str,
+        email: &str,
+        queue: Option<&str>,
+        first_message: Option<&str>,
+    ) -> Result<CustomerSession> {
+        let name = validate::name(name).map_err(|e| StoreError::Invalid(format!("name: {e}")))?;
+        let email =
+            validate::email(email).map_err(|e| StoreError::Invalid(format!("email: {e}")))?;
+        let (queue_id, queue_name) = store.find_queue(queue).await?;
+        let after_event = store.last_event_id().await?;
+        let chat_id = store
+            .enqueue(&name, &email, queue_id, first_message)
+            .await?;
+        Ok(CustomerSession {
+            store: store.clone(),
+            chat_id,
+            queue_id,
+            queue_name,
+            name,
+            after_event,
+        })
+    }
+
+    /// Every event from the moment the chat was queued (the caller filters by chat).
+    pub fn events(&self) -> Subscription {
+        self.store.subscribe(self.after_event)
+    }
+
+    pub async fn send(&self, text: &str) -> Result<i64> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(StoreError::Invalid("the message is empty".into()));
+        }
+        self.store
+            .send_message(
+                self.chat_id,
+                &NewMessage::plain(Sender::Customer, &self.name, None, text),
+            )
+            .await
+    }
+
+    /// Leaves: abandoned if no agent had accepted, customer_left otherwise.
+    pub async fn leave(&self) -> Result<()> {
+        self.store.end_chat(self.chat_id, Sender::Customer).await?;
+        Ok(())
+    }
+
+    pub async fn position(&self) -> Result<Option<i64>> {
+        self.store.queue_position(self.chat_id).await
+    }
+}
+
+/// What a customer's terminal shows for an event of their chat, if anything.
+pub async fn describe(session: &CustomerSession, kind: EventKind, message_id: Option<i64>) -> Result<Option<String>> {
+    let store = &session.store;
+    Ok(match kind {
+        EventKind::ChatAccepted => {
+            let chat = store.chat(session.chat_id).await?;
+            Some(format!(
+                "{} joined the chat.",
+                chat.agent_name.unwrap_or_else(|| "An agent".into())
+            ))
+        }
+        EventKind::ChatTransferred => {
+            let chat = store.chat(session.chat_id).await?;
+            Some(format!(
+                "You are being transferred to {}. Please wait for the next agent.",
+                chat.queue_name
+            ))
+        }
+        EventKind::Message => {
+            let Some(id) = message_id else { return Ok(None) };
+            let m = store.message(id).await?;
+            match m.sender {
+                Sender::Customer => None,
+                Sender::Agent => Some(format!(
+                    "[{}] {}: {}",
+                    clock(m.created_ms),
+                    m.sender_name,
+                    m.body_text
+                )),
+                Sender::System => Some(format!("* {}", m.body_text)),
+            }
+        }
+        EventKind::ChatEnded => {
+            let chat = store.chat(session.chat_id).await?;
+            Some(match chat.end_reason {
+                Some(reason) => format!("The chat has ended: {reason}."),
+                None => "The chat has ended.".into(),
+            })
+        }
+        _ => None,
+    })
+}
+
+/// Local wall-clock time of a database timestamp, as HH:MM.
+pub fn clock(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.with_timezone(&chrono::Local).format("%H:%M").to_string())
+        .unwrap_or_default()
+}

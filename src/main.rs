@@ -1,0 +1,79 @@
+use clap::Parser;
+use livewindow::cli::{self, Cli};
+use livewindow::core::AgentStatus;
+use livewindow::store::Store;
+use std::process::ExitCode;
+use std::time::Duration;
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("LIVEWINDOW_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,sqlx=error")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Some(command) => runtime().and_then(|rt| rt.block_on(cli::run(&cli, command))),
+        None => console(&cli),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("livewindow: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}
+
+/// Checks everything that can fail before a window opens, so errors reach the terminal.
+fn console(cli: &Cli) -> anyhow::Result<()> {
+    let url = cli::database_url(cli)?;
+    let agent = runtime()?.block_on(async {
+        let store = Store::open(&url).await?;
+        if cli.demo {
+            store.seed_demo().await?;
+        }
+        let agent = match &cli.agent {
+            Some(who) => store.find_agent(who).await?,
+            None => store.agents().await?.into_iter().next().ok_or_else(|| {
+                anyhow::anyhow!(
+                    "there are no agents yet: run `livewindow seed --demo`, or `livewindow agent add`"
+                )
+            })?,
+        };
+        if cli.demo {
+            store.set_agent_status(agent.id, AgentStatus::Available).await?;
+        }
+        store.close().await;
+        anyhow::Ok(agent)
+    })?;
+    if cli.demo {
+        let url = url.clone();
+        // Simulated customers run beside the window on their own runtime and store handle,
+        // exactly like customers in another process.
+        std::thread::spawn(move || {
+            let Ok(rt) = runtime() else { return };
+            rt.block_on(async move {
+                match Store::open(&url).await {
+                    Ok(store) => {
+                        if let Err(e) = livewindow::channel::simulated::run(store, Duration::from_secs(8), None).await {
+                            tracing::warn!("demo traffic stopped: {e}");
+                        }
+                    }
+                    Err(e) => tracing::warn!("demo traffic cannot start: {e}"),
+                }
+            });
+        });
+    }
+    livewindow::ui::run(livewindow::ui::Config {
+        database_url: url,
+        agent_id: agent.id,
+    })?;
+    Ok(())
+}

@@ -1,0 +1,338 @@
+//! Agents, queues, membership and profile options.
+
+use super::{NewEvent, Result, Store, StoreError};
+use crate::core::{self, AgentStatus, EventKind};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agent {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub status: AgentStatus,
+    pub max_chats: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueInfo {
+    pub id: i64,
+    pub name: String,
+    pub agents: i64,
+    pub queued: i64,
+}
+
+fn agent_from_row(row: &AnyRow) -> Result<Agent> {
+    let status: String = row.try_get("status")?;
+    Ok(Agent {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        email: row.try_get("email")?,
+        status: AgentStatus::parse(&status).unwrap_or(AgentStatus::Offline),
+        max_chats: row.try_get("max_chats")?,
+    })
+}
+
+/// Seconds without a heartbeat after which an "available" agent gets no more offers
+/// (their desktop has gone away without saying so).
+pub const PRESENCE_TIMEOUT_MS: i64 = 90_000;
+
+impl Store {
+    pub async fn add_agent(&self, name: &str, email: &str, max_chats: i64) -> Result<Agent> {
+        let name = core::validate::name(name).map_err(StoreError::Invalid)?;
+        let email = core::validate::email(email).map_err(StoreError::Invalid)?;
+        if !(0..=50).contains(&max_chats) {
+            return Err(StoreError::Invalid(format!(
+                "max chats must be between 0 and 50, not {max_chats}"
+            )));
+        }
+        let mut w = self.write().await?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM agents WHERE lower(email) = lower($1)")
+                .bind(&email)
+                .fetch_optional(&mut *w.tx)
+                .await?;
+        if exists.is_some() {
+            return Err(StoreError::Invalid(format!(
+                "an agent with email {email} already exists"
+            )));
+        }
+        let id: i64 = sqlx::query_scalar(self.sql(
+            "INSERT INTO agents (name, email, max_chats, created_ms) VALUES ($1, $2, $3, NOW_MS) \
+             RETURNING id",
+        ))
+        .bind(&name)
+        .bind(&email)
+        .bind(max_chats)
+        .fetch_one(&mut *w.tx)
+        .await?;
+        w.commit().await?;
+        Ok(Agent {
+            id,
+            name,
+            email,
+            status: AgentStatus::Offline,
+            max_chats,
+        })
+    }
+
+    pub async fn agents(&self) -> Result<Vec<Agent>> {
+        let rows = sqlx::query("SELECT id, name, email, status, max_chats FROM agents ORDER BY id")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(agent_from_row).collect()
+    }
+
+    pub async fn agent(&self, id: i64) -> Result<Agent> {
+        let row = sqlx::query("SELECT id, name, email, status, max_chats FROM agents WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("no agent with id {id}")))?;
+        agent_from_row(&row)
+    }
+
+    /// Finds an agent by email (case-insensitive) or by exact name.
+    pub async fn find_agent(&self, who: &str) -> Result<Agent> {
+        let row = sqlx::query(
+            "SELECT id, name, email, status, max_chats FROM agents \
+             WHERE lower(email) = lower($1) OR name = $1 ORDER BY id LIMIT 1",
+        )
+        .bind(who.trim())
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or_else(|| {
+            StoreError::NotFound(format!(
+                "no agent {:?}; `livewindow agent list` shows the agents",
+                who.trim()
+            ))
+        })?;
+        agent_from_row(&row)
+    }
+
+    pub async fn set_max_chats(&self, agent_id: i64, max_chats: i64) -> Result<()> {
+        if !(0..=50).contains(&max_chats) {
+            return Err(StoreError::Invalid(format!(
+                "max chats must be between 0 and 50, not {max_chats}"
+            )));
+        }
+        let mut w = self.write().await?;
+        sqlx::query("UPDATE agents SET max_chats = $1 WHERE id = $2")
+            .bind(max_chats)
+            .bind(agent_id)
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit().await?;
+        self.route().await?;
+        Ok(())
+    }
+
+    /// Sets availability (and counts as a heartbeat). Becoming available may bring offers,
+    /// so routing runs after the change.
+    pub async fn set_agent_status(&self, agent_id: i64, status: AgentStatus) -> Result<()> {
+        let mut w = self.write().await?;
+        let changed = sqlx::query(self.sql(
+            "UPDATE agents SET status = $1, last_seen_ms = NOW_MS WHERE id = $2",
+        ))
+        .bind(status.as_str())
+        .bind(agent_id)
+        .execute(&mut *w.tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound(format!("no agent with id {agent_id}")));
+        }
+        w.emit(
+            self,
+            EventKind::AgentStatus,
+            NewEvent {
+                agent_id: Some(agent_id),
+                ..Default::default()
+            },
+        )
+        .await?;
+        w.commit().await?;
+        if status == AgentStatus::Available {
+            self.route().await?;
+        }
+        Ok(())
+    }
+
+    /// Tells the others this agent's desktop is still there.
+    pub async fn heartbeat(&self, agent_id: i64) -> Result<()> {
+        let mut w = self.write().await?;
+        sqlx::query(self.sql("UPDATE agents SET last_seen_ms = NOW_MS WHERE id = $1"))
+            .bind(agent_id)
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit().await
+    }
+
+    pub async fn add_queue(&self, name: &str) -> Result<i64> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 80 {
+            return Err(StoreError::Invalid(
+                "a queue name must have 1 to 80 characters".into(),
+            ));
+        }
+        let mut w = self.write().await?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM queues WHERE lower(name) = lower($1)")
+                .bind(name)
+                .fetch_optional(&mut *w.tx)
+                .await?;
+        if exists.is_some() {
+            return Err(StoreError::Invalid(format!("queue {name:?} already exists")));
+        }
+        let id: i64 = sqlx::query_scalar(
+            self.sql("INSERT INTO queues (name, created_ms) VALUES ($1, NOW_MS) RETURNING id"),
+        )
+        .bind(name)
+        .fetch_one(&mut *w.tx)
+        .await?;
+        w.commit().await?;
+        Ok(id)
+    }
+
+    /// A queue by name (case-insensitive); `None` gives the first queue.
+    pub async fn find_queue(&self, name: Option<&str>) -> Result<(i64, String)> {
+        let row = match name {
+            Some(name) => {
+                sqlx::query("SELECT id, name FROM queues WHERE lower(name) = lower($1)")
+                    .bind(name.trim())
+                    .fetch_optional(self.pool())
+                    .await?
+            }
+            None => {
+                sqlx::query("SELECT id, name FROM queues ORDER BY id LIMIT 1")
+                    .fetch_optional(self.pool())
+                    .await?
+            }
+        };
+        let row = row.ok_or_else(|| match name {
+            Some(name) => StoreError::NotFound(format!(
+                "no queue {:?}; `livewindow queue list` shows the queues",
+                name.trim()
+            )),
+            None => StoreError::NotFound(
+                "there are no queues yet; add one with `livewindow queue add NAME` or run `livewindow seed --demo`".into(),
+            ),
+        })?;
+        Ok((row.try_get("id")?, row.try_get("name")?))
+    }
+
+    pub async fn queues(&self) -> Result<Vec<QueueInfo>> {
+        let rows = sqlx::query(
+            "SELECT q.id, q.name, \
+               (SELECT count(*) FROM agent_queues aq WHERE aq.queue_id = q.id) AS agents, \
+               (SELECT count(*) FROM chats c WHERE c.queue_id = q.id AND c.state = 'queued') AS queued \
+             FROM queues q ORDER BY q.id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(QueueInfo {
+                    id: row.try_get("id")?,
+                    name: row.try_get("name")?,
+                    agents: row.try_get("agents")?,
+                    queued: row.try_get("queued")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn join_queue(&self, agent_id: i64, queue_id: i64) -> Result<()> {
+        let mut w = self.write().await?;
+        sqlx::query(
+            "INSERT INTO agent_queues (agent_id, queue_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(agent_id)
+        .bind(queue_id)
+        .execute(&mut *w.tx)
+        .await?;
+        w.commit().await?;
+        self.route().await?;
+        Ok(())
+    }
+
+    pub async fn leave_queue(&self, agent_id: i64, queue_id: i64) -> Result<bool> {
+        let mut w = self.write().await?;
+        let n = sqlx::query("DELETE FROM agent_queues WHERE agent_id = $1 AND queue_id = $2")
+            .bind(agent_id)
+            .bind(queue_id)
+            .execute(&mut *w.tx)
+            .await?
+            .rows_affected();
+        w.commit().await?;
+        Ok(n > 0)
+    }
+
+    /// Sets a profile option at site level (`agent_id` None) or for one agent.
+    pub async fn set_option(&self, name: &str, value: &str, agent_id: Option<i64>) -> Result<()> {
+        core::check_option(name, value).map_err(StoreError::Invalid)?;
+        let mut w = self.write().await?;
+        sqlx::query(self.sql(
+            "INSERT INTO profile_options (name, agent_id, value, updated_ms) VALUES ($1, $2, $3, NOW_MS) \
+             ON CONFLICT (name, agent_id) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms",
+        ))
+        .bind(name)
+        .bind(agent_id.unwrap_or(0))
+        .bind(value)
+        .execute(&mut *w.tx)
+        .await?;
+        w.commit().await
+    }
+
+    /// Removes an agent-level override (or the site value) of a profile option.
+    pub async fn unset_option(&self, name: &str, agent_id: Option<i64>) -> Result<bool> {
+        let mut w = self.write().await?;
+        let n = sqlx::query("DELETE FROM profile_options WHERE name = $1 AND agent_id = $2")
+            .bind(name)
+            .bind(agent_id.unwrap_or(0))
+            .execute(&mut *w.tx)
+            .await?
+            .rows_affected();
+        w.commit().await?;
+        Ok(n > 0)
+    }
+
+    /// The value in force for an agent: their own, else the site's, else `None`.
+    pub async fn option(&self, name: &str, agent_id: Option<i64>) -> Result<Option<String>> {
+        let value: Option<String> = sqlx::query_scalar(
+            "SELECT value FROM profile_options WHERE name = $1 AND (agent_id = $2 OR agent_id = 0) \
+             ORDER BY agent_id DESC LIMIT 1",
+        )
+        .bind(name)
+        .bind(agent_id.unwrap_or(0))
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(value)
+    }
+
+    /// Every option row: (name, agent email or None for site, value).
+    pub async fn options(&self) -> Result<Vec<(String, Option<String>, String)>> {
+        let rows = sqlx::query(
+            "SELECT o.name, a.email, o.value FROM profile_options o \
+             LEFT JOIN agents a ON a.id = o.agent_id ORDER BY o.name, o.agent_id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("name")?, r.try_get("email")?, r.try_get("value")?)))
+            .collect()
+    }
+
+    pub async fn offer_timeout_ms(&self, agent_id: Option<i64>) -> Result<i64> {
+        let seconds = self
+            .option(core::OPT_OFFER_TIMEOUT, agent_id)
+            .await?
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(core::DEFAULT_OFFER_TIMEOUT_SECONDS);
+        Ok(seconds * 1000)
+    }
+
+    pub async fn rich_text_enabled(&self, agent_id: i64) -> Result<bool> {
+        Ok(self.option(core::OPT_CKEDITOR, Some(agent_id)).await?.as_deref() == Some("Y"))
+    }
+}

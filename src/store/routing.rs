@@ -1,0 +1,431 @@
+//! Routing: offering queued chats to agents, and accept / decline / expire.
+//!
+//! Any desktop (or the customer's own process) may run routing; correctness comes from the
+//! database. On SQLite every writer is serialized by `BEGIN IMMEDIATE`. On Postgres a
+//! transaction claims a chat with `FOR UPDATE SKIP LOCKED` and locks the chosen agent's row
+//! before re-counting their load, so two desktops racing for one chat give one offer and an
+//! agent's capacity is never exceeded. Row locks are always taken chat first, then agent.
+
+use super::admin::PRESENCE_TIMEOUT_MS;
+use super::{NewEvent, Result, Store, StoreError};
+use crate::core::{EventKind, OfferOutcome};
+use sqlx::Row;
+
+/// An agent's current load: active chats plus pending offers (an offer reserves a slot).
+const LOAD: &str = "((SELECT count(*) FROM chats x WHERE x.agent_id = a.id AND x.state = 'active') \
+    + (SELECT count(*) FROM chats y WHERE y.offered_agent_id = a.id AND y.state = 'offered'))";
+
+/// A pending offer of a chat to an agent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offer {
+    pub chat_id: i64,
+    pub agent_id: i64,
+    pub queue_id: i64,
+    pub queue_name: String,
+    pub customer_name: String,
+    pub customer_email: String,
+    /// Database clock, ms since the epoch.
+    pub deadline_ms: i64,
+    /// The customer's first message, if they wrote one.
+    pub first_message: Option<String>,
+}
+
+/// Why an accept did not go through. Each reads as one sentence to the agent.
+#[derive(Debug, thiserror::Error)]
+pub enum AcceptError {
+    #[error("this offer expired before it was accepted; the chat went back to the queue")]
+    Expired,
+    #[error("this chat was taken: it was already accepted")]
+    Taken,
+    #[error("the customer left before the chat was accepted")]
+    CustomerLeft,
+    #[error("this chat is no longer offered to you")]
+    NotOffered,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for AcceptError {
+    fn from(e: sqlx::Error) -> Self {
+        AcceptError::Store(e.into())
+    }
+}
+
+impl Store {
+    fn candidate_chats_sql(&self, limit: i64) -> String {
+        format!(
+            "SELECT c.id, c.queue_id FROM chats c WHERE c.state = 'queued' AND EXISTS ( \
+               SELECT 1 FROM agent_queues aq JOIN agents a ON a.id = aq.agent_id \
+               WHERE aq.queue_id = c.queue_id AND a.status = 'available' \
+                 AND a.last_seen_ms >= NOW_MS - {PRESENCE_TIMEOUT_MS} AND a.max_chats > {LOAD}) \
+             ORDER BY c.queued_ms, c.id LIMIT {limit}"
+        )
+    }
+
+    /// Offers every queued chat that some available agent has room for. Returns the offers
+    /// made. Safe to call from any number of desktops at once.
+    pub async fn route(&self) -> Result<Vec<Offer>> {
+        let mut offers = Vec::new();
+        // A cheap read first: most calls find nothing to do and need no write lock.
+        let sql = self.sql(&self.candidate_chats_sql(1));
+        if sqlx::query(sql).fetch_optional(self.pool()).await?.is_none() {
+            return Ok(offers);
+        }
+        while let Some(offer) = self.offer_one().await? {
+            offers.push(offer);
+            if offers.len() >= 10_000 {
+                break;
+            }
+        }
+        Ok(offers)
+    }
+
+    /// One transaction: the oldest queued chat that an eligible agent has room for is offered
+    /// to the agent with the most free capacity (ties: the one offered a chat longest ago).
+    async fn offer_one(&self) -> Result<Option<Offer>> {
+        let mut w = self.write().await?;
+        let now: i64 = sqlx::query_scalar(self.sql("SELECT NOW_MS"))
+            .fetch_one(&mut *w.tx)
+            .await?;
+        let candidates = sqlx::query(self.sql(&self.candidate_chats_sql(50)))
+            .fetch_all(&mut *w.tx)
+            .await?;
+        for candidate in candidates {
+            let chat_id: i64 = candidate.try_get("id")?;
+            let queue_id: i64 = candidate.try_get("queue_id")?;
+            // Claim the chat; on Postgres another desktop may hold it, then skip it.
+            let claimed = sqlx::query(
+                self.sql("SELECT id FROM chats WHERE id = $1 AND state = 'queued' LOCK_SKIP"),
+            )
+            .bind(chat_id)
+            .fetch_optional(&mut *w.tx)
+            .await?;
+            if claimed.is_none() {
+                continue;
+            }
+            for _attempt in 0..5 {
+                let best = sqlx::query(self.sql(&format!(
+                    "SELECT a.id, a.max_chats - {LOAD} AS free FROM agents a \
+                     JOIN agent_queues aq ON aq.agent_id = a.id \
+                     WHERE aq.queue_id = $1 AND a.status = 'available' \
+                       AND a.last_seen_ms >= NOW_MS - {PRESENCE_TIMEOUT_MS} \
+                       AND a.max_chats > {LOAD} \
+                       AND NOT EXISTS (SELECT 1 FROM chat_offers o WHERE o.chat_id = $2 \
+                                       AND o.agent_id = a.id AND o.outcome = 'declined') \
+                     ORDER BY (SELECT count(*) FROM chat_offers p WHERE p.chat_id = $2 AND p.agent_id = a.id), \
+                              free DESC, a.last_offer_ms, a.id \
+                     LIMIT 1"
+                )))
+                .bind(queue_id)
+                .bind(chat_id)
+                .fetch_optional(&mut *w.tx)
+                .await?;
+                let Some(best) = best else { break };
+                let agent_id: i64 = best.try_get("id")?;
+                // Lock the agent and count again: the first count may predate another
+                // desktop's offer to the same agent.
+                sqlx::query(self.sql("SELECT id FROM agents WHERE id = $1 LOCK_WAIT"))
+                    .bind(agent_id)
+                    .fetch_optional(&mut *w.tx)
+                    .await?;
+                let room: Option<i64> = sqlx::query_scalar(self.sql(&format!(
+                    "SELECT a.id FROM agents a WHERE a.id = $1 AND a.status = 'available' \
+                     AND a.max_chats > {LOAD}"
+                )))
+                .bind(agent_id)
+                .fetch_optional(&mut *w.tx)
+                .await?;
+                if room.is_none() {
+                    continue;
+                }
+                let timeout = self.offer_timeout_ms(Some(agent_id)).await?;
+                let deadline = now + timeout;
+                sqlx::query(
+                    "UPDATE chats SET state = 'offered', offered_agent_id = $1, offer_deadline_ms = $2 \
+                     WHERE id = $3 AND state = 'queued'",
+                )
+                .bind(agent_id)
+                .bind(deadline)
+                .bind(chat_id)
+                .execute(&mut *w.tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO chat_offers (chat_id, agent_id, offered_ms, deadline_ms) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(chat_id)
+                .bind(agent_id)
+                .bind(now)
+                .bind(deadline)
+                .execute(&mut *w.tx)
+                .await?;
+                sqlx::query("UPDATE agents SET last_offer_ms = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(agent_id)
+                    .execute(&mut *w.tx)
+                    .await?;
+                w.emit(
+                    self,
+                    EventKind::ChatOffered,
+                    NewEvent {
+                        chat_id: Some(chat_id),
+                        agent_id: Some(agent_id),
+                        queue_id: Some(queue_id),
+                        message_id: None,
+                    },
+                )
+                .await?;
+                w.commit().await?;
+                return Ok(Some(self.offer(chat_id).await?.ok_or_else(|| {
+                    StoreError::NotFound(format!("chat {chat_id} vanished after its offer"))
+                })?));
+            }
+        }
+        w.commit().await?;
+        Ok(None)
+    }
+
+    /// The pending offer of a chat, if it has one.
+    pub async fn offer(&self, chat_id: i64) -> Result<Option<Offer>> {
+        let row = sqlx::query(
+            "SELECT c.id, c.offered_agent_id, c.queue_id, q.name AS queue_name, c.customer_name, \
+                    c.customer_email, c.offer_deadline_ms, \
+                    (SELECT m.body_text FROM messages m WHERE m.chat_id = c.id AND m.sender = 'customer' \
+                     ORDER BY m.id LIMIT 1) AS first_message \
+             FROM chats c JOIN queues q ON q.id = c.queue_id \
+             WHERE c.id = $1 AND c.state = 'offered'",
+        )
+        .bind(chat_id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|row| offer_from_row(&row)).transpose()
+    }
+
+    /// Every offer now pending for an agent, oldest first.
+    pub async fn pending_offers(&self, agent_id: i64) -> Result<Vec<Offer>> {
+        let rows = sqlx::query(
+            "SELECT c.id, c.offered_agent_id, c.queue_id, q.name AS queue_name, c.customer_name, \
+                    c.customer_email, c.offer_deadline_ms, \
+                    (SELECT m.body_text FROM messages m WHERE m.chat_id = c.id AND m.sender = 'customer' \
+                     ORDER BY m.id LIMIT 1) AS first_message \
+             FROM chats c JOIN queues q ON q.id = c.queue_id \
+             WHERE c.state = 'offered' AND c.offered_agent_id = $1 ORDER BY c.offer_deadline_ms",
+        )
+        .bind(agent_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(offer_from_row).collect()
+    }
+
+    /// Accepts an offer. Exactly one of several racing accepts wins.
+    pub async fn accept(&self, chat_id: i64, agent_id: i64) -> Result<(), AcceptError> {
+        let mut w = self.write().await?;
+        let row = sqlx::query(self.sql(
+            "SELECT state, offered_agent_id, offer_deadline_ms, agent_id, queue_id, NOW_MS AS now \
+             FROM chats WHERE id = $1 LOCK_WAIT",
+        ))
+        .bind(chat_id)
+        .fetch_optional(&mut *w.tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("no chat {chat_id}")))?;
+        let state: String = row.try_get("state")?;
+        let offered_to: Option<i64> = row.try_get("offered_agent_id")?;
+        let deadline: Option<i64> = row.try_get("offer_deadline_ms")?;
+        let queue_id: i64 = row.try_get("queue_id")?;
+        let now: i64 = row.try_get("now")?;
+        match state.as_str() {
+            "active" => return Err(AcceptError::Taken),
+            "ended" => return Err(AcceptError::CustomerLeft),
+            "offered" if offered_to == Some(agent_id) => {}
+            _ => return Err(AcceptError::NotOffered),
+        }
+        if deadline.is_some_and(|d| d < now) {
+            self.expire_in(&mut w, chat_id, agent_id, queue_id, now).await?;
+            w.commit().await?;
+            self.route().await?;
+            return Err(AcceptError::Expired);
+        }
+        sqlx::query(
+            "UPDATE chats SET state = 'active', agent_id = $1, accepted_ms = $2, \
+             offered_agent_id = NULL, offer_deadline_ms = NULL WHERE id = $3 AND state = 'offered'",
+        )
+        .bind(agent_id)
+        .bind(now)
+        .bind(chat_id)
+        .execute(&mut *w.tx)
+        .await?;
+        self.decide_offer(&mut w, chat_id, agent_id, OfferOutcome::Accepted, None, now)
+            .await?;
+        w.emit(
+            self,
+            EventKind::ChatAccepted,
+            NewEvent {
+                chat_id: Some(chat_id),
+                agent_id: Some(agent_id),
+                queue_id: Some(queue_id),
+                message_id: None,
+            },
+        )
+        .await?;
+        w.commit().await?;
+        Ok(())
+    }
+
+    /// Declines an offer; the chat goes back to the queue (keeping its place) and is never
+    /// offered to this agent again.
+    pub async fn decline(&self, chat_id: i64, agent_id: i64, reason: Option<&str>) -> Result<()> {
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        let mut w = self.write().await?;
+        let row = sqlx::query(self.sql(
+            "SELECT queue_id, NOW_MS AS now FROM chats \
+             WHERE id = $1 AND state = 'offered' AND offered_agent_id = $2 LOCK_WAIT",
+        ))
+        .bind(chat_id)
+        .bind(agent_id)
+        .fetch_optional(&mut *w.tx)
+        .await?
+        .ok_or_else(|| {
+            StoreError::Invalid("this chat is no longer offered to you (it expired or was withdrawn)".into())
+        })?;
+        let queue_id: i64 = row.try_get("queue_id")?;
+        let now: i64 = row.try_get("now")?;
+        sqlx::query(
+            "UPDATE chats SET state = 'queued', offered_agent_id = NULL, offer_deadline_ms = NULL \
+             WHERE id = $1",
+        )
+        .bind(chat_id)
+        .execute(&mut *w.tx)
+        .await?;
+        self.decide_offer(&mut w, chat_id, agent_id, OfferOutcome::Declined, reason, now)
+            .await?;
+        w.emit(
+            self,
+            EventKind::OfferDeclined,
+            NewEvent {
+                chat_id: Some(chat_id),
+                agent_id: Some(agent_id),
+                queue_id: Some(queue_id),
+                message_id: None,
+            },
+        )
+        .await?;
+        w.commit().await?;
+        self.route().await?;
+        Ok(())
+    }
+
+    /// Returns every offer whose deadline has passed to the queue, whichever desktop gets
+    /// here first, then routes again. Returns how many expired.
+    pub async fn expire_offers(&self) -> Result<usize> {
+        let due: Option<i64> = sqlx::query_scalar(self.sql(
+            "SELECT id FROM chats WHERE state = 'offered' AND offer_deadline_ms < NOW_MS LIMIT 1",
+        ))
+        .fetch_optional(self.pool())
+        .await?;
+        if due.is_none() {
+            return Ok(0);
+        }
+        let mut w = self.write().await?;
+        let now: i64 = sqlx::query_scalar(self.sql("SELECT NOW_MS"))
+            .fetch_one(&mut *w.tx)
+            .await?;
+        let rows = sqlx::query(self.sql(
+            "SELECT id, offered_agent_id, queue_id FROM chats \
+             WHERE state = 'offered' AND offer_deadline_ms < $1 ORDER BY id LOCK_SKIP",
+        ))
+        .bind(now)
+        .fetch_all(&mut *w.tx)
+        .await?;
+        let mut expired = Vec::new();
+        for row in &rows {
+            let chat_id: i64 = row.try_get("id")?;
+            let agent_id: Option<i64> = row.try_get("offered_agent_id")?;
+            let queue_id: i64 = row.try_get("queue_id")?;
+            if let Some(agent_id) = agent_id {
+                expired.push((chat_id, agent_id, queue_id));
+            }
+        }
+        for &(chat_id, agent_id, queue_id) in &expired {
+            self.expire_in(&mut w, chat_id, agent_id, queue_id, now).await?;
+        }
+        w.commit().await?;
+        if !expired.is_empty() {
+            self.route().await?;
+        }
+        Ok(expired.len())
+    }
+
+    /// What every desktop runs about once a second: expire overdue offers, then route.
+    pub async fn tick(&self) -> Result<()> {
+        self.expire_offers().await?;
+        self.route().await?;
+        Ok(())
+    }
+
+    async fn expire_in(
+        &self,
+        w: &mut super::WriteTx,
+        chat_id: i64,
+        agent_id: i64,
+        queue_id: i64,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE chats SET state = 'queued', offered_agent_id = NULL, offer_deadline_ms = NULL \
+             WHERE id = $1 AND state = 'offered'",
+        )
+        .bind(chat_id)
+        .execute(&mut *w.tx)
+        .await?;
+        self.decide_offer(w, chat_id, agent_id, OfferOutcome::Expired, None, now)
+            .await?;
+        w.emit(
+            self,
+            EventKind::OfferExpired,
+            NewEvent {
+                chat_id: Some(chat_id),
+                agent_id: Some(agent_id),
+                queue_id: Some(queue_id),
+                message_id: None,
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub(crate) async fn decide_offer(
+        &self,
+        w: &mut super::WriteTx,
+        chat_id: i64,
+        agent_id: i64,
+        outcome: OfferOutcome,
+        reason: Option<&str>,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE chat_offers SET outcome = $1, reason = $2, decided_ms = $3 \
+             WHERE chat_id = $4 AND agent_id = $5 AND outcome IS NULL",
+        )
+        .bind(outcome.as_str())
+        .bind(reason)
+        .bind(now)
+        .bind(chat_id)
+        .bind(agent_id)
+        .execute(&mut *w.tx)
+        .await?;
+        Ok(())
+    }
+}
+
+fn offer_from_row(row: &sqlx::any::AnyRow) -> Result<Offer> {
+    Ok(Offer {
+        chat_id: row.try_get("id")?,
+        agent_id: row.try_get::<Option<i64>, _>("offered_agent_id")?.unwrap_or(0),
+        queue_id: row.try_get("queue_id")?,
+        queue_name: row.try_get("queue_name")?,
+        customer_name: row.try_get("customer_name")?,
+        customer_email: row.try_get("customer_email")?,
+        deadline_ms: row.try_get::<Option<i64>, _>("offer_deadline_ms")?.unwrap_or(0),
+        first_message: row.try_get("first_message")?,
+    })
+}
