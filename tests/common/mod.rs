@@ -1,0 +1,59 @@
+//! Shared by the integration tests: a fresh database per test, SQLite or Postgres.
+#![allow(dead_code)]
+
+use livewindow::core::{AgentStatus, Event, EventKind};
+use livewindow::store::Subscription;
+use livewindow::store::scratch::Scratch;
+use livewindow::Store;
+use std::time::Duration;
+
+/// `TEST_DATABASE_URL` unset: a temporary SQLite file; set: a new database on that
+/// Postgres server. Prints which one ran.
+pub async fn fresh() -> (Scratch, Store) {
+    let server = std::env::var("TEST_DATABASE_URL").ok().filter(|s| !s.trim().is_empty());
+    let scratch = Scratch::new(server.as_deref())
+        .await
+        .unwrap_or_else(|e| panic!("cannot make a test database: {e}"));
+    let store = Store::open(&scratch.url)
+        .await
+        .unwrap_or_else(|e| panic!("cannot open the test database: {e}"));
+    println!("backend: {}", store.backend());
+    (scratch, store)
+}
+
+/// Demo data plus the given agent made available.
+pub async fn demo_with_available(store: &Store, who: &[&str]) -> Vec<i64> {
+    store.seed_demo().await.expect("seed");
+    let mut ids = Vec::new();
+    for w in who {
+        let a = store.find_agent(w).await.expect("agent");
+        store.set_agent_status(a.id, AgentStatus::Available).await.expect("status");
+        ids.push(a.id);
+    }
+    ids
+}
+
+/// The next event matching `pred`, or a panic after `secs`.
+pub async fn wait_for(
+    events: &mut Subscription,
+    secs: u64,
+    pred: impl Fn(&Event) -> bool,
+) -> Event {
+    use futures::StreamExt;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        let next = tokio::time::timeout_at(deadline, events.next())
+            .await
+            .expect("timed out waiting for an event")
+            .expect("the feed ended");
+        if let Ok(event) = next
+            && pred(&event)
+        {
+            return event;
+        }
+    }
+}
+
+pub fn is(kind: EventKind, chat: i64) -> impl Fn(&Event) -> bool {
+    move |e| e.kind == kind && e.chat_id == Some(chat)
+}
