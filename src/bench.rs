@@ -4,8 +4,8 @@
 
 use crate::cli::Cli;
 use crate::core::{AgentStatus, EventKind, Sender};
-use crate::store::scratch::Scratch;
 use crate::store::Store;
+use crate::store::scratch::Scratch;
 use anyhow::{Result, bail};
 use clap::Subcommand;
 use futures::StreamExt;
@@ -41,7 +41,9 @@ pub async fn run(cli: &Cli, command: &BenchCommand) -> Result<()> {
     let scratch = Scratch::new(server).await?;
     let store = Store::open(&scratch.url).await?;
     let result = match command {
-        BenchCommand::OfferLatency { agents, chats } => offer_latency(&store, *agents, *chats).await,
+        BenchCommand::OfferLatency { agents, chats } => {
+            offer_latency(&store, *agents, *chats).await
+        }
         BenchCommand::Routing { agents, chats } => routing(&store, *agents, *chats).await,
     };
     store.close().await;
@@ -60,10 +62,16 @@ async fn start_agents(
     let mut handles = Vec::new();
     for i in 0..n {
         let agent = store
-            .add_agent(&format!("Agent {i}"), &format!("agent{i}@bench.example.com"), max_chats)
+            .add_agent(
+                &format!("Agent {i}"),
+                &format!("agent{i}@bench.example.com"),
+                max_chats,
+            )
             .await?;
         store.join_queue(agent.id, queue).await?;
-        store.set_agent_status(agent.id, AgentStatus::Available).await?;
+        store
+            .set_agent_status(agent.id, AgentStatus::Available)
+            .await?;
         let store = store.clone();
         let offered = offered.clone();
         let after = store.last_event_id().await?;
@@ -103,7 +111,12 @@ async fn offer_latency(store: &Store, agents: usize, chats: usize) -> Result<()>
     for i in 0..chats {
         let t0 = Instant::now();
         let chat = store
-            .enqueue(&format!("Customer {i}"), &format!("c{i}@bench.example.com"), queue, Some("Hello"))
+            .enqueue(
+                &format!("Customer {i}"),
+                &format!("c{i}@bench.example.com"),
+                queue,
+                Some("Hello"),
+            )
             .await?;
         started.insert(chat, t0);
         // Customers arrive one at a time, a few ms apart, as on a busy site.
@@ -116,7 +129,8 @@ async fn offer_latency(store: &Store, agents: usize, chats: usize) -> Result<()>
     }
     let deadline = Instant::now() + Duration::from_secs(30);
     while latencies.len() < chats && Instant::now() < deadline {
-        if let Ok(Some((chat, at))) = tokio::time::timeout(Duration::from_millis(200), rx.recv()).await
+        if let Ok(Some((chat, at))) =
+            tokio::time::timeout(Duration::from_millis(200), rx.recv()).await
             && let Some(t0) = started.get(&chat)
         {
             latencies.push(at.duration_since(*t0));
@@ -157,7 +171,12 @@ async fn routing(store: &Store, agents: usize, chats: usize) -> Result<()> {
             for i in 0..n {
                 let k = door * per + i;
                 store
-                    .enqueue(&format!("Customer {k}"), &format!("c{k}@bench.example.com"), queue, None)
+                    .enqueue(
+                        &format!("Customer {k}"),
+                        &format!("c{k}@bench.example.com"),
+                        queue,
+                        None,
+                    )
                     .await?;
             }
             Ok::<_, crate::store::StoreError>(())

@@ -10,7 +10,11 @@ use std::io::Write;
 use std::time::Duration;
 
 #[derive(Debug, Parser)]
-#[command(name = "livewindow", version, about = "Live Window: the agent console for customer chats")]
+#[command(
+    name = "livewindow",
+    version,
+    about = "Live Window: the agent console for customer chats"
+)]
 pub struct Cli {
     /// sqlite://PATH or postgres://USER@HOST/DB. Default: a SQLite file in the platform data
     /// directory, created on first run.
@@ -88,28 +92,49 @@ pub enum AgentCommand {
     },
     List,
     /// Set an agent's availability: available, away or offline.
-    Status { who: String, status: String },
+    Status {
+        who: String,
+        status: String,
+    },
     /// Set how many chats an agent takes at once.
-    MaxChats { who: String, max_chats: i64 },
+    MaxChats {
+        who: String,
+        max_chats: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum QueueCommand {
-    Add { name: String },
+    Add {
+        name: String,
+    },
     List,
     /// Make an agent work a queue.
-    Join { who: String, queue: String },
-    Leave { who: String, queue: String },
+    Join {
+        who: String,
+        queue: String,
+    },
+    Leave {
+        who: String,
+        queue: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum OptionCommand {
     /// Set a profile option, e.g. SVC_CHAT_CKEDITOR_ENABLED Y, at site level or for --agent.
-    Set { name: String, value: String },
+    Set {
+        name: String,
+        value: String,
+    },
     /// Show the value in force (for --agent, if given).
-    Get { name: String },
+    Get {
+        name: String,
+    },
     /// Remove the site value or the --agent override.
-    Unset { name: String },
+    Unset {
+        name: String,
+    },
     List,
 }
 
@@ -150,8 +175,15 @@ pub async fn run(cli: &Cli, command: &Command) -> Result<()> {
             if !(every.is_finite() && *every >= 0.1) {
                 bail!("--every must be at least 0.1 seconds");
             }
-            println!("Simulated customers arrive every {every} s on {}; Ctrl-C stops.", store.backend());
-            let traffic = crate::channel::simulated::run(store.clone(), Duration::from_secs_f64(*every), *count);
+            println!(
+                "Simulated customers arrive every {every} s on {}; Ctrl-C stops.",
+                store.backend()
+            );
+            let traffic = crate::channel::simulated::run(
+                store.clone(),
+                Duration::from_secs_f64(*every),
+                *count,
+            );
             tokio::select! {
                 r = traffic => r?,
                 _ = tokio::signal::ctrl_c() => {}
@@ -265,13 +297,14 @@ async fn run_customer(store: &Store, args: &CustomerArgs) -> Result<()> {
 async fn shutdown_signal() {
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = tokio::signal::ctrl_c() => {}
             _ = term.recv() => {}
@@ -285,7 +318,12 @@ async fn shutdown_signal() {
 
 async fn run_agent(store: &Store, command: &AgentCommand) -> Result<()> {
     match command {
-        AgentCommand::Add { name, email, max_chats, queues } => {
+        AgentCommand::Add {
+            name,
+            email,
+            max_chats,
+            queues,
+        } => {
             // Resolve every queue first, so a typo adds nothing.
             let mut ids = Vec::new();
             for q in queues {
@@ -295,11 +333,21 @@ async fn run_agent(store: &Store, command: &AgentCommand) -> Result<()> {
             for id in ids {
                 store.join_queue(agent.id, id).await?;
             }
-            println!("Added agent {} <{}> (id {}).", agent.name, agent.email, agent.id);
+            println!(
+                "Added agent {} <{}> (id {}).",
+                agent.name, agent.email, agent.id
+            );
         }
         AgentCommand::List => {
             for a in store.agents().await? {
-                println!("{:>4}  {:<24} {:<32} {:<10} max {}", a.id, a.name, a.email, a.status.as_str(), a.max_chats);
+                println!(
+                    "{:>4}  {:<24} {:<32} {:<10} max {}",
+                    a.id,
+                    a.name,
+                    a.email,
+                    a.status.as_str(),
+                    a.max_chats
+                );
             }
         }
         AgentCommand::Status { who, status } => {
@@ -327,7 +375,10 @@ async fn run_queue(store: &Store, command: &QueueCommand) -> Result<()> {
         }
         QueueCommand::List => {
             for q in store.queues().await? {
-                println!("{:>4}  {:<24} {} agents, {} waiting", q.id, q.name, q.agents, q.queued);
+                println!(
+                    "{:>4}  {:<24} {} agents, {} waiting",
+                    q.id, q.name, q.agents, q.queued
+                );
             }
         }
         QueueCommand::Join { who, queue } => {
@@ -364,10 +415,13 @@ async fn run_option(store: &Store, agent: Option<&str>, command: &OptionCommand)
             println!("{name} = {value} {scope}.");
         }
         OptionCommand::Get { name } => {
-            crate::core::check_option(name, match name.as_str() {
-                crate::core::OPT_CKEDITOR => "N",
-                _ => "30",
-            })
+            crate::core::check_option(
+                name,
+                match name.as_str() {
+                    crate::core::OPT_CKEDITOR => "N",
+                    _ => "30",
+                },
+            )
             .map_err(|e| anyhow::anyhow!(e))?;
             match store.option(name, agent_id).await? {
                 Some(v) => println!("{v}"),
@@ -382,7 +436,10 @@ async fn run_option(store: &Store, agent: Option<&str>, command: &OptionCommand)
         }
         OptionCommand::List => {
             for (name, email, value) in store.options().await? {
-                println!("{name:<34} {:<32} {value}", email.unwrap_or_else(|| "(site)".into()));
+                println!(
+                    "{name:<34} {:<32} {value}",
+                    email.unwrap_or_else(|| "(site)".into())
+                );
             }
         }
     }

@@ -28,7 +28,9 @@ fn main() -> ExitCode {
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }
 
 /// Checks everything that can fail before a window opens, so errors reach the terminal.
@@ -62,7 +64,10 @@ fn console(cli: &Cli) -> anyhow::Result<()> {
             rt.block_on(async move {
                 match Store::open(&url).await {
                     Ok(store) => {
-                        if let Err(e) = livewindow::channel::simulated::run(store, Duration::from_secs(8), None).await {
+                        if let Err(e) =
+                            livewindow::channel::simulated::run(store, Duration::from_secs(8), None)
+                                .await
+                        {
                             tracing::warn!("demo traffic stopped: {e}");
                         }
                     }

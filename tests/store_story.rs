@@ -3,9 +3,9 @@
 mod common;
 
 use common::{demo_with_available, fresh, is, wait_for};
+use livewindow::Store;
 use livewindow::core::{self, AgentStatus, ChatState, EndReason, EventKind, Sender};
 use livewindow::store::{AcceptError, NewMessage, StoreError};
-use livewindow::Store;
 
 #[tokio::test]
 async fn a_chat_from_request_to_end() {
@@ -18,7 +18,12 @@ async fn a_chat_from_request_to_end() {
 
     // A customer asks; Maria is the only available agent in Support, so she is offered it.
     let chat = store
-        .enqueue("Ana Lima", "ana.lima@example.com", support, Some("My filter shows a red light"))
+        .enqueue(
+            "Ana Lima",
+            "ana.lima@example.com",
+            support,
+            Some("My filter shows a red light"),
+        )
         .await
         .unwrap();
     wait_for(&mut events, 10, is(EventKind::ChatQueued, chat)).await;
@@ -26,14 +31,23 @@ async fn a_chat_from_request_to_end() {
     assert_eq!(offered.agent_id, Some(maria));
     let offer = store.offer(chat).await.unwrap().expect("pending offer");
     assert_eq!(offer.customer_name, "Ana Lima");
-    assert_eq!(offer.first_message.as_deref(), Some("My filter shows a red light"));
+    assert_eq!(
+        offer.first_message.as_deref(),
+        Some("My filter shows a red light")
+    );
     let now = store.now_ms().await.unwrap();
     let left = offer.deadline_ms - now;
-    assert!((25_000..=30_000).contains(&left), "30 s offer, {left} ms left");
+    assert!(
+        (25_000..=30_000).contains(&left),
+        "30 s offer, {left} ms left"
+    );
     assert_eq!(store.pending_offers(maria).await.unwrap().len(), 1);
 
     // Maria declines with a reason: the chat goes back, and is not offered to her again.
-    store.decline(chat, maria, Some("end of shift")).await.unwrap();
+    store
+        .decline(chat, maria, Some("end of shift"))
+        .await
+        .unwrap();
     wait_for(&mut events, 10, is(EventKind::OfferDeclined, chat)).await;
     store.tick().await.unwrap();
     assert_eq!(store.chat(chat).await.unwrap().state, ChatState::Queued);
@@ -41,10 +55,16 @@ async fn a_chat_from_request_to_end() {
     assert_eq!(store.queue_position(chat).await.unwrap(), Some(1));
 
     // James comes online and gets it; he accepts.
-    store.set_agent_status(james, AgentStatus::Available).await.unwrap();
+    store
+        .set_agent_status(james, AgentStatus::Available)
+        .await
+        .unwrap();
     let offered = wait_for(&mut events, 10, is(EventKind::ChatOffered, chat)).await;
     assert_eq!(offered.agent_id, Some(james));
-    assert!(matches!(store.accept(chat, maria).await, Err(AcceptError::NotOffered)));
+    assert!(matches!(
+        store.accept(chat, maria).await,
+        Err(AcceptError::NotOffered)
+    ));
     store.accept(chat, james).await.unwrap();
     wait_for(&mut events, 10, is(EventKind::ChatAccepted, chat)).await;
     let c = store.chat(chat).await.unwrap();
@@ -52,7 +72,10 @@ async fn a_chat_from_request_to_end() {
     assert_eq!(c.agent_name.as_deref(), Some("James Chen"));
     assert_eq!(store.active_chats(james).await.unwrap().len(), 1);
     // A second accept (another desktop of his) is told the chat was taken.
-    assert!(matches!(store.accept(chat, james).await, Err(AcceptError::Taken)));
+    assert!(matches!(
+        store.accept(chat, james).await,
+        Err(AcceptError::Taken)
+    ));
 
     // The contact is matched by email and verified.
     let contact = store
@@ -65,27 +88,51 @@ async fn a_chat_from_request_to_end() {
     assert_eq!(store.chat(chat).await.unwrap().contact_id, Some(contact.id));
 
     // Messages both ways; a retried send with the same client id is stored once.
-    let reply = NewMessage::plain(Sender::Agent, "James Chen", Some(james), "Hi Ana <3 & welcome");
+    let reply = NewMessage::plain(
+        Sender::Agent,
+        "James Chen",
+        Some(james),
+        "Hi Ana <3 & welcome",
+    );
     let first = store.send_message(chat, &reply).await.unwrap();
     let again = store.send_message(chat, &reply).await.unwrap();
     assert_eq!(first, again);
-    let m = wait_for(&mut events, 10, |e| e.kind == EventKind::Message && e.message_id == Some(first)).await;
+    let m = wait_for(&mut events, 10, |e| {
+        e.kind == EventKind::Message && e.message_id == Some(first)
+    })
+    .await;
     assert_eq!(m.chat_id, Some(chat));
     store
-        .send_message(chat, &NewMessage::plain(Sender::Customer, "Ana Lima", None, "Thanks"))
+        .send_message(
+            chat,
+            &NewMessage::plain(Sender::Customer, "Ana Lima", None, "Thanks"),
+        )
         .await
         .unwrap();
     let transcript = store.messages(chat).await.unwrap();
     let texts: Vec<_> = transcript.iter().map(|m| m.body_text.as_str()).collect();
-    assert_eq!(texts, ["My filter shows a red light", "Hi Ana <3 & welcome", "Thanks"]);
+    assert_eq!(
+        texts,
+        [
+            "My filter shows a red light",
+            "Hi Ana <3 & welcome",
+            "Thanks"
+        ]
+    );
     assert_eq!(transcript[1].body_html, "<p>Hi Ana &lt;3 &amp; welcome</p>");
 
     // James ends it; nothing more can be said.
-    assert_eq!(store.end_chat(chat, Sender::Agent).await.unwrap(), Some(EndReason::AgentEnded));
+    assert_eq!(
+        store.end_chat(chat, Sender::Agent).await.unwrap(),
+        Some(EndReason::AgentEnded)
+    );
     wait_for(&mut events, 10, is(EventKind::ChatEnded, chat)).await;
     assert_eq!(store.end_chat(chat, Sender::Customer).await.unwrap(), None);
     let late = NewMessage::plain(Sender::Customer, "Ana Lima", None, "hello?");
-    assert!(matches!(store.send_message(chat, &late).await, Err(StoreError::Invalid(_))));
+    assert!(matches!(
+        store.send_message(chat, &late).await,
+        Err(StoreError::Invalid(_))
+    ));
     assert!(store.active_chats(james).await.unwrap().is_empty());
 }
 
@@ -99,21 +146,33 @@ async fn abandon_capacity_transfer_and_expiry() {
     let (billing, _) = store.find_queue(Some("Billing")).await.unwrap();
 
     // Capacity 1: the first chat is offered, the second waits.
-    let a = store.enqueue("Bruno Okafor", "bruno@example.com", support, None).await.unwrap();
-    let b = store.enqueue("Carla Rossi", "carla@example.com", support, None).await.unwrap();
+    let a = store
+        .enqueue("Bruno Okafor", "bruno@example.com", support, None)
+        .await
+        .unwrap();
+    let b = store
+        .enqueue("Carla Rossi", "carla@example.com", support, None)
+        .await
+        .unwrap();
     assert_eq!(store.chat(a).await.unwrap().state, ChatState::Offered);
     assert_eq!(store.chat(b).await.unwrap().state, ChatState::Queued);
     assert_eq!(store.queue_position(b).await.unwrap(), Some(2));
 
     // The waiting customer leaves: abandoned.
-    assert_eq!(store.end_chat(b, Sender::Customer).await.unwrap(), Some(EndReason::Abandoned));
+    assert_eq!(
+        store.end_chat(b, Sender::Customer).await.unwrap(),
+        Some(EndReason::Abandoned)
+    );
     assert_eq!(store.queue_position(b).await.unwrap(), None);
 
     // Accept, then transfer to Billing: Priya works Billing too but her slot is free again
     // only after the transfer, and she is offered the chat again with its transcript.
     store.accept(a, priya).await.unwrap();
     store
-        .send_message(a, &NewMessage::plain(Sender::Customer, "Bruno Okafor", None, "billing question"))
+        .send_message(
+            a,
+            &NewMessage::plain(Sender::Customer, "Bruno Okafor", None, "billing question"),
+        )
         .await
         .unwrap();
     store.transfer(a, priya, billing).await.unwrap();
@@ -125,8 +184,14 @@ async fn abandon_capacity_transfer_and_expiry() {
     // A 1-second offer: accepting late fails with a clear reason and the chat is requeued
     // (and re-offered, since Priya is the only agent).
     store.decline(a, priya, None).await.unwrap();
-    store.set_option(core::OPT_OFFER_TIMEOUT, "1", Some(priya)).await.unwrap();
-    let c2 = store.enqueue("Daniel Tanaka", "daniel@example.com", support, None).await.unwrap();
+    store
+        .set_option(core::OPT_OFFER_TIMEOUT, "1", Some(priya))
+        .await
+        .unwrap();
+    let c2 = store
+        .enqueue("Daniel Tanaka", "daniel@example.com", support, None)
+        .await
+        .unwrap();
     assert_eq!(store.chat(c2).await.unwrap().state, ChatState::Offered);
     tokio::time::sleep(std::time::Duration::from_millis(1300)).await;
     let err = store.accept(c2, priya).await.unwrap_err();
@@ -148,7 +213,14 @@ async fn abandon_capacity_transfer_and_expiry() {
         .filter(|e| e.chat_id == Some(c2))
         .map(|e| e.kind)
         .collect();
-    assert_eq!(kinds[..3], [EventKind::ChatQueued, EventKind::ChatOffered, EventKind::OfferExpired]);
+    assert_eq!(
+        kinds[..3],
+        [
+            EventKind::ChatQueued,
+            EventKind::ChatOffered,
+            EventKind::OfferExpired
+        ]
+    );
 }
 
 #[tokio::test]
@@ -159,22 +231,59 @@ async fn options_agents_and_queues_reject_bad_input() {
     assert!(again.already_seeded);
     let maria = store.find_agent("maria.santos@example.com").await.unwrap();
 
-    assert_eq!(store.option(core::OPT_CKEDITOR, None).await.unwrap().as_deref(), Some("Y"));
-    store.set_option(core::OPT_CKEDITOR, "N", Some(maria.id)).await.unwrap();
+    assert_eq!(
+        store
+            .option(core::OPT_CKEDITOR, None)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("Y")
+    );
+    store
+        .set_option(core::OPT_CKEDITOR, "N", Some(maria.id))
+        .await
+        .unwrap();
     assert!(!store.rich_text_enabled(maria.id).await.unwrap());
-    assert_eq!(store.option(core::OPT_CKEDITOR, None).await.unwrap().as_deref(), Some("Y"));
-    assert!(store.set_option(core::OPT_CKEDITOR, "maybe", None).await.is_err());
+    assert_eq!(
+        store
+            .option(core::OPT_CKEDITOR, None)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("Y")
+    );
+    assert!(
+        store
+            .set_option(core::OPT_CKEDITOR, "maybe", None)
+            .await
+            .is_err()
+    );
     assert!(store.set_option("NO_SUCH_OPTION", "1", None).await.is_err());
-    assert!(store.set_option(core::OPT_OFFER_TIMEOUT, "0", None).await.is_err());
+    assert!(
+        store
+            .set_option(core::OPT_OFFER_TIMEOUT, "0", None)
+            .await
+            .is_err()
+    );
 
     assert!(store.add_agent("", "x@example.com", 3).await.is_err());
     assert!(store.add_agent("X", "not-an-email", 3).await.is_err());
-    assert!(store.add_agent("X", "MARIA.santos@example.com", 3).await.is_err());
+    assert!(
+        store
+            .add_agent("X", "MARIA.santos@example.com", 3)
+            .await
+            .is_err()
+    );
     assert!(store.add_queue("support").await.is_err());
     assert!(store.find_queue(Some("nope")).await.is_err());
     assert!(store.find_agent("nobody@example.com").await.is_err());
     assert!(store.enqueue("Ana", "bad", 1, None).await.is_err());
-    assert!(store.enqueue("Ana", "ana@example.com", 999, None).await.is_err());
+    assert!(
+        store
+            .enqueue("Ana", "ana@example.com", 999, None)
+            .await
+            .is_err()
+    );
     // Nothing half-written by the failures above.
     assert_eq!(store.agents().await.unwrap().len(), 3);
     assert_eq!(store.waiting_count(None).await.unwrap(), 0);

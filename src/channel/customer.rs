@@ -70,7 +70,11 @@ impl CustomerSession {
 }
 
 /// What a customer's terminal shows for an event of their chat, if anything.
-pub async fn describe(session: &CustomerSession, kind: EventKind, message_id: Option<i64>) -> Result<Option<String>> {
+pub async fn describe(
+    session: &CustomerSession,
+    kind: EventKind,
+    message_id: Option<i64>,
+) -> Result<Option<String>> {
     let store = &session.store;
     Ok(match kind {
         EventKind::ChatAccepted => {
@@ -88,7 +92,9 @@ pub async fn describe(session: &CustomerSession, kind: EventKind, message_id: Op
             ))
         }
         EventKind::Message => {
-            let Some(id) = message_id else { return Ok(None) };
+            let Some(id) = message_id else {
+                return Ok(None);
+            };
             let m = store.message(id).await?;
             match m.sender {
                 Sender::Customer => None,

@@ -26,7 +26,10 @@ const REPLIES: &[&str] = &[
     "Okay, I tried that and it still happens.",
     "Great, thank you!",
 ];
-const GOODBYES: &[&str] = &["Thanks a lot, that helps. Bye!", "Perfect, have a nice day!"];
+const GOODBYES: &[&str] = &[
+    "Thanks a lot, that helps. Bye!",
+    "Perfect, have a nice day!",
+];
 
 /// Runs until `count` customers have arrived (forever if None). Each customer lives on its
 /// own task.
@@ -52,7 +55,11 @@ pub async fn run(store: Store, every: Duration, count: Option<usize>) -> Result<
             if rng.random_bool(0.8) {
                 (
                     format!("{first} {last}"),
-                    format!("{}.{}@example.com", first.to_lowercase(), last.to_lowercase()),
+                    format!(
+                        "{}.{}@example.com",
+                        first.to_lowercase(),
+                        last.to_lowercase()
+                    ),
                 )
             } else {
                 let n: u32 = rng.random_range(100..999);
@@ -63,7 +70,11 @@ pub async fn run(store: Store, every: Duration, count: Option<usize>) -> Result<
             }
         };
         let opener = OPENERS[rand::rng().random_range(0..OPENERS.len())];
-        let queue = if rand::rng().random_bool(0.7) { "Support" } else { "Billing" };
+        let queue = if rand::rng().random_bool(0.7) {
+            "Support"
+        } else {
+            "Billing"
+        };
         let session =
             match CustomerSession::start(&store, &name, &email, Some(queue), Some(opener)).await {
                 Ok(s) => s,

@@ -84,11 +84,12 @@ impl Store {
     }
 
     pub async fn agent(&self, id: i64) -> Result<Agent> {
-        let row = sqlx::query("SELECT id, name, email, status, max_chats FROM agents WHERE id = $1")
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("no agent with id {id}")))?;
+        let row =
+            sqlx::query("SELECT id, name, email, status, max_chats FROM agents WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("no agent with id {id}")))?;
         agent_from_row(&row)
     }
 
@@ -131,9 +132,9 @@ impl Store {
     /// so routing runs after the change.
     pub async fn set_agent_status(&self, agent_id: i64, status: AgentStatus) -> Result<()> {
         let mut w = self.write().await?;
-        let changed = sqlx::query(self.sql(
-            "UPDATE agents SET status = $1, last_seen_ms = NOW_MS WHERE id = $2",
-        ))
+        let changed = sqlx::query(
+            self.sql("UPDATE agents SET status = $1, last_seen_ms = NOW_MS WHERE id = $2"),
+        )
         .bind(status.as_str())
         .bind(agent_id)
         .execute(&mut *w.tx)
@@ -182,7 +183,9 @@ impl Store {
                 .fetch_optional(&mut *w.tx)
                 .await?;
         if exists.is_some() {
-            return Err(StoreError::Invalid(format!("queue {name:?} already exists")));
+            return Err(StoreError::Invalid(format!(
+                "queue {name:?} already exists"
+            )));
         }
         let id: i64 = sqlx::query_scalar(
             self.sql("INSERT INTO queues (name, created_ms) VALUES ($1, NOW_MS) RETURNING id"),
@@ -333,6 +336,10 @@ impl Store {
     }
 
     pub async fn rich_text_enabled(&self, agent_id: i64) -> Result<bool> {
-        Ok(self.option(core::OPT_CKEDITOR, Some(agent_id)).await?.as_deref() == Some("Y"))
+        Ok(self
+            .option(core::OPT_CKEDITOR, Some(agent_id))
+            .await?
+            .as_deref()
+            == Some("Y"))
     }
 }

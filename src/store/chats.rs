@@ -225,11 +225,12 @@ impl Store {
         if let Some(id) = existing {
             return Ok(id);
         }
-        let row = sqlx::query(self.sql("SELECT state, queue_id FROM chats WHERE id = $1 LOCK_WAIT"))
-            .bind(chat_id)
-            .fetch_optional(&mut *w.tx)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("no chat {chat_id}")))?;
+        let row =
+            sqlx::query(self.sql("SELECT state, queue_id FROM chats WHERE id = $1 LOCK_WAIT"))
+                .bind(chat_id)
+                .fetch_optional(&mut *w.tx)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("no chat {chat_id}")))?;
         let state: String = row.try_get("state")?;
         let queue_id: i64 = row.try_get("queue_id")?;
         if state == "ended" {
@@ -427,7 +428,9 @@ impl Store {
         })?
         .rows_affected();
         if changed == 0 {
-            return Err(StoreError::Invalid("only your own active chat can be transferred".into()));
+            return Err(StoreError::Invalid(
+                "only your own active chat can be transferred".into(),
+            ));
         }
         w.emit(
             self,
@@ -458,7 +461,9 @@ impl Store {
         .await?
         .rows_affected();
         if changed == 0 {
-            return Err(StoreError::Invalid("only your own active chat can be verified".into()));
+            return Err(StoreError::Invalid(
+                "only your own active chat can be verified".into(),
+            ));
         }
         w.emit(
             self,

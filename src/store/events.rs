@@ -7,7 +7,6 @@
 use super::{Backend, NOTIFY_CHANNEL, Result, Store, StoreError};
 use crate::core::{Event, EventKind};
 use futures::Stream;
-use tokio::sync::mpsc;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::pin::Pin;
@@ -15,6 +14,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::sync::Notify;
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 const BATCH: i64 = 500;

@@ -73,7 +73,9 @@ pub struct Store {
 /// The SQLite file used when no database URL is given: the platform data directory.
 pub fn default_sqlite_path() -> Result<PathBuf> {
     let dirs = directories::ProjectDirs::from("", "", "livewindow").ok_or_else(|| {
-        StoreError::Config("cannot find a home directory for the default database; pass --database-url".into())
+        StoreError::Config(
+            "cannot find a home directory for the default database; pass --database-url".into(),
+        )
     })?;
     Ok(dirs.data_dir().join("livewindow.db"))
 }
@@ -99,7 +101,7 @@ impl Store {
         let options = AnyPoolOptions::new()
             .max_connections(match backend {
                 Backend::Sqlite => 8,
-                Backend::Postgres => 16,
+                Backend::Postgres => 10,
             })
             .acquire_timeout(Duration::from_secs(30));
         let options = if backend == Backend::Sqlite {
@@ -310,10 +312,7 @@ fn backend_of(url: &str) -> Result<Backend> {
 
 /// Makes sure the SQLite file's directory exists and the file is created on first use.
 fn prepare_sqlite_url(url: &str) -> Result<String> {
-    let rest = url
-        .split_once(':')
-        .map(|(_, r)| r)
-        .unwrap_or_default();
+    let rest = url.split_once(':').map(|(_, r)| r).unwrap_or_default();
     let path_part = rest.trim_start_matches("//");
     let (path, query) = match path_part.split_once('?') {
         Some((p, q)) => (p, Some(q)),
@@ -327,9 +326,8 @@ fn prepare_sqlite_url(url: &str) -> Result<String> {
     if let Some(parent) = Path::new(path).parent()
         && !parent.as_os_str().is_empty()
     {
-        std::fs::create_dir_all(parent).map_err(|e| {
-            StoreError::Config(format!("cannot create {}: {e}", parent.display()))
-        })?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| StoreError::Config(format!("cannot create {}: {e}", parent.display())))?;
     }
     Ok(match query {
         Some(q) if q.contains("mode=") => format!("sqlite://{path}?{q}"),

@@ -15,6 +15,13 @@ use sqlx::Row;
 const LOAD: &str = "((SELECT count(*) FROM chats x WHERE x.agent_id = a.id AND x.state = 'active') \
     + (SELECT count(*) FROM chats y WHERE y.offered_agent_id = a.id AND y.state = 'offered'))";
 
+const OFFER_SELECT_BY_ID: &str = "SELECT c.id, c.offered_agent_id, c.queue_id, q.name AS queue_name, \
+       c.customer_name, c.customer_email, c.offer_deadline_ms, \
+       (SELECT m.body_text FROM messages m WHERE m.chat_id = c.id AND m.sender = 'customer' \
+        ORDER BY m.id LIMIT 1) AS first_message \
+     FROM chats c JOIN queues q ON q.id = c.queue_id \
+     WHERE c.id = $1 AND c.state = 'offered'";
+
 /// A pending offer of a chat to an agent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Offer {
@@ -28,6 +35,12 @@ pub struct Offer {
     pub deadline_ms: i64,
     /// The customer's first message, if they wrote one.
     pub first_message: Option<String>,
+}
+
+enum Step {
+    Offered(Offer),
+    Nothing,
+    Retry,
 }
 
 /// Why an accept did not go through. Each reads as one sentence to the agent.
@@ -68,25 +81,30 @@ impl Store {
         let mut offers = Vec::new();
         // A cheap read first: most calls find nothing to do and need no write lock.
         let sql = self.sql(&self.candidate_chats_sql(1));
-        if sqlx::query(sql).fetch_optional(self.pool()).await?.is_none() {
+        if sqlx::query(sql)
+            .fetch_optional(self.pool())
+            .await?
+            .is_none()
+        {
             return Ok(offers);
         }
-        while let Some(offer) = self.offer_one().await? {
-            offers.push(offer);
-            if offers.len() >= 10_000 {
-                break;
+        let mut retries = 0;
+        loop {
+            match self.offer_one().await? {
+                Step::Offered(offer) => {
+                    offers.push(offer);
+                    retries = 0;
+                }
+                Step::Retry if retries < 50 => retries += 1,
+                Step::Retry | Step::Nothing => return Ok(offers),
             }
         }
-        Ok(offers)
     }
 
     /// One transaction: the oldest queued chat that an eligible agent has room for is offered
     /// to the agent with the most free capacity (ties: the one offered a chat longest ago).
-    async fn offer_one(&self) -> Result<Option<Offer>> {
+    async fn offer_one(&self) -> Result<Step> {
         let mut w = self.write().await?;
-        let now: i64 = sqlx::query_scalar(self.sql("SELECT NOW_MS"))
-            .fetch_one(&mut *w.tx)
-            .await?;
         let candidates = sqlx::query(self.sql(&self.candidate_chats_sql(50)))
             .fetch_all(&mut *w.tx)
             .await?;
@@ -103,7 +121,7 @@ impl Store {
             if claimed.is_none() {
                 continue;
             }
-            for _attempt in 0..5 {
+            {
                 let best = sqlx::query(self.sql(&format!(
                     "SELECT a.id, a.max_chats - {LOAD} AS free FROM agents a \
                      JOIN agent_queues aq ON aq.agent_id = a.id \
@@ -120,7 +138,7 @@ impl Store {
                 .bind(chat_id)
                 .fetch_optional(&mut *w.tx)
                 .await?;
-                let Some(best) = best else { break };
+                let Some(best) = best else { continue };
                 let agent_id: i64 = best.try_get("id")?;
                 // Lock the agent and count again: the first count may predate another
                 // desktop's offer to the same agent.
@@ -136,9 +154,29 @@ impl Store {
                 .fetch_optional(&mut *w.tx)
                 .await?;
                 if room.is_none() {
-                    continue;
+                    // Another desktop filled this agent first. Start over rather than lock a
+                    // second agent while holding this one: two transactions doing that in
+                    // opposite orders would deadlock.
+                    return Ok(Step::Retry);
                 }
-                let timeout = self.offer_timeout_ms(Some(agent_id)).await?;
+                // Read on this transaction's connection: asking the pool for a second one
+                // while holding this one can exhaust it under load.
+                let seconds: Option<String> = sqlx::query_scalar(
+                    "SELECT value FROM profile_options WHERE name = $1 \
+                     AND (agent_id = $2 OR agent_id = 0) ORDER BY agent_id DESC LIMIT 1",
+                )
+                .bind(crate::core::OPT_OFFER_TIMEOUT)
+                .bind(agent_id)
+                .fetch_optional(&mut *w.tx)
+                .await?;
+                let timeout = seconds
+                    .and_then(|v| v.parse::<i64>().ok())
+                    .unwrap_or(crate::core::DEFAULT_OFFER_TIMEOUT_SECONDS)
+                    * 1000;
+                // The clock again: the agent lock may have been a wait.
+                let now: i64 = sqlx::query_scalar(self.sql("SELECT NOW_MS"))
+                    .fetch_one(&mut *w.tx)
+                    .await?;
                 let deadline = now + timeout;
                 sqlx::query(
                     "UPDATE chats SET state = 'offered', offered_agent_id = $1, offer_deadline_ms = $2 \
@@ -175,29 +213,26 @@ impl Store {
                     },
                 )
                 .await?;
+                // Read inside the transaction: once committed, the agent may act on it at once.
+                let row = sqlx::query(OFFER_SELECT_BY_ID)
+                    .bind(chat_id)
+                    .fetch_one(&mut *w.tx)
+                    .await?;
+                let offer = offer_from_row(&row)?;
                 w.commit().await?;
-                return Ok(Some(self.offer(chat_id).await?.ok_or_else(|| {
-                    StoreError::NotFound(format!("chat {chat_id} vanished after its offer"))
-                })?));
+                return Ok(Step::Offered(offer));
             }
         }
         w.commit().await?;
-        Ok(None)
+        Ok(Step::Nothing)
     }
 
     /// The pending offer of a chat, if it has one.
     pub async fn offer(&self, chat_id: i64) -> Result<Option<Offer>> {
-        let row = sqlx::query(
-            "SELECT c.id, c.offered_agent_id, c.queue_id, q.name AS queue_name, c.customer_name, \
-                    c.customer_email, c.offer_deadline_ms, \
-                    (SELECT m.body_text FROM messages m WHERE m.chat_id = c.id AND m.sender = 'customer' \
-                     ORDER BY m.id LIMIT 1) AS first_message \
-             FROM chats c JOIN queues q ON q.id = c.queue_id \
-             WHERE c.id = $1 AND c.state = 'offered'",
-        )
-        .bind(chat_id)
-        .fetch_optional(self.pool())
-        .await?;
+        let row = sqlx::query(OFFER_SELECT_BY_ID)
+            .bind(chat_id)
+            .fetch_optional(self.pool())
+            .await?;
         row.map(|row| offer_from_row(&row)).transpose()
     }
 
@@ -233,14 +268,27 @@ impl Store {
         let deadline: Option<i64> = row.try_get("offer_deadline_ms")?;
         let queue_id: i64 = row.try_get("queue_id")?;
         let now: i64 = row.try_get("now")?;
-        match state.as_str() {
-            "active" => return Err(AcceptError::Taken),
-            "ended" => return Err(AcceptError::CustomerLeft),
-            "offered" if offered_to == Some(agent_id) => {}
-            _ => return Err(AcceptError::NotOffered),
+        if !(state == "offered" && offered_to == Some(agent_id)) {
+            // Say "expired" when that is what became of this agent's offer, whatever
+            // happened to the chat since.
+            let last: Option<Option<String>> = sqlx::query_scalar(
+                "SELECT outcome FROM chat_offers WHERE chat_id = $1 AND agent_id = $2 \
+                 ORDER BY id DESC LIMIT 1",
+            )
+            .bind(chat_id)
+            .bind(agent_id)
+            .fetch_optional(&mut *w.tx)
+            .await?;
+            return Err(match (last.flatten().as_deref(), state.as_str()) {
+                (Some("expired"), _) => AcceptError::Expired,
+                (_, "active") => AcceptError::Taken,
+                (_, "ended") => AcceptError::CustomerLeft,
+                _ => AcceptError::NotOffered,
+            });
         }
         if deadline.is_some_and(|d| d < now) {
-            self.expire_in(&mut w, chat_id, agent_id, queue_id, now).await?;
+            self.expire_in(&mut w, chat_id, agent_id, queue_id, now)
+                .await?;
             w.commit().await?;
             self.route().await?;
             return Err(AcceptError::Expired);
@@ -285,7 +333,9 @@ impl Store {
         .fetch_optional(&mut *w.tx)
         .await?
         .ok_or_else(|| {
-            StoreError::Invalid("this chat is no longer offered to you (it expired or was withdrawn)".into())
+            StoreError::Invalid(
+                "this chat is no longer offered to you (it expired or was withdrawn)".into(),
+            )
         })?;
         let queue_id: i64 = row.try_get("queue_id")?;
         let now: i64 = row.try_get("now")?;
@@ -296,8 +346,15 @@ impl Store {
         .bind(chat_id)
         .execute(&mut *w.tx)
         .await?;
-        self.decide_offer(&mut w, chat_id, agent_id, OfferOutcome::Declined, reason, now)
-            .await?;
+        self.decide_offer(
+            &mut w,
+            chat_id,
+            agent_id,
+            OfferOutcome::Declined,
+            reason,
+            now,
+        )
+        .await?;
         w.emit(
             self,
             EventKind::OfferDeclined,
@@ -346,7 +403,8 @@ impl Store {
             }
         }
         for &(chat_id, agent_id, queue_id) in &expired {
-            self.expire_in(&mut w, chat_id, agent_id, queue_id, now).await?;
+            self.expire_in(&mut w, chat_id, agent_id, queue_id, now)
+                .await?;
         }
         w.commit().await?;
         if !expired.is_empty() {
@@ -420,12 +478,16 @@ impl Store {
 fn offer_from_row(row: &sqlx::any::AnyRow) -> Result<Offer> {
     Ok(Offer {
         chat_id: row.try_get("id")?,
-        agent_id: row.try_get::<Option<i64>, _>("offered_agent_id")?.unwrap_or(0),
+        agent_id: row
+            .try_get::<Option<i64>, _>("offered_agent_id")?
+            .unwrap_or(0),
         queue_id: row.try_get("queue_id")?,
         queue_name: row.try_get("queue_name")?,
         customer_name: row.try_get("customer_name")?,
         customer_email: row.try_get("customer_email")?,
-        deadline_ms: row.try_get::<Option<i64>, _>("offer_deadline_ms")?.unwrap_or(0),
+        deadline_ms: row
+            .try_get::<Option<i64>, _>("offer_deadline_ms")?
+            .unwrap_or(0),
         first_message: row.try_get("first_message")?,
     })
 }

@@ -17,8 +17,9 @@ impl Scratch {
     pub async fn new(server: Option<&str>) -> Result<Scratch> {
         match server {
             None => {
-                let dir = tempfile::tempdir()
-                    .map_err(|e| StoreError::Config(format!("cannot make a temporary directory: {e}")))?;
+                let dir = tempfile::tempdir().map_err(|e| {
+                    StoreError::Config(format!("cannot make a temporary directory: {e}"))
+                })?;
                 let url = super::sqlite_url(&dir.path().join("livewindow.db"));
                 Ok(Scratch {
                     url,
@@ -55,7 +56,10 @@ impl Drop for Scratch {
         };
         // Drop may run inside a runtime; do the async work on a thread of its own.
         let worker = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
                 return;
             };
             rt.block_on(async move {

@@ -9,47 +9,133 @@ use rand::{Rng, SeedableRng};
 pub const FIRST_NAMES: &[&str] = &[
     "Ana", "Bruno", "Carla", "Daniel", "Elena", "Felipe", "Grace", "Hugo", "Ines", "Jonas",
     "Karin", "Lucas", "Marta", "Nikolai", "Olivia", "Pedro", "Quinn", "Rosa", "Samuel", "Tessa",
-    "Umar", "Vera", "Walter", "Ximena", "Yusuf", "Zoe", "Aiko", "Ben", "Chloe", "Dmitri",
-    "Emma", "Farah", "Gustav", "Hannah", "Ivan", "Julia", "Kofi", "Lena", "Mateo", "Nadia",
+    "Umar", "Vera", "Walter", "Ximena", "Yusuf", "Zoe", "Aiko", "Ben", "Chloe", "Dmitri", "Emma",
+    "Farah", "Gustav", "Hannah", "Ivan", "Julia", "Kofi", "Lena", "Mateo", "Nadia",
 ];
 pub const LAST_NAMES: &[&str] = &[
-    "Lima", "Okafor", "Schmidt", "Tanaka", "Rossi", "Novak", "Haddad", "Johansson", "Garcia",
-    "Kowalski", "Dubois", "Silva", "Murphy", "Nguyen", "Petrov", "Costa", "Fischer", "Moreau",
-    "Ahmed", "Larsen", "Kim", "Oliveira", "Brown", "Yilmaz", "Ferreira", "Jensen", "Popescu",
-    "Mendes", "Walsh", "Hoffmann", "Ito", "Bianchi", "Svensson", "Cohen", "Ramos", "Weber",
-    "Santos", "Chen", "Patel", "Martin",
+    "Lima",
+    "Okafor",
+    "Schmidt",
+    "Tanaka",
+    "Rossi",
+    "Novak",
+    "Haddad",
+    "Johansson",
+    "Garcia",
+    "Kowalski",
+    "Dubois",
+    "Silva",
+    "Murphy",
+    "Nguyen",
+    "Petrov",
+    "Costa",
+    "Fischer",
+    "Moreau",
+    "Ahmed",
+    "Larsen",
+    "Kim",
+    "Oliveira",
+    "Brown",
+    "Yilmaz",
+    "Ferreira",
+    "Jensen",
+    "Popescu",
+    "Mendes",
+    "Walsh",
+    "Hoffmann",
+    "Ito",
+    "Bianchi",
+    "Svensson",
+    "Cohen",
+    "Ramos",
+    "Weber",
+    "Santos",
+    "Chen",
+    "Patel",
+    "Martin",
 ];
 const COMPANY_A: &[&str] = &[
-    "Northwind", "Bluewater", "Redwood", "Summit", "Cobalt", "Harbor", "Evergreen", "Granite",
-    "Silverline", "Meridian", "Atlas", "Lakeside", "Orion", "Pioneer", "Sterling", "Vertex",
+    "Northwind",
+    "Bluewater",
+    "Redwood",
+    "Summit",
+    "Cobalt",
+    "Harbor",
+    "Evergreen",
+    "Granite",
+    "Silverline",
+    "Meridian",
+    "Atlas",
+    "Lakeside",
+    "Orion",
+    "Pioneer",
+    "Sterling",
+    "Vertex",
 ];
 const COMPANY_B: &[&str] = &[
-    "Logistics", "Dental Group", "Manufacturing", "Foods", "Clinics", "Engineering", "Retail",
-    "Hotels", "Labs", "Energy",
+    "Logistics",
+    "Dental Group",
+    "Manufacturing",
+    "Foods",
+    "Clinics",
+    "Engineering",
+    "Retail",
+    "Hotels",
+    "Labs",
+    "Energy",
 ];
 const INDUSTRIES: &[&str] = &[
-    "Healthcare", "Manufacturing", "Retail", "Hospitality", "Logistics", "Energy", "Food",
+    "Healthcare",
+    "Manufacturing",
+    "Retail",
+    "Hospitality",
+    "Logistics",
+    "Energy",
+    "Food",
 ];
 const CITIES: &[&str] = &[
     "Lisbon", "Austin", "Toronto", "Leeds", "Munich", "Osaka", "Porto", "Denver", "Lyon", "Cork",
 ];
 const PRODUCTS: &[&str] = &[
-    "AquaPure 300 Water Filter", "ThermoMax Boiler X2", "CoolAir Split AC 12k", "PrintPro 4200",
-    "SecureCam HD", "SolarEdge Inverter 5kW", "LiftMaster Dock Leveler", "FreshKeep Freezer 700L",
+    "AquaPure 300 Water Filter",
+    "ThermoMax Boiler X2",
+    "CoolAir Split AC 12k",
+    "PrintPro 4200",
+    "SecureCam HD",
+    "SolarEdge Inverter 5kW",
+    "LiftMaster Dock Leveler",
+    "FreshKeep Freezer 700L",
 ];
 const SUBJECTS: &[&str] = &[
-    "Annual maintenance", "Unit not powering on", "Replace filter cartridge", "Error code E42",
-    "Noisy operation", "Firmware update", "Leak under unit", "Install at new site",
-    "Calibration check", "Warranty inspection",
+    "Annual maintenance",
+    "Unit not powering on",
+    "Replace filter cartridge",
+    "Error code E42",
+    "Noisy operation",
+    "Firmware update",
+    "Leak under unit",
+    "Install at new site",
+    "Calibration check",
+    "Warranty inspection",
 ];
 const STATUSES: &[&str] = &["open", "open", "in progress", "scheduled", "closed"];
 const PRIORITIES: &[&str] = &["low", "normal", "normal", "high", "urgent"];
 
 /// The demo's agents: (name, email, max chats, queues).
 pub const DEMO_AGENTS: &[(&str, &str, i64, &[&str])] = &[
-    ("Maria Santos", "maria.santos@example.com", 4, &["Support", "Billing"]),
+    (
+        "Maria Santos",
+        "maria.santos@example.com",
+        4,
+        &["Support", "Billing"],
+    ),
     ("James Chen", "james.chen@example.com", 3, &["Support"]),
-    ("Priya Patel", "priya.patel@example.com", 3, &["Billing", "Support"]),
+    (
+        "Priya Patel",
+        "priya.patel@example.com",
+        3,
+        &["Billing", "Support"],
+    ),
 ];
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -152,7 +238,10 @@ impl Store {
             .bind(format!("ACC-{:05}", 10001 + i))
             .bind(&name)
             .bind(*INDUSTRIES.choose(&mut rng).unwrap_or(&"Retail"))
-            .bind(format!("+1-555-{:07}", rng.random_range(1_000_000..9_999_999)))
+            .bind(format!(
+                "+1-555-{:07}",
+                rng.random_range(1_000_000..9_999_999)
+            ))
             .bind(*CITIES.choose(&mut rng).unwrap_or(&"Lisbon"))
             .bind(now)
             .fetch_one(&mut *w.tx)
@@ -171,7 +260,11 @@ impl Store {
                 "{}.{}{}@example.com",
                 first.to_lowercase(),
                 last.to_lowercase(),
-                if i < FIRST_NAMES.len() { String::new() } else { i.to_string() }
+                if i < FIRST_NAMES.len() {
+                    String::new()
+                } else {
+                    i.to_string()
+                }
             );
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO contacts (account_id, first_name, last_name, email, phone, updated_ms) \
@@ -200,7 +293,11 @@ impl Store {
             .bind(account)
             .bind(contact)
             .bind(product)
-            .bind(format!("SN-{}-{:06}", &product[..2].to_uppercase(), 100000 + i * 37))
+            .bind(format!(
+                "SN-{}-{:06}",
+                &product[..2].to_uppercase(),
+                100000 + i * 37
+            ))
             .bind(if i % 9 == 0 { "retired" } else { "active" })
             .bind(now)
             .fetch_one(&mut *w.tx)

@@ -66,8 +66,13 @@ impl App {
             App::Loading,
             Task::perform(
                 async move {
-                    let store = Store::open(&config.database_url).await.map_err(|e| e.to_string())?;
-                    let agent = store.agent(config.agent_id).await.map_err(|e| e.to_string())?;
+                    let store = Store::open(&config.database_url)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    let agent = store
+                        .agent(config.agent_id)
+                        .await
+                        .map_err(|e| e.to_string())?;
                     let last = store.last_event_id().await.map_err(|e| e.to_string())?;
                     Ok((store, agent, last))
                 },

@@ -1,16 +1,18 @@
 //! Shared by the integration tests: a fresh database per test, SQLite or Postgres.
 #![allow(dead_code)]
 
+use livewindow::Store;
 use livewindow::core::{AgentStatus, Event, EventKind};
 use livewindow::store::Subscription;
 use livewindow::store::scratch::Scratch;
-use livewindow::Store;
 use std::time::Duration;
 
 /// `TEST_DATABASE_URL` unset: a temporary SQLite file; set: a new database on that
 /// Postgres server. Prints which one ran.
 pub async fn fresh() -> (Scratch, Store) {
-    let server = std::env::var("TEST_DATABASE_URL").ok().filter(|s| !s.trim().is_empty());
+    let server = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|s| !s.trim().is_empty());
     let scratch = Scratch::new(server.as_deref())
         .await
         .unwrap_or_else(|e| panic!("cannot make a test database: {e}"));
@@ -27,7 +29,10 @@ pub async fn demo_with_available(store: &Store, who: &[&str]) -> Vec<i64> {
     let mut ids = Vec::new();
     for w in who {
         let a = store.find_agent(w).await.expect("agent");
-        store.set_agent_status(a.id, AgentStatus::Available).await.expect("status");
+        store
+            .set_agent_status(a.id, AgentStatus::Available)
+            .await
+            .expect("status");
         ids.push(a.id);
     }
     ids
