@@ -182,3 +182,16 @@ async fn listen(url: String, wake: Arc<Notify>) {
         }
     }
 }
+
+impl Store {
+    /// Appends one event in a transaction that stays open for `hold` before it commits.
+    /// For tests of the feed's ordering: other writers start meanwhile.
+    #[doc(hidden)]
+    pub async fn emit_held(&self, hold: Duration) -> Result<()> {
+        let mut w = self.write().await?;
+        w.emit(self, EventKind::AgentStatus, super::NewEvent::default())
+            .await?;
+        tokio::time::sleep(hold).await;
+        w.commit().await
+    }
+}

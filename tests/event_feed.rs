@@ -1,0 +1,114 @@
+//! The event feed delivers every event exactly once, in order, across a subscriber that
+//! drops and comes back, a held transaction (Postgres ids that would otherwise become visible
+//! out of order), and (on Postgres) the server killing every connection.
+
+mod common;
+
+use common::fresh;
+use futures::StreamExt;
+use livewindow::Store;
+use livewindow::core::Event;
+use livewindow::store::{Backend, Subscription};
+use std::time::Duration;
+
+async fn take(events: &mut Subscription, n: usize) -> Vec<Event> {
+    let mut got = Vec::new();
+    while got.len() < n {
+        let next = tokio::time::timeout(Duration::from_secs(30), events.next())
+            .await
+            .expect("the feed stalled")
+            .expect("the feed ended");
+        // Errors are reported while a connection is down; the stream goes on.
+        if let Ok(e) = next {
+            got.push(e);
+        }
+    }
+    got
+}
+
+async fn write_chats(store: &Store, queue: i64, n: usize, tag: &str) {
+    let mut tasks = Vec::new();
+    for i in 0..n {
+        let store = store.clone();
+        let tag = tag.to_string();
+        tasks.push(tokio::spawn(async move {
+            store
+                .enqueue(
+                    &format!("Customer {tag}{i}"),
+                    &format!("{tag}{i}@example.com"),
+                    queue,
+                    Some("hello"),
+                )
+                .await
+                .unwrap()
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_event_once_in_order_across_reconnects() {
+    let (db, store) = fresh().await;
+    let queue = store.add_queue("Feed").await.unwrap();
+    let start = store.last_event_id().await.unwrap();
+
+    // Phase 1: 60 chats (2 events each) while subscriber A reads; A leaves after 50 events.
+    let mut a = store.subscribe(start);
+    write_chats(&store, queue, 60, "a").await;
+    let first = take(&mut a, 50).await;
+    drop(a);
+
+    // Subscriber B resumes (live) after the last event A saw, from another "desktop".
+    let other = Store::open(&db.url).await.unwrap();
+    let mut b = other.subscribe(first.last().unwrap().id);
+
+    // Phase 2: a transaction holds its event uncommitted while 30 more chats are written.
+    let held = {
+        let store = store.clone();
+        tokio::spawn(async move { store.emit_held(Duration::from_millis(800)).await.unwrap() })
+    };
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    write_chats(&store, queue, 30, "b").await;
+    held.await.unwrap();
+
+    let mut second = take(&mut b, 60 * 2 + 1 + 30 * 2 - 50).await;
+
+    // Phase 3 (Postgres): the server drops every connection; B must carry on.
+    if store.backend() == Backend::Postgres {
+        let admin = sqlx::AnyPool::connect(
+            &std::env::var("TEST_DATABASE_URL").expect("postgres run has TEST_DATABASE_URL"),
+        )
+        .await
+        .unwrap();
+        let name = db.url.rsplit('/').next().unwrap().to_string();
+        sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()")
+            .bind(name)
+            .execute(&admin)
+            .await
+            .unwrap();
+        admin.close().await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let writer = Store::open(&db.url).await.unwrap();
+    write_chats(&writer, queue, 20, "c").await;
+    second.extend(take(&mut b, 40).await);
+
+    let all: Vec<_> = first.into_iter().chain(second).collect();
+    let table = writer.events_after(start, 100_000).await.unwrap();
+    assert_eq!(
+        all.iter().map(|e| e.id).collect::<Vec<_>>(),
+        table.iter().map(|e| e.id).collect::<Vec<_>>(),
+        "the subscriber's events differ from the table"
+    );
+    assert_eq!(all, table);
+    assert_eq!(all.len(), 60 * 2 + 1 + 30 * 2 + 20 * 2);
+    // Nothing more arrives: exactly once.
+    assert!(
+        tokio::time::timeout(Duration::from_millis(500), b.next())
+            .await
+            .is_err(),
+        "an extra event arrived"
+    );
+}
