@@ -1,0 +1,288 @@
+//! The real `livewindow` binary: a scripted customer conversation end to end, leaving with
+//! a signal, and bad input giving one clear line and a non-zero exit.
+
+mod common;
+
+use common::{demo_with_available, fresh, is, wait_for};
+use livewindow::core::{ChatState, EndReason, EventKind, Sender};
+use livewindow::store::NewMessage;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::process::{ChildStdout, Command};
+
+const BIN: &str = env!("CARGO_BIN_EXE_livewindow");
+
+async fn line_containing(lines: &mut Lines<BufReader<ChildStdout>>, needle: &str) -> String {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let line = tokio::time::timeout_at(deadline, lines.next_line())
+            .await
+            .unwrap_or_else(|_| panic!("no line containing {needle:?} within 20 s"))
+            .expect("read stdout")
+            .unwrap_or_else(|| panic!("stdout closed before {needle:?}"));
+        if line.contains(needle) {
+            return line;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_scripted_conversation() {
+    let (db, store) = fresh().await;
+    let maria = demo_with_available(&store, &["maria.santos@example.com"]).await[0];
+    let mut events = store.subscribe(store.last_event_id().await.unwrap());
+
+    let mut child = Command::new(BIN)
+        .args(["--database-url", &db.url, "customer", "--name", "Ana Lima"])
+        .args(["--email", "ana.lima@example.com", "--queue", "Support"])
+        .args(["--message", "My water filter shows a red light"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("run livewindow customer");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap()).lines();
+
+    let waiting = line_containing(&mut out, "waiting for an agent").await;
+    assert!(waiting.contains("Support"), "{waiting}");
+    let offered = wait_for(&mut events, 20, |e| e.kind == EventKind::ChatOffered).await;
+    let chat = offered.chat_id.unwrap();
+    assert_eq!(offered.agent_id, Some(maria));
+    let offer = store.offer(chat).await.unwrap().unwrap();
+    assert_eq!(offer.customer_name, "Ana Lima");
+    assert_eq!(
+        offer.first_message.as_deref(),
+        Some("My water filter shows a red light")
+    );
+
+    store.accept(chat, maria).await.unwrap();
+    line_containing(&mut out, "Maria Santos joined the chat").await;
+    let hello = NewMessage::plain(
+        Sender::Agent,
+        "Maria Santos",
+        Some(maria),
+        "Hi Ana, which model is it?",
+    );
+    store.send_message(chat, &hello).await.unwrap();
+    let shown = line_containing(&mut out, "Hi Ana, which model is it?").await;
+    assert!(shown.contains("Maria Santos:"), "{shown}");
+
+    stdin.write_all(b"The AquaPure 300\n\n").await.unwrap();
+    stdin.flush().await.unwrap();
+    let m = wait_for(&mut events, 20, |e| {
+        e.kind == EventKind::Message && e.chat_id == Some(chat) && e.agent_id.is_none()
+    })
+    .await;
+    let mut got = store.message(m.message_id.unwrap()).await.unwrap();
+    if got.body_text == "My water filter shows a red light" {
+        let m = wait_for(&mut events, 20, |e| {
+            e.kind == EventKind::Message && e.chat_id == Some(chat) && e.agent_id.is_none()
+        })
+        .await;
+        got = store.message(m.message_id.unwrap()).await.unwrap();
+    }
+    assert_eq!(got.body_text, "The AquaPure 300");
+    assert_eq!(got.sender, Sender::Customer);
+    // stdin closes: the customer keeps listening until the chat ends.
+    drop(stdin);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    store
+        .send_message(
+            chat,
+            &NewMessage::plain(
+                Sender::Agent,
+                "Maria Santos",
+                Some(maria),
+                "A technician comes Tuesday.",
+            ),
+        )
+        .await
+        .unwrap();
+    line_containing(&mut out, "A technician comes Tuesday.").await;
+
+    store.end_chat(chat, Sender::Agent).await.unwrap();
+    line_containing(&mut out, "The chat has ended: the agent ended the chat.").await;
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success());
+    // The transcript holds exactly the three customer/agent lines plus the first message, once each.
+    let texts: Vec<_> = store
+        .messages(chat)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.body_text)
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "My water filter shows a red light",
+            "Hi Ana, which model is it?",
+            "The AquaPure 300",
+            "A technician comes Tuesday."
+        ]
+    );
+    let _ = is(EventKind::ChatEnded, chat);
+}
+
+#[tokio::test]
+async fn leaving_with_a_signal_abandons_the_chat() {
+    let (db, store) = fresh().await;
+    store.seed_demo().await.unwrap(); // nobody is available: the chat waits
+    let mut child = Command::new(BIN)
+        .args([
+            "--database-url",
+            &db.url,
+            "customer",
+            "--name",
+            "Bruno Okafor",
+            "--email",
+            "bruno@example.com",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = line_containing(&mut out, "waiting for an agent").await;
+    assert!(line.contains("number 1 in the queue"), "{line}");
+    let chat: i64 = line
+        .trim_start_matches("Chat #")
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let pid = child.id().unwrap();
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    line_containing(&mut out, "You left the chat.").await;
+    assert!(child.wait().await.unwrap().success());
+    let c = store.chat(chat).await.unwrap();
+    assert_eq!(c.state, ChatState::Ended);
+    assert_eq!(c.end_reason, Some(EndReason::Abandoned));
+}
+
+/// Runs the binary; returns (exit code, stderr).
+async fn run(args: &[&str]) -> (i32, String) {
+    let out = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn one_line_error(code: i32, stderr: &str, needle: &str) {
+    assert_ne!(code, 0, "expected a failure: {stderr}");
+    let lines: Vec<_> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one line expected, got: {stderr}");
+    assert!(lines[0].contains(needle), "{:?} lacks {needle:?}", lines[0]);
+}
+
+#[tokio::test]
+async fn bad_input_gets_one_clear_line() {
+    let (db, store) = fresh().await;
+    store.seed_demo().await.unwrap();
+    let url = db.url.as_str();
+    let (code, err) = run(&[
+        "--database-url",
+        url,
+        "customer",
+        "--name",
+        " ",
+        "--email",
+        "a@example.com",
+    ])
+    .await;
+    one_line_error(code, &err, "name is empty");
+    let (code, err) = run(&[
+        "--database-url",
+        url,
+        "customer",
+        "--name",
+        "Ana",
+        "--email",
+        "ana@",
+    ])
+    .await;
+    one_line_error(code, &err, "not a valid email");
+    let (code, err) = run(&[
+        "--database-url",
+        url,
+        "customer",
+        "--name",
+        "Ana",
+        "--email",
+        "ana@example.com",
+        "--queue",
+        "Sales",
+    ])
+    .await;
+    one_line_error(code, &err, "no queue \"Sales\"");
+    let (code, err) = run(&[
+        "--database-url",
+        url,
+        "agent",
+        "status",
+        "nobody@example.com",
+        "available",
+    ])
+    .await;
+    one_line_error(code, &err, "no agent");
+    let (code, err) = run(&[
+        "--database-url",
+        url,
+        "agent",
+        "status",
+        "James Chen",
+        "sleeping",
+    ])
+    .await;
+    one_line_error(code, &err, "unknown status");
+    let (code, err) = run(&[
+        "--database-url",
+        url,
+        "option",
+        "set",
+        "SVC_CHAT_OFFER_TIMEOUT_SECONDS",
+        "soon",
+    ])
+    .await;
+    one_line_error(code, &err, "whole number of seconds");
+    let (code, err) = run(&["--database-url", "mysql://localhost/x", "agent", "list"]).await;
+    one_line_error(code, &err, "unsupported database URL");
+    let (code, err) = run(&[
+        "--database-url",
+        "postgres://postgres@127.0.0.1:1/nothing",
+        "agent",
+        "list",
+    ])
+    .await;
+    one_line_error(code, &err, "cannot open the database");
+    let (code, err) = run(&["--database-url", "postgres://[::1", "agent", "list"]).await;
+    one_line_error(code, &err, "malformed PostgreSQL URL");
+    // Nothing was written by any of these.
+    assert_eq!(store.waiting_count(None).await.unwrap(), 0);
+    assert_eq!(store.agents().await.unwrap().len(), 3);
+    assert_eq!(
+        store
+            .option("SVC_CHAT_OFFER_TIMEOUT_SECONDS", None)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("30")
+    );
+}
