@@ -1,6 +1,7 @@
 //! Domain types and rules. Nothing here knows about iced or sqlx.
 
 pub mod chat;
+pub mod records;
 pub mod validate;
 
 pub use chat::{ChatState, EndReason, Event, EventKind, OfferOutcome, Sender};

@@ -136,28 +136,13 @@ impl Store {
     pub async fn work_orders_of_account(&self, account_id: i64) -> Result<Vec<WorkOrder>> {
         let rows = sqlx::query(
             "SELECT id, number, account_id, contact_id, asset_id, subject, status, priority, \
-                    opened_ms, due_ms, version FROM work_orders WHERE account_id = $1 ORDER BY id",
+                    opened_ms, due_ms, version FROM work_orders WHERE account_id = $1 \
+             ORDER BY opened_ms DESC, id DESC LIMIT 500",
         )
         .bind(account_id)
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(WorkOrder {
-                    id: r.try_get("id")?,
-                    number: r.try_get("number")?,
-                    account_id: r.try_get("account_id")?,
-                    contact_id: r.try_get("contact_id")?,
-                    asset_id: r.try_get("asset_id")?,
-                    subject: r.try_get("subject")?,
-                    status: r.try_get("status")?,
-                    priority: r.try_get("priority")?,
-                    opened_ms: r.try_get("opened_ms")?,
-                    due_ms: r.try_get("due_ms")?,
-                    version: r.try_get("version")?,
-                })
-            })
-            .collect()
+        rows.iter().map(work_order_row).collect()
     }
 
     pub async fn assets_of_account(&self, account_id: i64) -> Result<Vec<Asset>> {
@@ -182,4 +167,20 @@ impl Store {
             })
             .collect()
     }
+}
+
+pub(super) fn work_order_row(r: &AnyRow) -> Result<WorkOrder> {
+    Ok(WorkOrder {
+        id: r.try_get("id")?,
+        number: r.try_get("number")?,
+        account_id: r.try_get("account_id")?,
+        contact_id: r.try_get("contact_id")?,
+        asset_id: r.try_get("asset_id")?,
+        subject: r.try_get("subject")?,
+        status: r.try_get("status")?,
+        priority: r.try_get("priority")?,
+        opened_ms: r.try_get("opened_ms")?,
+        due_ms: r.try_get("due_ms")?,
+        version: r.try_get("version")?,
+    })
 }

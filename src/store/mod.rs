@@ -10,6 +10,7 @@ mod chats;
 mod crm;
 mod error;
 mod events;
+mod records;
 mod routing;
 pub mod scratch;
 mod seed;
@@ -23,6 +24,7 @@ pub use chats::{Chat, Message, NewMessage};
 pub use crm::{Account, Asset, Contact, WorkOrder};
 pub use error::StoreError;
 pub use events::Subscription;
+pub use records::{AccountDraft, AssetDraft, ContactDraft, WorkOrderDraft};
 pub use routing::{AcceptError, Offer};
 pub use seed::SeedSummary;
 
