@@ -79,6 +79,7 @@ fn console(cli: &Cli) -> anyhow::Result<()> {
     livewindow::ui::run(livewindow::ui::Config {
         database_url: url,
         agent_id: agent.id,
+        session_dir: livewindow::ui::session::default_dir(),
     })?;
     Ok(())
 }

@@ -49,7 +49,10 @@ pub fn phone(field: &'static str, value: &str) -> Result<String, FieldError> {
         .chars()
         .all(|c| c.is_ascii_digit() || " +-().".contains(c));
     if !allowed || !(6..=20).contains(&digits) {
-        return Err((field, "not a phone number (digits, spaces, + - ( ) .)".into()));
+        return Err((
+            field,
+            "not a phone number (digits, spaces, + - ( ) .)".into(),
+        ));
     }
     Ok(v.to_string())
 }
@@ -93,7 +96,10 @@ mod tests {
         assert_eq!(required("subject", " Fix ", 10).unwrap(), "Fix");
         assert!(phone("phone", "+1 (555) 123-4567").is_ok());
         assert!(phone("phone", "call me").is_err());
-        assert_eq!(one_of("status", "Open", WORK_ORDER_STATUSES).unwrap(), "open");
+        assert_eq!(
+            one_of("status", "Open", WORK_ORDER_STATUSES).unwrap(),
+            "open"
+        );
         assert!(one_of("status", "done", WORK_ORDER_STATUSES).is_err());
         let ms = date("due", "2026-12-01").unwrap();
         assert_eq!(date_text(ms), "2026-12-01");

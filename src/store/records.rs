@@ -157,11 +157,13 @@ fn account_row(r: &sqlx::any::AnyRow) -> Result<Account> {
 
 impl Store {
     pub async fn contact(&self, id: i64) -> Result<Contact> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{CONTACT_SELECT} WHERE c.id = $1")))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("no contact {id}")))?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{CONTACT_SELECT} WHERE c.id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("no contact {id}")))?;
         contact_row(&row)
     }
 
@@ -172,7 +174,10 @@ impl Store {
         if q.is_empty() {
             return Ok(Vec::new());
         }
-        let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let escaped = q
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
         let prefix = format!("{escaped}%");
         let digits: String = q.chars().filter(char::is_ascii_digit).collect();
         let (first, last) = match q.rsplit_once(' ') {
@@ -414,7 +419,12 @@ impl Store {
         self.work_order(id).await
     }
 
-    pub async fn update_work_order(&self, id: i64, version: i64, d: &WorkOrderDraft) -> Result<WorkOrder> {
+    pub async fn update_work_order(
+        &self,
+        id: i64,
+        version: i64,
+        d: &WorkOrderDraft,
+    ) -> Result<WorkOrder> {
         first_error(d.check())?;
         let due = rules::date("due", &d.due).map_err(invalid)?;
         let mut w = self.write().await?;

@@ -18,7 +18,8 @@ const LOAD: &str = "((SELECT count(*) FROM chats x WHERE x.agent_id = a.id AND x
 const OFFER_SELECT_BY_ID: &str = "SELECT c.id, c.offered_agent_id, c.queue_id, q.name AS queue_name, \
        c.customer_name, c.customer_email, c.offer_deadline_ms, \
        (SELECT m.body_text FROM messages m WHERE m.chat_id = c.id AND m.sender = 'customer' \
-        ORDER BY m.id LIMIT 1) AS first_message \
+        ORDER BY m.id LIMIT 1) AS first_message, \
+       (SELECT max(o.offered_ms) FROM chat_offers o WHERE o.chat_id = c.id AND o.outcome IS NULL) AS offered_ms \
      FROM chats c JOIN queues q ON q.id = c.queue_id \
      WHERE c.id = $1 AND c.state = 'offered'";
 
@@ -33,6 +34,7 @@ pub struct Offer {
     pub customer_email: String,
     /// Database clock, ms since the epoch.
     pub deadline_ms: i64,
+    pub offered_ms: i64,
     /// The customer's first message, if they wrote one.
     pub first_message: Option<String>,
 }
@@ -242,7 +244,8 @@ impl Store {
             "SELECT c.id, c.offered_agent_id, c.queue_id, q.name AS queue_name, c.customer_name, \
                     c.customer_email, c.offer_deadline_ms, \
                     (SELECT m.body_text FROM messages m WHERE m.chat_id = c.id AND m.sender = 'customer' \
-                     ORDER BY m.id LIMIT 1) AS first_message \
+                     ORDER BY m.id LIMIT 1) AS first_message, \
+                    (SELECT max(o.offered_ms) FROM chat_offers o WHERE o.chat_id = c.id AND o.outcome IS NULL) AS offered_ms \
              FROM chats c JOIN queues q ON q.id = c.queue_id \
              WHERE c.state = 'offered' AND c.offered_agent_id = $1 ORDER BY c.offer_deadline_ms",
         )
@@ -489,5 +492,6 @@ fn offer_from_row(row: &sqlx::any::AnyRow) -> Result<Offer> {
             .try_get::<Option<i64>, _>("offer_deadline_ms")?
             .unwrap_or(0),
         first_message: row.try_get("first_message")?,
+        offered_ms: row.try_get::<Option<i64>, _>("offered_ms")?.unwrap_or(0),
     })
 }

@@ -1,6 +1,18 @@
-//! The iced console. Each screen owns its state and `Message`; the app maps their actions.
+//! The iced console. Each screen owns its state and `Message`; parents map their actions.
 
 pub mod app;
+pub mod console;
+pub mod contact_search;
+pub mod interaction;
+pub mod notify;
+pub mod offer;
+pub mod record;
+pub mod screen_pop;
+pub mod session;
+pub mod style;
+pub mod toolbar;
+pub mod transcript;
+pub mod verification;
 
 pub use app::{App, Config, Message};
 

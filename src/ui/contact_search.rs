@@ -1,0 +1,312 @@
+//! Contact Search: find a contact by name, email, phone or account, or create one.
+
+use super::style;
+use crate::core::records::FieldError;
+use crate::store::{Account, Contact, ContactDraft};
+use iced::widget::{button, column, container, row, scrollable, text, text_input};
+use iced::{Element, Length};
+
+#[derive(Debug, Clone, Default)]
+pub struct State {
+    pub query: String,
+    pub results: Vec<Contact>,
+    pub searched: bool,
+    pub searching: bool,
+    pub error: Option<String>,
+    pub create: Option<CreateForm>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CreateForm {
+    pub draft: ContactDraft,
+    pub account_query: String,
+    pub account: Option<Account>,
+    pub account_results: Vec<Account>,
+    pub errors: Vec<FieldError>,
+    pub saving: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Query(String),
+    Search,
+    Results(Result<Vec<Contact>, String>),
+    Choose(Contact),
+    NewContact,
+    CancelNew,
+    First(String),
+    Last(String),
+    Email(String),
+    Phone(String),
+    AccountQuery(String),
+    AccountResults(Vec<Account>),
+    PickAccount(Account),
+    Save,
+    Saved(Result<Contact, String>),
+    Back,
+}
+
+pub enum Action {
+    Search(String),
+    SearchAccounts(String),
+    Create(ContactDraft),
+    Chosen(Contact),
+    Back,
+}
+
+impl State {
+    /// Prefilled from the customer's name and email when nothing matched.
+    pub fn prefilled(name: &str, email: &str) -> Self {
+        let (first, last) = name.trim().rsplit_once(' ').unwrap_or(("", name.trim()));
+        State {
+            query: email.to_string(),
+            create: Some(CreateForm {
+                draft: ContactDraft {
+                    first_name: first.trim().to_string(),
+                    last_name: last.trim().to_string(),
+                    email: email.to_string(),
+                    ..ContactDraft::default()
+                },
+                ..CreateForm::default()
+            }),
+            ..State::default()
+        }
+    }
+
+    pub fn update(&mut self, message: Message) -> Option<Action> {
+        match message {
+            Message::Query(q) => {
+                self.query = q;
+                None
+            }
+            Message::Search => {
+                let q = self.query.trim();
+                if q.is_empty() {
+                    self.error = Some("Type a name, email, phone or account to search.".into());
+                    return None;
+                }
+                self.searching = true;
+                self.error = None;
+                Some(Action::Search(q.to_string()))
+            }
+            Message::Results(r) => {
+                self.searching = false;
+                self.searched = true;
+                match r {
+                    Ok(results) => self.results = results,
+                    Err(e) => self.error = Some(e),
+                }
+                None
+            }
+            Message::Choose(c) => Some(Action::Chosen(c)),
+            Message::NewContact => {
+                let mut form = CreateForm::default();
+                let q = self.query.trim();
+                if q.contains('@') {
+                    form.draft.email = q.to_string();
+                } else if let Some((f, l)) = q.rsplit_once(' ') {
+                    form.draft.first_name = f.to_string();
+                    form.draft.last_name = l.to_string();
+                }
+                self.create = Some(form);
+                None
+            }
+            Message::CancelNew => {
+                self.create = None;
+                None
+            }
+            Message::Back => Some(Action::Back),
+            Message::Saved(Ok(contact)) => {
+                self.create = None;
+                Some(Action::Chosen(contact))
+            }
+            Message::Saved(Err(e)) => {
+                if let Some(f) = &mut self.create {
+                    f.saving = false;
+                    f.errors = vec![("form", e)];
+                }
+                None
+            }
+            other => {
+                let form = self.create.as_mut()?;
+                match other {
+                    Message::First(v) => form.draft.first_name = v,
+                    Message::Last(v) => form.draft.last_name = v,
+                    Message::Email(v) => form.draft.email = v,
+                    Message::Phone(v) => form.draft.phone = v,
+                    Message::AccountQuery(q) => {
+                        form.account_query = q.clone();
+                        if q.trim().len() >= 2 {
+                            return Some(Action::SearchAccounts(q));
+                        }
+                        form.account_results.clear();
+                        return None;
+                    }
+                    Message::AccountResults(r) => form.account_results = r,
+                    Message::PickAccount(a) => {
+                        form.draft.account_id = Some(a.id);
+                        form.account_query = a.name.clone();
+                        form.account = Some(a);
+                        form.account_results.clear();
+                    }
+                    Message::Save => {
+                        form.errors = form.draft.check();
+                        if form.errors.is_empty() {
+                            form.saving = true;
+                            return Some(Action::Create(form.draft.clone()));
+                        }
+                        return None;
+                    }
+                    _ => {}
+                }
+                // Re-check as the agent types, once they tried to save.
+                if !form.errors.is_empty() {
+                    form.errors = form.draft.check();
+                }
+                None
+            }
+        }
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let search = row![
+            text_input("Name, email, phone or account", &self.query)
+                .id("contact-search")
+                .on_input(Message::Query)
+                .on_submit(Message::Search)
+                .width(Length::Fill),
+            button(text(if self.searching {
+                "Searching…"
+            } else {
+                "Search"
+            }))
+            .on_press_maybe((!self.searching).then_some(Message::Search)),
+        ]
+        .spacing(8);
+        let mut page = column![
+            row![
+                text("Contact Search").size(22),
+                iced::widget::space::horizontal(),
+                button(text("Back to verification"))
+                    .style(button::text)
+                    .on_press(Message::Back),
+            ],
+            search
+        ]
+        .spacing(12);
+        if let Some(e) = &self.error {
+            page = page.push(text(e).style(style::field_error));
+        }
+        if let Some(form) = &self.create {
+            return page.push(create_view(form)).into();
+        }
+        if self.searched && self.results.is_empty() {
+            page = page.push(text("No contact matches. Create a new one?"));
+        }
+        let mut list = column![].spacing(4);
+        for c in &self.results {
+            list = list.push(
+                button(
+                    row![
+                        text(c.full_name()).width(Length::FillPortion(3)),
+                        text(&c.email).width(Length::FillPortion(4)),
+                        text(&c.phone).width(Length::FillPortion(2)),
+                        text(c.account_name.as_deref().unwrap_or("—"))
+                            .width(Length::FillPortion(3)),
+                    ]
+                    .spacing(8),
+                )
+                .style(button::subtle)
+                .width(Length::Fill)
+                .on_press(Message::Choose(c.clone())),
+            );
+        }
+        page.push(scrollable(list).height(Length::Fill))
+            .push(button(text("New contact")).on_press(Message::NewContact))
+            .into()
+    }
+}
+
+fn create_view(form: &CreateForm) -> Element<'_, Message> {
+    let error_for = |field: &str| {
+        form.errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| text(m.clone()).size(13).style(style::field_error))
+    };
+    let input =
+        |label: &'static str, field: &'static str, value: &str, on: fn(String) -> Message| {
+            let mut c = column![
+                text(label).size(13).style(style::muted),
+                text_input(label, value)
+                    .on_input(on)
+                    .on_submit(Message::Save),
+            ]
+            .spacing(2);
+            if let Some(e) = error_for(field) {
+                c = c.push(e);
+            }
+            c
+        };
+    let mut accounts = column![].spacing(2);
+    for a in &form.account_results {
+        accounts = accounts.push(
+            button(text(format!("{} ({})", a.name, a.number)))
+                .style(button::subtle)
+                .width(Length::Fill)
+                .on_press(Message::PickAccount(a.clone())),
+        );
+    }
+    let mut col = column![
+        text("New contact").size(18),
+        row![
+            input(
+                "First name",
+                "first name",
+                &form.draft.first_name,
+                Message::First
+            ),
+            input(
+                "Last name",
+                "last name",
+                &form.draft.last_name,
+                Message::Last
+            ),
+        ]
+        .spacing(8),
+        row![
+            input("Email", "email", &form.draft.email, Message::Email),
+            input("Phone", "phone", &form.draft.phone, Message::Phone),
+        ]
+        .spacing(8),
+        column![
+            text("Account").size(13).style(style::muted),
+            text_input("Type to find an account", &form.account_query)
+                .on_input(Message::AccountQuery),
+            accounts,
+        ]
+        .spacing(2),
+        row![
+            button(text(if form.saving {
+                "Saving…"
+            } else {
+                "Create contact"
+            }))
+            .style(button::primary)
+            .on_press_maybe((!form.saving).then_some(Message::Save)),
+            button(text("Cancel"))
+                .style(button::secondary)
+                .on_press(Message::CancelNew),
+        ]
+        .spacing(8),
+    ]
+    .spacing(10);
+    if let Some(e) = error_for("form") {
+        col = col.push(e);
+    }
+    container(col)
+        .padding(12)
+        .style(style::card)
+        .width(Length::Fill)
+        .into()
+}

@@ -1,0 +1,127 @@
+//! Incoming chats: one card per pending offer, with a countdown on the database's clock.
+
+use super::style;
+use crate::store::Offer;
+use iced::widget::{button, column, container, progress_bar, row, space, text, text_input};
+use iced::{Element, Length};
+
+#[derive(Debug, Clone)]
+pub struct Card {
+    pub offer: Offer,
+    pub reason: String,
+    pub busy: bool,
+    pub error: Option<String>,
+}
+
+impl Card {
+    pub fn new(offer: Offer) -> Self {
+        Card {
+            offer,
+            reason: String::new(),
+            busy: false,
+            error: None,
+        }
+    }
+
+    /// Milliseconds left, given the database's "now".
+    pub fn left_ms(&self, db_now: i64) -> i64 {
+        (self.offer.deadline_ms - db_now).max(0)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Accept(i64),
+    Decline(i64),
+    Reason(i64, String),
+}
+
+pub enum Action {
+    Accept(i64),
+    Decline(i64, Option<String>),
+}
+
+pub fn update(cards: &mut [Card], message: Message) -> Option<Action> {
+    match message {
+        Message::Accept(chat) => {
+            let card = cards.iter_mut().find(|c| c.offer.chat_id == chat)?;
+            if card.busy {
+                return None;
+            }
+            card.busy = true;
+            Some(Action::Accept(chat))
+        }
+        Message::Decline(chat) => {
+            let card = cards.iter_mut().find(|c| c.offer.chat_id == chat)?;
+            if card.busy {
+                return None;
+            }
+            card.busy = true;
+            let reason = card.reason.trim();
+            Some(Action::Decline(
+                chat,
+                (!reason.is_empty()).then(|| reason.to_string()),
+            ))
+        }
+        Message::Reason(chat, reason) => {
+            if let Some(card) = cards.iter_mut().find(|c| c.offer.chat_id == chat) {
+                card.reason = reason.chars().take(200).collect();
+            }
+            None
+        }
+    }
+}
+
+pub fn view(card: &Card, db_now: i64, first: bool) -> Element<'_, Message> {
+    let o = &card.offer;
+    let left = card.left_ms(db_now);
+    let total = (o.deadline_ms - o.offered_ms).max(1) as f32;
+    let secs = (left + 999) / 1000;
+    let heading = row![
+        column![
+            text(&o.customer_name).size(20),
+            text(&o.customer_email).style(style::muted),
+        ]
+        .spacing(2),
+        space::horizontal(),
+        column![
+            text(format!("{secs} s")).size(22),
+            text(format!("Queue: {}", o.queue_name))
+                .size(13)
+                .style(style::muted),
+        ]
+        .align_x(iced::Alignment::End),
+    ]
+    .align_y(iced::Alignment::Center);
+    let mut body = column![heading, progress_bar(0.0..=total, left as f32).girth(6),].spacing(8);
+    if let Some(m) = &o.first_message {
+        body = body.push(text(format!("“{m}”")).size(15));
+    }
+    let accept = button(text(if first { "Accept (Alt+A)" } else { "Accept" }))
+        .style(button::success)
+        .on_press_maybe((!card.busy).then_some(Message::Accept(o.chat_id)));
+    let decline = button(text(if first { "Decline (Alt+D)" } else { "Decline" }))
+        .style(button::secondary)
+        .on_press_maybe((!card.busy).then_some(Message::Decline(o.chat_id)));
+    let chat = o.chat_id;
+    body = body.push(
+        row![
+            accept,
+            decline,
+            text_input("Reason for declining (optional)", &card.reason)
+                .on_input(move |r| Message::Reason(chat, r))
+                .on_submit(Message::Decline(chat))
+                .width(Length::Fill),
+        ]
+        .spacing(8)
+        .align_y(iced::Alignment::Center),
+    );
+    if let Some(e) = &card.error {
+        body = body.push(text(e).style(style::field_error));
+    }
+    container(body)
+        .padding(12)
+        .width(Length::Fill)
+        .style(style::offer_card)
+        .into()
+}

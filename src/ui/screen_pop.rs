@@ -1,0 +1,351 @@
+//! The screen pop: the verified customer's accounts, contacts, assets and work orders in
+//! nested tabs. Records open in tabs of their own, where they are changed and saved.
+
+use super::record::{self, Kind, RecordTab};
+use super::style;
+use crate::store::{Account, Asset, Contact, Store, WorkOrder};
+use iced::widget::{button, column, container, row, scrollable, space, table, text};
+use iced::{Element, Length, Task};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Accounts,
+    Contacts,
+    Assets,
+    WorkOrders,
+    Record(usize),
+}
+
+impl Tab {
+    pub fn name(self) -> &'static str {
+        match self {
+            Tab::Accounts => "accounts",
+            Tab::Contacts => "contacts",
+            Tab::Assets => "assets",
+            Tab::WorkOrders => "work_orders",
+            Tab::Record(_) => "record",
+        }
+    }
+
+    pub fn parse(s: &str) -> Tab {
+        match s {
+            "contacts" => Tab::Contacts,
+            "assets" => Tab::Assets,
+            "work_orders" => Tab::WorkOrders,
+            _ => Tab::Accounts,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Data {
+    pub contact: Contact,
+    pub account: Option<Account>,
+    pub contacts: Vec<Contact>,
+    pub assets: Vec<Asset>,
+    pub work_orders: Vec<WorkOrder>,
+}
+
+pub struct State {
+    pub contact_id: i64,
+    pub data: Option<Box<Data>>,
+    pub tab: Tab,
+    pub records: Vec<RecordTab>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Loaded(Result<Box<Data>, String>),
+    Tab(Tab),
+    Open(Kind, i64),
+    New(Kind, Option<i64>),
+    CloseRecord(usize),
+    Record(usize, record::Message),
+}
+
+async fn load(store: Store, contact_id: i64) -> Result<Box<Data>, String> {
+    let contact = store.contact(contact_id).await.map_err(|e| e.to_string())?;
+    let (account, contacts, assets, work_orders) = match contact.account_id {
+        Some(a) => (
+            Some(store.account(a).await.map_err(|e| e.to_string())?),
+            store
+                .contacts_of_account(a)
+                .await
+                .map_err(|e| e.to_string())?,
+            store
+                .assets_of_account(a)
+                .await
+                .map_err(|e| e.to_string())?,
+            store
+                .work_orders_of_account(a)
+                .await
+                .map_err(|e| e.to_string())?,
+        ),
+        None => (None, vec![contact.clone()], Vec::new(), Vec::new()),
+    };
+    Ok(Box::new(Data {
+        contact,
+        account,
+        contacts,
+        assets,
+        work_orders,
+    }))
+}
+
+impl State {
+    pub fn new(store: &Store, contact_id: i64, tab: Tab) -> (State, Task<Message>) {
+        (
+            State {
+                contact_id,
+                data: None,
+                tab,
+                records: Vec::new(),
+                error: None,
+            },
+            Task::perform(load(store.clone(), contact_id), Message::Loaded),
+        )
+    }
+
+    fn reload(&self, store: &Store) -> Task<Message> {
+        Task::perform(load(store.clone(), self.contact_id), Message::Loaded)
+    }
+
+    pub fn update(&mut self, store: &Store, message: Message) -> Task<Message> {
+        match message {
+            Message::Loaded(Ok(data)) => {
+                self.data = Some(data);
+                self.error = None;
+                Task::none()
+            }
+            Message::Loaded(Err(e)) => {
+                self.error = Some(e);
+                Task::none()
+            }
+            Message::Tab(tab) => {
+                self.tab = tab;
+                Task::none()
+            }
+            Message::Open(kind, id) => {
+                if let Some(i) = self
+                    .records
+                    .iter()
+                    .position(|r| r.kind == kind && r.id == Some(id))
+                {
+                    self.tab = Tab::Record(i);
+                    return Task::none();
+                }
+                let Some(data) = &self.data else {
+                    return Task::none();
+                };
+                let Some(tab) = RecordTab::open(kind, id, data) else {
+                    return Task::none();
+                };
+                self.records.push(tab);
+                self.tab = Tab::Record(self.records.len() - 1);
+                Task::none()
+            }
+            Message::New(kind, asset) => {
+                let Some(data) = &self.data else {
+                    return Task::none();
+                };
+                self.records.push(RecordTab::new(kind, data, asset));
+                self.tab = Tab::Record(self.records.len() - 1);
+                Task::none()
+            }
+            Message::CloseRecord(i) => {
+                if i < self.records.len() {
+                    self.records.remove(i);
+                    self.tab = match self.tab {
+                        Tab::Record(j) if j == i => Tab::WorkOrders,
+                        Tab::Record(j) if j > i => Tab::Record(j - 1),
+                        t => t,
+                    };
+                }
+                Task::none()
+            }
+            Message::Record(i, m) => {
+                let Some(rec) = self.records.get_mut(i) else {
+                    return Task::none();
+                };
+                let saved = matches!(m, record::Message::Saved(Ok(_)));
+                let task = rec.update(store, m).map(move |m| Message::Record(i, m));
+                if saved {
+                    // Lists show the change (and a new record appears in them).
+                    return Task::batch([task, self.reload(store)]);
+                }
+                task
+            }
+        }
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let Some(data) = &self.data else {
+            return match &self.error {
+                Some(e) => text(e).style(style::field_error).into(),
+                None => text("Loading the customer's records…").into(),
+            };
+        };
+        let tab_button = |label: String, tab: Tab| {
+            button(text(label).size(14))
+                .style(style::tab(self.tab == tab))
+                .on_press(Message::Tab(tab))
+        };
+        let mut tabs = row![
+            tab_button("Accounts".into(), Tab::Accounts),
+            tab_button(format!("Contacts ({})", data.contacts.len()), Tab::Contacts),
+            tab_button(format!("Assets ({})", data.assets.len()), Tab::Assets),
+            tab_button(
+                format!("Work Orders ({})", data.work_orders.len()),
+                Tab::WorkOrders
+            ),
+        ]
+        .spacing(4);
+        for (i, r) in self.records.iter().enumerate() {
+            tabs = tabs.push(
+                row![
+                    tab_button(r.title(), Tab::Record(i)),
+                    button(text("×").size(14))
+                        .style(button::text)
+                        .on_press(Message::CloseRecord(i)),
+                ]
+                .spacing(0),
+            );
+        }
+        let body: Element<'_, Message> = match self.tab {
+            Tab::Accounts => accounts_view(data),
+            Tab::Contacts => contacts_view(data),
+            Tab::Assets => assets_view(data),
+            Tab::WorkOrders => work_orders_view(data),
+            Tab::Record(i) => match self.records.get(i) {
+                Some(r) => r.view().map(move |m| Message::Record(i, m)),
+                None => text("").into(),
+            },
+        };
+        column![
+            text(format!(
+                "{} — {}",
+                data.contact.full_name(),
+                data.account
+                    .as_ref()
+                    .map(|a| a.name.as_str())
+                    .unwrap_or("no account")
+            ))
+            .size(20),
+            scrollable(tabs).direction(scrollable::Direction::Horizontal(
+                scrollable::Scrollbar::new().width(4).scroller_width(4)
+            )),
+            container(body).padding(8).height(Length::Fill),
+        ]
+        .spacing(8)
+        .into()
+    }
+}
+
+fn open_button<'a>(kind: Kind, id: i64) -> Element<'a, Message> {
+    button(text("Open").size(13))
+        .style(button::text)
+        .on_press(Message::Open(kind, id))
+        .into()
+}
+
+fn accounts_view(data: &Data) -> Element<'_, Message> {
+    match &data.account {
+        Some(a) => column![
+            table(
+                [
+                    table::column(text("Number"), |a: &Account| text(a.number.clone())),
+                    table::column(text("Name"), |a: &Account| text(a.name.clone())),
+                    table::column(text("Industry"), |a: &Account| text(a.industry.clone())),
+                    table::column(text("City"), |a: &Account| text(a.city.clone())),
+                    table::column(text(""), |a: &Account| open_button(Kind::Account, a.id)),
+                ],
+                [a],
+            )
+            .width(Length::Fill),
+        ]
+        .into(),
+        None => text("This contact has no account.").into(),
+    }
+}
+
+fn contacts_view(data: &Data) -> Element<'_, Message> {
+    column![
+        scrollable(
+            table(
+                [
+                    table::column(text("Name"), |c: &Contact| text(c.full_name())),
+                    table::column(text("Email"), |c: &Contact| text(c.email.clone())),
+                    table::column(text("Phone"), |c: &Contact| text(c.phone.clone())),
+                    table::column(text(""), |c: &Contact| open_button(Kind::Contact, c.id)),
+                ],
+                &data.contacts,
+            )
+            .width(Length::Fill)
+        )
+        .height(Length::Fill),
+        button(text("New contact")).on_press(Message::New(Kind::Contact, None)),
+    ]
+    .spacing(8)
+    .into()
+}
+
+fn assets_view(data: &Data) -> Element<'_, Message> {
+    column![
+        scrollable(
+            table(
+                [
+                    table::column(text("Product"), |a: &Asset| text(a.product.clone())),
+                    table::column(text("Serial"), |a: &Asset| text(a.serial.clone())),
+                    table::column(text("Status"), |a: &Asset| text(a.status.clone())),
+                    table::column(text(""), |a: &Asset| {
+                        row![
+                            open_button(Kind::Asset, a.id),
+                            button(text("New work order").size(13))
+                                .style(button::text)
+                                .on_press(Message::New(Kind::WorkOrder, Some(a.id))),
+                        ]
+                    }),
+                ],
+                &data.assets,
+            )
+            .width(Length::Fill)
+        )
+        .height(Length::Fill),
+        row![
+            button(text("New asset")).on_press_maybe(
+                data.account
+                    .as_ref()
+                    .map(|_| Message::New(Kind::Asset, None))
+            ),
+            space::horizontal(),
+        ],
+    ]
+    .spacing(8)
+    .into()
+}
+
+fn work_orders_view(data: &Data) -> Element<'_, Message> {
+    column![
+        scrollable(
+            table(
+                [
+                    table::column(text("Number"), |w: &WorkOrder| text(w.number.clone())),
+                    table::column(text("Subject"), |w: &WorkOrder| text(w.subject.clone())),
+                    table::column(text("Status"), |w: &WorkOrder| text(w.status.clone())),
+                    table::column(text("Priority"), |w: &WorkOrder| text(w.priority.clone())),
+                    table::column(text("Due"), |w: &WorkOrder| {
+                        text(crate::core::records::date_text(w.due_ms))
+                    }),
+                    table::column(text(""), |w: &WorkOrder| open_button(Kind::WorkOrder, w.id)),
+                ],
+                &data.work_orders,
+            )
+            .width(Length::Fill)
+        )
+        .height(Length::Fill),
+        button(text("New work order")).on_press(Message::New(Kind::WorkOrder, None)),
+    ]
+    .spacing(8)
+    .into()
+}

@@ -1,0 +1,46 @@
+//! What the console remembers across restarts on this desktop: unsent drafts, which chat
+//! was in view, the screen pop's tab per chat, the theme. The chats themselves come from
+//! the database.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Session {
+    pub in_view: Option<i64>,
+    pub on_tab: bool,
+    pub drafts: BTreeMap<i64, String>,
+    pub pop_tabs: BTreeMap<i64, String>,
+    pub dark: bool,
+}
+
+/// One file per database and agent.
+pub fn path(dir: &Path, database_url: &str, agent_id: i64) -> PathBuf {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    database_url.hash(&mut h);
+    dir.join(format!("session-{:016x}-agent{agent_id}.json", h.finish()))
+}
+
+pub fn default_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "livewindow").map(|d| d.data_dir().join("sessions"))
+}
+
+pub fn load(path: &Path) -> Session {
+    std::fs::read(path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
+/// Writes atomically (temp file, then rename), so a crash never leaves half a file.
+pub fn save(path: &Path, session: &Session) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("json.tmp");
+    let bytes = serde_json::to_vec_pretty(session).map_err(std::io::Error::other)?;
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}

@@ -1,0 +1,113 @@
+//! Small shared styles: cards, badges, tabs.
+
+use iced::widget::{button, container};
+use iced::{Border, Color, Theme};
+
+pub fn card(theme: &Theme) -> container::Style {
+    let p = theme.extended_palette();
+    container::Style {
+        background: Some(p.background.weak.color.into()),
+        border: Border {
+            color: p.background.strong.color,
+            width: 1.0,
+            radius: 8.0.into(),
+        },
+        ..container::Style::default()
+    }
+}
+
+/// An offer card: tinted, so it stands out from everything else on screen.
+pub fn offer_card(theme: &Theme) -> container::Style {
+    let p = theme.extended_palette();
+    container::Style {
+        background: Some(p.primary.weak.color.scale_alpha(0.25).into()),
+        border: Border {
+            color: p.primary.strong.color,
+            width: 2.0,
+            radius: 8.0.into(),
+        },
+        ..container::Style::default()
+    }
+}
+
+pub fn badge(theme: &Theme) -> container::Style {
+    let p = theme.extended_palette();
+    container::Style {
+        background: Some(p.danger.base.color.into()),
+        text_color: Some(p.danger.base.text),
+        border: Border {
+            radius: 10.0.into(),
+            ..Border::default()
+        },
+        ..container::Style::default()
+    }
+}
+
+pub fn toolbar(theme: &Theme) -> container::Style {
+    let p = theme.extended_palette();
+    container::Style {
+        background: Some(p.background.strong.color.into()),
+        text_color: Some(p.background.strong.text),
+        ..container::Style::default()
+    }
+}
+
+pub fn tab(active: bool) -> impl Fn(&Theme, button::Status) -> button::Style {
+    move |theme, status| {
+        let p = theme.extended_palette();
+        let (bg, fg) = if active {
+            (p.background.base.color, p.background.base.text)
+        } else if matches!(status, button::Status::Hovered) {
+            (p.background.strong.color, p.background.strong.text)
+        } else {
+            (p.background.weak.color, p.background.weak.text)
+        };
+        button::Style {
+            background: Some(bg.into()),
+            text_color: fg,
+            border: Border {
+                color: if active {
+                    p.primary.strong.color
+                } else {
+                    Color::TRANSPARENT
+                },
+                width: if active { 2.0 } else { 0.0 },
+                radius: 4.0.into(),
+            },
+            ..button::Style::default()
+        }
+    }
+}
+
+pub fn bubble(mine: bool) -> impl Fn(&Theme) -> container::Style {
+    move |theme| {
+        let p = theme.extended_palette();
+        let (bg, fg) = if mine {
+            (p.primary.weak.color, p.primary.weak.text)
+        } else {
+            (p.background.weak.color, p.background.weak.text)
+        };
+        container::Style {
+            background: Some(bg.into()),
+            text_color: Some(fg),
+            border: Border {
+                radius: 8.0.into(),
+                ..Border::default()
+            },
+            ..container::Style::default()
+        }
+    }
+}
+
+pub fn field_error(theme: &Theme) -> iced::widget::text::Style {
+    iced::widget::text::Style {
+        color: Some(theme.extended_palette().danger.base.color),
+    }
+}
+
+pub fn muted(theme: &Theme) -> iced::widget::text::Style {
+    let p = theme.extended_palette();
+    iced::widget::text::Style {
+        color: Some(p.background.base.text.scale_alpha(0.65)),
+    }
+}

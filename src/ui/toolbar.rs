@@ -1,0 +1,58 @@
+//! The toolbar: the agent, their availability, the theme, and the interactions icon with
+//! its badge.
+
+use super::style;
+use crate::core::AgentStatus;
+use iced::widget::{button, container, pick_list, row, space, stack, text, toggler};
+use iced::{Alignment, Element, Length};
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Status(AgentStatus),
+    Interactions,
+    Dark(bool),
+}
+
+pub fn view<'a>(
+    name: &'a str,
+    status: AgentStatus,
+    active: usize,
+    dark: bool,
+) -> Element<'a, Message> {
+    let icon = button(text("Interactions").size(15))
+        .padding([6, 12])
+        .style(button::secondary)
+        .on_press(Message::Interactions);
+    // The badge sits on the icon's corner; it shows the number of active interactions.
+    let badge = container(text(active.to_string()).size(12))
+        .padding([1, 7])
+        .style(style::badge);
+    let interactions = stack![
+        container(icon).padding(iced::Padding {
+            top: 8.0,
+            right: 10.0,
+            bottom: 0.0,
+            left: 0.0
+        }),
+        container(badge).align_right(Length::Fill),
+    ];
+    container(
+        row![
+            text("Live Window").size(20),
+            space::horizontal(),
+            toggler(dark)
+                .label("Dark")
+                .on_toggle(Message::Dark)
+                .size(16),
+            text(name).size(16),
+            pick_list(&AgentStatus::ALL[..], Some(status), Message::Status),
+            interactions,
+        ]
+        .spacing(16)
+        .align_y(Alignment::Center),
+    )
+    .padding([6, 16])
+    .width(Length::Fill)
+    .style(style::toolbar)
+    .into()
+}

@@ -1,0 +1,85 @@
+//! A chat's transcript: sender, time and message; sticks to the bottom as messages arrive.
+
+use super::style;
+use crate::channel::customer::clock;
+use crate::core::Sender;
+use crate::store::Message as ChatMessage;
+use iced::widget::{button, column, container, row, scrollable, space, text};
+use iced::{Alignment, Element, Length};
+
+/// How many of the newest messages are laid out at first; older ones on request. Keeps a
+/// switch to a 2,000-message chat cheap.
+pub const WINDOW: usize = 200;
+
+pub fn view<'a, M: Clone + 'a>(
+    messages: &'a [ChatMessage],
+    pending: impl Iterator<Item = (&'a str, Option<&'a str>)>,
+    shown: usize,
+    show_earlier: M,
+    retry: impl Fn(&'a str) -> M,
+    pending_ids: impl Iterator<Item = &'a str>,
+) -> Element<'a, M> {
+    let start = messages.len().saturating_sub(shown);
+    let mut list = column![].spacing(6).padding([4, 12]);
+    if start > 0 {
+        list = list.push(
+            button(text(format!("Show earlier messages ({start} more)")).size(13))
+                .style(button::text)
+                .on_press(show_earlier),
+        );
+    }
+    for m in &messages[start..] {
+        list = list.push(bubble(m));
+    }
+    for ((body, error), id) in pending.zip(pending_ids) {
+        let status: Element<'a, M> = match error {
+            Some(e) => row![
+                text(format!("Not sent: {e}"))
+                    .size(12)
+                    .style(style::field_error),
+                button(text("Retry").size(12))
+                    .style(button::text)
+                    .on_press(retry(id)),
+            ]
+            .spacing(6)
+            .align_y(Alignment::Center)
+            .into(),
+            None => text("Sending…").size(12).style(style::muted).into(),
+        };
+        list = list.push(row![
+            space::horizontal(),
+            container(column![text(body), status].spacing(2))
+                .padding(8)
+                .max_width(520)
+                .style(style::bubble(true)),
+        ]);
+    }
+    scrollable(list)
+        .anchor_bottom()
+        .height(Length::Fill)
+        .width(Length::Fill)
+        .into()
+}
+
+fn bubble<'a, M: 'a>(m: &'a ChatMessage) -> Element<'a, M> {
+    if m.sender == Sender::System {
+        return container(text(&m.body_text).size(13).style(style::muted))
+            .center_x(Length::Fill)
+            .into();
+    }
+    let mine = m.sender == Sender::Agent;
+    let header = row![
+        text(&m.sender_name).size(13),
+        text(clock(m.created_ms)).size(12).style(style::muted),
+    ]
+    .spacing(8);
+    let b = container(column![header, text(&m.body_text)].spacing(2))
+        .padding(8)
+        .max_width(520)
+        .style(style::bubble(mine));
+    if mine {
+        row![space::horizontal(), b].into()
+    } else {
+        row![b, space::horizontal()].into()
+    }
+}

@@ -1,0 +1,88 @@
+//! Contact Verification: the contact that matches the customer, to confirm or search again.
+
+use super::style;
+use crate::store::Contact;
+use iced::widget::{button, column, container, row, text};
+use iced::{Element, Length};
+
+#[derive(Debug, Clone, Default)]
+pub struct State {
+    pub contact: Option<Contact>,
+    pub busy: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Verify,
+    SearchAgain,
+}
+
+pub enum Action {
+    Verify(Contact),
+    SearchAgain,
+}
+
+impl State {
+    pub fn update(&mut self, message: Message) -> Option<Action> {
+        match message {
+            Message::Verify => {
+                let contact = self.contact.clone()?;
+                self.busy = true;
+                Some(Action::Verify(contact))
+            }
+            Message::SearchAgain => Some(Action::SearchAgain),
+        }
+    }
+
+    pub fn view<'a>(&'a self, customer: &'a str, email: &'a str) -> Element<'a, Message> {
+        let mut page = column![
+            text("Contact Verification").size(22),
+            text(format!("The customer says they are {customer} <{email}>.")).style(style::muted),
+        ]
+        .spacing(12);
+        match &self.contact {
+            Some(c) => {
+                let field = |label: &'a str, value: String| {
+                    row![text(label).width(110).style(style::muted), text(value)].spacing(8)
+                };
+                page = page.push(
+                    container(
+                        column![
+                            field("Name", c.full_name()),
+                            field("Email", c.email.clone()),
+                            field("Phone", c.phone.clone()),
+                            field(
+                                "Account",
+                                c.account_name.clone().unwrap_or_else(|| "—".into())
+                            ),
+                        ]
+                        .spacing(6),
+                    )
+                    .padding(12)
+                    .width(Length::Fill)
+                    .style(style::card),
+                );
+                page = page.push(
+                    row![
+                        button(text("Verify and Continue"))
+                            .style(button::primary)
+                            .on_press_maybe((!self.busy).then_some(Message::Verify)),
+                        button(text("Search Again"))
+                            .style(button::secondary)
+                            .on_press(Message::SearchAgain),
+                    ]
+                    .spacing(8),
+                );
+            }
+            None => {
+                page = page.push(text("No contact chosen yet."));
+                page = page.push(button(text("Search Again")).on_press(Message::SearchAgain));
+            }
+        }
+        if let Some(e) = &self.error {
+            page = page.push(text(e).style(style::field_error));
+        }
+        page.into()
+    }
+}
