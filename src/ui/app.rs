@@ -67,6 +67,7 @@ fn window_event(
             physical_key,
             ..
         }) => {
+            tracing::debug!("key {key:?} {modifiers:?} {physical_key:?}");
             let c = key.to_latin(physical_key);
             match c {
                 Some('a') if modifiers.alt() => console::Message::Key(Shortcut::AcceptFirst),

@@ -10,7 +10,7 @@ use super::style;
 use super::toolbar;
 use crate::core::{AgentStatus, Event, EventKind};
 use crate::store::{AcceptError, Agent, Chat, Offer, Store};
-use iced::widget::{button, column, container, row, scrollable, text};
+use iced::widget::{button, column, container, keyed_column, row, scrollable, text};
 use iced::{Element, Length, Task, Theme};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -690,12 +690,51 @@ impl Console {
             )
             .padding([4, 12]),
         ];
+        // Notes and errors live in one column that is always there: inserting children
+        // before the body would shift its widget tree and drop the composer's focus.
+        let mut status = column![].padding([0, 16]).spacing(4);
+        if self.view != View::Home {
+            // Offers keep arriving while a chat tab is in front: a compact strip of them.
+            let now = self.db_now();
+            for card in &self.cards {
+                let o = &card.offer;
+                status =
+                    status.push(
+                        container(
+                            row![
+                                text(format!(
+                                    "Incoming chat: {} · {} · {} s",
+                                    o.customer_name,
+                                    o.queue_name,
+                                    (card.left_ms(now) + 999) / 1000
+                                ))
+                                .width(Length::Fill),
+                                button(text("Accept").size(14))
+                                    .style(button::success)
+                                    .on_press_maybe((!card.busy).then_some(Message::Offer(
+                                        offer::Message::Accept(o.chat_id)
+                                    ))),
+                                button(text("Decline").size(14))
+                                    .style(button::secondary)
+                                    .on_press_maybe((!card.busy).then_some(Message::Offer(
+                                        offer::Message::Decline(o.chat_id)
+                                    ))),
+                            ]
+                            .spacing(8)
+                            .align_y(iced::Alignment::Center),
+                        )
+                        .padding([4, 8])
+                        .style(style::offer_card),
+                    );
+            }
+        }
         for (note, _) in &self.notes {
-            page = page.push(container(text(note.clone()).size(14)).padding([2, 16]));
+            status = status.push(text(note.clone()).size(14));
         }
         if let Some(e) = self.error.as_deref().filter(|e| !e.is_empty()) {
-            page = page.push(container(text(e).style(style::field_error)).padding([2, 16]));
+            status = status.push(text(e).style(style::field_error));
         }
+        page = page.push(status);
         page.push(container(body).padding(12).height(Length::Fill))
             .into()
     }
@@ -719,9 +758,15 @@ impl Console {
                 .style(style::muted),
             );
         }
-        for (i, card) in self.cards.iter().enumerate() {
-            left = left.push(offer::view(card, now, i == 0).map(Message::Offer));
-        }
+        left = left.push(
+            keyed_column(self.cards.iter().enumerate().map(|(i, card)| {
+                (
+                    card.offer.chat_id,
+                    offer::view(card, now, i == 0).map(Message::Offer),
+                )
+            }))
+            .spacing(8),
+        );
         left = left.push(text(format!("Active chats ({})", self.active())).size(18));
         if self.chats.is_empty() {
             left = left.push(text("Chats you accept appear here.").style(style::muted));
@@ -794,7 +839,7 @@ impl Console {
                 right: 10.0,
                 ..Default::default()
             })))
-            .width(340),
+            .width(360),
             main,
         ]
         .spacing(16)

@@ -104,17 +104,13 @@ pub fn view(card: &Card, db_now: i64, first: bool) -> Element<'_, Message> {
         .style(button::secondary)
         .on_press_maybe((!card.busy).then_some(Message::Decline(o.chat_id)));
     let chat = o.chat_id;
+    body = body.push(row![accept, decline].spacing(8));
     body = body.push(
-        row![
-            accept,
-            decline,
-            text_input("Reason for declining (optional)", &card.reason)
-                .on_input(move |r| Message::Reason(chat, r))
-                .on_submit(Message::Decline(chat))
-                .width(Length::Fill),
-        ]
-        .spacing(8)
-        .align_y(iced::Alignment::Center),
+        text_input("Reason for declining (optional)", &card.reason)
+            .on_input(move |r| Message::Reason(chat, r))
+            .on_submit(Message::Decline(chat))
+            .size(14)
+            .width(Length::Fill),
     );
     if let Some(e) = &card.error {
         body = body.push(text(e).style(style::field_error));
