@@ -87,6 +87,8 @@ impl State {
                 }
                 self.searching = true;
                 self.error = None;
+                // Searching again means the agent looks for an existing record.
+                self.create = None;
                 Some(Action::Search(q.to_string()))
             }
             Message::Results(r) => {
@@ -239,6 +241,7 @@ fn create_view(form: &CreateForm) -> Element<'_, Message> {
             let mut c = column![
                 text(label).size(13).style(style::muted),
                 text_input(label, value)
+                    .id(format!("contact-{}", field.replace(' ', "-")))
                     .on_input(on)
                     .on_submit(Message::Save),
             ]

@@ -107,6 +107,7 @@ pub fn view(card: &Card, db_now: i64, first: bool) -> Element<'_, Message> {
     body = body.push(row![accept, decline].spacing(8));
     body = body.push(
         text_input("Reason for declining (optional)", &card.reason)
+            .id(format!("decline-reason-{chat}"))
             .on_input(move |r| Message::Reason(chat, r))
             .on_submit(Message::Decline(chat))
             .size(14)

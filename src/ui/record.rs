@@ -294,6 +294,7 @@ impl RecordTab {
                 .width(Length::Fill)
                 .into(),
                 None => text_input(&capitalize(f.key), &f.value)
+                    .id(field_id(f.key))
                     .on_input(move |v| Message::Edit(i, v))
                     .on_submit(Message::Save)
                     .into(),
@@ -327,6 +328,11 @@ impl RecordTab {
         }
         iced::widget::scrollable(form.max_width(560)).into()
     }
+}
+
+/// The id of a record field's input: `field-subject`, `field-first-name`.
+pub fn field_id(key: &str) -> iced::widget::Id {
+    iced::widget::Id::from(format!("field-{}", key.replace(' ', "-")))
 }
 
 fn capitalize(s: &str) -> String {

@@ -1,0 +1,358 @@
+//! The console's paths, clicked through iced_test's simulator against a real store.
+
+mod common;
+mod ui;
+
+use common::{demo_with_available, fresh};
+use livewindow::core::{self, ChatState, Sender};
+use livewindow::store::{NewMessage, WorkOrderDraft};
+use livewindow::ui::console::{Message, Shortcut, View};
+use std::time::Duration;
+use ui::Harness;
+
+async fn maria(store: &livewindow::Store) -> i64 {
+    demo_with_available(store, &["maria.santos@example.com"]).await[0]
+}
+
+async fn customer(store: &livewindow::Store, name: &str, email: &str, first: &str) -> i64 {
+    let (q, _) = store.find_queue(Some("Support")).await.unwrap();
+    store.enqueue(name, email, q, Some(first)).await.unwrap()
+}
+
+#[tokio::test]
+async fn offer_accept_verify_screen_pop() {
+    let (_db, store) = fresh().await;
+    let agent = maria(&store).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::open(&store, agent, dir.path().into()).await;
+    assert!(h.shows("Incoming (0)"));
+
+    let chat = customer(
+        &store,
+        "Ana Lima",
+        "ana.lima@example.com",
+        "My filter is red",
+    )
+    .await;
+    h.pump().await;
+    assert!(h.shows("Incoming (1)"));
+    assert!(h.shows("Ana Lima"));
+    assert!(h.shows("ana.lima@example.com"));
+    assert!(h.shows("“My filter is red”"));
+    let left = h.console.cards[0].left_ms(h.console.db_now());
+    assert!((25_000..=30_000).contains(&left), "{left} ms left");
+
+    h.click("Accept (Alt+A)").await;
+    assert_eq!(store.chat(chat).await.unwrap().state, ChatState::Active);
+    assert_eq!(h.console.active(), 1);
+    // Verification shows the contact matched by email.
+    assert!(h.shows("Contact Verification"));
+    assert!(h.shows("+1-555-") || h.shows("ana.lima@example.com"));
+    h.click("Verify and Continue").await;
+    assert_eq!(h.console.view, View::Chat(chat));
+    let contact = store
+        .chat(chat)
+        .await
+        .unwrap()
+        .contact_id
+        .expect("verified");
+    assert_eq!(
+        store.contact(contact).await.unwrap().full_name(),
+        "Ana Lima"
+    );
+    // The screen pop: a top-level tab titled with the customer, nested record tabs.
+    let account = store.contact(contact).await.unwrap().account_id.unwrap();
+    let assets = store.assets_of_account(account).await.unwrap().len();
+    assert!(h.shows("Accounts"));
+    h.click(&format!("Assets ({assets})")).await;
+    assert!(h.shows("New work order"));
+    h.snapshot("screen_pop.png");
+
+    // Conversation: the customer's message arrives; the agent replies with Enter.
+    store
+        .send_message(
+            chat,
+            &NewMessage::plain(Sender::Customer, "Ana Lima", None, "Serial SN-AQ-100000"),
+        )
+        .await
+        .unwrap();
+    h.pump().await;
+    assert!(h.shows("Serial SN-AQ-100000"));
+    h.type_into(&format!("composer-{chat}"), "Thanks Ana").await;
+    h.send(Message::Chat(
+        chat,
+        livewindow::ui::interaction::Message::Send,
+    ))
+    .await;
+    h.pump().await;
+    let texts: Vec<_> = store
+        .messages(chat)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.body_text)
+        .collect();
+    assert_eq!(texts.last().map(String::as_str), Some("Thanks Ana"));
+    assert!(h.shows("Thanks Ana"));
+
+    // End chat: the customer is told (event), the badge drops to 0.
+    h.click("End chat").await;
+    h.pump().await;
+    assert_eq!(store.chat(chat).await.unwrap().state, ChatState::Ended);
+    assert_eq!(h.console.active(), 0);
+}
+
+#[tokio::test]
+async fn search_again_create_contact_verify() {
+    let (_db, store) = fresh().await;
+    let agent = maria(&store).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::open(&store, agent, dir.path().into()).await;
+    // A stranger: nothing matches, so Contact Search opens prefilled.
+    let chat = customer(&store, "Zed Quorra", "zed.quorra@mail.example.org", "hello").await;
+    h.pump().await;
+    h.click("Accept (Alt+A)").await;
+    assert!(h.shows("Contact Search"));
+    assert!(h.shows("New contact"));
+    // Inline validation: an invalid phone is reported at the field, nothing is saved.
+    h.type_into("contact-phone", "call me").await;
+    h.click("Create contact").await;
+    assert!(h.shows("not a phone number (digits, spaces, + - ( ) .)"));
+    let before = store.contact_count().await.unwrap();
+    // Fixing the field clears its error as the agent types.
+    h.send(Message::Chat(
+        chat,
+        livewindow::ui::interaction::Message::Search(
+            livewindow::ui::contact_search::Message::Phone("+1 555 0100".into()),
+        ),
+    ))
+    .await;
+    assert!(!h.shows("not a phone number (digits, spaces, + - ( ) .)"));
+    h.click("Create contact").await;
+    assert_eq!(store.contact_count().await.unwrap(), before + 1);
+    // The created contact comes back to verification.
+    assert!(h.shows("Contact Verification"));
+    assert!(h.shows("Zed Quorra"));
+    h.click("Verify and Continue").await;
+    let contact = store
+        .chat(chat)
+        .await
+        .unwrap()
+        .contact_id
+        .expect("verified");
+    let c = store.contact(contact).await.unwrap();
+    assert_eq!(
+        (
+            c.first_name.as_str(),
+            c.last_name.as_str(),
+            c.phone.as_str()
+        ),
+        ("Zed", "Quorra", "+1 555 0100")
+    );
+
+    // Search Again from verification finds existing contacts by name.
+    let chat2 = customer(&store, "Bruno Okafor", "bruno.x@mail.example.org", "hi").await;
+    h.pump().await;
+    // A chat tab is in front: the offer shows in the strip above it.
+    assert!(
+        h.shows("Incoming chat: Bruno Okafor · Support · 30 s")
+            || h.shows("Incoming chat: Bruno Okafor · Support · 29 s")
+    );
+    h.click("Accept").await;
+    h.send(Message::Select(chat2)).await;
+    if h.shows("Contact Verification") {
+        h.click("Search Again").await;
+    }
+    // Clear the prefilled query, then type a name.
+    h.send(Message::Chat(
+        chat2,
+        livewindow::ui::interaction::Message::Search(
+            livewindow::ui::contact_search::Message::Query(String::new()),
+        ),
+    ))
+    .await;
+    h.type_into("contact-search", "lima").await;
+    h.click("Search").await;
+    assert!(h.shows("Ana Lima"));
+    h.click("Ana Lima").await;
+    assert!(h.shows("Verify and Continue"));
+}
+
+#[tokio::test]
+async fn decline_and_expiry() {
+    let (_db, store) = fresh().await;
+    let agent = maria(&store).await;
+    store
+        .set_option(core::OPT_OFFER_TIMEOUT, "2", None)
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::open(&store, agent, dir.path().into()).await;
+    let a = customer(&store, "Ana Lima", "ana.lima@example.com", "one").await;
+    let b = customer(&store, "Bruno Okafor", "bruno@example.com", "two").await;
+    h.pump().await;
+    assert!(h.shows("Incoming (2)"));
+
+    // Decline the first with a reason.
+    h.type_into(&format!("decline-reason-{a}"), "wrong team")
+        .await;
+    h.click("Decline (Alt+D)").await;
+    h.pump().await;
+    let declined = store.chat(a).await.unwrap();
+    assert_eq!(declined.state, ChatState::Queued);
+    assert!(!h.shows("“one”"));
+
+    // The second runs out: the card goes with a note, the chat goes back to routing.
+    tokio::time::sleep(Duration::from_millis(2200)).await;
+    store.expire_offers().await.unwrap();
+    h.pump().await;
+    assert!(
+        h.console
+            .cards
+            .iter()
+            .all(|c| c.offer.chat_id != b || c.offer.deadline_ms > h.console.db_now())
+    );
+    assert!(
+        h.shows("The offer from Bruno Okafor ran out of time; the chat went back to the queue.")
+    );
+}
+
+#[tokio::test]
+async fn two_chats_switching_and_badge() {
+    let (_db, store) = fresh().await;
+    let agent = maria(&store).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::open(&store, agent, dir.path().into()).await;
+    let a = customer(&store, "Ana Lima", "ana.lima@example.com", "first").await;
+    let b = customer(&store, "Bruno Okafor", "bruno@example.com", "second").await;
+    h.pump().await;
+    h.send(Message::Key(Shortcut::AcceptFirst)).await;
+    h.send(Message::Key(Shortcut::AcceptFirst)).await;
+    assert_eq!(h.console.active(), 2);
+    assert_eq!(store.active_chats(agent).await.unwrap().len(), 2);
+    // The badge on the interactions icon.
+    assert!(h.shows("2"));
+    h.send(Message::Key(Shortcut::Nth(0))).await;
+    assert_eq!(h.console.selected, Some(a));
+    // A message in the chat not in view counts as unread there.
+    store
+        .send_message(
+            b,
+            &NewMessage::plain(Sender::Customer, "Bruno Okafor", None, "are you there?"),
+        )
+        .await
+        .unwrap();
+    h.pump().await;
+    assert_eq!(h.console.chat(b).unwrap().unread, 1);
+    h.click("Interactions").await;
+    assert_eq!(h.console.view, View::Home);
+    h.click("Bruno Okafor").await;
+    assert_eq!(h.console.selected, Some(b));
+    assert_eq!(h.console.chat(b).unwrap().unread, 0);
+    // The customer leaves: the badge follows.
+    store.end_chat(b, Sender::Customer).await.unwrap();
+    h.pump().await;
+    assert_eq!(h.console.active(), 1);
+    assert!(h.shows("Ended: the customer left"));
+}
+
+async fn verified_chat(store: &livewindow::Store, h: &mut Harness) -> i64 {
+    let chat = customer(store, "Ana Lima", "ana.lima@example.com", "hello").await;
+    h.pump().await;
+    h.click("Accept (Alt+A)").await;
+    h.click("Verify and Continue").await;
+    chat
+}
+
+#[tokio::test]
+async fn edit_work_order_and_conflict() {
+    let (_db, store) = fresh().await;
+    let agent = maria(&store).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::open(&store, agent, dir.path().into()).await;
+    let chat = verified_chat(&store, &mut h).await;
+    let contact = store
+        .contact(store.chat(chat).await.unwrap().contact_id.unwrap())
+        .await
+        .unwrap();
+    let account = contact.account_id.unwrap();
+
+    // Add a work order from the screen pop.
+    let before = store.work_orders_of_account(account).await.unwrap().len();
+    h.click(&format!("Work Orders ({before})")).await;
+    h.click("New work order").await;
+    h.click("Save").await;
+    assert!(
+        h.shows("required"),
+        "an empty subject is refused at the field"
+    );
+    h.type_into("field-subject", "Replace the filter cartridge")
+        .await;
+    h.type_into("field-due", "2026-12-01").await;
+    h.click("Save").await;
+    assert!(h.shows("Saved."));
+    let orders = store.work_orders_of_account(account).await.unwrap();
+    assert_eq!(orders.len(), before + 1);
+    let wo = orders
+        .iter()
+        .find(|w| w.subject == "Replace the filter cartridge")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        livewindow::core::records::date_text(wo.due_ms),
+        "2026-12-01"
+    );
+
+    // Another agent saves the same work order first: our save is refused, not lost silently.
+    store
+        .update_work_order(
+            wo.id,
+            wo.version,
+            &WorkOrderDraft {
+                account_id: wo.account_id,
+                contact_id: wo.contact_id,
+                asset_id: wo.asset_id,
+                subject: "Changed by James".into(),
+                status: "scheduled".into(),
+                priority: "high".into(),
+                due: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    h.type_into("field-subject", " today").await;
+    h.click("Save").await;
+    assert!(h.shows("Reload"), "a conflict offers to reload");
+    assert_eq!(
+        store.work_order(wo.id).await.unwrap().subject,
+        "Changed by James"
+    );
+    h.click("Reload").await;
+    assert!(h.shows("Changed by James"));
+}
+
+#[tokio::test]
+async fn restart_restores_chats_tabs_and_drafts() {
+    let (_db, store) = fresh().await;
+    let agent = maria(&store).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = {
+        let mut h = Harness::open(&store, agent, dir.path().into()).await;
+        let a = verified_chat(&store, &mut h).await;
+        let b = customer(&store, "Bruno Okafor", "bruno@example.com", "second").await;
+        h.pump().await;
+        h.send(Message::Key(Shortcut::AcceptFirst)).await;
+        h.type_into(&format!("composer-{b}"), "half a thought")
+            .await;
+        h.console.save_session();
+        (a, b)
+    };
+    let h = Harness::open(&store, agent, dir.path().into()).await;
+    assert_eq!(h.console.active(), 2);
+    assert!(h.console.chat(a).unwrap().verified());
+    assert!(!h.console.chat(b).unwrap().verified());
+    assert_eq!(h.console.chat(b).unwrap().draft().trim(), "half a thought");
+    assert_eq!(h.console.selected, Some(b));
+    assert!(h.shows("Bruno Okafor"));
+    assert!(h.shows("Ana Lima"));
+}
