@@ -1,0 +1,169 @@
+//! The real binary in a real X window (Xvfb): a customer asks from the terminal CLI, the
+//! offer appears on screen with the customer's name (read back by OCR from a screenshot),
+//! Alt+A accepts it, and the customer is told. Screenshots are kept in target/smoke/.
+//!
+//! Needs Xvfb, xdotool, ImageMagick's `import` and tesseract (`.ci/run` installs them).
+//! Without them the test says so and passes, unless LIVEWINDOW_REQUIRE_XVFB=1 (as in CI).
+
+mod common;
+
+use common::{demo_with_available, fresh};
+use livewindow::core::ChatState;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_livewindow");
+
+struct Kill(Child);
+impl Drop for Kill {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn have(tool: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn free_display() -> u32 {
+    (90..200)
+        .find(|n| !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() && !Path::new(&format!("/tmp/.X{n}-lock")).exists())
+        .expect("a free X display number")
+}
+
+fn wait_until(what: &str, secs: u64, mut f: impl FnMut() -> bool) {
+    let end = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < end {
+        if f() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn screenshot(display: &str, path: &Path) {
+    let ok = Command::new("import")
+        .args(["-display", display, "-window", "root", path.to_str().unwrap()])
+        .status()
+        .expect("run import");
+    assert!(ok.success(), "screenshot failed");
+}
+
+fn ocr(path: &Path) -> String {
+    let out = Command::new("tesseract")
+        .args([path.to_str().unwrap(), "stdout"])
+        .stderr(Stdio::null())
+        .output()
+        .expect("run tesseract");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_cli_chat_reaches_the_window() {
+    let tools = ["Xvfb", "xdotool", "import", "tesseract"];
+    let missing: Vec<_> = tools.iter().filter(|t| !have(t)).collect();
+    if !missing.is_empty() {
+        if std::env::var("LIVEWINDOW_REQUIRE_XVFB").as_deref() == Ok("1") {
+            panic!("missing {missing:?}: .ci/run installs them");
+        }
+        println!("SKIPPED: the window smoke test needs {missing:?}");
+        return;
+    }
+    let (db, store) = fresh().await;
+    demo_with_available(&store, &["maria.santos@example.com"]).await;
+
+    let n = free_display();
+    let display = format!(":{n}");
+    let _x = Kill(
+        Command::new("Xvfb")
+            .args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start Xvfb"),
+    );
+    wait_until("Xvfb", 10, || Path::new(&format!("/tmp/.X11-unix/X{n}")).exists());
+    let runtime = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let artifacts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/smoke");
+    std::fs::create_dir_all(&artifacts).unwrap();
+
+    let _app = Kill(
+        Command::new(BIN)
+            .args(["--database-url", &db.url, "--agent", "maria.santos@example.com"])
+            .env("DISPLAY", &display)
+            .env("XDG_RUNTIME_DIR", runtime.path())
+            .env("HOME", home.path())
+            .env("ICED_BACKEND", "tiny-skia")
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start the console"),
+    );
+    let window = {
+        let mut id = String::new();
+        wait_until("the window", 60, || {
+            let out = Command::new("xdotool")
+                .args(["search", "--name", "Live Window"])
+                .env("DISPLAY", &display)
+                .output()
+                .unwrap();
+            id = String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or("").to_string();
+            !id.is_empty()
+        });
+        id
+    };
+    // The console is up once the agent shows as available in the toolbar.
+    std::thread::sleep(Duration::from_secs(2));
+
+    let _customer = Kill(
+        Command::new(BIN)
+            .args(["--database-url", &db.url, "customer", "--name", "Ana Lima"])
+            .args(["--email", "ana.lima@example.com", "--message", "My water filter shows a red light"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start the customer"),
+    );
+    let offer_png = artifacts.join("offer.png");
+    let mut text = String::new();
+    wait_until("the offer card with the customer's name", 30, || {
+        screenshot(&display, &offer_png);
+        text = ocr(&offer_png);
+        text.contains("Ana Lima") && text.contains("Accept")
+    });
+    assert!(text.contains("ana.lima@example.com"), "OCR saw: {text}");
+
+    let xdo = |args: &[&str]| {
+        let ok = Command::new("xdotool").args(args).env("DISPLAY", &display).status().unwrap();
+        assert!(ok.success(), "xdotool {args:?}");
+    };
+    xdo(&["windowfocus", "--sync", &window]);
+    xdo(&["key", "alt+a"]);
+    let chat = store.active_chats(store.find_agent("Maria Santos").await.unwrap().id).await.unwrap();
+    let mut accepted = chat.len() == 1;
+    let end = Instant::now() + Duration::from_secs(20);
+    while !accepted && Instant::now() < end {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let agent = store.find_agent("Maria Santos").await.unwrap().id;
+        accepted = store.active_chats(agent).await.unwrap().len() == 1;
+    }
+    assert!(accepted, "Alt+A in the window did not accept the chat");
+    let agent = store.find_agent("Maria Santos").await.unwrap().id;
+    let c = &store.active_chats(agent).await.unwrap()[0];
+    assert_eq!(c.state, ChatState::Active);
+    assert_eq!(c.customer_name, "Ana Lima");
+    let accepted_png = artifacts.join("accepted.png");
+    wait_until("the verification screen", 20, || {
+        screenshot(&display, &accepted_png);
+        ocr(&accepted_png).contains("Verification")
+    });
+    println!("screenshots: {} and {}", offer_png.display(), accepted_png.display());
+}
