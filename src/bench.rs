@@ -55,9 +55,16 @@ pub async fn run(cli: &Cli, command: &BenchCommand) -> Result<()> {
 async fn start_agents(
     store: &Store,
     n: usize,
+    desktops: usize,
     max_chats: i64,
     offered: mpsc::UnboundedSender<(i64, Instant)>,
 ) -> Result<Vec<tokio::task::JoinHandle<()>>> {
+    // Each "desktop" is a store handle of its own, as in another process: the customer's
+    // commits do not wake it in-process; it hears of them by LISTEN (Postgres) or polling.
+    let mut handles_of_desktops = Vec::new();
+    for _ in 0..desktops {
+        handles_of_desktops.push(Store::open(store.url()).await?);
+    }
     let queue = store.add_queue("Bench").await?;
     let mut handles = Vec::new();
     for i in 0..n {
@@ -72,7 +79,7 @@ async fn start_agents(
         store
             .set_agent_status(agent.id, AgentStatus::Available)
             .await?;
-        let store = store.clone();
+        let store = handles_of_desktops[i % desktops].clone();
         let offered = offered.clone();
         let after = store.last_event_id().await?;
         handles.push(tokio::spawn(async move {
@@ -87,8 +94,13 @@ async fn start_agents(
                         }
                         let Some(chat) = event.chat_id else { continue };
                         let _ = offered.send((chat, Instant::now()));
-                        if store.accept(chat, agent.id).await.is_ok() {
-                            let _ = store.end_chat(chat, Sender::Agent).await;
+                        match store.accept(chat, agent.id).await {
+                            Ok(()) => {
+                                if let Err(e) = store.end_chat(chat, Sender::Agent).await {
+                                    tracing::warn!("bench agent {}: end: {e}", agent.id);
+                                }
+                            }
+                            Err(e) => tracing::warn!("bench agent {}: accept: {e}", agent.id),
                         }
                     }
                     _ = tick.tick() => {
@@ -104,7 +116,7 @@ async fn start_agents(
 
 async fn offer_latency(store: &Store, agents: usize, chats: usize) -> Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let handles = start_agents(store, agents, 3, tx).await?;
+    let handles = start_agents(store, agents, agents, 3, tx).await?;
     let (queue, _) = store.find_queue(Some("Bench")).await?;
     let mut started = HashMap::new();
     let mut latencies = Vec::with_capacity(chats);
@@ -158,7 +170,7 @@ async fn offer_latency(store: &Store, agents: usize, chats: usize) -> Result<()>
 
 async fn routing(store: &Store, agents: usize, chats: usize) -> Result<()> {
     let (tx, _rx) = mpsc::unbounded_channel();
-    let handles = start_agents(store, agents, 3, tx).await?;
+    let handles = start_agents(store, agents, 5, 3, tx).await?;
     let (queue, _) = store.find_queue(Some("Bench")).await?;
     let started = Instant::now();
     // Ten customer "front doors" enqueue concurrently.

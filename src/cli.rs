@@ -195,6 +195,7 @@ pub async fn run(cli: &Cli, command: &Command) -> Result<()> {
 }
 
 async fn run_customer(store: &Store, args: &CustomerArgs) -> Result<()> {
+    let stop = shutdown_signal();
     let session = CustomerSession::start(
         store,
         &args.name,
@@ -233,7 +234,6 @@ async fn run_customer(store: &Store, args: &CustomerArgs) -> Result<()> {
     let mut events = session.events();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut accepted = false;
-    let stop = shutdown_signal();
     tokio::pin!(stop);
     loop {
         tokio::select! {
@@ -293,26 +293,33 @@ async fn run_customer(store: &Store, args: &CustomerArgs) -> Result<()> {
     }
 }
 
-/// Ctrl-C, or SIGTERM on Unix.
-async fn shutdown_signal() {
+/// Ctrl-C, or SIGTERM on Unix. The handlers are installed when this is called (not when
+/// first polled), so a signal that comes early is not lost to the default action.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => {
-                    let _ = tokio::signal::ctrl_c().await;
-                    return;
+        use tokio::signal::unix::{SignalKind, signal};
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            match (term, int) {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = int.recv() => {}
+                    }
                 }
-            };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 

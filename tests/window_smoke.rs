@@ -33,7 +33,10 @@ fn have(tool: &str) -> bool {
 
 fn free_display() -> u32 {
     (90..200)
-        .find(|n| !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() && !Path::new(&format!("/tmp/.X{n}-lock")).exists())
+        .find(|n| {
+            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+        })
         .expect("a free X display number")
 }
 
@@ -50,7 +53,13 @@ fn wait_until(what: &str, secs: u64, mut f: impl FnMut() -> bool) {
 
 fn screenshot(display: &str, path: &Path) {
     let ok = Command::new("import")
-        .args(["-display", display, "-window", "root", path.to_str().unwrap()])
+        .args([
+            "-display",
+            display,
+            "-window",
+            "root",
+            path.to_str().unwrap(),
+        ])
         .status()
         .expect("run import");
     assert!(ok.success(), "screenshot failed");
@@ -89,7 +98,9 @@ async fn a_customer_cli_chat_reaches_the_window() {
             .spawn()
             .expect("start Xvfb"),
     );
-    wait_until("Xvfb", 10, || Path::new(&format!("/tmp/.X11-unix/X{n}")).exists());
+    wait_until("Xvfb", 10, || {
+        Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+    });
     let runtime = tempfile::tempdir().unwrap();
     let home = tempfile::tempdir().unwrap();
     let artifacts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/smoke");
@@ -97,7 +108,12 @@ async fn a_customer_cli_chat_reaches_the_window() {
 
     let _app = Kill(
         Command::new(BIN)
-            .args(["--database-url", &db.url, "--agent", "maria.santos@example.com"])
+            .args([
+                "--database-url",
+                &db.url,
+                "--agent",
+                "maria.santos@example.com",
+            ])
             .env("DISPLAY", &display)
             .env("XDG_RUNTIME_DIR", runtime.path())
             .env("HOME", home.path())
@@ -115,7 +131,11 @@ async fn a_customer_cli_chat_reaches_the_window() {
                 .env("DISPLAY", &display)
                 .output()
                 .unwrap();
-            id = String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or("").to_string();
+            id = String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string();
             !id.is_empty()
         });
         id
@@ -126,7 +146,12 @@ async fn a_customer_cli_chat_reaches_the_window() {
     let _customer = Kill(
         Command::new(BIN)
             .args(["--database-url", &db.url, "customer", "--name", "Ana Lima"])
-            .args(["--email", "ana.lima@example.com", "--message", "My water filter shows a red light"])
+            .args([
+                "--email",
+                "ana.lima@example.com",
+                "--message",
+                "My water filter shows a red light",
+            ])
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
@@ -142,12 +167,19 @@ async fn a_customer_cli_chat_reaches_the_window() {
     assert!(text.contains("ana.lima@example.com"), "OCR saw: {text}");
 
     let xdo = |args: &[&str]| {
-        let ok = Command::new("xdotool").args(args).env("DISPLAY", &display).status().unwrap();
+        let ok = Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", &display)
+            .status()
+            .unwrap();
         assert!(ok.success(), "xdotool {args:?}");
     };
     xdo(&["windowfocus", "--sync", &window]);
     xdo(&["key", "alt+a"]);
-    let chat = store.active_chats(store.find_agent("Maria Santos").await.unwrap().id).await.unwrap();
+    let chat = store
+        .active_chats(store.find_agent("Maria Santos").await.unwrap().id)
+        .await
+        .unwrap();
     let mut accepted = chat.len() == 1;
     let end = Instant::now() + Duration::from_secs(20);
     while !accepted && Instant::now() < end {
@@ -165,5 +197,9 @@ async fn a_customer_cli_chat_reaches_the_window() {
         screenshot(&display, &accepted_png);
         ocr(&accepted_png).contains("Verification")
     });
-    println!("screenshots: {} and {}", offer_png.display(), accepted_png.display());
+    println!(
+        "screenshots: {} and {}",
+        offer_png.display(),
+        accepted_png.display()
+    );
 }

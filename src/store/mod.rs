@@ -103,7 +103,8 @@ impl Store {
         let options = AnyPoolOptions::new()
             .max_connections(match backend {
                 Backend::Sqlite => 8,
-                Backend::Postgres => 10,
+                // A desktop needs few connections; a team of desktops shares one server.
+                Backend::Postgres => 3,
             })
             .acquire_timeout(Duration::from_secs(30));
         let options = if backend == Backend::Sqlite {
@@ -152,7 +153,7 @@ impl Store {
             url: url.into(),
             write_lock: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
             local_wake: Arc::new(Notify::new()),
-            poll_interval: Duration::from_millis(100),
+            poll_interval: Duration::from_millis(50),
         })
     }
 
@@ -175,7 +176,8 @@ impl Store {
 
     /// Rewrites the per-backend tokens of a statement:
     /// `NOW_MS` (database clock, ms), `LOCK_SKIP` (`FOR UPDATE SKIP LOCKED` on Postgres),
-    /// `LOCK_WAIT` (`FOR UPDATE` on Postgres). SQLite needs no row locks: `BEGIN IMMEDIATE`
+    /// `LOCK_WAIT` (`FOR UPDATE` on Postgres), `LOCK_AGENT` (`FOR UPDATE OF a SKIP LOCKED`
+    /// on Postgres, for the agents table aliased `a`). SQLite needs no row locks: `BEGIN IMMEDIATE`
     /// already serializes writers.
     pub(crate) fn sql(&self, statement: &str) -> AssertSqlSafe<String> {
         let (now, skip, wait) = match self.backend {
@@ -190,8 +192,13 @@ impl Store {
                 "FOR UPDATE",
             ),
         };
+        let agent_lock = match self.backend {
+            Backend::Sqlite => "",
+            Backend::Postgres => "FOR UPDATE OF a SKIP LOCKED",
+        };
         AssertSqlSafe(
             statement
+                .replace("LOCK_AGENT", agent_lock)
                 .replace("NOW_MS", now)
                 .replace("LOCK_SKIP", skip)
                 .replace("LOCK_WAIT", wait),
@@ -250,7 +257,7 @@ pub(crate) struct NewEvent {
 }
 
 impl WriteTx {
-    /// Appends an event. On Postgres the transaction first takes a transaction-scoped
+    /// Appends an event. On Postgres `lw_emit` (a migration) first takes a transaction-scoped
     /// advisory lock, held to commit: event ids are then handed out in commit order, so a
     /// reader that has seen id N can never later find a smaller id appear. (A sequence alone
     /// does not give this: a transaction can take id 5, and commit after another took id 6.)
@@ -262,29 +269,29 @@ impl WriteTx {
         kind: crate::core::EventKind,
         event: NewEvent,
     ) -> Result<i64> {
-        if store.backend == Backend::Postgres && !self.wrote_events {
-            sqlx::query("SELECT pg_advisory_xact_lock(7270010)")
-                .execute(&mut *self.tx)
-                .await?;
-        }
-        let id: i64 = sqlx::query_scalar(store.sql(
-            "INSERT INTO events (kind, chat_id, agent_id, queue_id, message_id, created_ms) \
-             VALUES ($1, $2, $3, $4, $5, NOW_MS) RETURNING id",
-        ))
-        .bind(kind.as_str())
-        .bind(event.chat_id)
-        .bind(event.agent_id)
-        .bind(event.queue_id)
-        .bind(event.message_id)
-        .fetch_one(&mut *self.tx)
-        .await?;
-        if store.backend == Backend::Postgres && !self.wrote_events {
-            sqlx::query(AssertSqlSafe(format!(
-                "SELECT pg_notify('{NOTIFY_CHANNEL}', '')"
-            )))
-            .execute(&mut *self.tx)
-            .await?;
-        }
+        let id: i64 = match store.backend {
+            Backend::Postgres => {
+                sqlx::query_scalar("SELECT lw_emit($1, $2, $3, $4, $5)")
+                    .bind(kind.as_str())
+                    .bind(event.chat_id)
+                    .bind(event.agent_id)
+                    .bind(event.queue_id)
+                    .bind(event.message_id)
+                    .fetch_one(&mut *self.tx)
+                    .await?
+            }
+            Backend::Sqlite => sqlx::query_scalar(store.sql(
+                "INSERT INTO events (kind, chat_id, agent_id, queue_id, message_id, created_ms) \
+                     VALUES ($1, $2, $3, $4, $5, NOW_MS) RETURNING id",
+            ))
+            .bind(kind.as_str())
+            .bind(event.chat_id)
+            .bind(event.agent_id)
+            .bind(event.queue_id)
+            .bind(event.message_id)
+            .fetch_one(&mut *self.tx)
+            .await?,
+        };
         self.wrote_events = true;
         Ok(id)
     }

@@ -67,11 +67,13 @@ impl From<sqlx::Error> for AcceptError {
 }
 
 impl Store {
+    /// The oldest queued chats in queues where some available agent has room. The agents'
+    /// load is counted once per agent (an uncorrelated subquery), not once per chat.
     fn candidate_chats_sql(&self, limit: i64) -> String {
         format!(
-            "SELECT c.id, c.queue_id FROM chats c WHERE c.state = 'queued' AND EXISTS ( \
-               SELECT 1 FROM agent_queues aq JOIN agents a ON a.id = aq.agent_id \
-               WHERE aq.queue_id = c.queue_id AND a.status = 'available' \
+            "SELECT c.id, c.queue_id FROM chats c WHERE c.state = 'queued' AND c.queue_id IN ( \
+               SELECT aq.queue_id FROM agent_queues aq JOIN agents a ON a.id = aq.agent_id \
+               WHERE a.status = 'available' \
                  AND a.last_seen_ms >= NOW_MS - {PRESENCE_TIMEOUT_MS} AND a.max_chats > {LOAD}) \
              ORDER BY c.queued_ms, c.id LIMIT {limit}"
         )
@@ -134,7 +136,7 @@ impl Store {
                                        AND o.agent_id = a.id AND o.outcome = 'declined') \
                      ORDER BY (SELECT count(*) FROM chat_offers p WHERE p.chat_id = $2 AND p.agent_id = a.id), \
                               free DESC, a.last_offer_ms, a.id \
-                     LIMIT 1"
+                     LIMIT 1 LOCK_AGENT"
                 )))
                 .bind(queue_id)
                 .bind(chat_id)
@@ -142,12 +144,9 @@ impl Store {
                 .await?;
                 let Some(best) = best else { continue };
                 let agent_id: i64 = best.try_get("id")?;
-                // Lock the agent and count again: the first count may predate another
-                // desktop's offer to the same agent.
-                sqlx::query(self.sql("SELECT id FROM agents WHERE id = $1 LOCK_WAIT"))
-                    .bind(agent_id)
-                    .fetch_optional(&mut *w.tx)
-                    .await?;
+                // The agent's row is now locked (agents another desktop is offering to are
+                // skipped, so desktops never queue behind each other). Count again: the
+                // first count may predate another desktop's offer to the same agent.
                 let room: Option<i64> = sqlx::query_scalar(self.sql(&format!(
                     "SELECT a.id FROM agents a WHERE a.id = $1 AND a.status = 'available' \
                      AND a.max_chats > {LOAD}"
@@ -204,6 +203,12 @@ impl Store {
                     .bind(agent_id)
                     .execute(&mut *w.tx)
                     .await?;
+                // Read inside the transaction: once committed, the agent may act on it at once.
+                let row = sqlx::query(OFFER_SELECT_BY_ID)
+                    .bind(chat_id)
+                    .fetch_one(&mut *w.tx)
+                    .await?;
+                let offer = offer_from_row(&row)?;
                 w.emit(
                     self,
                     EventKind::ChatOffered,
@@ -215,12 +220,6 @@ impl Store {
                     },
                 )
                 .await?;
-                // Read inside the transaction: once committed, the agent may act on it at once.
-                let row = sqlx::query(OFFER_SELECT_BY_ID)
-                    .bind(chat_id)
-                    .fetch_one(&mut *w.tx)
-                    .await?;
-                let offer = offer_from_row(&row)?;
                 w.commit().await?;
                 return Ok(Step::Offered(offer));
             }

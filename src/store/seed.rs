@@ -377,3 +377,34 @@ fn values_list(names: &[&str]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+impl Store {
+    /// Appends `n` synthetic messages to a chat in one statement, alternating customer and
+    /// agent, for load tests of long transcripts. No events: nothing is "new".
+    #[doc(hidden)]
+    pub async fn seed_messages(&self, chat_id: i64, n: i64) -> Result<u64> {
+        let series = match self.backend {
+            Backend::Sqlite => {
+                "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $2) "
+            }
+            Backend::Postgres => "WITH n(i) AS (SELECT generate_series(0, $2 - 1)) ",
+        };
+        let sql = format!(
+            "{series} INSERT INTO messages (chat_id, client_id, sender, sender_name, body_html, body_text, created_ms) \
+             SELECT $1, 'seed-' || CAST($1 AS TEXT) || '-' || CAST(n.i AS TEXT), \
+                    CASE WHEN n.i % 2 = 0 THEN 'customer' ELSE 'agent' END, \
+                    CASE WHEN n.i % 2 = 0 THEN 'Customer' ELSE 'Agent' END, \
+                    '<p>Message ' || CAST(n.i AS TEXT) || ': the unit was serviced last spring and now shows an error.</p>', \
+                    'Message ' || CAST(n.i AS TEXT) || ': the unit was serviced last spring and now shows an error.', \
+                    NOW_MS - 3600000 + n.i FROM n"
+        );
+        let mut w = self.write().await?;
+        let r = sqlx::query(self.sql(&sql))
+            .bind(chat_id)
+            .bind(n)
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit().await?;
+        Ok(r.rows_affected())
+    }
+}

@@ -1,0 +1,166 @@
+//! The console under load: 20 active chats of 2,000 messages each. Measures `view` + layout
+//! (what every frame does) when switching chats and per composer keystroke, with the
+//! software renderer's text shaping. Run: `cargo bench --bench console`
+//! (TEST_DATABASE_URL selects Postgres for the store; the figures are the UI's).
+
+use iced::advanced::renderer::Headless;
+use iced::widget::text_editor;
+use iced::{Font, Pixels, Size, Task};
+use iced_runtime::user_interface::{Cache, UserInterface};
+use livewindow::Store;
+use livewindow::core::AgentStatus;
+use livewindow::store::scratch::Scratch;
+use livewindow::ui::console::{self, Console, Message};
+use livewindow::ui::interaction;
+use std::time::{Duration, Instant};
+
+const CHATS: usize = 20;
+const MESSAGES: i64 = 2_000;
+
+async fn settle(console: &mut Console, task: Task<Message>) {
+    use futures::StreamExt;
+    let mut queue = vec![task];
+    while let Some(task) = queue.pop() {
+        let Some(mut stream) = iced_runtime::task::into_stream(task) else {
+            continue;
+        };
+        while let Some(action) = stream.next().await {
+            if let iced_runtime::Action::Output(m) = action {
+                queue.push(console.update(m));
+            }
+        }
+    }
+}
+
+fn stats(name: &str, mut v: Vec<Duration>) {
+    v.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{name}: median {:.2} ms, p95 {:.2} ms, max {:.2} ms ({} samples)",
+        ms(v[v.len() / 2]),
+        ms(v[(v.len() * 95) / 100]),
+        ms(v[v.len() - 1]),
+        v.len()
+    );
+}
+
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .unwrap_or(0.0)
+        / 1024.0
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        println!("console: bench");
+        return;
+    }
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let server = std::env::var("TEST_DATABASE_URL").ok();
+        let scratch = Scratch::new(server.as_deref())
+            .await
+            .expect("scratch database");
+        let store = Store::open(&scratch.url).await.expect("open");
+        store.seed_demo().await.expect("seed");
+        let agent = store.find_agent("Maria Santos").await.expect("agent");
+        store.set_max_chats(agent.id, 25).await.expect("max");
+        store
+            .set_agent_status(agent.id, AgentStatus::Available)
+            .await
+            .expect("status");
+        let (queue, _) = store.find_queue(Some("Support")).await.expect("queue");
+        let t = Instant::now();
+        for i in 0..CHATS {
+            let chat = store
+                .enqueue(
+                    &format!("Customer {i}"),
+                    &format!("c{i}@example.com"),
+                    queue,
+                    None,
+                )
+                .await
+                .expect("enqueue");
+            store.accept(chat, agent.id).await.expect("accept");
+            store.seed_messages(chat, MESSAGES).await.expect("messages");
+        }
+        println!(
+            "backend {}; seeded {CHATS} chats x {MESSAGES} messages in {:.1} s",
+            store.backend(),
+            t.elapsed().as_secs_f64()
+        );
+        let rss_before = rss_mb();
+
+        let restored = console::restore(store.clone(), agent.id)
+            .await
+            .expect("restore");
+        let t = Instant::now();
+        let (mut console, task) = Console::new(restored, None);
+        settle(&mut console, task).await;
+        println!(
+            "console restored with {} chats in {:.0} ms",
+            console.chats.len(),
+            t.elapsed().as_secs_f64() * 1000.0
+        );
+
+        let mut renderer = iced::Renderer::new(
+            Font::with_name("Fira Sans"),
+            Pixels(16.0),
+            Some("tiny-skia"),
+        )
+        .await
+        .expect("renderer");
+        let size = Size::new(1280.0, 800.0);
+        let mut cache = Cache::default();
+        let ids: Vec<i64> = console.chats.iter().map(|c| c.chat.id).collect();
+
+        // Warm up: every chat laid out once (a real app has laid them out when shown).
+        for id in &ids {
+            let _ = console.update(Message::Select(*id));
+            let ui = UserInterface::build(console.view(), size, cache, &mut renderer);
+            cache = ui.into_cache();
+        }
+        let mut switch = Vec::new();
+        for round in 0..5 {
+            for (k, id) in ids.iter().enumerate() {
+                let target = ids[(k + round + 1) % ids.len()];
+                let _ = id;
+                let t = Instant::now();
+                let _ = console.update(Message::Select(target));
+                let ui = UserInterface::build(console.view(), size, cache, &mut renderer);
+                cache = ui.into_cache();
+                switch.push(t.elapsed());
+            }
+        }
+        stats("switch chats (update + view + layout)", switch);
+
+        let id = ids[0];
+        let _ = console.update(Message::Select(id));
+        let mut keys = Vec::new();
+        for i in 0..300 {
+            let c = (b'a' + (i % 26) as u8) as char;
+            let t = Instant::now();
+            let _ = console.update(Message::Chat(
+                id,
+                interaction::Message::Composer(text_editor::Action::Edit(
+                    text_editor::Edit::Insert(c),
+                )),
+            ));
+            let ui = UserInterface::build(console.view(), size, cache, &mut renderer);
+            cache = ui.into_cache();
+            keys.push(t.elapsed());
+        }
+        stats("keystroke in the composer (update + view + layout)", keys);
+        println!(
+            "RSS of this process: {:.0} MB before the console, {:.0} MB after",
+            rss_before,
+            rss_mb()
+        );
+    });
+}
