@@ -167,7 +167,10 @@ impl App {
         match self {
             App::Loading(_) => center(text("Opening the database…")).into(),
             App::Failed(e) => center(text(format!("Live Window cannot start: {e}"))).into(),
-            App::Ready(console) => console.view().map(Message::Console),
+            App::Ready(console) => {
+                super::first_view();
+                console.view().map(Message::Console)
+            }
         }
     }
 

@@ -16,6 +16,29 @@ pub mod verification;
 
 pub use app::{App, Config, Message};
 
+use std::sync::OnceLock;
+use std::time::Instant;
+
+static STARTED: OnceLock<Instant> = OnceLock::new();
+
+/// Marks the process start, for the "first frame" timing logged at info level.
+pub fn mark_start() {
+    let _ = STARTED.set(Instant::now());
+}
+
+/// Logs once how long the console took from process start to its first view.
+pub(crate) fn first_view() {
+    static LOGGED: OnceLock<()> = OnceLock::new();
+    if LOGGED.set(()).is_ok()
+        && let Some(start) = STARTED.get()
+    {
+        tracing::info!(
+            "console ready: first view {:.0} ms after start",
+            start.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+}
+
 /// Opens the console window and runs until it is closed.
 pub fn run(config: Config) -> iced::Result {
     iced::application(move || App::boot(config.clone()), App::update, App::view)
