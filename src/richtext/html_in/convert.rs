@@ -341,6 +341,13 @@ impl Converter<'_, '_> {
         if let Some(inline) = e.attr("style") {
             style.merge(&super::css::parse_inline(inline));
         }
+        if heading_level(name).is_some()
+            || e.classes().any(|c| heading_class(c).is_some())
+            || (style.heading.is_some() && matches!(name, "p" | "div"))
+        {
+            // A heading's own font weight is how headings look, not bold text.
+            style.bold = None;
+        }
         if style.hidden {
             self.skip = Some(id);
             return;
@@ -356,6 +363,12 @@ impl Converter<'_, '_> {
                 let marks = self.marks();
                 if let Some(target) = self.target(false) {
                     target.push_break(&marks);
+                }
+                // A line break alone between blocks is an empty line.
+                if let Some(p) = &mut self.pending
+                    && !self.table.as_ref().is_some_and(|t| !t.caption)
+                {
+                    p.explicit = true;
                 }
                 return;
             }

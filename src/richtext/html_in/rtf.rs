@@ -136,7 +136,9 @@ fn control_word(rtf: &[u8], at: usize) -> (&[u8], Option<i64>, usize) {
     if rtf.get(i) == Some(&b'-') {
         i += 1;
     }
-    while i < rtf.len() && rtf[i].is_ascii_digit() && i - num_start < 10 {
+    // All digits belong to the word (a stray one would be read as picture data); a
+    // parameter too long for i64 counts as none.
+    while i < rtf.len() && rtf[i].is_ascii_digit() {
         i += 1;
     }
     let param = std::str::from_utf8(&rtf[num_start..i])
@@ -156,7 +158,7 @@ mod tests {
     fn finds_png_and_jpeg_but_not_metafiles() {
         let rtf = br"{\rtf1{\*\shppict{\pict{\*\picprop{\sp{\sn x}{\sv 1}}}\picw10\pich10\pngblip{\*\blipuid 0011223344}
 89504e47 0d0a1a0a
-}}{\nonshppict{\pict\wmetafile8 0100090000}}{\pict\jpegblip ffd8ffe0}}";
+}}{\nonshppict{\pict\wmetafile8 0100090000}}{\pict\bliptag-1210467472\jpegblip ffd8ffe0}}";
         let p = pictures(rtf);
         assert_eq!(
             p,
@@ -167,6 +169,7 @@ mod tests {
     #[test]
     fn hostile_rtf_is_bounded() {
         assert!(pictures(b"{\\pict\\pngblip\\bin99999999999 abc").is_empty());
+        assert!(pictures(b"{\\pict\\pngblip\\bin99999999999999999999999 xyz}").is_empty());
         assert!(pictures(b"\\").is_empty());
         assert!(pictures(&[b'{'; 100_000]).is_empty());
         assert!(pictures(b"}}}}{\\pict\\pngblip 89}}}}").len() == 1);
