@@ -310,10 +310,10 @@ async fn run_customer(store: &Store, args: &CustomerArgs) -> Result<()> {
                         writeln!(out, "You left the chat.")?;
                         return Ok(());
                     }
-                    if !line.is_empty() {
-                        if let Err(e) = session.send(line).await {
-                            writeln!(out, "Not sent: {e}")?;
-                        }
+                    if !line.is_empty()
+                        && let Err(e) = session.send(line).await
+                    {
+                        writeln!(out, "Not sent: {e}")?;
                     }
                 }
                 None => stdin_open = false,

@@ -124,7 +124,7 @@ async fn twenty_agents_two_hundred_chats() {
                                 }
                             };
                             if won {
-                                let hold = 10 + roll(agent, offer.chat_id, 99) as u64;
+                                let hold = 10 + roll(agent, offer.chat_id, 99);
                                 holding.push((offer.chat_id, now + Duration::from_millis(hold)));
                             }
                         }

@@ -36,10 +36,8 @@ impl History {
     pub(crate) fn continues_typing(&self, at: Position, text: &str) -> bool {
         let Some(t) = self.typing else { return false };
         let starts_word = text.starts_with(|c: char| !c.is_whitespace());
-        t.at == at
-            && !text.contains('\n')
-            && !(t.after_space && starts_word)
-            && !self.undo.is_empty()
+        let new_word = t.after_space && starts_word;
+        t.at == at && !text.contains('\n') && !new_word && !self.undo.is_empty()
     }
 
     /// Records an edit: `blocks` is the state before it.

@@ -244,6 +244,10 @@ pub(super) fn convert(
         cells_left: MAX_CELLS,
     };
     for edge in dom.tree.root().traverse() {
+        if c.chars_left == 0 || c.out.len() >= MAX_BLOCKS {
+            // Nothing more can be added: stop walking a huge document.
+            break;
+        }
         match edge {
             Edge::Open(node) => {
                 if start == Bound::Open(node.id()) {
@@ -366,7 +370,7 @@ impl Converter<'_, '_> {
                 }
                 // A line break alone between blocks is an empty line.
                 if let Some(p) = &mut self.pending
-                    && !self.table.as_ref().is_some_and(|t| !t.caption)
+                    && self.table.as_ref().is_none_or(|t| t.caption)
                 {
                     p.explicit = true;
                 }

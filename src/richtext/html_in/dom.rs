@@ -17,7 +17,7 @@ use html5ever::{Attribute, QualName, TokenizerResult};
 use scraper::{Html, HtmlTreeSink};
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Deepest element nesting kept. Real documents stay below 40.
 pub(super) const MAX_DEPTH: u32 = 200;
@@ -28,6 +28,7 @@ pub(super) fn parse(html: &str) -> Html {
         inner: HtmlTreeSink::new(Html::new_document()),
         depth: RefCell::new(HashMap::new()),
         current: Cell::new(0),
+        annotation_xml: RefCell::new(HashSet::new()),
     };
     let opts = TreeBuilderOpts {
         drop_doctype: true,
@@ -126,6 +127,9 @@ struct DepthSink {
     inner: HtmlTreeSink,
     depth: RefCell<HashMap<NodeId, u32>>,
     current: Cell<u32>,
+    /// MathML annotation-xml elements holding HTML: their content stays inside them (scraper's
+    /// sink does not track this, and without it such content would break out into the body).
+    annotation_xml: RefCell<HashSet<NodeId>>,
 }
 
 impl DepthSink {
@@ -184,7 +188,16 @@ impl TreeSink for DepthSink {
     }
 
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> NodeId {
-        self.inner.create_element(name, attrs, flags)
+        let integration_point = flags.mathml_annotation_xml_integration_point;
+        let id = self.inner.create_element(name, attrs, flags);
+        if integration_point {
+            self.annotation_xml.borrow_mut().insert(id);
+        }
+        id
+    }
+
+    fn is_mathml_annotation_xml_integration_point(&self, handle: &NodeId) -> bool {
+        self.annotation_xml.borrow().contains(handle)
     }
 
     fn create_comment(&self, text: StrTendril) -> NodeId {

@@ -75,10 +75,20 @@ fn decode_data_uri(src: &str, alt: &str) -> Option<Image> {
 
 /// What a placeholder calls an image: its file name, else its alt text, else "image".
 fn name(src: &str, alt: &str) -> String {
-    let from_src = if src
-        .get(..5)
-        .is_some_and(|s| s.eq_ignore_ascii_case("data:"))
-    {
+    // Only a path names a file; "javascript:…" or "cid:…" is no name to show.
+    let scheme = src
+        .split_once(':')
+        .map(|(s, _)| s.to_ascii_lowercase())
+        .filter(|s| {
+            s.len() > 1
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        });
+    let has_path = match scheme.as_deref() {
+        None => true,
+        Some(s) => matches!(s, "file" | "http" | "https" | "ftp" | "blob"),
+    };
+    let from_src = if !has_path {
         None
     } else {
         let path = src.split(['?', '#']).next().unwrap_or("");
@@ -124,5 +134,7 @@ mod tests {
         assert_eq!(name("C:\\docs\\a.png", ""), "a.png");
         assert_eq!(name("data:image/png;base64,xx", "Logo"), "Logo");
         assert_eq!(name("blob:https://x/", ""), "image");
+        assert_eq!(name("javascript:alert('x')", ""), "image");
+        assert_eq!(name("cid:image001.png@01D9", "Logo"), "Logo");
     }
 }
