@@ -598,3 +598,63 @@ fn positions_out_of_range_are_clamped() {
     assert_eq!(text(&doc, 0), "Hello brave new world!");
     assert_eq!(doc.split_block(pos(9, 9)), pos(1, 0));
 }
+
+/// Cases the fuzzers found: each once broke "serialize → import → serialize".
+#[test]
+fn fuzz_regressions_round_trip() {
+    let italic = Marks {
+        italic: true,
+        ..Marks::default()
+    };
+    let png_name = Image::unavailable("it's \"here\"  now");
+    let mut linked = Document::from_plain("see the docs");
+    linked
+        .set_link(sel((0, 8), (0, 12)), Some("https://example.com/"))
+        .expect("valid");
+    linked.toggle_mark(linked.all(), Mark::Underline);
+    linked.set_colour(linked.all(), Some(Rgb::new(0, 0x80, 0)));
+    let docs = vec![
+        // A space ending a run, before a run that starts with a line break.
+        Document::from_blocks(vec![para(vec![
+            Run::new("Print the ", italic.clone()),
+            Run::new("\nnext", bold()),
+        ])]),
+        // A placeholder with quotes and double spaces.
+        Document::from_blocks(vec![Block::Image(png_name)]),
+        // Only empty blocks.
+        Document::from_blocks(vec![
+            Block::Text(TextBlock::new(BlockStyle::Heading(1), vec![])),
+            para(vec![]),
+        ]),
+        // Blank lines around content.
+        Document::from_blocks(vec![
+            para(vec![]),
+            para(vec![Run::plain("x")]),
+            para(vec![]),
+        ]),
+        linked.clone(),
+    ];
+    for doc in docs {
+        let html = doc.to_html();
+        assert_eq!(
+            import(&html, &PasteExtras::default()).to_html(),
+            html,
+            "{doc:?}"
+        );
+    }
+    // A near-black colour is the default colour; a link's look is its own.
+    let mut doc = Document::from_plain("grey");
+    doc.set_colour(doc.all(), Some(Rgb::new(0x0a, 0, 1)));
+    assert!(!doc.can_undo(), "no change, no undo step");
+    assert_eq!(doc.marks_at(pos(0, 2)).colour, None);
+    let m = linked.marks_at(pos(0, 10));
+    assert!(m.link.is_some() && !m.underline && m.colour.is_none());
+    assert_eq!(
+        linked.marks_at(pos(0, 2)).colour,
+        Some(Rgb::new(0, 0x80, 0))
+    );
+    assert_eq!(
+        Document::from_blocks(vec![para(vec![]), para(vec![])]).to_html(),
+        ""
+    );
+}

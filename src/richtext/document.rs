@@ -130,6 +130,16 @@ impl Document {
         Selection::new(self.clamp(s.anchor), self.clamp(s.focus))
     }
 
+    /// The blocks without empty text blocks at the start and end: what is sent.
+    pub(crate) fn content(&self) -> &[Arc<Block>] {
+        let first = self.blocks.iter().position(|b| !b.is_empty());
+        let last = self.blocks.iter().rposition(|b| !b.is_empty());
+        match (first, last) {
+            (Some(f), Some(l)) => &self.blocks[f..=l],
+            _ => &[],
+        }
+    }
+
     /// One entry per block: `Some` for list items.
     pub fn list_markers(&self) -> Vec<Option<ListMarker>> {
         list_layout(self.blocks())

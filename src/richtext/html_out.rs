@@ -11,9 +11,10 @@ use base64::Engine;
 use std::fmt::Write;
 
 impl Document {
-    /// The sanitized HTML of the document.
+    /// The sanitized HTML of the document. Empty blocks at its start and end are left out
+    /// (a message does not begin or end with blank lines; an import drops them too).
     pub fn to_html(&self) -> String {
-        to_html(self.blocks.iter().map(|b| &**b))
+        to_html(self.content().iter().map(|b| &**b))
     }
 }
 
@@ -138,7 +139,10 @@ fn write_image(out: &mut String, image: &Image) {
             );
         }
         Image::Placeholder { reason } => {
-            let _ = writeln!(out, "<p>[{}]</p>", escape(reason));
+            // Written as the paragraph it imports back as.
+            out.push_str("<p>");
+            write_runs(out, &[Run::plain(format!("[{reason}]"))]);
+            out.push_str("</p>\n");
         }
     }
 }
@@ -158,7 +162,8 @@ fn write_runs(out: &mut String, runs: &[Run]) {
             );
         }
         while i < total && runs[i].marks.link == link {
-            write_run(out, &runs[i], &mut space_before, i + 1 == total);
+            let following = runs.get(i + 1).and_then(|r| r.text.chars().next());
+            write_run(out, &runs[i], &mut space_before, following);
             i += 1;
         }
         if link.is_some() {
@@ -172,7 +177,8 @@ fn write_runs(out: &mut String, runs: &[Run]) {
     }
 }
 
-fn write_run(out: &mut String, run: &Run, space_before: &mut bool, last: bool) {
+/// `following` is the first char of the next run in the block (None at the block's end).
+fn write_run(out: &mut String, run: &Run, space_before: &mut bool, following: Option<char>) {
     let m = &run.marks;
     let mut close = Vec::new();
     if let Some(c) = m.colour {
@@ -202,7 +208,8 @@ fn write_run(out: &mut String, run: &Run, space_before: &mut bool, last: bool) {
             // A space HTML would collapse or trim is written as &nbsp;, so what the model
             // holds is what a reader sees, and an import gives it back.
             ' ' => {
-                let at_end = (last && k + 1 == chars.len()) || chars.get(k + 1) == Some(&'\n');
+                let next = chars.get(k + 1).copied().or(following);
+                let at_end = matches!(next, None | Some('\n'));
                 if *space_before || at_end {
                     out.push_str("&nbsp;");
                 } else {

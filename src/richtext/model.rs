@@ -16,6 +16,15 @@ impl Rgb {
         Rgb { r, g, b }
     }
 
+    /// Black and near-black greys: the default text colour. Every page and Office document
+    /// writes one on every run, so the model keeps none of them (a run with one has no colour),
+    /// and an import does not paint all text "black".
+    pub fn is_default_text(self) -> bool {
+        let hi = self.r.max(self.g).max(self.b);
+        let lo = self.r.min(self.g).min(self.b);
+        hi <= 0x40 && hi - lo <= 0x10
+    }
+
     /// `#rrggbb`, as the HTML output writes it.
     pub fn hex(self) -> String {
         format!("#{:02x}{:02x}{:02x}", self.r, self.g, self.b)
@@ -62,7 +71,8 @@ impl fmt::Debug for Link {
     }
 }
 
-/// The formatting of a run of text.
+/// The formatting of a run of text. Normalized runs carry no near-black colour (see
+/// [`Rgb::is_default_text`]) and no underline or colour on a link.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub struct Marks {
     pub bold: bool,

@@ -4,12 +4,13 @@ use super::document::{Document, list_layout};
 use super::model::{Block, Image};
 
 impl Document {
-    /// The document as plain text: one line per block, list items as "• " or "1. " indented
+    /// The document as plain text (without empty blocks at its start and end): one line per block, list items as "• " or "1. " indented
     /// two spaces per level, table rows as tab-separated cells, images as "[image: alt]".
     pub fn to_plain(&self) -> String {
-        let markers = list_layout(self.blocks());
-        let mut lines: Vec<String> = Vec::with_capacity(self.block_count());
-        for (block, marker) in self.blocks().zip(markers) {
+        let blocks = self.content();
+        let markers = list_layout(blocks.iter().map(|b| &**b));
+        let mut lines: Vec<String> = Vec::with_capacity(blocks.len());
+        for (block, marker) in blocks.iter().map(|b| &**b).zip(markers) {
             match block {
                 Block::Text(t) => match marker {
                     Some(m) => {

@@ -13,12 +13,20 @@ pub(crate) fn len(runs: &[Run]) -> usize {
     runs.iter().map(|r| r.text.chars().count()).sum()
 }
 
-/// Drops empty runs and merges neighbours with equal marks.
+/// Drops empty runs, default colours (see [`super::Rgb::is_default_text`]), underline and
+/// colour on links (a link's look is the link's: Word's MsoHyperlink style, every browser's
+/// blue underline) and merges neighbours with equal marks.
 pub(crate) fn normalize(runs: &mut Vec<Run>) {
     let mut out: Vec<Run> = Vec::with_capacity(runs.len());
-    for run in runs.drain(..) {
+    for mut run in runs.drain(..) {
         if run.text.is_empty() {
             continue;
+        }
+        if run.marks.colour.is_some_and(|c| c.is_default_text()) || run.marks.link.is_some() {
+            run.marks.colour = None;
+        }
+        if run.marks.link.is_some() {
+            run.marks.underline = false;
         }
         match out.last_mut() {
             Some(last) if last.marks == run.marks => last.text.push_str(&run.text),

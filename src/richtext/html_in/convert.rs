@@ -280,7 +280,7 @@ pub(super) fn convert(
 }
 
 fn is_blank(b: &Block) -> bool {
-    matches!(b, Block::Text(t) if t.is_empty() && t.style == BlockStyle::Paragraph)
+    b.is_empty()
 }
 
 impl Converter<'_, '_> {

@@ -410,19 +410,11 @@ fn colour(input: &mut Parser<'_>) -> Option<Option<Rgb>> {
         }
         _ => return None,
     };
-    Some(if is_default_text_colour(rgb) {
+    Some(if rgb.is_default_text() {
         None
     } else {
         Some(rgb)
     })
-}
-
-/// Black and near-black greys are what every page and Office document writes on every run;
-/// taken as the default colour so a paste does not paint all text "black".
-fn is_default_text_colour(c: Rgb) -> bool {
-    let hi = c.r.max(c.g).max(c.b);
-    let lo = c.r.min(c.g).min(c.b);
-    hi <= 0x40 && hi - lo <= 0x10
 }
 
 struct ListDeclarations<'s> {

@@ -145,17 +145,7 @@ impl Inline {
         if text.is_empty() {
             return;
         }
-        // Underline and colour inside a link are the link's look (Word's MsoHyperlink
-        // style), not the author's formatting.
-        let marks = if marks.link.is_some() {
-            Marks {
-                underline: false,
-                colour: None,
-                ..marks.clone()
-            }
-        } else {
-            marks.clone()
-        };
+        let marks = marks.clone();
         match self.runs.last_mut() {
             Some(last) if last.marks == marks => last.text.push_str(&text),
             _ => self.runs.push(Run::new(text, marks)),
