@@ -658,3 +658,17 @@ fn fuzz_regressions_round_trip() {
         ""
     );
 }
+
+#[test]
+fn an_image_from_a_file_goes_in_as_a_block() {
+    let png = std::fs::read("tests/fixtures/paste/pixel.png").expect("fixture");
+    let mut doc = Document::from_plain("before after");
+    let image = Image::from_bytes(&png, "logo").expect("a PNG");
+    let at = doc.insert_image(pos(0, 7), image);
+    assert_eq!(at, pos(1, 1));
+    assert_eq!(doc.to_plain(), "before \n[image: logo]\nafter");
+    assert!(Image::from_bytes(b"GIF87a but not really", "x").is_some());
+    assert!(Image::from_bytes(b"<svg/>", "x").is_none());
+    doc.undo();
+    assert_eq!(doc.to_plain(), "before after");
+}

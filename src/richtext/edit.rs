@@ -110,6 +110,12 @@ impl Document {
         .focus
     }
 
+    /// Inserts an image (from a file picker or a drop: [`super::Image::from_bytes`]) as a
+    /// block at the caret, splitting the text block there. Returns the caret after it.
+    pub fn insert_image(&mut self, at: impl Into<Selection>, image: super::Image) -> Position {
+        self.paste(at, &Document::from_blocks(vec![Block::Image(image)]))
+    }
+
     /// Pastes plain text: one paragraph per line, taking the style of the block pasted into.
     pub fn paste_text(&mut self, at: impl Into<Selection>, text: &str) -> Position {
         self.paste(at, &Document::from_plain(text))

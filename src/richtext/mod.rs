@@ -31,10 +31,17 @@
 //! - `undo() -> Option<Selection>`, `redo() -> Option<Selection>`, `can_undo`, `can_redo`,
 //!   `break_undo_group()`
 //! - `copy(Selection) -> Document`, `paste(at, &Document) -> Position`,
-//!   `paste_text(at, &str) -> Position`
+//!   `paste_text(at, &str) -> Position`, `insert_image(at, Image) -> Position`
+//!
+//! Normalization happens inside every operation: runs with equal marks merge, empty runs go,
+//! control characters go (tabs and no-break spaces become spaces), near-black colours count
+//! as no colour ([`Rgb::is_default_text`]) and a link's underline and colour are dropped (a
+//! link looks like a link). Tables and images are edited as units (deleted, copied, pasted
+//! whole); their cells are not editable in place. Imports and pastes stop at [`MAX_CHARS`]
+//! and [`MAX_BLOCKS`].
 //!
 //! **Formats.** `to_html()` writes the sanitized HTML subset (see [`html_out`]), `to_plain()`
-//! the plain-text fallback. [`import`]`(html, &PasteExtras)` reads clipboard HTML (CF_HTML
+//! the plain-text fallback; both leave out empty blocks at the start and end. [`import`]`(html, &PasteExtras)` reads clipboard HTML (CF_HTML
 //! header or not, Word, Excel, Google Docs, LibreOffice, browsers; hostile input is safe and
 //! bounded). [`Document::from_plain`] reads plain text.
 
