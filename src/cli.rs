@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use futures::StreamExt;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 #[derive(Debug, Parser)]
@@ -61,6 +62,21 @@ pub enum Command {
     /// Measure offer latency and routing throughput (see BENCHMARKS.md).
     #[command(subcommand)]
     Bench(crate::bench::BenchCommand),
+    /// Show what pasting clipboard HTML into the composer would send: the sanitized HTML,
+    /// then the plain-text fallback.
+    PastePreview {
+        /// Clipboard HTML, with or without a CF_HTML header.
+        file: PathBuf,
+        /// The clipboard's RTF flavour (Word's pictures).
+        #[arg(long)]
+        rtf: Option<PathBuf>,
+        /// The clipboard's image flavour, for an image the HTML only refers to.
+        #[arg(long)]
+        image: Option<PathBuf>,
+        /// The clipboard's plain-text flavour, used when the HTML yields nothing.
+        #[arg(long)]
+        plain: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -159,6 +175,16 @@ pub fn database_url(cli: &Cli) -> Result<String> {
 }
 
 pub async fn run(cli: &Cli, command: &Command) -> Result<()> {
+    if let Command::PastePreview {
+        file,
+        rtf,
+        image,
+        plain,
+    } = command
+    {
+        // Needs no database.
+        return run_paste_preview(file, rtf.as_deref(), image.as_deref(), plain.as_deref());
+    }
     // Check what can be checked before touching the database.
     if let Command::Customer(args) = command {
         crate::core::validate::name(&args.name).map_err(|e| anyhow::anyhow!("name: {e}"))?;
@@ -191,7 +217,41 @@ pub async fn run(cli: &Cli, command: &Command) -> Result<()> {
             Ok(())
         }
         Command::Bench(b) => crate::bench::run(cli, b).await,
+        Command::PastePreview { .. } => Ok(()), // handled above
     }
+}
+
+fn run_paste_preview(
+    file: &Path,
+    rtf: Option<&Path>,
+    image: Option<&Path>,
+    plain: Option<&Path>,
+) -> Result<()> {
+    let read = |path: &Path| {
+        std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+    };
+    let text = |path: &Path| -> Result<String> {
+        String::from_utf8(read(path)?)
+            .map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", path.display()))
+    };
+    let html = text(file)?;
+    let rtf = rtf.map(read).transpose()?;
+    let image = image.map(read).transpose()?;
+    let plain = plain.map(text).transpose()?;
+    let doc = crate::richtext::import(
+        &html,
+        &crate::richtext::PasteExtras {
+            image: image.as_deref(),
+            rtf: rtf.as_deref(),
+            plain: plain.as_deref(),
+        },
+    );
+    let mut out = std::io::stdout().lock();
+    write!(out, "{}", doc.to_html())?;
+    writeln!(out, "--- plain text ---")?;
+    writeln!(out, "{}", doc.to_plain())?;
+    out.flush()?;
+    Ok(())
 }
 
 async fn run_customer(store: &Store, args: &CustomerArgs) -> Result<()> {
