@@ -56,6 +56,63 @@ fn rss_mb() -> f64 {
         / 1024.0
 }
 
+/// Offer shown: a console (its own store handle, like a desktop) follows the event feed;
+/// customers ask from another handle every 100 ms; each card's first view records the time
+/// since the request on the database's clock.
+async fn offer_shown(store: &Store, queue: i64) {
+    use futures::StreamExt;
+    const N: usize = 40;
+    let james = store.find_agent("James Chen").await.expect("agent");
+    store.set_max_chats(james.id, 50).await.expect("max");
+    store.set_agent_status(james.id, AgentStatus::Available).await.expect("status");
+    let desktop = Store::open(store.url()).await.expect("open");
+    let restored = console::restore(desktop.clone(), james.id).await.expect("restore");
+    let mut events = desktop.subscribe(restored.last_event);
+    let (mut console, task) = Console::new(restored, None);
+    settle(&mut console, task).await;
+    let mut renderer = iced::Renderer::new(Font::with_name("Fira Sans"), Pixels(16.0), Some("tiny-skia"))
+        .await
+        .expect("renderer");
+    let mut cache = Cache::default();
+    let customers = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            for i in 0..N {
+                store
+                    .enqueue(&format!("Shown {i}"), &format!("shown{i}@example.com"), queue, Some("hello"))
+                    .await
+                    .expect("enqueue");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    };
+    let mut shown = Vec::new();
+    let end = Instant::now() + Duration::from_secs(60);
+    while shown.len() < N && Instant::now() < end {
+        let Ok(Some(Ok(event))) = tokio::time::timeout(Duration::from_secs(5), events.next()).await else {
+            continue;
+        };
+        let task = console.update(Message::Event(Ok(event)));
+        settle(&mut console, task).await;
+        let ui = UserInterface::build(console.view(), Size::new(1280.0, 800.0), cache, &mut renderer);
+        cache = ui.into_cache();
+        shown = console.cards.iter().filter_map(|c| c.shown_after_ms.get()).collect();
+    }
+    customers.await.expect("customers");
+    let mut v: Vec<Duration> = shown.into_iter().map(|ms| Duration::from_millis(ms.max(0) as u64)).collect();
+    if v.is_empty() {
+        println!("offer shown: no card was shown");
+        return;
+    }
+    v.sort();
+    stats(&format!("offer shown, request -> card in the console's view ({})", store.backend()), v);
+    store.set_agent_status(james.id, AgentStatus::Offline).await.expect("status");
+    // Those customers leave, so the next phase starts with no offers pending.
+    for card in &console.cards {
+        store.end_chat(card.offer.chat_id, livewindow::core::Sender::Customer).await.expect("end");
+    }
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         println!("console: bench");
@@ -76,6 +133,7 @@ fn main() {
             .await
             .expect("status");
         let (queue, _) = store.find_queue(Some("Support")).await.expect("queue");
+        offer_shown(&store, queue).await;
         let t = Instant::now();
         for i in 0..CHATS {
             let chat = store

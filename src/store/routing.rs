@@ -16,7 +16,7 @@ const LOAD: &str = "((SELECT count(*) FROM chats x WHERE x.agent_id = a.id AND x
     + (SELECT count(*) FROM chats y WHERE y.offered_agent_id = a.id AND y.state = 'offered'))";
 
 const OFFER_SELECT_BY_ID: &str = "SELECT c.id, c.offered_agent_id, c.queue_id, q.name AS queue_name, \
-       c.customer_name, c.customer_email, c.offer_deadline_ms, \
+       c.queued_ms, c.customer_name, c.customer_email, c.offer_deadline_ms, \
        (SELECT m.body_text FROM messages m WHERE m.chat_id = c.id AND m.sender = 'customer' \
         ORDER BY m.id LIMIT 1) AS first_message, \
        (SELECT max(o.offered_ms) FROM chat_offers o WHERE o.chat_id = c.id AND o.outcome IS NULL) AS offered_ms \
@@ -35,6 +35,8 @@ pub struct Offer {
     /// Database clock, ms since the epoch.
     pub deadline_ms: i64,
     pub offered_ms: i64,
+    /// When the customer asked (or was put back in the queue by a transfer).
+    pub requested_ms: i64,
     /// The customer's first message, if they wrote one.
     pub first_message: Option<String>,
 }
@@ -240,8 +242,8 @@ impl Store {
     /// Every offer now pending for an agent, oldest first.
     pub async fn pending_offers(&self, agent_id: i64) -> Result<Vec<Offer>> {
         let rows = sqlx::query(
-            "SELECT c.id, c.offered_agent_id, c.queue_id, q.name AS queue_name, c.customer_name, \
-                    c.customer_email, c.offer_deadline_ms, \
+            "SELECT c.id, c.offered_agent_id, c.queue_id, q.name AS queue_name, c.queued_ms, \
+                    c.customer_name, c.customer_email, c.offer_deadline_ms, \
                     (SELECT m.body_text FROM messages m WHERE m.chat_id = c.id AND m.sender = 'customer' \
                      ORDER BY m.id LIMIT 1) AS first_message, \
                     (SELECT max(o.offered_ms) FROM chat_offers o WHERE o.chat_id = c.id AND o.outcome IS NULL) AS offered_ms \
@@ -492,5 +494,6 @@ fn offer_from_row(row: &sqlx::any::AnyRow) -> Result<Offer> {
             .unwrap_or(0),
         first_message: row.try_get("first_message")?,
         offered_ms: row.try_get::<Option<i64>, _>("offered_ms")?.unwrap_or(0),
+        requested_ms: row.try_get("queued_ms")?,
     })
 }

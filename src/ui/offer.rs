@@ -11,6 +11,8 @@ pub struct Card {
     pub reason: String,
     pub busy: bool,
     pub error: Option<String>,
+    /// Set by the first view that shows the card: ms from the customer's request.
+    pub shown_after_ms: std::cell::Cell<Option<i64>>,
 }
 
 impl Card {
@@ -20,6 +22,7 @@ impl Card {
             reason: String::new(),
             busy: false,
             error: None,
+            shown_after_ms: std::cell::Cell::new(None),
         }
     }
 
@@ -74,6 +77,12 @@ pub fn update(cards: &mut [Card], message: Message) -> Option<Action> {
 
 pub fn view(card: &Card, db_now: i64, first: bool) -> Element<'_, Message> {
     let o = &card.offer;
+    if card.shown_after_ms.get().is_none() {
+        // The console's own request-to-screen timing, on the database's clock.
+        let after = db_now - o.requested_ms;
+        card.shown_after_ms.set(Some(after));
+        tracing::info!("offer of chat {} shown {after} ms after the request", o.chat_id);
+    }
     let left = card.left_ms(db_now);
     let total = (o.deadline_ms - o.offered_ms).max(1) as f32;
     let secs = (left + 999) / 1000;
