@@ -64,52 +64,95 @@ async fn offer_shown(store: &Store, queue: i64) {
     const N: usize = 40;
     let james = store.find_agent("James Chen").await.expect("agent");
     store.set_max_chats(james.id, 50).await.expect("max");
-    store.set_agent_status(james.id, AgentStatus::Available).await.expect("status");
+    store
+        .set_agent_status(james.id, AgentStatus::Available)
+        .await
+        .expect("status");
     let desktop = Store::open(store.url()).await.expect("open");
-    let restored = console::restore(desktop.clone(), james.id).await.expect("restore");
+    let restored = console::restore(desktop.clone(), james.id)
+        .await
+        .expect("restore");
     let mut events = desktop.subscribe(restored.last_event);
     let (mut console, task) = Console::new(restored, None);
     settle(&mut console, task).await;
-    let mut renderer = iced::Renderer::new(Font::with_name("Fira Sans"), Pixels(16.0), Some("tiny-skia"))
-        .await
-        .expect("renderer");
+    let mut renderer = iced::Renderer::new(
+        Font::with_name("Fira Sans"),
+        Pixels(16.0),
+        Some("tiny-skia"),
+    )
+    .await
+    .expect("renderer");
     let mut cache = Cache::default();
     let customers = {
         let store = store.clone();
         tokio::spawn(async move {
+            let mut asked = Vec::new();
             for i in 0..N {
-                store
-                    .enqueue(&format!("Shown {i}"), &format!("shown{i}@example.com"), queue, Some("hello"))
-                    .await
-                    .expect("enqueue");
+                asked.push(
+                    store
+                        .enqueue(
+                            &format!("Shown {i}"),
+                            &format!("shown{i}@example.com"),
+                            queue,
+                            Some("hello"),
+                        )
+                        .await
+                        .expect("enqueue"),
+                );
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
+            asked
         })
     };
     let mut shown = Vec::new();
     let end = Instant::now() + Duration::from_secs(60);
     while shown.len() < N && Instant::now() < end {
-        let Ok(Some(Ok(event))) = tokio::time::timeout(Duration::from_secs(5), events.next()).await else {
+        let Ok(Some(Ok(event))) = tokio::time::timeout(Duration::from_secs(5), events.next()).await
+        else {
             continue;
         };
         let task = console.update(Message::Event(Ok(event)));
         settle(&mut console, task).await;
-        let ui = UserInterface::build(console.view(), Size::new(1280.0, 800.0), cache, &mut renderer);
+        let ui = UserInterface::build(
+            console.view(),
+            Size::new(1280.0, 800.0),
+            cache,
+            &mut renderer,
+        );
         cache = ui.into_cache();
-        shown = console.cards.iter().filter_map(|c| c.shown_after_ms.get()).collect();
+        shown = console
+            .cards
+            .iter()
+            .filter_map(|c| c.shown_after_ms.get())
+            .collect();
     }
-    customers.await.expect("customers");
-    let mut v: Vec<Duration> = shown.into_iter().map(|ms| Duration::from_millis(ms.max(0) as u64)).collect();
+    let asked = customers.await.expect("customers");
+    let mut v: Vec<Duration> = shown
+        .into_iter()
+        .map(|ms| Duration::from_millis(ms.max(0) as u64))
+        .collect();
     if v.is_empty() {
         println!("offer shown: no card was shown");
         return;
     }
     v.sort();
-    stats(&format!("offer shown, request -> card in the console's view ({})", store.backend()), v);
-    store.set_agent_status(james.id, AgentStatus::Offline).await.expect("status");
+    stats(
+        &format!(
+            "offer shown, request -> card in the console's view ({})",
+            store.backend()
+        ),
+        v,
+    );
+    store
+        .set_agent_status(james.id, AgentStatus::Offline)
+        .await
+        .expect("status");
     // Those customers leave, so the next phase starts with no offers pending.
-    for card in &console.cards {
-        store.end_chat(card.offer.chat_id, livewindow::core::Sender::Customer).await.expect("end");
+    for chat in asked {
+        store
+            .end_chat(chat, livewindow::core::Sender::Customer)
+            .await
+            .expect("end");
     }
 }
 
@@ -128,12 +171,12 @@ fn main() {
         store.seed_demo().await.expect("seed");
         let agent = store.find_agent("Maria Santos").await.expect("agent");
         store.set_max_chats(agent.id, 25).await.expect("max");
+        let (queue, _) = store.find_queue(Some("Support")).await.expect("queue");
+        offer_shown(&store, queue).await;
         store
             .set_agent_status(agent.id, AgentStatus::Available)
             .await
             .expect("status");
-        let (queue, _) = store.find_queue(Some("Support")).await.expect("queue");
-        offer_shown(&store, queue).await;
         let t = Instant::now();
         for i in 0..CHATS {
             let chat = store

@@ -81,7 +81,10 @@ pub fn view(card: &Card, db_now: i64, first: bool) -> Element<'_, Message> {
         // The console's own request-to-screen timing, on the database's clock.
         let after = db_now - o.requested_ms;
         card.shown_after_ms.set(Some(after));
-        tracing::info!("offer of chat {} shown {after} ms after the request", o.chat_id);
+        tracing::info!(
+            "offer of chat {} shown {after} ms after the request",
+            o.chat_id
+        );
     }
     let left = card.left_ms(db_now);
     let total = (o.deadline_ms - o.offered_ms).max(1) as f32;
