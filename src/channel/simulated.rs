@@ -35,6 +35,7 @@ const GOODBYES: &[&str] = &[
 /// own task.
 pub async fn run(store: Store, every: Duration, count: Option<usize>) -> Result<()> {
     let mut arrived = 0usize;
+    let start = rand::rng().random_range(0..seed_names::FIRST_NAMES.len());
     let mut ticker = tokio::time::interval(every);
     loop {
         ticker.tick().await;
@@ -49,7 +50,10 @@ pub async fn run(store: Store, every: Duration, count: Option<usize>) -> Result<
             let mut rng = rand::rng();
             // The first seeded contacts have these names and emails, so most customers are
             // known contacts; some are strangers, to exercise contact search.
-            let i = rng.random_range(0..seed_names::FIRST_NAMES.len());
+            // Walk the names in a stride from a random start, so customers who are still
+            // around are not repeated.
+            let n = seed_names::FIRST_NAMES.len();
+            let i = (start + arrived * 7) % n;
             let first = seed_names::FIRST_NAMES[i];
             let last = seed_names::LAST_NAMES[(i * 7) % seed_names::LAST_NAMES.len()];
             if rng.random_bool(0.8) {

@@ -696,7 +696,21 @@ impl Console {
         if self.view != View::Home {
             // Offers keep arriving while a chat tab is in front: a compact strip of them.
             let now = self.db_now();
-            for card in &self.cards {
+            // Two at most, so the chat keeps its room; the rest wait on the Live Window tab.
+            if self.cards.len() > 2 {
+                status = status.push(
+                    button(
+                        text(format!(
+                            "{} more incoming on the Live Window tab",
+                            self.cards.len() - 2
+                        ))
+                        .size(13),
+                    )
+                    .style(button::text)
+                    .on_press(Message::Home),
+                );
+            }
+            for card in self.cards.iter().take(2) {
                 let o = &card.offer;
                 status =
                     status.push(

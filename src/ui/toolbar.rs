@@ -3,7 +3,7 @@
 
 use super::style;
 use crate::core::AgentStatus;
-use iced::widget::{button, container, pick_list, row, space, stack, text, toggler};
+use iced::widget::{button, container, pick_list, row, space, stack, text};
 use iced::{Alignment, Element, Length};
 
 #[derive(Debug, Clone)]
@@ -40,10 +40,9 @@ pub fn view<'a>(
         row![
             text("Live Window").size(20),
             space::horizontal(),
-            toggler(dark)
-                .label("Dark")
-                .on_toggle(Message::Dark)
-                .size(16),
+            button(text(if dark { "Light theme" } else { "Dark theme" }).size(14))
+                .style(button::text)
+                .on_press(Message::Dark(!dark)),
             text(name).size(16),
             pick_list(&AgentStatus::ALL[..], Some(status), Message::Status),
             interactions,
