@@ -129,7 +129,9 @@ impl Console {
             selected: None,
             waiting: r.waiting,
             last_event: r.last_event,
-            focused: true,
+            // Not focused until the window system says so: an agent who has not looked yet
+            // gets notifications.
+            focused: false,
             dark: saved.dark,
             notes: Vec::new(),
             notified_offers: HashSet::new(),
@@ -463,6 +465,7 @@ impl Console {
                 },
             },
             Message::Notified(Some(target)) => {
+                tracing::info!("notification clicked: {target:?}; bringing the window forward");
                 let show = match target {
                     Target::Offer(_) => {
                         self.view = View::Home;

@@ -33,6 +33,8 @@ impl Harness {
             last_event,
         };
         h.settle(task).await;
+        // As a window that has the focus: notifications are for when it has not.
+        h.send(Message::Focus(true)).await;
         h
     }
 
