@@ -27,6 +27,8 @@ pub struct Outgoing {
 pub struct Interaction {
     pub chat: Chat,
     pub messages: Vec<ChatMessage>,
+    /// Messages with formatting, parsed once from their HTML (plain ones are not here).
+    pub rich: std::collections::HashMap<i64, crate::richtext::Document>,
     pub unread: usize,
     pub composer: text_editor::Content,
     pub outbox: Vec<Outgoing>,
@@ -105,6 +107,7 @@ impl Interaction {
             Interaction {
                 chat,
                 messages: Vec::new(),
+                rich: std::collections::HashMap::new(),
                 unread: 0,
                 composer: text_editor::Content::with_text(draft),
                 outbox: Vec::new(),
@@ -137,6 +140,13 @@ impl Interaction {
                 .retain(|o| o.message.client_id != message.client_id);
         } else if !in_view {
             self.unread += 1;
+        }
+        if message.body_html != crate::store::plain_to_html(&message.body_text) {
+            let doc = crate::richtext::import(
+                &message.body_html,
+                &crate::richtext::PasteExtras::default(),
+            );
+            self.rich.insert(message.id, doc);
         }
         let at = self.messages.partition_point(|m| m.id < message.id);
         self.messages.insert(at, message);
@@ -372,6 +382,7 @@ impl Interaction {
         .align_y(iced::Alignment::Center);
         let transcript = transcript::view(
             &self.messages,
+            &self.rich,
             self.outbox
                 .iter()
                 .map(|o| (o.message.body_text.as_str(), o.error.as_deref())),

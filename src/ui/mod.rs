@@ -7,6 +7,7 @@ pub mod interaction;
 pub mod notify;
 pub mod offer;
 pub mod record;
+pub mod rich;
 pub mod screen_pop;
 pub mod session;
 pub mod style;

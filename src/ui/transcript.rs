@@ -3,9 +3,11 @@
 use super::style;
 use crate::channel::customer::clock;
 use crate::core::Sender;
+use crate::richtext::Document;
 use crate::store::Message as ChatMessage;
 use iced::widget::{button, column, container, row, scrollable, space, text};
 use iced::{Alignment, Element, Length};
+use std::collections::HashMap;
 
 /// How many of the newest messages are laid out at first; older ones on request. Keeps a
 /// switch to a 2,000-message chat cheap.
@@ -13,6 +15,7 @@ pub const WINDOW: usize = 200;
 
 pub fn view<'a, M: Clone + 'a>(
     messages: &'a [ChatMessage],
+    rich: &'a HashMap<i64, Document>,
     pending: impl Iterator<Item = (&'a str, Option<&'a str>)>,
     shown: usize,
     show_earlier: M,
@@ -29,7 +32,7 @@ pub fn view<'a, M: Clone + 'a>(
         );
     }
     for m in &messages[start..] {
-        list = list.push(bubble(m));
+        list = list.push(bubble(m, rich.get(&m.id)));
     }
     for ((body, error), id) in pending.zip(pending_ids) {
         let status: Element<'a, M> = match error {
@@ -61,7 +64,7 @@ pub fn view<'a, M: Clone + 'a>(
         .into()
 }
 
-fn bubble<'a, M: 'a>(m: &'a ChatMessage) -> Element<'a, M> {
+fn bubble<'a, M: 'a>(m: &'a ChatMessage, rich: Option<&'a Document>) -> Element<'a, M> {
     if m.sender == Sender::System {
         return container(text(&m.body_text).size(13).style(style::muted))
             .center_x(Length::Fill)
@@ -73,7 +76,11 @@ fn bubble<'a, M: 'a>(m: &'a ChatMessage) -> Element<'a, M> {
         text(clock(m.created_ms)).size(12).style(style::muted),
     ]
     .spacing(8);
-    let b = container(column![header, text(&m.body_text)].spacing(2))
+    let body: Element<'a, M> = match rich {
+        Some(doc) => super::rich::view(doc),
+        None => text(&m.body_text).into(),
+    };
+    let b = container(column![header, body].spacing(2))
         .padding(8)
         .max_width(520)
         .style(style::bubble(mine));
