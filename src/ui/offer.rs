@@ -104,6 +104,7 @@ pub fn view(card: &Card, db_now: i64, first: bool) -> Element<'_, Message> {
         ]
         .align_x(iced::Alignment::End),
     ]
+    .spacing(8)
     .align_y(iced::Alignment::Center);
     let mut body = column![heading, progress_bar(0.0..=total, left as f32).girth(6),].spacing(8);
     if let Some(m) = &o.first_message {
