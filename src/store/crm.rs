@@ -59,10 +59,19 @@ pub struct WorkOrder {
     pub version: i64,
 }
 
-const CONTACT_COLUMNS: &str = "c.id, c.account_id, ac.name AS account_name, c.first_name, \
-     c.last_name, c.email, c.phone, c.version";
+// One SELECT text and one row mapper per record type, shared by reads and by the edits in
+// `records.rs`. Callers append WHERE / ORDER BY.
+pub(super) const CONTACT_SELECT: &str = "SELECT c.id, c.account_id, ac.name AS account_name, \
+     c.first_name, c.last_name, c.email, c.phone, c.version \
+     FROM contacts c LEFT JOIN accounts ac ON ac.id = c.account_id";
+pub(super) const ACCOUNT_SELECT: &str =
+    "SELECT id, number, name, industry, phone, city, version FROM accounts";
+pub(super) const ASSET_SELECT: &str =
+    "SELECT id, account_id, contact_id, product, serial, status, version FROM assets";
+pub(super) const WORK_ORDER_SELECT: &str = "SELECT id, number, account_id, contact_id, asset_id, \
+     subject, status, priority, opened_ms, due_ms, version FROM work_orders";
 
-fn contact_from_row(row: &AnyRow) -> Result<Contact> {
+pub(super) fn contact_row(row: &AnyRow) -> Result<Contact> {
     Ok(Contact {
         id: row.try_get("id")?,
         account_id: row.try_get("account_id")?,
@@ -75,24 +84,46 @@ fn contact_from_row(row: &AnyRow) -> Result<Contact> {
     })
 }
 
+pub(super) fn account_row(r: &AnyRow) -> Result<Account> {
+    Ok(Account {
+        id: r.try_get("id")?,
+        number: r.try_get("number")?,
+        name: r.try_get("name")?,
+        industry: r.try_get("industry")?,
+        phone: r.try_get("phone")?,
+        city: r.try_get("city")?,
+        version: r.try_get("version")?,
+    })
+}
+
+pub(super) fn asset_row(r: &AnyRow) -> Result<Asset> {
+    Ok(Asset {
+        id: r.try_get("id")?,
+        account_id: r.try_get("account_id")?,
+        contact_id: r.try_get("contact_id")?,
+        product: r.try_get("product")?,
+        serial: r.try_get("serial")?,
+        status: r.try_get("status")?,
+        version: r.try_get("version")?,
+    })
+}
+
 impl Store {
     /// The contact that matches a chat's customer: by email first, then by full name.
     pub async fn match_contact(&self, email: &str, name: &str) -> Result<Option<Contact>> {
-        let sql = format!(
-            "SELECT {CONTACT_COLUMNS} FROM contacts c LEFT JOIN accounts ac ON ac.id = c.account_id \
-             WHERE lower(c.email) = lower($1) ORDER BY c.id LIMIT 1"
-        );
+        let sql =
+            format!("{CONTACT_SELECT} WHERE lower(c.email) = lower($1) ORDER BY c.id LIMIT 1");
         if let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(email.trim())
             .fetch_optional(self.pool())
             .await?
         {
-            return contact_from_row(&row).map(Some);
+            return contact_row(&row).map(Some);
         }
         let name = name.trim();
         let (first, last) = name.rsplit_once(' ').unwrap_or(("", name));
         let sql = format!(
-            "SELECT {CONTACT_COLUMNS} FROM contacts c LEFT JOIN accounts ac ON ac.id = c.account_id \
+            "{CONTACT_SELECT} \
              WHERE lower(c.last_name) = lower($1) AND lower(c.first_name) = lower($2) ORDER BY c.id LIMIT 1"
         );
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -100,7 +131,7 @@ impl Store {
             .bind(first.trim())
             .fetch_optional(self.pool())
             .await?;
-        row.map(|r| contact_from_row(&r)).transpose()
+        row.map(|r| contact_row(&r)).transpose()
     }
 
     pub async fn contact_count(&self) -> Result<i64> {
@@ -111,34 +142,19 @@ impl Store {
     }
 
     pub async fn accounts_of_contact(&self, contact_id: i64) -> Result<Vec<Account>> {
-        let rows = sqlx::query(
-            "SELECT a.id, a.number, a.name, a.industry, a.phone, a.city, a.version FROM accounts a \
-             JOIN contacts c ON c.account_id = a.id WHERE c.id = $1",
-        )
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{ACCOUNT_SELECT} WHERE id = (SELECT account_id FROM contacts WHERE id = $1)"
+        )))
         .bind(contact_id)
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Account {
-                    id: r.try_get("id")?,
-                    number: r.try_get("number")?,
-                    name: r.try_get("name")?,
-                    industry: r.try_get("industry")?,
-                    phone: r.try_get("phone")?,
-                    city: r.try_get("city")?,
-                    version: r.try_get("version")?,
-                })
-            })
-            .collect()
+        rows.iter().map(account_row).collect()
     }
 
     pub async fn work_orders_of_account(&self, account_id: i64) -> Result<Vec<WorkOrder>> {
-        let rows = sqlx::query(
-            "SELECT id, number, account_id, contact_id, asset_id, subject, status, priority, \
-                    opened_ms, due_ms, version FROM work_orders WHERE account_id = $1 \
-             ORDER BY opened_ms DESC, id DESC LIMIT 500",
-        )
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{WORK_ORDER_SELECT} WHERE account_id = $1 ORDER BY opened_ms DESC, id DESC LIMIT 500"
+        )))
         .bind(account_id)
         .fetch_all(self.pool())
         .await?;
@@ -146,26 +162,13 @@ impl Store {
     }
 
     pub async fn assets_of_account(&self, account_id: i64) -> Result<Vec<Asset>> {
-        let rows = sqlx::query(
-            "SELECT id, account_id, contact_id, product, serial, status, version FROM assets \
-             WHERE account_id = $1 ORDER BY id",
-        )
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{ASSET_SELECT} WHERE account_id = $1 ORDER BY id"
+        )))
         .bind(account_id)
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Asset {
-                    id: r.try_get("id")?,
-                    account_id: r.try_get("account_id")?,
-                    contact_id: r.try_get("contact_id")?,
-                    product: r.try_get("product")?,
-                    serial: r.try_get("serial")?,
-                    status: r.try_get("status")?,
-                    version: r.try_get("version")?,
-                })
-            })
-            .collect()
+        rows.iter().map(asset_row).collect()
     }
 }
 

@@ -2,9 +2,12 @@
 //! the agent started from, so an edit another agent saved first is reported, never
 //! silently overwritten.
 
+use super::crm::{
+    ACCOUNT_SELECT, ASSET_SELECT, CONTACT_SELECT, WORK_ORDER_SELECT, account_row, asset_row,
+    contact_row, work_order_row,
+};
 use super::{Account, Asset, Contact, Result, Store, StoreError, WorkOrder};
 use crate::core::records::{self as rules, FieldError};
-use sqlx::Row;
 
 fn invalid((field, message): FieldError) -> StoreError {
     StoreError::Invalid(format!("{field}: {message}"))
@@ -127,35 +130,24 @@ async fn conflict(store: &Store, table: &str, what: &str, id: i64) -> StoreError
     }
 }
 
-const CONTACT_SELECT: &str = "SELECT c.id, c.account_id, ac.name AS account_name, c.first_name, \
-     c.last_name, c.email, c.phone, c.version FROM contacts c LEFT JOIN accounts ac ON ac.id = c.account_id";
-
-fn contact_row(r: &sqlx::any::AnyRow) -> Result<Contact> {
-    Ok(Contact {
-        id: r.try_get("id")?,
-        account_id: r.try_get("account_id")?,
-        account_name: r.try_get("account_name")?,
-        first_name: r.try_get("first_name")?,
-        last_name: r.try_get("last_name")?,
-        email: r.try_get("email")?,
-        phone: r.try_get("phone")?,
-        version: r.try_get("version")?,
-    })
-}
-
-fn account_row(r: &sqlx::any::AnyRow) -> Result<Account> {
-    Ok(Account {
-        id: r.try_get("id")?,
-        number: r.try_get("number")?,
-        name: r.try_get("name")?,
-        industry: r.try_get("industry")?,
-        phone: r.try_get("phone")?,
-        city: r.try_get("city")?,
-        version: r.try_get("version")?,
-    })
-}
-
 impl Store {
+    /// Commits a versioned update, or (nothing changed) rolls back and says why: the record
+    /// is gone, or someone saved it first.
+    async fn finish_update(
+        &self,
+        w: super::WriteTx,
+        changed: u64,
+        table: &str,
+        what: &str,
+        id: i64,
+    ) -> Result<()> {
+        if changed == 0 {
+            drop(w);
+            return Err(conflict(self, table, what, id).await);
+        }
+        w.commit().await
+    }
+
     pub async fn contact(&self, id: i64) -> Result<Contact> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{CONTACT_SELECT} WHERE c.id = $1"
@@ -239,18 +231,14 @@ impl Store {
         .execute(&mut *w.tx)
         .await?
         .rows_affected();
-        if n == 0 {
-            drop(w);
-            return Err(conflict(self, "contacts", "contact", id).await);
-        }
-        w.commit().await?;
+        self.finish_update(w, n, "contacts", "contact", id).await?;
         self.contact(id).await
     }
 
     pub async fn account(&self, id: i64) -> Result<Account> {
-        let row = sqlx::query(
-            "SELECT id, number, name, industry, phone, city, version FROM accounts WHERE id = $1",
-        )
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{ACCOUNT_SELECT} WHERE id = $1"
+        )))
         .bind(id)
         .fetch_optional(self.pool())
         .await?
@@ -261,11 +249,10 @@ impl Store {
     /// Accounts whose name or number starts with `query`.
     pub async fn search_accounts(&self, query: &str, limit: i64) -> Result<Vec<Account>> {
         let q = query.trim().to_lowercase();
-        let rows = sqlx::query(
-            "SELECT id, number, name, industry, phone, city, version FROM accounts \
-             WHERE lower(name) LIKE $1 OR lower(number) LIKE $1 OR lower(name) LIKE $2 \
-             ORDER BY name LIMIT $3",
-        )
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{ACCOUNT_SELECT} WHERE lower(name) LIKE $1 OR lower(number) LIKE $1 OR lower(name) LIKE $2 \
+             ORDER BY name LIMIT $3"
+        )))
         .bind(format!("{q}%"))
         .bind(format!("% {q}%"))
         .bind(limit)
@@ -290,11 +277,7 @@ impl Store {
         .execute(&mut *w.tx)
         .await?
         .rows_affected();
-        if n == 0 {
-            drop(w);
-            return Err(conflict(self, "accounts", "account", id).await);
-        }
-        w.commit().await?;
+        self.finish_update(w, n, "accounts", "account", id).await?;
         self.account(id).await
     }
 
@@ -309,22 +292,12 @@ impl Store {
     }
 
     pub async fn asset(&self, id: i64) -> Result<Asset> {
-        let r = sqlx::query(
-            "SELECT id, account_id, contact_id, product, serial, status, version FROM assets WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("no asset {id}")))?;
-        Ok(Asset {
-            id: r.try_get("id")?,
-            account_id: r.try_get("account_id")?,
-            contact_id: r.try_get("contact_id")?,
-            product: r.try_get("product")?,
-            serial: r.try_get("serial")?,
-            status: r.try_get("status")?,
-            version: r.try_get("version")?,
-        })
+        let r = sqlx::query(sqlx::AssertSqlSafe(format!("{ASSET_SELECT} WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("no asset {id}")))?;
+        asset_row(&r)
     }
 
     pub async fn create_asset(&self, d: &AssetDraft) -> Result<Asset> {
@@ -361,24 +334,19 @@ impl Store {
         .execute(&mut *w.tx)
         .await?
         .rows_affected();
-        if n == 0 {
-            drop(w);
-            return Err(conflict(self, "assets", "asset", id).await);
-        }
-        w.commit().await?;
+        self.finish_update(w, n, "assets", "asset", id).await?;
         self.asset(id).await
     }
 
     pub async fn work_order(&self, id: i64) -> Result<WorkOrder> {
-        let r = sqlx::query(
-            "SELECT id, number, account_id, contact_id, asset_id, subject, status, priority, \
-                    opened_ms, due_ms, version FROM work_orders WHERE id = $1",
-        )
+        let r = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{WORK_ORDER_SELECT} WHERE id = $1"
+        )))
         .bind(id)
         .fetch_optional(self.pool())
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("no work order {id}")))?;
-        super::crm::work_order_row(&r)
+        work_order_row(&r)
     }
 
     /// A new work order, numbered after the highest number so far (in the same transaction).
@@ -445,11 +413,8 @@ impl Store {
         .execute(&mut *w.tx)
         .await?
         .rows_affected();
-        if n == 0 {
-            drop(w);
-            return Err(conflict(self, "work_orders", "work order", id).await);
-        }
-        w.commit().await?;
+        self.finish_update(w, n, "work_orders", "work order", id)
+            .await?;
         self.work_order(id).await
     }
 }
