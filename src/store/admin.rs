@@ -302,15 +302,7 @@ impl Store {
 
     /// The value in force for an agent: their own, else the site's, else `None`.
     pub async fn option(&self, name: &str, agent_id: Option<i64>) -> Result<Option<String>> {
-        let value: Option<String> = sqlx::query_scalar(
-            "SELECT value FROM profile_options WHERE name = $1 AND (agent_id = $2 OR agent_id = 0) \
-             ORDER BY agent_id DESC LIMIT 1",
-        )
-        .bind(name)
-        .bind(agent_id.unwrap_or(0))
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(value)
+        option_on(self.pool(), name, agent_id).await
     }
 
     /// Every option row: (name, agent email or None for site, value).
@@ -326,15 +318,6 @@ impl Store {
             .collect()
     }
 
-    pub async fn offer_timeout_ms(&self, agent_id: Option<i64>) -> Result<i64> {
-        let seconds = self
-            .option(core::OPT_OFFER_TIMEOUT, agent_id)
-            .await?
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(core::DEFAULT_OFFER_TIMEOUT_SECONDS);
-        Ok(seconds * 1000)
-    }
-
     pub async fn rich_text_enabled(&self, agent_id: i64) -> Result<bool> {
         Ok(self
             .option(core::OPT_CKEDITOR, Some(agent_id))
@@ -342,4 +325,38 @@ impl Store {
             .as_deref()
             == Some("Y"))
     }
+}
+
+/// A profile option in force for an agent (their own, else the site's), read on any
+/// executor: the pool, or the connection of a transaction in progress (asking the pool for
+/// a second connection while holding one can exhaust it under load).
+pub(super) async fn option_on<'e, E>(
+    e: E,
+    name: &str,
+    agent_id: Option<i64>,
+) -> Result<Option<String>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let value: Option<String> = sqlx::query_scalar(
+        "SELECT value FROM profile_options WHERE name = $1 AND (agent_id = $2 OR agent_id = 0) \
+         ORDER BY agent_id DESC LIMIT 1",
+    )
+    .bind(name.to_string())
+    .bind(agent_id.unwrap_or(0))
+    .fetch_optional(e)
+    .await?;
+    Ok(value)
+}
+
+/// The offer timeout in force for an agent, in ms.
+pub(super) async fn offer_timeout_ms_on<'e, E>(e: E, agent_id: Option<i64>) -> Result<i64>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let seconds = option_on(e, core::OPT_OFFER_TIMEOUT, agent_id)
+        .await?
+        .and_then(|v| v.parse::<i64>().ok())
+        .unwrap_or(core::DEFAULT_OFFER_TIMEOUT_SECONDS);
+    Ok(seconds * 1000)
 }

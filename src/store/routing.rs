@@ -162,20 +162,7 @@ impl Store {
                     // opposite orders would deadlock.
                     return Ok(Step::Retry);
                 }
-                // Read on this transaction's connection: asking the pool for a second one
-                // while holding this one can exhaust it under load.
-                let seconds: Option<String> = sqlx::query_scalar(
-                    "SELECT value FROM profile_options WHERE name = $1 \
-                     AND (agent_id = $2 OR agent_id = 0) ORDER BY agent_id DESC LIMIT 1",
-                )
-                .bind(crate::core::OPT_OFFER_TIMEOUT)
-                .bind(agent_id)
-                .fetch_optional(&mut *w.tx)
-                .await?;
-                let timeout = seconds
-                    .and_then(|v| v.parse::<i64>().ok())
-                    .unwrap_or(crate::core::DEFAULT_OFFER_TIMEOUT_SECONDS)
-                    * 1000;
+                let timeout = super::admin::offer_timeout_ms_on(&mut *w.tx, Some(agent_id)).await?;
                 // The clock again: the agent lock may have been a wait.
                 let now: i64 = sqlx::query_scalar(self.sql("SELECT NOW_MS"))
                     .fetch_one(&mut *w.tx)
