@@ -15,13 +15,13 @@ use sqlx::Row;
 const LOAD: &str = "((SELECT count(*) FROM chats x WHERE x.agent_id = a.id AND x.state = 'active') \
     + (SELECT count(*) FROM chats y WHERE y.offered_agent_id = a.id AND y.state = 'offered'))";
 
-const OFFER_SELECT_BY_ID: &str = "SELECT c.id, c.offered_agent_id, c.queue_id, q.name AS queue_name, \
+/// An offer's columns; callers append WHERE (on `c`, the chat) and ORDER BY.
+const OFFER_SELECT: &str = "SELECT c.id, c.offered_agent_id, c.queue_id, q.name AS queue_name, \
        c.queued_ms, c.customer_name, c.customer_email, c.offer_deadline_ms, \
        (SELECT m.body_text FROM messages m WHERE m.chat_id = c.id AND m.sender = 'customer' \
         ORDER BY m.id LIMIT 1) AS first_message, \
        (SELECT max(o.offered_ms) FROM chat_offers o WHERE o.chat_id = c.id AND o.outcome IS NULL) AS offered_ms \
-     FROM chats c JOIN queues q ON q.id = c.queue_id \
-     WHERE c.id = $1 AND c.state = 'offered'";
+     FROM chats c JOIN queues q ON q.id = c.queue_id";
 
 /// A pending offer of a chat to an agent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,10 +193,12 @@ impl Store {
                     .execute(&mut *w.tx)
                     .await?;
                 // Read inside the transaction: once committed, the agent may act on it at once.
-                let row = sqlx::query(OFFER_SELECT_BY_ID)
-                    .bind(chat_id)
-                    .fetch_one(&mut *w.tx)
-                    .await?;
+                let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "{OFFER_SELECT} WHERE c.id = $1 AND c.state = 'offered'"
+                )))
+                .bind(chat_id)
+                .fetch_one(&mut *w.tx)
+                .await?;
                 let offer = offer_from_row(&row)?;
                 w.emit(
                     self,
@@ -219,24 +221,21 @@ impl Store {
 
     /// The pending offer of a chat, if it has one.
     pub async fn offer(&self, chat_id: i64) -> Result<Option<Offer>> {
-        let row = sqlx::query(OFFER_SELECT_BY_ID)
-            .bind(chat_id)
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{OFFER_SELECT} WHERE c.id = $1 AND c.state = 'offered'"
+        )))
+        .bind(chat_id)
+        .fetch_optional(self.pool())
+        .await?;
         row.map(|row| offer_from_row(&row)).transpose()
     }
 
     /// Every offer now pending for an agent, oldest first.
     pub async fn pending_offers(&self, agent_id: i64) -> Result<Vec<Offer>> {
-        let rows = sqlx::query(
-            "SELECT c.id, c.offered_agent_id, c.queue_id, q.name AS queue_name, c.queued_ms, \
-                    c.customer_name, c.customer_email, c.offer_deadline_ms, \
-                    (SELECT m.body_text FROM messages m WHERE m.chat_id = c.id AND m.sender = 'customer' \
-                     ORDER BY m.id LIMIT 1) AS first_message, \
-                    (SELECT max(o.offered_ms) FROM chat_offers o WHERE o.chat_id = c.id AND o.outcome IS NULL) AS offered_ms \
-             FROM chats c JOIN queues q ON q.id = c.queue_id \
-             WHERE c.state = 'offered' AND c.offered_agent_id = $1 ORDER BY c.offer_deadline_ms",
-        )
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{OFFER_SELECT} WHERE c.state = 'offered' AND c.offered_agent_id = $1 \
+             ORDER BY c.offer_deadline_ms"
+        )))
         .bind(agent_id)
         .fetch_all(self.pool())
         .await?;
