@@ -340,14 +340,9 @@ impl Store {
         let firsts = values_list(FIRST_NAMES);
         let lasts = values_list(LAST_NAMES);
         let (nf, nl) = (FIRST_NAMES.len(), LAST_NAMES.len());
-        let series = match self.backend {
-            Backend::Sqlite => {
-                "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $1), "
-            }
-            Backend::Postgres => "WITH n(i) AS (SELECT generate_series(0, $1 - 1)), ",
-        };
+        let series = self.series_cte("$1");
         let sql = format!(
-            "{series} f(k, name) AS (VALUES {firsts}), l(k, name) AS (VALUES {lasts}) \
+            "{series}, f(k, name) AS (VALUES {firsts}), l(k, name) AS (VALUES {lasts}) \
              INSERT INTO contacts (first_name, last_name, email, phone, updated_ms) \
              SELECT f.name, l.name, \
                     lower(f.name) || '.' || lower(l.name) || '.' || CAST(n.i + $2 AS TEXT) || '@example.net', \
@@ -369,6 +364,19 @@ impl Store {
     }
 }
 
+impl Store {
+    /// `WITH n(i) AS (…)`: the integers 0 ‥ count-1 (count is the bind parameter named),
+    /// for bulk INSERT … SELECT that never sends rows over the wire.
+    fn series_cte(&self, count: &str) -> String {
+        match self.backend {
+            Backend::Sqlite => format!(
+                "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < {count})"
+            ),
+            Backend::Postgres => format!("WITH n(i) AS (SELECT generate_series(0, {count} - 1))"),
+        }
+    }
+}
+
 fn values_list(names: &[&str]) -> String {
     names
         .iter()
@@ -383,12 +391,7 @@ impl Store {
     /// agent, for load tests of long transcripts. No events: nothing is "new".
     #[doc(hidden)]
     pub async fn seed_messages(&self, chat_id: i64, n: i64) -> Result<u64> {
-        let series = match self.backend {
-            Backend::Sqlite => {
-                "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $2) "
-            }
-            Backend::Postgres => "WITH n(i) AS (SELECT generate_series(0, $2 - 1)) ",
-        };
+        let series = self.series_cte("$2");
         let sql = format!(
             "{series} INSERT INTO messages (chat_id, client_id, sender, sender_name, body_html, body_text, created_ms) \
              SELECT $1, 'seed-' || CAST($1 AS TEXT) || '-' || CAST(n.i AS TEXT), \
