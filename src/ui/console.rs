@@ -42,7 +42,13 @@ pub struct Console {
     notified_chats: HashMap<i64, Instant>,
     session_path: Option<PathBuf>,
     dirty: bool,
-    ticks: u64,
+    /// When the desktop last did its share of routing and said it is alive.
+    last_tick: Instant,
+    /// When the clock offset to the database was last measured.
+    last_clock: Instant,
+    /// Events changed the queues since the waiting count was read: read it on the next frame,
+    /// once, however many events came.
+    waiting_stale: bool,
     pub error: Option<String>,
 }
 
@@ -64,11 +70,12 @@ pub enum Message {
     Home,
     CloseChat(i64),
     Frame,
-    Clock(i64),
+    Clock(Option<i64>),
+    /// The once-a-second heartbeat and routing tick finished.
+    Ticked(Result<(), String>),
     Focus(bool),
     Key(Shortcut),
     Notified(Option<Target>),
-    Failed(String),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -138,7 +145,9 @@ impl Console {
             notified_chats: HashMap::new(),
             session_path,
             dirty: false,
-            ticks: 0,
+            last_tick: Instant::now(),
+            last_clock: Instant::now(),
+            waiting_stale: false,
             error: None,
         };
         let mut tasks = Vec::new();
@@ -307,7 +316,8 @@ impl Console {
                 let task = self.open_chat(c, "", screen_pop::Tab::Accounts);
                 let show = self.show(chat);
                 self.dirty = true;
-                Task::batch([task, show, self.refresh_waiting()])
+                self.waiting_stale = true;
+                Task::batch([task, show])
             }
             Message::Accepted(chat, Err(e)) => {
                 if let Some(card) = self.cards.iter().find(|c| c.offer.chat_id == chat) {
@@ -322,7 +332,8 @@ impl Console {
                     self.note(e);
                 }
                 self.cards.retain(|card| card.offer.chat_id != chat);
-                self.refresh_waiting()
+                self.waiting_stale = true;
+                Task::none()
             }
             Message::ChatLoaded(Ok(chat)) => {
                 let id = chat.id;
@@ -340,7 +351,7 @@ impl Console {
                 }
                 Task::none()
             }
-            Message::ChatLoaded(Err(e)) | Message::Failed(e) => {
+            Message::ChatLoaded(Err(e)) => {
                 self.error = Some(e);
                 Task::none()
             }
@@ -428,7 +439,13 @@ impl Console {
             }
             Message::Frame => self.frame(),
             Message::Clock(offset) => {
-                self.offset_ms = offset;
+                if let Some(offset) = offset {
+                    self.offset_ms = offset;
+                }
+                Task::none()
+            }
+            Message::Ticked(r) => {
+                self.error = r.err();
                 Task::none()
             }
             Message::Focus(focused) => {
@@ -580,15 +597,15 @@ impl Console {
                 | EventKind::OfferExpired
                 | EventKind::ChatTransferred
         ) {
-            tasks.push(self.refresh_waiting());
+            self.waiting_stale = true;
         }
         Task::batch(tasks)
     }
 
-    /// Four times a second: countdowns move, notes fade; once a second the desktop does its
-    /// share of the routing work and says it is still there.
+    /// Every frame tick (4 a second while offers count down, else 1): countdowns move, notes
+    /// fade, a stale waiting count is read; once a second the desktop does its share of the
+    /// routing work and says it is still there; once a minute it measures the clock offset.
     fn frame(&mut self) -> Task<Message> {
-        self.ticks += 1;
         let now = self.db_now();
         let expired: Vec<String> = self
             .cards
@@ -604,27 +621,27 @@ impl Console {
         self.cards.retain(|c| c.offer.deadline_ms + 1500 >= now);
         self.notes
             .retain(|(_, at)| at.elapsed() < Duration::from_secs(8));
-        if !self.ticks.is_multiple_of(4) {
-            return Task::none();
+        let mut tasks = Vec::new();
+        if std::mem::take(&mut self.waiting_stale) {
+            tasks.push(self.refresh_waiting());
         }
-        if self.dirty {
-            self.save_session();
+        if self.last_tick.elapsed() >= Duration::from_secs(1) {
+            self.last_tick = Instant::now();
+            if self.dirty {
+                self.save_session();
+            }
+            let s = self.store.clone();
+            let agent = self.agent.id;
+            tasks.push(Task::perform(
+                async move {
+                    s.heartbeat(agent).await?;
+                    s.tick().await
+                },
+                |r| Message::Ticked(r.map_err(|e| e.to_string())),
+            ));
         }
-        let s = self.store.clone();
-        let agent = self.agent.id;
-        let mut tasks = vec![Task::perform(
-            async move {
-                if let Err(e) = s.heartbeat(agent).await {
-                    return Some(e.to_string());
-                }
-                s.tick().await.err().map(|e| e.to_string())
-            },
-            |e| match e {
-                Some(e) => Message::Failed(e),
-                None => Message::Failed(String::new()),
-            },
-        )];
-        if self.ticks.is_multiple_of(240) {
+        if self.last_clock.elapsed() >= Duration::from_secs(60) {
+            self.last_clock = Instant::now();
             let s = self.store.clone();
             tasks.push(Task::perform(
                 async move {
@@ -633,10 +650,7 @@ impl Console {
                     let t1 = chrono::Utc::now().timestamp_millis();
                     Some(db - (t0 + t1) / 2)
                 },
-                |o| {
-                    o.map(Message::Clock)
-                        .unwrap_or(Message::Failed(String::new()))
-                },
+                Message::Clock,
             ));
         }
         Task::batch(tasks)
