@@ -482,14 +482,7 @@ async fn run_option(store: &Store, agent: Option<&str>, command: &OptionCommand)
             println!("{name} = {value} {scope}.");
         }
         OptionCommand::Get { name } => {
-            crate::core::check_option(
-                name,
-                match name.as_str() {
-                    crate::core::OPT_CKEDITOR => "N",
-                    _ => "30",
-                },
-            )
-            .map_err(|e| anyhow::anyhow!(e))?;
+            crate::core::check_option_name(name).map_err(|e| anyhow::anyhow!(e))?;
             match store.option(name, agent_id).await? {
                 Some(v) => println!("{v}"),
                 None => println!("(not set)"),

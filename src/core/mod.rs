@@ -26,10 +26,20 @@ pub fn check_option(name: &str, value: &str) -> Result<(), String> {
                 "{OPT_OFFER_TIMEOUT} must be a whole number of seconds from 1 to 600, not {value:?}"
             )),
         },
-        other => Err(format!(
-            "unknown profile option {other:?} (known: {OPT_CKEDITOR}, {OPT_OFFER_TIMEOUT})"
-        )),
+        other => Err(unknown_option(other)),
     }
+}
+
+/// Checks that `name` is a profile option this livewindow knows.
+pub fn check_option_name(name: &str) -> Result<(), String> {
+    match name {
+        OPT_CKEDITOR | OPT_OFFER_TIMEOUT => Ok(()),
+        other => Err(unknown_option(other)),
+    }
+}
+
+fn unknown_option(name: &str) -> String {
+    format!("unknown profile option {name:?} (known: {OPT_CKEDITOR}, {OPT_OFFER_TIMEOUT})")
 }
 
 /// Agent availability; only `Available` receives offers.
