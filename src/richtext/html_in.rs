@@ -41,7 +41,7 @@ pub struct PasteExtras<'a> {
 /// when the HTML yields nothing, the plain text is used, else the image, else an empty
 /// document.
 pub fn import(html: &str, extras: &PasteExtras<'_>) -> Document {
-    let html = &html[..floor_char_boundary(html, MAX_HTML_BYTES)];
+    let html = &html[..html.floor_char_boundary(MAX_HTML_BYTES)];
     let prepared = cf_html::prepare(html);
     let dom = dom::parse(&prepared);
     drop(prepared);
@@ -74,16 +74,6 @@ fn has_content(b: &Block) -> bool {
         Block::Text(t) => !t.is_empty(),
         Block::Table(_) | Block::Image(_) => true,
     }
-}
-
-fn floor_char_boundary(s: &str, max: usize) -> usize {
-    if max >= s.len() {
-        return s.len();
-    }
-    (0..=max)
-        .rev()
-        .find(|&i| s.is_char_boundary(i))
-        .unwrap_or(0)
 }
 
 /// The text of every `<style>` element, in document order.

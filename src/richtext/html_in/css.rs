@@ -74,7 +74,7 @@ impl StyleSheet {
     /// Reads the rules of one `<style>` element.
     pub fn add(&mut self, css: &str) {
         let room = MAX_CSS_BYTES.saturating_sub(self.bytes_read);
-        let css = &css[..floor_char_boundary(css, room)];
+        let css = &css[..css.floor_char_boundary(room)];
         self.bytes_read += css.len();
         let mut input = Parser::new(css);
         let mut rules = SheetParser { sheet: self };
@@ -106,19 +106,9 @@ impl StyleSheet {
 
 /// Parses a `style` attribute.
 pub(super) fn parse_inline(css: &str) -> Style {
-    let css = &css[..floor_char_boundary(css, MAX_CSS_BYTES)];
+    let css = &css[..css.floor_char_boundary(MAX_CSS_BYTES)];
     let mut input = Parser::new(css);
     declarations(&mut input)
-}
-
-fn floor_char_boundary(s: &str, max: usize) -> usize {
-    if max >= s.len() {
-        return s.len();
-    }
-    (0..=max)
-        .rev()
-        .find(|&i| s.is_char_boundary(i))
-        .unwrap_or(0)
 }
 
 fn declarations(input: &mut Parser<'_>) -> Style {
