@@ -341,19 +341,18 @@ impl Store {
 
     /// 1 when the chat is next in its queue; `None` when it is no longer waiting.
     pub async fn queue_position(&self, chat_id: i64) -> Result<Option<i64>> {
-        let chat = self.chat(chat_id).await?;
-        if !matches!(chat.state, ChatState::Queued | ChatState::Offered) {
-            return Ok(None);
-        }
-        let ahead: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM chats o, chats c WHERE c.id = $1 AND o.queue_id = c.queue_id \
-             AND o.state IN ('queued', 'offered') \
-             AND (o.queued_ms < c.queued_ms OR (o.queued_ms = c.queued_ms AND o.id < c.id))",
+        // One query: the customer's terminal asks this on every event of its queue.
+        let position: Option<Option<i64>> = sqlx::query_scalar(
+            "SELECT CASE WHEN c.state IN ('queued', 'offered') THEN 1 + ( \
+                 SELECT count(*) FROM chats o WHERE o.queue_id = c.queue_id \
+                 AND o.state IN ('queued', 'offered') \
+                 AND (o.queued_ms < c.queued_ms OR (o.queued_ms = c.queued_ms AND o.id < c.id))) END \
+             FROM chats c WHERE c.id = $1",
         )
         .bind(chat_id)
-        .fetch_one(self.pool())
+        .fetch_optional(self.pool())
         .await?;
-        Ok(Some(ahead + 1))
+        position.ok_or_else(|| StoreError::NotFound(format!("no chat {chat_id}")))
     }
 
     /// Ends a chat. A customer who leaves before an agent accepted makes it `abandoned`
