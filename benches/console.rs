@@ -4,7 +4,6 @@
 //! (TEST_DATABASE_URL selects Postgres for the store; the figures are the UI's).
 
 use iced::advanced::renderer::Headless;
-use iced::widget::text_editor;
 use iced::{Font, Pixels, Size, Task};
 use iced_runtime::user_interface::{Cache, UserInterface};
 use livewindow::Store;
@@ -12,6 +11,7 @@ use livewindow::core::AgentStatus;
 use livewindow::store::scratch::Scratch;
 use livewindow::ui::console::{self, Console, Message};
 use livewindow::ui::interaction;
+use livewindow::ui::{composer, widget::rich_editor};
 use std::time::{Duration, Instant};
 
 const CHATS: usize = 20;
@@ -249,8 +249,8 @@ fn main() {
             let t = Instant::now();
             let _ = console.update(Message::Chat(
                 id,
-                interaction::Message::Composer(text_editor::Action::Edit(
-                    text_editor::Edit::Insert(c),
+                interaction::Message::Composer(composer::Message::Editor(
+                    rich_editor::Action::Insert(c.to_string()),
                 )),
             ));
             let ui = UserInterface::build(console.view(), size, cache, &mut renderer);

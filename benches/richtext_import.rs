@@ -2,8 +2,11 @@
 //! a keystroke in a 5,000-word document with mixed formatting.
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use livewindow::richtext::{Document, PasteExtras, Position, import};
+use livewindow::richtext::{PasteExtras, Position, import};
 use std::hint::black_box;
+
+mod words;
+use words::five_thousand_words;
 
 /// Word-like CF_HTML of at least `size` bytes: the fixture's head (styles, list
 /// definitions) and its fragment repeated, with a correct header.
@@ -27,29 +30,6 @@ fn word_clipboard(size: usize) -> String {
     };
     let h = header(0, 0, 0, 0).len();
     header(h, h + body.len(), h + start, h + fragment_end) + &body
-}
-
-/// 250 paragraphs of 20 words; every few words bold, italic, a link or coloured.
-fn five_thousand_words() -> Document {
-    let mut html = String::new();
-    let words = [
-        "refund", "order", "customer", "delivery", "invoice", "account", "parcel",
-    ];
-    for p in 0..250 {
-        html.push_str("<p>");
-        for w in 0..20 {
-            let word = words[(p * 20 + w) % words.len()];
-            match w % 7 {
-                1 => html.push_str(&format!("<b>{word}</b> ")),
-                3 => html.push_str(&format!("<i>{word}</i> ")),
-                4 => html.push_str(&format!("<a href=\"https://example.com/{p}\">{word}</a> ")),
-                5 => html.push_str(&format!("<span style=\"color:#c00000\">{word}</span> ")),
-                _ => html.push_str(&format!("{word} ")),
-            }
-        }
-        html.push_str("</p>\n");
-    }
-    import(&html, &PasteExtras::default())
 }
 
 fn bench(c: &mut Criterion) {

@@ -154,10 +154,8 @@ async fn search_again_create_contact_verify() {
     let chat2 = customer(&store, "Bruno Okafor", "bruno.x@mail.example.org", "hi").await;
     h.pump().await;
     // A chat tab is in front: the offer shows in the strip above it.
-    assert!(
-        h.shows("Incoming chat: Bruno Okafor · Support · 30 s")
-            || h.shows("Incoming chat: Bruno Okafor · Support · 29 s")
-    );
+    // The countdown runs on the database's clock: allow for a slow machine.
+    assert!((25..=30).any(|s| h.shows(&format!("Incoming chat: Bruno Okafor · Support · {s} s"))));
     h.click("Accept").await;
     h.send(Message::Select(chat2)).await;
     if h.shows("Contact Verification") {
@@ -351,7 +349,10 @@ async fn restart_restores_chats_tabs_and_drafts() {
     assert_eq!(h.console.active(), 2);
     assert!(h.console.chat(a).unwrap().verified());
     assert!(!h.console.chat(b).unwrap().verified());
-    assert_eq!(h.console.chat(b).unwrap().draft().trim(), "half a thought");
+    assert_eq!(
+        h.console.chat(b).unwrap().draft().0.trim(),
+        "half a thought"
+    );
     assert_eq!(h.console.selected, Some(b));
     assert!(h.shows("Bruno Okafor"));
     assert!(h.shows("Ana Lima"));

@@ -15,6 +15,10 @@ use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_livewindow");
 
+/// One real window at a time: two would race for a display number, and two cores do not run
+/// two GUI apps with OCR in parallel well.
+static ONE_WINDOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 struct Kill(Child);
 impl Drop for Kill {
     fn drop(&mut self) {
@@ -85,6 +89,7 @@ async fn a_customer_cli_chat_reaches_the_window() {
         println!("SKIPPED: the window smoke test needs {missing:?}");
         return;
     }
+    let _one = ONE_WINDOW.lock().await;
     let (db, store) = fresh().await;
     demo_with_available(&store, &["maria.santos@example.com"]).await;
 
@@ -201,5 +206,164 @@ async fn a_customer_cli_chat_reaches_the_window() {
         "screenshots: {} and {}",
         offer_png.display(),
         accepted_png.display()
+    );
+}
+
+/// Word-like clipboard HTML (lists, a table) and then a PNG, put on the X clipboard by
+/// `xclip`, pasted with Ctrl+V into the real window's composer, seen on screen (OCR) and sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn word_html_and_a_png_paste_with_ctrl_v() {
+    let tools = ["Xvfb", "xdotool", "import", "tesseract", "xclip"];
+    let missing: Vec<_> = tools.iter().filter(|t| !have(t)).collect();
+    if !missing.is_empty() {
+        if std::env::var("LIVEWINDOW_REQUIRE_XVFB").as_deref() == Ok("1") {
+            panic!("missing {missing:?}: .ci/run installs them");
+        }
+        println!("SKIPPED: the paste test needs {missing:?}");
+        return;
+    }
+    let _one = ONE_WINDOW.lock().await;
+    let (db, store) = fresh().await;
+    let agent = demo_with_available(&store, &["maria.santos@example.com"]).await[0];
+    // A verified chat in progress, so the composer is one Ctrl+1 away.
+    let (q, _) = store.find_queue(Some("Support")).await.unwrap();
+    let chat = store
+        .enqueue(
+            "Ana Lima",
+            "ana.lima@example.com",
+            q,
+            Some("How do I replace it?"),
+        )
+        .await
+        .unwrap();
+    store.route().await.unwrap();
+    store.accept(chat, agent).await.unwrap();
+    let contact = store
+        .match_contact("ana.lima@example.com", "Ana Lima")
+        .await
+        .unwrap()
+        .expect("demo contact");
+    store.verify_contact(chat, agent, contact.id).await.unwrap();
+
+    let n = free_display();
+    let display = format!(":{n}");
+    let _x = Kill(
+        Command::new("Xvfb")
+            .args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start Xvfb"),
+    );
+    wait_until("Xvfb", 10, || {
+        Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+    });
+    let runtime = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let artifacts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/smoke");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    let _app = Kill(
+        Command::new(BIN)
+            .args([
+                "--database-url",
+                &db.url,
+                "--agent",
+                "maria.santos@example.com",
+            ])
+            .env("DISPLAY", &display)
+            .env("XDG_RUNTIME_DIR", runtime.path())
+            .env("HOME", home.path())
+            .env("ICED_BACKEND", "tiny-skia")
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start the console"),
+    );
+    let window = {
+        let mut id = String::new();
+        wait_until("the window", 60, || {
+            let out = Command::new("xdotool")
+                .args(["search", "--name", "Live Window"])
+                .env("DISPLAY", &display)
+                .output()
+                .unwrap();
+            id = String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string();
+            !id.is_empty()
+        });
+        id
+    };
+    std::thread::sleep(Duration::from_secs(2));
+    let xdo = |args: &[&str]| {
+        let ok = Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", &display)
+            .status()
+            .unwrap();
+        assert!(ok.success(), "xdotool {args:?}");
+    };
+    // xclip serves one flavour until another owner takes the clipboard.
+    let clip = |kind: &str, file: &Path| {
+        let ok = Command::new("xclip")
+            .args(["-selection", "clipboard", "-t", kind, "-i"])
+            .arg(file)
+            .env("DISPLAY", &display)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(ok.success(), "xclip {kind}");
+    };
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/paste");
+    xdo(&["windowfocus", "--sync", &window]);
+    xdo(&["key", "ctrl+1"]);
+    std::thread::sleep(Duration::from_secs(1));
+    xdo(&["type", "--delay", "30", "Here are the steps:"]);
+    xdo(&["key", "shift+Return"]);
+    clip("text/html", &fixtures.join("word.html"));
+    xdo(&["key", "ctrl+v"]);
+    let html_png = artifacts.join("paste-word.png");
+    let mut text = String::new();
+    wait_until("the pasted Word list on screen", 20, || {
+        screenshot(&display, &html_png);
+        text = ocr(&html_png);
+        // The composer keeps the caret (at the end of the paste) in view.
+        text.contains("Open the order") && text.contains("Tell the customer")
+    });
+
+    clip("image/png", &fixtures.join("pixel.png"));
+    xdo(&["key", "ctrl+End"]);
+    xdo(&["key", "ctrl+v"]);
+    std::thread::sleep(Duration::from_secs(2));
+    let image_png = artifacts.join("paste-image.png");
+    screenshot(&display, &image_png);
+    xdo(&["key", "Return"]);
+
+    let mut body = String::new();
+    let end = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < end {
+        let last = store.messages(chat).await.unwrap().pop().unwrap();
+        if last.sender == livewindow::core::Sender::Agent {
+            body = last.body_html;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(body.contains("Here are the steps:"), "sent: {body:.400}");
+    assert!(
+        body.contains("<ol") || body.contains("<ul"),
+        "a list: {body:.2000}"
+    );
+    assert!(
+        body.contains("<img src=\"data:image/png;base64,"),
+        "the PNG: {body:.200}"
+    );
+    println!(
+        "screenshots: {} and {}",
+        html_png.display(),
+        image_png.display()
     );
 }

@@ -58,6 +58,22 @@ impl NewMessage {
             body_text: text.to_string(),
         }
     }
+
+    /// A formatted message: `html` is the sanitized HTML the rich-text model writes, `text`
+    /// its plain-text fallback.
+    pub fn rich(
+        sender: Sender,
+        sender_name: &str,
+        agent_id: Option<i64>,
+        html: String,
+        text: String,
+    ) -> Self {
+        NewMessage {
+            body_html: html,
+            body_text: text,
+            ..NewMessage::plain(sender, sender_name, agent_id, "")
+        }
+    }
 }
 
 /// Escapes text for the HTML body of a plain message.
@@ -117,8 +133,10 @@ fn message_from_row(row: &AnyRow) -> Result<Message> {
     })
 }
 
-/// Longest message body accepted, in bytes of HTML.
+/// Longest plain-text body accepted, in bytes.
 pub const MAX_MESSAGE_BYTES: usize = 256 * 1024;
+/// Longest HTML body accepted, in bytes: room for a 10 MB image embedded as a data URL.
+pub const MAX_MESSAGE_HTML_BYTES: usize = 16 * 1024 * 1024;
 
 impl Store {
     /// A customer asks for a chat. The request, its first message and its event are one
@@ -210,10 +228,16 @@ impl Store {
         if m.body_text.trim().is_empty() && m.body_html.trim().is_empty() {
             return Err(StoreError::Invalid("the message is empty".into()));
         }
-        if m.body_html.len() > MAX_MESSAGE_BYTES || m.body_text.len() > MAX_MESSAGE_BYTES {
+        if m.body_text.len() > MAX_MESSAGE_BYTES {
             return Err(StoreError::Invalid(format!(
-                "the message is larger than {} KB",
+                "the message's text is larger than {} KB",
                 MAX_MESSAGE_BYTES / 1024
+            )));
+        }
+        if m.body_html.len() > MAX_MESSAGE_HTML_BYTES {
+            return Err(StoreError::Invalid(format!(
+                "the message is larger than {} MB with its images",
+                MAX_MESSAGE_HTML_BYTES / (1024 * 1024)
             )));
         }
         let mut w = self.write().await?;

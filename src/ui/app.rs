@@ -61,6 +61,7 @@ fn window_event(
     let m = match event {
         E::Window(window::Event::Focused) => console::Message::Focus(true),
         E::Window(window::Event::Unfocused) => console::Message::Focus(false),
+        E::Window(window::Event::FileDropped(path)) => console::Message::FileDropped(path),
         E::Keyboard(keyboard::Event::KeyPressed {
             key,
             modifiers,

@@ -37,6 +37,10 @@ pub struct Console {
     pub last_event: i64,
     pub focused: bool,
     pub dark: bool,
+    /// Composers are formatted (`SVC_CHAT_CKEDITOR_ENABLED`); re-read once a minute.
+    pub rich: bool,
+    /// Enter sends (else Ctrl+Enter), as the agent last set it.
+    enter_sends: bool,
     notes: Vec<(String, Instant)>,
     notified_offers: HashSet<(i64, i64)>,
     notified_chats: HashMap<i64, Instant>,
@@ -70,7 +74,10 @@ pub enum Message {
     Home,
     CloseChat(i64),
     Frame,
-    Clock(Option<i64>),
+    /// The minute's re-reads: the clock offset and whether the composer is formatted.
+    Clock(Option<i64>, Option<bool>),
+    /// A file was dropped on the window: an image for the composer in view.
+    FileDropped(PathBuf),
     /// The once-a-second heartbeat and routing tick finished.
     Ticked(Result<(), String>),
     Focus(bool),
@@ -95,6 +102,8 @@ pub struct Restored {
     pub chats: Vec<Chat>,
     pub offers: Vec<Offer>,
     pub waiting: i64,
+    /// `SVC_CHAT_CKEDITOR_ENABLED` for this agent.
+    pub rich: bool,
 }
 
 pub async fn restore(store: Store, agent_id: i64) -> crate::store::Result<Restored> {
@@ -108,6 +117,7 @@ pub async fn restore(store: Store, agent_id: i64) -> crate::store::Result<Restor
     let chats = store.active_chats(agent_id).await?;
     let offers = store.pending_offers(agent_id).await?;
     let waiting = store.waiting_count(None).await?;
+    let rich = store.rich_text_enabled(agent_id).await?;
     Ok(Restored {
         store,
         agent,
@@ -116,6 +126,7 @@ pub async fn restore(store: Store, agent_id: i64) -> crate::store::Result<Restor
         chats,
         offers,
         waiting,
+        rich,
     })
 }
 
@@ -140,6 +151,8 @@ impl Console {
             // gets notifications.
             focused: false,
             dark: saved.dark,
+            rich: r.rich,
+            enter_sends: saved.enter_sends.unwrap_or(true),
             notes: Vec::new(),
             notified_offers: HashSet::new(),
             notified_chats: HashMap::new(),
@@ -153,12 +166,13 @@ impl Console {
         let mut tasks = Vec::new();
         for chat in r.chats {
             let draft = saved.drafts.get(&chat.id).cloned().unwrap_or_default();
+            let html = saved.draft_html.get(&chat.id).cloned();
             let tab = saved
                 .pop_tabs
                 .get(&chat.id)
                 .map(|t| screen_pop::Tab::parse(t))
                 .unwrap_or(screen_pop::Tab::Accounts);
-            tasks.push(console.open_chat(chat, &draft, tab));
+            tasks.push(console.open_chat(chat, &draft, html.as_deref(), tab));
         }
         if let Some(id) = saved.in_view.filter(|id| console.chat(*id).is_some()) {
             console.selected = Some(id);
@@ -205,7 +219,13 @@ impl Console {
         }
     }
 
-    fn open_chat(&mut self, chat: Chat, draft: &str, tab: screen_pop::Tab) -> Task<Message> {
+    fn open_chat(
+        &mut self,
+        chat: Chat,
+        draft: &str,
+        html: Option<&str>,
+        tab: screen_pop::Tab,
+    ) -> Task<Message> {
         if self.chat(chat.id).is_some() {
             return Task::none();
         }
@@ -215,9 +235,15 @@ impl Console {
             chat,
             self.agent.id,
             &self.agent.name,
-            draft,
+            interaction::Draft {
+                rich: self.rich,
+                text: draft,
+                html,
+            },
             tab,
         );
+        let mut interaction = interaction;
+        interaction.composer.enter_sends = self.enter_sends;
         self.chats.push(interaction);
         task.map(move |m| Message::Chat(id, m))
     }
@@ -249,9 +275,16 @@ impl Console {
                 .chats
                 .iter()
                 .filter(|c| c.ended.is_none())
-                .map(|c| (c.chat.id, c.draft()))
+                .map(|c| (c.chat.id, c.draft().0))
                 .filter(|(_, d)| !d.trim().is_empty())
                 .collect(),
+            draft_html: self
+                .chats
+                .iter()
+                .filter(|c| c.ended.is_none())
+                .filter_map(|c| Some((c.chat.id, c.draft().1?)))
+                .collect(),
+            enter_sends: Some(self.enter_sends),
             pop_tabs: self
                 .chats
                 .iter()
@@ -313,7 +346,7 @@ impl Console {
             },
             Message::Accepted(chat, Ok(c)) => {
                 self.cards.retain(|card| card.offer.chat_id != chat);
-                let task = self.open_chat(c, "", screen_pop::Tab::Accounts);
+                let task = self.open_chat(c, "", None, screen_pop::Tab::Accounts);
                 let show = self.show(chat);
                 self.dirty = true;
                 self.waiting_stale = true;
@@ -347,7 +380,7 @@ impl Console {
                     && chat.agent_id == Some(self.agent.id)
                 {
                     // Accepted on another desktop of this agent: it shows here too.
-                    return self.open_chat(chat, "", screen_pop::Tab::Accounts);
+                    return self.open_chat(chat, "", None, screen_pop::Tab::Accounts);
                 }
                 Task::none()
             }
@@ -377,7 +410,16 @@ impl Console {
                     return Task::none();
                 };
                 let (task, event) = c.update(&store, m);
+                let enter_sends = c.composer.enter_sends;
                 let task = task.map(move |m| Message::Chat(id, m));
+                if enter_sends != self.enter_sends {
+                    // One setting for the agent: every composer follows.
+                    self.enter_sends = enter_sends;
+                    for c in &mut self.chats {
+                        c.composer.enter_sends = enter_sends;
+                    }
+                    self.dirty = true;
+                }
                 match event {
                     Some(interaction::Event::Verified) => {
                         // The screen pop opens as a top-level tab of its own.
@@ -438,11 +480,29 @@ impl Console {
                 Task::none()
             }
             Message::Frame => self.frame(),
-            Message::Clock(offset) => {
+            Message::Clock(offset, rich) => {
                 if let Some(offset) = offset {
                     self.offset_ms = offset;
                 }
+                if let Some(rich) = rich
+                    && rich != self.rich
+                {
+                    self.rich = rich;
+                    for c in &mut self.chats {
+                        c.composer.set_rich(rich);
+                    }
+                }
                 Task::none()
+            }
+            Message::FileDropped(path) => {
+                let Some(id) = self.in_view() else {
+                    self.note("Open a chat to drop an image into its message.".to_string());
+                    return Task::none();
+                };
+                Task::done(Message::Chat(
+                    id,
+                    interaction::Message::Composer(super::composer::Message::ImageFile(Some(path))),
+                ))
             }
             Message::Ticked(r) => {
                 self.error = r.err();
@@ -643,14 +703,16 @@ impl Console {
         if self.last_clock.elapsed() >= Duration::from_secs(60) {
             self.last_clock = Instant::now();
             let s = self.store.clone();
+            let agent = self.agent.id;
             tasks.push(Task::perform(
                 async move {
                     let t0 = chrono::Utc::now().timestamp_millis();
-                    let db = s.now_ms().await.ok()?;
+                    let db = s.now_ms().await.ok();
                     let t1 = chrono::Utc::now().timestamp_millis();
-                    Some(db - (t0 + t1) / 2)
+                    let rich = s.rich_text_enabled(agent).await.ok();
+                    (db.map(|db| db - (t0 + t1) / 2), rich)
                 },
-                Message::Clock,
+                |(offset, rich)| Message::Clock(offset, rich),
             ));
         }
         Task::batch(tasks)

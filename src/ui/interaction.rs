@@ -1,6 +1,7 @@
 //! One accepted chat: its transcript, the composer, and the verification → search →
 //! screen pop stages on the side.
 
+use super::composer::{self, Composer};
 use super::contact_search;
 use super::screen_pop;
 use super::style;
@@ -8,9 +9,7 @@ use super::transcript;
 use super::verification;
 use crate::core::{EndReason, Sender};
 use crate::store::{Chat, Contact, Message as ChatMessage, NewMessage, Store};
-use iced::keyboard::{self, key};
-use iced::widget::text_editor::{self, Binding};
-use iced::widget::{button, column, container, row, text, text_editor as editor};
+use iced::widget::{button, column, container, row, text};
 use iced::{Element, Length, Task};
 
 pub enum Stage {
@@ -30,7 +29,7 @@ pub struct Interaction {
     /// Messages with formatting, parsed once from their HTML (plain ones are not here).
     pub rich: std::collections::HashMap<i64, crate::richtext::Document>,
     pub unread: usize,
-    pub composer: text_editor::Content,
+    pub composer: Composer,
     pub outbox: Vec<Outgoing>,
     pub stage: Stage,
     pub shown: usize,
@@ -43,7 +42,7 @@ pub struct Interaction {
 #[derive(Debug, Clone)]
 pub enum Message {
     Loaded(Result<(Vec<ChatMessage>, Option<Contact>), String>),
-    Composer(text_editor::Action),
+    Composer(composer::Message),
     Send,
     Sent(String, Result<i64, String>),
     Retry(String),
@@ -69,7 +68,7 @@ impl Interaction {
         chat: Chat,
         agent_id: i64,
         agent_name: &str,
-        draft: &str,
+        draft: Draft<'_>,
         pop_tab: screen_pop::Tab,
     ) -> (Interaction, Task<Message>) {
         let mut tasks = Vec::new();
@@ -109,7 +108,7 @@ impl Interaction {
                 messages: Vec::new(),
                 rich: std::collections::HashMap::new(),
                 unread: 0,
-                composer: text_editor::Content::with_text(draft),
+                composer: Composer::new(id, draft.rich, draft.text, draft.html),
                 outbox: Vec::new(),
                 stage,
                 shown: transcript::WINDOW,
@@ -126,8 +125,9 @@ impl Interaction {
         matches!(self.stage, Stage::Pop(_))
     }
 
-    pub fn draft(&self) -> String {
-        self.composer.text()
+    /// The unsent draft: (plain text, HTML when formatted).
+    pub fn draft(&self) -> (String, Option<String>) {
+        (self.composer.draft_text(), self.composer.draft_html())
     }
 
     /// A message arrived through the event feed.
@@ -173,22 +173,30 @@ impl Interaction {
                 }
             }
             Message::Loaded(Err(e)) => self.error = Some(e),
-            Message::Composer(action) => {
-                let edit = action.is_edit();
-                self.composer.perform(action);
-                if edit {
-                    return (Task::none(), Some(Event::DraftChanged));
-                }
+            Message::Composer(m) => {
+                let (task, event) = self.composer.update(m);
+                let task = task.map(Message::Composer);
+                return match event {
+                    Some(composer::Event::Send) => {
+                        let (send, event) = self.update(store, Message::Send);
+                        (Task::batch([task, send]), event)
+                    }
+                    Some(composer::Event::Changed) => (task, Some(Event::DraftChanged)),
+                    None => (task, None),
+                };
             }
             Message::Send => {
-                let body = self.composer.text();
-                let body = body.trim();
-                if body.is_empty() || self.ended.is_some() {
+                if self.ended.is_some() {
                     return (Task::none(), None);
                 }
-                let m =
-                    NewMessage::plain(Sender::Agent, &self.agent_name, Some(self.agent_id), body);
-                self.composer = text_editor::Content::new();
+                let Some((html, text)) = self.composer.take() else {
+                    return (Task::none(), None);
+                };
+                let (name, agent) = (&self.agent_name, Some(self.agent_id));
+                let m = match html {
+                    Some(html) => NewMessage::rich(Sender::Agent, name, agent, html, text),
+                    None => NewMessage::plain(Sender::Agent, name, agent, &text),
+                };
                 let task = self.send(store, m.clone());
                 self.outbox.push(Outgoing {
                     message: m,
@@ -401,15 +409,9 @@ impl Interaction {
         if let Some(reason) = self.ended {
             col = col.push(text(format!("This chat has ended: {reason}.")).style(style::muted));
         } else {
-            let composer = editor(&self.composer)
-                .id(composer_id(self.chat.id))
-                .placeholder("Write a message… (Enter sends, Shift+Enter adds a line)")
-                .on_action(Message::Composer)
-                .height(90)
-                .key_binding(composer_keys);
             col = col.push(
                 row![
-                    composer,
+                    container(self.composer.view().map(Message::Composer)).width(Length::Fill),
                     button(text("Send"))
                         .style(button::primary)
                         .on_press(Message::Send)
@@ -444,26 +446,12 @@ impl Interaction {
 }
 
 pub fn composer_id(chat: i64) -> iced::widget::Id {
-    iced::widget::Id::from(format!("composer-{chat}"))
+    composer::editor_id(chat)
 }
 
-/// Enter sends, Shift+Enter breaks the line; Ctrl+digit and Alt+letter are left to the
-/// console's shortcuts.
-fn composer_keys(press: text_editor::KeyPress) -> Option<Binding<Message>> {
-    if !matches!(press.status, text_editor::Status::Focused { .. }) {
-        return None;
-    }
-    let m = press.modifiers;
-    if let keyboard::Key::Named(key::Named::Enter) = press.key.as_ref()
-        && !m.shift()
-    {
-        return Some(Binding::Custom(Message::Send));
-    }
-    if m.alt()
-        || (m.command()
-            && matches!(press.key.as_ref(), keyboard::Key::Character(c) if c.chars().all(|c| c.is_ascii_digit())))
-    {
-        return None;
-    }
-    Binding::from_key_press(press)
+/// What a chat's composer starts with.
+pub struct Draft<'a> {
+    pub rich: bool,
+    pub text: &'a str,
+    pub html: Option<&'a str>,
 }

@@ -1,6 +1,8 @@
 //! The iced console. Each screen owns its state and `Message`; parents map their actions.
 
 pub mod app;
+pub mod clipboard;
+pub mod composer;
 pub mod console;
 pub mod contact_search;
 pub mod interaction;
@@ -14,6 +16,7 @@ pub mod style;
 pub mod toolbar;
 pub mod transcript;
 pub mod verification;
+pub mod widget;
 
 pub use app::{App, Config, Message};
 

@@ -1,16 +1,26 @@
-//! Shows a rich message (the sanitized HTML a message carries, parsed into the rich-text
-//! model) with its formatting: marks, headings, lists, tables and images.
+//! How rich-text marks look: the one mapping of the model's runs to iced spans, shared by
+//! the composer and the transcript (both drawn by `widget::rich_editor`).
 
-use crate::richtext::{Block, BlockStyle, Document, Image, Marks, Run};
+use crate::richtext::{Marks, Run};
 use iced::font::{Family, Style as FontStyle, Weight};
 use iced::widget::text::Span;
-use iced::widget::{column, container, image, rich_text, row, text};
-use iced::{Color, Element, Font, Length};
+use iced::{Color, Font};
 
-fn span_of<'a>(run: &'a Run) -> Span<'a, (), Font> {
+/// The bullet drawn for a list item at `level`, in the transcript and the composer.
+pub fn bullet(level: u8) -> &'static str {
+    ["•", "◦", "▪"][usize::from(level) % 3]
+}
+
+/// A run as a span: the one mapping of marks to looks, shared by the transcript and the
+/// composer. `bold` makes the whole run bold (headings, table headers).
+pub fn span(run: &Run, bold: bool) -> Span<'_, (), Font> {
     let m: &Marks = &run.marks;
     let font = Font {
-        weight: if m.bold { Weight::Bold } else { Weight::Normal },
+        weight: if m.bold || bold {
+            Weight::Bold
+        } else {
+            Weight::Normal
+        },
         style: if m.italic {
             FontStyle::Italic
         } else {
@@ -33,74 +43,4 @@ fn span_of<'a>(run: &'a Run) -> Span<'a, (), Font> {
         s = s.color(Color::from_rgb8(0x25, 0x63, 0xeb));
     }
     s
-}
-
-fn runs_view<'a, M: 'a>(runs: &'a [Run], size: f32) -> Element<'a, M> {
-    let spans: Vec<Span<'a, (), Font>> = runs.iter().map(span_of).collect();
-    rich_text(spans).size(size).into()
-}
-
-/// The document as widgets. Messages are small; this is built in `view` from the cached
-/// parse of each message.
-pub fn view<'a, M: 'a>(doc: &'a Document) -> Element<'a, M> {
-    let markers = doc.list_markers();
-    let mut col = column![].spacing(4);
-    for (i, block) in doc.blocks().enumerate() {
-        let el: Element<'a, M> = match block {
-            Block::Text(t) => match t.style {
-                BlockStyle::Paragraph => runs_view(&t.runs, 16.0),
-                BlockStyle::Heading(level) => runs_view(
-                    &t.runs,
-                    match level {
-                        1 => 24.0,
-                        2 => 20.0,
-                        _ => 18.0,
-                    },
-                ),
-                BlockStyle::ListItem { level, .. } => {
-                    let marker = match markers.get(i).copied().flatten().and_then(|m| m.number) {
-                        Some(n) => format!("{n}."),
-                        None => "•".to_string(),
-                    };
-                    row![text(marker).width(22), runs_view(&t.runs, 16.0),]
-                        .padding(iced::Padding {
-                            left: 18.0 * f32::from(level),
-                            ..Default::default()
-                        })
-                        .into()
-                }
-            },
-            Block::Table(table) => {
-                let mut rows = column![].spacing(1);
-                for r in &table.rows {
-                    let mut cells = row![].spacing(1);
-                    for c in r {
-                        let content = runs_view(&c.runs, 15.0);
-                        cells = cells.push(
-                            container(content)
-                                .padding([2, 6])
-                                .width(Length::FillPortion(c.colspan.clamp(1, 50) as u16))
-                                .style(if c.header {
-                                    container::secondary
-                                } else {
-                                    container::bordered_box
-                                }),
-                        );
-                    }
-                    rows = rows.push(cells);
-                }
-                rows.into()
-            }
-            Block::Image(Image::Embedded { bytes, .. }) => {
-                image(image::Handle::from_bytes(bytes.to_vec()))
-                    .width(Length::Shrink)
-                    .into()
-            }
-            Block::Image(Image::Placeholder { reason }) => {
-                text(format!("[{reason}]")).size(14).into()
-            }
-        };
-        col = col.push(el);
-    }
-    col.into()
 }

@@ -11,6 +11,11 @@ pub struct Session {
     pub in_view: Option<i64>,
     pub on_tab: bool,
     pub drafts: BTreeMap<i64, String>,
+    /// Formatted drafts as HTML (their plain text is in `drafts` too).
+    #[serde(default)]
+    pub draft_html: BTreeMap<i64, String>,
+    #[serde(default)]
+    pub enter_sends: Option<bool>,
     pub pop_tabs: BTreeMap<i64, String>,
     pub dark: bool,
 }

@@ -77,7 +77,7 @@ fn bubble<'a, M: 'a>(m: &'a ChatMessage, rich: Option<&'a Document>) -> Element<
     ]
     .spacing(8);
     let body: Element<'a, M> = match rich {
-        Some(doc) => super::rich::view(doc),
+        Some(doc) => super::widget::rich_editor::document_view(doc).into(),
         None => text(&m.body_text).into(),
     };
     let b = container(column![header, body].spacing(2))

@@ -16,6 +16,33 @@ pub struct Harness {
     pub agent_id: i64,
     pub session_dir: PathBuf,
     last_event: i64,
+    live: Option<Live>,
+}
+
+/// A user interface kept across updates, as the running app keeps it: widget state (focus,
+/// the editor's layout) survives, and the view is rebuilt after every message.
+struct Live {
+    renderer: iced::Renderer,
+    cache: Option<iced_runtime::user_interface::Cache>,
+    cursor: iced::mouse::Cursor,
+}
+
+pub fn key_event(
+    key: iced::keyboard::Key,
+    text: Option<&str>,
+    modifiers: iced::keyboard::Modifiers,
+) -> iced::Event {
+    iced::Event::Keyboard(iced::keyboard::Event::KeyPressed {
+        key: key.clone(),
+        modified_key: key,
+        physical_key: iced::keyboard::key::Physical::Unidentified(
+            iced::keyboard::key::NativeCode::Unidentified,
+        ),
+        location: iced::keyboard::Location::Standard,
+        modifiers,
+        repeat: false,
+        text: text.map(Into::into),
+    })
 }
 
 impl Harness {
@@ -31,6 +58,7 @@ impl Harness {
             agent_id,
             session_dir,
             last_event,
+            live: None,
         };
         h.settle(task).await;
         // As a window that has the focus: notifications are for when it has not.
@@ -114,7 +142,163 @@ impl Harness {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ui-snapshots");
         let _ = std::fs::create_dir_all(&dir);
         if let Ok(shot) = self.simulator().snapshot(&self.console.theme()) {
+            // A picture to look at, not a golden file: this run's replaces the last.
+            let stem = name.trim_end_matches(".png");
+            if let Ok(entries) = std::fs::read_dir(&dir) {
+                for e in entries.flatten() {
+                    if e.file_name()
+                        .to_string_lossy()
+                        .starts_with(&format!("{stem}-"))
+                    {
+                        let _ = std::fs::remove_file(e.path());
+                    }
+                }
+            }
             let _ = shot.matches_image(dir.join(name));
         }
+    }
+
+    /// Delivers events to the kept interface one at a time, applying each one's messages
+    /// (and their tasks) before the next, as the runtime does.
+    pub async fn live(&mut self, events: impl IntoIterator<Item = iced::Event>) {
+        for event in events {
+            let messages = self
+                .live_step(|ui, renderer, cursor| {
+                    let mut messages = Vec::new();
+                    let _ = ui.update(
+                        std::slice::from_ref(&event),
+                        cursor,
+                        renderer,
+                        &mut iced::advanced::clipboard::Null,
+                        &mut messages,
+                    );
+                    messages
+                })
+                .await;
+            for m in messages {
+                self.send(m).await;
+            }
+        }
+    }
+
+    async fn live_step<T>(
+        &mut self,
+        f: impl FnOnce(
+            &mut iced_runtime::UserInterface<'_, Message, iced::Theme, iced::Renderer>,
+            &mut iced::Renderer,
+            iced::mouse::Cursor,
+        ) -> T,
+    ) -> T {
+        if self.live.is_none() {
+            use iced::advanced::renderer::Headless;
+            let renderer =
+                iced::Renderer::new(iced::Font::DEFAULT, iced::Pixels(16.0), Some("tiny-skia"))
+                    .await
+                    .expect("headless renderer");
+            self.live = Some(Live {
+                renderer,
+                cache: None,
+                cursor: iced::mouse::Cursor::Unavailable,
+            });
+        }
+        let Some(live) = self.live.as_mut() else {
+            unreachable!()
+        };
+        let mut ui = iced_runtime::UserInterface::build(
+            self.console.view(),
+            Size::new(1280.0, 800.0),
+            live.cache.take().unwrap_or_default(),
+            &mut live.renderer,
+        );
+        let out = f(&mut ui, &mut live.renderer, live.cursor);
+        live.cache = Some(ui.into_cache());
+        out
+    }
+
+    /// Gives the widget with this id the keyboard focus.
+    pub async fn focus(&mut self, id: &str) {
+        let id = iced::widget::Id::from(id.to_string());
+        self.live_step(|ui, renderer, _| {
+            let mut op = iced::advanced::widget::operation::focusable::focus::<()>(id);
+            ui.operate(renderer, &mut op);
+        })
+        .await;
+    }
+
+    /// The bounds of the widget with this id, in the kept interface.
+    pub async fn bounds(&mut self, id: &str) -> iced::Rectangle {
+        use iced_test::selector::Selector;
+        let selector = iced_test::selector::id(id.to_string());
+        self.live_step(|ui, renderer, _| {
+            let mut op = selector.find();
+            ui.operate(
+                renderer,
+                &mut iced::advanced::widget::operation::black_box(&mut op),
+            );
+            match iced::advanced::widget::Operation::finish(&op) {
+                iced::advanced::widget::operation::Outcome::Some(Some(t)) => {
+                    t.visible_bounds().expect("visible")
+                }
+                _ => panic!("no widget {id:?}"),
+            }
+        })
+        .await
+    }
+
+    /// Moves the mouse to `at` and clicks there, in the kept interface.
+    pub async fn click_at(&mut self, at: iced::Point) {
+        use iced::mouse;
+        if let Some(live) = self.live.as_mut() {
+            live.cursor = mouse::Cursor::Available(at);
+        }
+        self.live([
+            iced::Event::Mouse(mouse::Event::CursorMoved { position: at }),
+            iced::Event::Mouse(mouse::Event::ButtonPressed(mouse::Button::Left)),
+            iced::Event::Mouse(mouse::Event::ButtonReleased(mouse::Button::Left)),
+        ])
+        .await;
+    }
+
+    /// Clicks the middle of the widget with this id, in the kept interface.
+    pub async fn click_id(&mut self, id: &str) {
+        let b = self.bounds(id).await;
+        self.click_at(b.center()).await;
+    }
+
+    /// Types text, a key press per character, into whatever has the focus.
+    pub async fn typing(&mut self, text: &str) {
+        let events: Vec<_> = text
+            .chars()
+            .map(|c| {
+                let s = c.to_string();
+                key_event(
+                    iced::keyboard::Key::Character(s.as_str().into()),
+                    Some(&s),
+                    Default::default(),
+                )
+            })
+            .collect();
+        self.live(events).await;
+    }
+
+    /// A named key (Enter, Tab, arrows) with modifiers.
+    pub async fn named(
+        &mut self,
+        key: iced::keyboard::key::Named,
+        modifiers: iced::keyboard::Modifiers,
+    ) {
+        self.live([key_event(iced::keyboard::Key::Named(key), None, modifiers)])
+            .await;
+    }
+
+    /// A character shortcut such as Ctrl+B.
+    pub async fn chord(&mut self, c: char, modifiers: iced::keyboard::Modifiers) {
+        let s = c.to_string();
+        self.live([key_event(
+            iced::keyboard::Key::Character(s.as_str().into()),
+            None,
+            modifiers,
+        )])
+        .await;
     }
 }
