@@ -354,3 +354,43 @@ async fn paste_of_excel_and_word_clipboards_shows_tables_and_lists() {
     let sent = last_message(&h, chat).await;
     assert!(sent.body_html.contains("<table>"), "sent with its table");
 }
+
+#[tokio::test]
+async fn a_formatted_draft_and_the_enter_setting_survive_a_restart() {
+    let (_db, mut h, chat, dir) = open_chat(true).await;
+    h.typing("Plan: ").await;
+    h.chord('b', CTRL).await;
+    h.typing("replace").await;
+    h.send(Message::Chat(
+        chat,
+        interaction::Message::Composer(composer::Message::EnterSends(false)),
+    ))
+    .await;
+    // Enter now adds a line; Ctrl+Enter would send.
+    h.focus(&format!("composer-{chat}")).await;
+    h.named(Named::Enter, NONE).await;
+    h.typing("the filter").await;
+    assert!(
+        h.store.messages(chat).await.unwrap().len() == 1,
+        "nothing sent"
+    );
+    h.console.save_session();
+
+    let store = h.store.clone();
+    let agent = h.agent_id;
+    let mut h = Harness::open(&store, agent, dir.path().into()).await;
+    let c = composer(&h, chat);
+    assert!(!c.enter_sends);
+    let html = c.document().to_html();
+    assert!(html.contains("<strong>replace</strong>"), "{html}");
+    assert!(html.contains("the filter"), "{html}");
+    h.focus(&format!("composer-{chat}")).await;
+    h.named(Named::Enter, CTRL).await;
+    h.pump().await;
+    let sent = last_message(&h, chat).await;
+    assert!(
+        sent.body_html.contains("<strong>replace</strong>"),
+        "{}",
+        sent.body_html
+    );
+}
