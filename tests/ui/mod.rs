@@ -181,6 +181,38 @@ impl Harness {
         }
     }
 
+    /// Delivers events in one batch, as the runtime does when they queue up behind a slow
+    /// frame: every one reaches the same widget tree before any message is applied. Then
+    /// redraws, as the runtime does when a widget asks, until nothing more happens.
+    pub async fn batch(&mut self, events: Vec<iced::Event>) {
+        let mut events = events;
+        for _ in 0..100 {
+            let messages = self
+                .live_step(|ui, renderer, cursor| {
+                    let mut messages = Vec::new();
+                    let _ = ui.update(
+                        &events,
+                        cursor,
+                        renderer,
+                        &mut iced::advanced::clipboard::Null,
+                        &mut messages,
+                    );
+                    messages
+                })
+                .await;
+            if messages.is_empty() {
+                return;
+            }
+            for m in messages {
+                self.send(m).await;
+            }
+            events = vec![iced::Event::Window(iced::window::Event::RedrawRequested(
+                std::time::Instant::now(),
+            ))];
+        }
+        panic!("the interface never settled");
+    }
+
     async fn live_step<T>(
         &mut self,
         f: impl FnOnce(

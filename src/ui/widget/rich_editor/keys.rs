@@ -177,6 +177,46 @@ fn delete_forward(doc: &Document, sel: Selection, word: bool) -> Option<Action> 
     }
 }
 
+/// Whether the editor acts on this key somewhere, whatever the text around the caret: while
+/// the editor waits for its parent to apply an earlier key, such keys wait too rather than
+/// pass through to the window.
+pub fn claims(press: &Press<'_>) -> bool {
+    use key::Named;
+    let m = press.modifiers;
+    match press.key {
+        Key::Named(Named::Tab | Named::Space) => !m.command() && !m.alt(),
+        Key::Named(n) => matches!(
+            n,
+            Named::Enter
+                | Named::Backspace
+                | Named::Delete
+                | Named::ArrowLeft
+                | Named::ArrowRight
+                | Named::ArrowUp
+                | Named::ArrowDown
+                | Named::Home
+                | Named::End
+                | Named::PageUp
+                | Named::PageDown
+        ),
+        _ if m.alt() => false,
+        _ if m.command() => press
+            .key
+            .to_latin(press.physical)
+            .is_some_and(|c| "abiuxckzyv".contains(c.to_ascii_lowercase())),
+        _ => press
+            .text
+            .is_some_and(|t| t.chars().any(|c| !c.is_control())),
+    }
+}
+
+fn in_list(doc: &Document, start: Position, end: Position) -> bool {
+    (start.block..=end.block).any(|i| {
+        matches!(doc.block(i), Some(Block::Text(t))
+            if matches!(t.style, crate::richtext::BlockStyle::ListItem { .. }))
+    })
+}
+
 /// What a key press does, and the column to keep for the next up/down move.
 pub fn action(
     doc: &Document,
@@ -210,7 +250,8 @@ pub fn action(
             )),
             Named::Backspace => delete_backward(doc, sel, word).map(|a| (a, None)),
             Named::Delete => delete_forward(doc, sel, word).map(|a| (a, None)),
-            Named::Tab if !m.command() && !m.alt() => Some((
+            // Outside lists Tab is left to the rest of the window.
+            Named::Tab if !m.command() && !m.alt() && in_list(doc, start, end) => Some((
                 if m.shift() {
                     Action::Outdent
                 } else {

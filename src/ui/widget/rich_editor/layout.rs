@@ -221,10 +221,21 @@ fn decorations(spans: &[Span<'_, (), Font>], p: &Para, runs: &[Run], size: f32) 
 fn text_box(runs: &[Run], style: BlockStyle, marker: Option<ListMarker>, width: f32) -> TextBox {
     let size = block_size(style);
     let heading = matches!(style, BlockStyle::Heading(_));
-    let spans: Vec<Span<'_, (), Font>> = runs
+    let mut spans: Vec<Span<'_, (), Font>> = runs
         .iter()
         .map(|r| crate::ui::rich::span(r, heading))
         .collect();
+    // cosmic-text makes no line after a final line break: a space gives the caret (and a
+    // click) that empty last line. It is past the text, so offsets never reach it.
+    if let Some(last) = spans.last()
+        && last.text.ends_with('\n')
+    {
+        let mut space = last.clone();
+        space.text = " ".into();
+        space.underline = false;
+        space.strikethrough = false;
+        spans.push(space);
+    }
     let (x, marker) = match (style, marker) {
         (BlockStyle::ListItem { level, .. }, Some(m)) => {
             let indent = LIST_STEP * f32::from(level);
@@ -667,5 +678,33 @@ impl TextBox {
             last -= 1;
         }
         (self.chars(start + first), self.chars(start + last))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Layout;
+    use crate::richtext::{PasteExtras, Position, Selection, import};
+
+    #[test]
+    fn a_block_ending_in_a_line_break_has_its_empty_last_line() {
+        let mut doc = import("<p>a<br>b</p><p>next</p>", &PasteExtras::default());
+        doc.delete(Selection::new(Position::new(0, 2), Position::new(0, 3)));
+        assert_eq!(doc.to_plain(), "a\n\nnext");
+        let mut layout = Layout::default();
+        layout.update(&doc, 400.0);
+        let first = layout.caret(Position::new(0, 0));
+        let after_break = layout.caret(Position::new(0, 2));
+        let next = layout.caret(Position::new(1, 0));
+        // On the second line of the first block, above the next block, which starts lower.
+        assert!(after_break.y > first.y, "{after_break:?} {first:?}");
+        assert!(
+            after_break.y + after_break.height <= next.y,
+            "{after_break:?} {next:?}"
+        );
+        assert_eq!(
+            layout.hit(iced::Point::new(2.0, after_break.center_y())),
+            Position::new(0, 2)
+        );
     }
 }

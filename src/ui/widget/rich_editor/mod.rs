@@ -148,7 +148,18 @@ struct State {
     placeholder: Option<(String, iced::advanced::graphics::text::Paragraph)>,
     /// Mouse events carry no modifiers: Shift+click needs the last ones seen.
     modifiers: keyboard::Modifiers,
+    /// An action was published and the parent has not rebuilt us yet: `doc` and `selection`
+    /// are the old ones. The runtime hands every event of a batch to the same widget, so a
+    /// second Backspace (or Shift+Arrow, or a click) in the batch would compute its range
+    /// from the old text; such events wait in `queue` for the rebuilt widget.
+    stale: bool,
+    queue: std::collections::VecDeque<(Event, mouse::Cursor)>,
+    /// Whose draft this is: a queued key never lands in another chat's composer.
+    owner: Option<Id>,
 }
+
+/// Events held back while stale; beyond this a burst is dropped rather than grow unbounded.
+const QUEUE: usize = 256;
 
 impl operation::Focusable for State {
     fn is_focused(&self) -> bool {
@@ -166,6 +177,219 @@ impl operation::Focusable for State {
 impl State {
     fn max_scroll(&self) -> f32 {
         (self.layout.height - self.viewport).max(0.0)
+    }
+
+    fn publish<Message>(&mut self, shell: &mut Shell<'_, Message>, message: Message) {
+        self.stale = true;
+        shell.publish(message);
+    }
+
+    /// Holds `event` back when its action would use positions of a document the parent has
+    /// since changed (`absolute` while stale), or when earlier events wait (order is kept).
+    /// A redraw is asked for so the queue drains as soon as the rebuilt widget sees an event.
+    fn hold<Message>(
+        &mut self,
+        event: &Event,
+        cursor: mouse::Cursor,
+        absolute: bool,
+        replaying: bool,
+        shell: &mut Shell<'_, Message>,
+    ) -> bool {
+        if replaying || !((self.stale && absolute) || !self.queue.is_empty()) {
+            return false;
+        }
+        if self.queue.len() < QUEUE {
+            self.queue.push_back((event.clone(), cursor));
+        }
+        shell.capture_event();
+        shell.request_redraw();
+        true
+    }
+}
+
+/// Actions that carry positions (or depend on them) rather than acting on "the selection".
+fn reads_positions(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::Select(_) | Action::Delete(_) | Action::Unstyle(_) | Action::RemoveImage(_)
+    )
+}
+
+impl<Message> RichEditor<'_, Message> {
+    /// One event; `replaying` when it comes from the queue (it was ours when it arrived).
+    fn handle(
+        &self,
+        state: &mut State,
+        event: &Event,
+        layout: Layout<'_>,
+        cursor: mouse::Cursor,
+        shell: &mut Shell<'_, Message>,
+        replaying: bool,
+    ) {
+        let Some(on_action) = self.on_action.as_ref() else {
+            return;
+        };
+        let bounds = layout.bounds();
+        let pad = self.padding;
+        let origin = Vector::new(bounds.x + pad, bounds.y + pad - state.scroll);
+        let to_doc = |p: Point| Point::new(p.x - origin.x, p.y - origin.y);
+        match event {
+            Event::Window(window::Event::Unfocused) => {
+                if let Some(f) = &mut state.focus {
+                    f.window = false;
+                }
+            }
+            Event::Window(window::Event::Focused) => {
+                if let Some(f) = &mut state.focus {
+                    f.window = true;
+                    f.since = Instant::now();
+                    shell.request_redraw();
+                }
+            }
+            Event::Window(window::Event::RedrawRequested(now)) => {
+                if let Some(f) = &mut state.focus
+                    && f.window
+                {
+                    f.now = *now;
+                    let wait = BLINK - (f.now - f.since).as_millis() % BLINK;
+                    shell.request_redraw_at(f.now + Duration::from_millis(wait as u64));
+                    let caret = state.layout.caret(self.doc.clamp(self.selection.focus));
+                    let at = Point::new(caret.x, caret.y) + origin;
+                    shell.request_input_method(&InputMethod::<&str>::Enabled {
+                        cursor: Rectangle::new(at, caret.size()),
+                        purpose: input_method::Purpose::Normal,
+                        preedit: None,
+                    });
+                }
+            }
+            Event::Mouse(mouse::Event::ButtonPressed(mouse::Button::Left)) => {
+                let Some(at) = cursor.position_over(bounds) else {
+                    if state.focus.is_some() {
+                        state.focus = None;
+                        state.dragging = false;
+                        shell.request_redraw();
+                    }
+                    return;
+                };
+                if state.hold(event, cursor, true, replaying, shell) {
+                    return;
+                }
+                let p = to_doc(at);
+                state.focus = Some(Focus::new());
+                state.goal_x = None;
+                shell.capture_event();
+                if let Some(i) = state
+                    .layout
+                    .blocks
+                    .iter()
+                    .position(|b| remove_button(b).is_some_and(|r| r.contains(p)))
+                {
+                    state.publish(shell, on_action(Action::RemoveImage(i)));
+                    return;
+                }
+                let click = mouse::Click::new(at, mouse::Button::Left, state.last_click);
+                state.last_click = Some(click);
+                let hit = state.layout.hit(p);
+                let selection = match click.kind() {
+                    mouse::click::Kind::Single => {
+                        state.dragging = true;
+                        if state.modifiers.shift() {
+                            Selection::new(self.selection.anchor, hit)
+                        } else {
+                            Selection::caret(hit)
+                        }
+                    }
+                    mouse::click::Kind::Double => keys::word_at(self.doc, hit),
+                    mouse::click::Kind::Triple => Selection::new(
+                        Position::new(hit.block, 0),
+                        Position::new(hit.block, self.doc.block(hit.block).map_or(0, |b| b.len())),
+                    ),
+                };
+                state.publish(shell, on_action(Action::Select(selection)));
+            }
+            Event::Mouse(mouse::Event::CursorMoved { position }) if state.dragging => {
+                if state.hold(event, cursor, true, replaying, shell) {
+                    return;
+                }
+                let hit = state.layout.hit(to_doc(*position));
+                let selection = Selection::new(self.selection.anchor, hit);
+                if selection != self.selection {
+                    state.publish(shell, on_action(Action::Select(selection)));
+                }
+            }
+            Event::Mouse(mouse::Event::ButtonReleased(mouse::Button::Left)) => {
+                // After a held press, not before it: the drag would never end.
+                if state.hold(event, cursor, false, replaying, shell) {
+                    return;
+                }
+                state.dragging = false;
+            }
+            Event::Mouse(mouse::Event::WheelScrolled { delta }) if cursor.is_over(bounds) => {
+                let dy = match delta {
+                    mouse::ScrollDelta::Lines { y, .. } => {
+                        -y * layout::line_height(layout::SIZE) * 3.0
+                    }
+                    mouse::ScrollDelta::Pixels { y, .. } => -y,
+                };
+                let before = state.scroll;
+                state.scroll = (state.scroll + dy).clamp(0.0, state.max_scroll());
+                if state.scroll != before {
+                    shell.capture_event();
+                    shell.request_redraw();
+                }
+            }
+            Event::Keyboard(keyboard::Event::ModifiersChanged(m)) => state.modifiers = *m,
+            Event::Keyboard(keyboard::Event::KeyPressed {
+                key,
+                physical_key,
+                modifiers,
+                text,
+                ..
+            }) if replaying || state.focus.is_some() => {
+                let press = keys::Press {
+                    key,
+                    physical: *physical_key,
+                    modifiers: *modifiers,
+                    text: text.as_deref(),
+                };
+                let ours = keys::claims(&press);
+                let action = keys::action(
+                    self.doc,
+                    self.selection,
+                    &state.layout,
+                    state.goal_x,
+                    state.viewport,
+                    press,
+                );
+                // A key that does nothing here now (Delete at the old end) may do something
+                // once the parent's edit is in: it waits like one that reads positions.
+                let absolute = action.as_ref().is_none_or(|(a, _)| reads_positions(a));
+                if ours && state.hold(event, cursor, absolute, replaying, shell) {
+                    return;
+                }
+                if let Some((action, goal_x)) = action {
+                    state.goal_x = goal_x;
+                    if let Some(f) = &mut state.focus {
+                        f.since = Instant::now();
+                    }
+                    state.publish(shell, on_action(action));
+                    shell.capture_event();
+                }
+            }
+            Event::InputMethod(input_method::Event::Commit(text))
+                if replaying || state.focus.is_some() =>
+            {
+                let text: String = text.chars().filter(|c| !c.is_control()).collect();
+                if !text.is_empty() {
+                    if state.hold(event, cursor, false, replaying, shell) {
+                        return;
+                    }
+                    state.publish(shell, on_action(Action::Insert(text)));
+                    shell.capture_event();
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -237,6 +461,16 @@ impl<Message> Widget<Message, Theme, iced::Renderer> for RichEditor<'_, Message>
         Node::new(Size::new(width, height))
     }
 
+    fn diff(&self, tree: &mut Tree) {
+        let state = tree.state.downcast_mut::<State>();
+        // The parent has applied what we published: positions are current again.
+        state.stale = false;
+        if state.owner != self.id {
+            state.queue.clear();
+            state.owner.clone_from(&self.id);
+        }
+    }
+
     fn update(
         &mut self,
         tree: &mut Tree,
@@ -248,148 +482,16 @@ impl<Message> Widget<Message, Theme, iced::Renderer> for RichEditor<'_, Message>
         shell: &mut Shell<'_, Message>,
         _viewport: &Rectangle,
     ) {
-        let Some(on_action) = self.on_action.as_ref() else {
+        if self.on_action.is_none() {
             return;
-        };
-        let state = tree.state.downcast_mut::<State>();
-        let bounds = layout.bounds();
-        let pad = self.padding;
-        let origin = Vector::new(bounds.x + pad, bounds.y + pad - state.scroll);
-        let to_doc = |p: Point| Point::new(p.x - origin.x, p.y - origin.y);
-        match event {
-            Event::Window(window::Event::Unfocused) => {
-                if let Some(f) = &mut state.focus {
-                    f.window = false;
-                }
-            }
-            Event::Window(window::Event::Focused) => {
-                if let Some(f) = &mut state.focus {
-                    f.window = true;
-                    f.since = Instant::now();
-                    shell.request_redraw();
-                }
-            }
-            Event::Window(window::Event::RedrawRequested(now)) => {
-                if let Some(f) = &mut state.focus
-                    && f.window
-                {
-                    f.now = *now;
-                    let wait = BLINK - (f.now - f.since).as_millis() % BLINK;
-                    shell.request_redraw_at(f.now + Duration::from_millis(wait as u64));
-                    let caret = state.layout.caret(self.doc.clamp(self.selection.focus));
-                    let at = Point::new(caret.x, caret.y) + origin;
-                    shell.request_input_method(&InputMethod::<&str>::Enabled {
-                        cursor: Rectangle::new(at, caret.size()),
-                        purpose: input_method::Purpose::Normal,
-                        preedit: None,
-                    });
-                }
-            }
-            Event::Mouse(mouse::Event::ButtonPressed(mouse::Button::Left)) => {
-                let Some(at) = cursor.position_over(bounds) else {
-                    if state.focus.is_some() {
-                        state.focus = None;
-                        state.dragging = false;
-                        shell.request_redraw();
-                    }
-                    return;
-                };
-                let p = to_doc(at);
-                state.focus = Some(Focus::new());
-                state.goal_x = None;
-                shell.capture_event();
-                if let Some(i) = state
-                    .layout
-                    .blocks
-                    .iter()
-                    .position(|b| remove_button(b).is_some_and(|r| r.contains(p)))
-                {
-                    shell.publish(on_action(Action::RemoveImage(i)));
-                    return;
-                }
-                let click = mouse::Click::new(at, mouse::Button::Left, state.last_click);
-                state.last_click = Some(click);
-                let hit = state.layout.hit(p);
-                let selection = match click.kind() {
-                    mouse::click::Kind::Single => {
-                        state.dragging = true;
-                        if state.modifiers.shift() {
-                            Selection::new(self.selection.anchor, hit)
-                        } else {
-                            Selection::caret(hit)
-                        }
-                    }
-                    mouse::click::Kind::Double => keys::word_at(self.doc, hit),
-                    mouse::click::Kind::Triple => Selection::new(
-                        Position::new(hit.block, 0),
-                        Position::new(hit.block, self.doc.block(hit.block).map_or(0, |b| b.len())),
-                    ),
-                };
-                shell.publish(on_action(Action::Select(selection)));
-            }
-            Event::Mouse(mouse::Event::CursorMoved { position }) if state.dragging => {
-                let hit = state.layout.hit(to_doc(*position));
-                let selection = Selection::new(self.selection.anchor, hit);
-                if selection != self.selection {
-                    shell.publish(on_action(Action::Select(selection)));
-                }
-            }
-            Event::Mouse(mouse::Event::ButtonReleased(mouse::Button::Left)) => {
-                state.dragging = false;
-            }
-            Event::Mouse(mouse::Event::WheelScrolled { delta }) if cursor.is_over(bounds) => {
-                let dy = match delta {
-                    mouse::ScrollDelta::Lines { y, .. } => {
-                        -y * layout::line_height(layout::SIZE) * 3.0
-                    }
-                    mouse::ScrollDelta::Pixels { y, .. } => -y,
-                };
-                let before = state.scroll;
-                state.scroll = (state.scroll + dy).clamp(0.0, state.max_scroll());
-                if state.scroll != before {
-                    shell.capture_event();
-                    shell.request_redraw();
-                }
-            }
-            Event::Keyboard(keyboard::Event::ModifiersChanged(m)) => state.modifiers = *m,
-            Event::Keyboard(keyboard::Event::KeyPressed {
-                key,
-                physical_key,
-                modifiers,
-                text,
-                ..
-            }) if state.focus.is_some() => {
-                let press = keys::Press {
-                    key,
-                    physical: *physical_key,
-                    modifiers: *modifiers,
-                    text: text.as_deref(),
-                };
-                if let Some((action, goal_x)) = keys::action(
-                    self.doc,
-                    self.selection,
-                    &state.layout,
-                    state.goal_x,
-                    state.viewport,
-                    press,
-                ) {
-                    state.goal_x = goal_x;
-                    if let Some(f) = &mut state.focus {
-                        f.since = Instant::now();
-                    }
-                    shell.publish(on_action(action));
-                    shell.capture_event();
-                }
-            }
-            Event::InputMethod(input_method::Event::Commit(text)) if state.focus.is_some() => {
-                let text: String = text.chars().filter(|c| !c.is_control()).collect();
-                if !text.is_empty() {
-                    shell.publish(on_action(Action::Insert(text)));
-                    shell.capture_event();
-                }
-            }
-            _ => {}
         }
+        let state = tree.state.downcast_mut::<State>();
+        while !state.stale
+            && let Some((held, at)) = state.queue.pop_front()
+        {
+            self.handle(state, &held, layout, at, shell, true);
+        }
+        self.handle(state, event, layout, cursor, shell, false);
     }
 
     fn draw(
