@@ -262,6 +262,25 @@ async fn images_from_files_with_limits_and_removal() {
     };
     assert_eq!(images(&h), 1);
 
+    // Two 6 MB photos do not fit in one message (their base64 would pass the store's cap, and
+    // the draft could not be restored whole): the second is refused with the reason.
+    let photo = |name: &str| {
+        let path = dir.path().join(name);
+        let mut bytes = std::fs::read(dir.path().join("router.png")).unwrap();
+        // A real PNG padded after its end chunk, where decoders stop reading.
+        bytes.resize(6 * 1024 * 1024, 0);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    };
+    h.send(Message::FileDropped(photo("one.png"))).await;
+    assert_eq!(images(&h), 2);
+    h.send(Message::FileDropped(photo("two.png"))).await;
+    let notice = composer(&h, chat).notice().unwrap_or_default().to_string();
+    assert!(notice.contains("total at most 11 MB"), "{notice}");
+    assert_eq!(images(&h), 2);
+    h.chord('z', CTRL).await;
+    assert_eq!(images(&h), 1);
+
     // The thumbnail's × removes it: 200×100 shows as 192×96 at the editor's top left.
     let b = h.bounds(&format!("composer-{chat}")).await;
     let first_image_y = {
@@ -393,4 +412,48 @@ async fn a_formatted_draft_and_the_enter_setting_survive_a_restart() {
         "{}",
         sent.body_html
     );
+}
+
+#[tokio::test]
+async fn keys_queued_behind_a_slow_frame_apply_in_order() {
+    // When the app falls behind, several key presses reach the editor before it is rebuilt
+    // with the edited draft: each must act on the text the one before it left.
+    let (_db, mut h, chat, _dir) = open_chat(true).await;
+    let key = |k: Named, m: Modifiers| ui::key_event(iced::keyboard::Key::Named(k), None, m);
+    let char_key = |c: &str| {
+        ui::key_event(
+            iced::keyboard::Key::Character(c.into()),
+            Some(c),
+            Modifiers::empty(),
+        )
+    };
+    let text = |h: &Harness| composer(h, chat).document().to_plain();
+    h.typing("abcd").await;
+    h.batch(vec![
+        key(Named::Backspace, NONE),
+        key(Named::Backspace, NONE),
+    ])
+    .await;
+    assert_eq!(text(&h), "ab");
+    h.batch(vec![
+        char_key("x"),
+        key(Named::Backspace, NONE),
+        char_key("y"),
+    ])
+    .await;
+    assert_eq!(text(&h), "aby");
+    h.batch(vec![
+        key(Named::ArrowLeft, SHIFT),
+        key(Named::ArrowLeft, SHIFT),
+        char_key("Z"),
+    ])
+    .await;
+    assert_eq!(text(&h), "aZ");
+    h.batch(vec![
+        key(Named::Home, NONE),
+        key(Named::Delete, NONE),
+        char_key("A"),
+    ])
+    .await;
+    assert_eq!(text(&h), "AZ");
 }

@@ -20,7 +20,7 @@ pub mod seed_names {
 }
 
 pub use admin::{Agent, QueueInfo};
-pub use chats::{Chat, Message, NewMessage, plain_to_html};
+pub use chats::{Chat, MAX_MESSAGE_HTML_BYTES, Message, NewMessage, plain_to_html};
 pub use crm::{Account, Asset, Contact, WorkOrder};
 pub use error::StoreError;
 pub use events::Subscription;

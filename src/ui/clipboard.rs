@@ -63,9 +63,7 @@ fn read_now() -> Result<Clip, String> {
     })?;
     #[cfg(windows)]
     windows::raw_flavours(&mut clip);
-    if clip.is_empty() {
-        return Err("the clipboard holds nothing to paste".to_string());
-    }
+    // Empty is not an error: the composer tells it apart from "no clipboard at all".
     Ok(clip)
 }
 

@@ -21,6 +21,19 @@ use std::path::PathBuf;
 /// Image files the composer takes.
 pub const IMAGE_TYPES: &[&str] = &["png", "jpg", "jpeg", "gif", "webp"];
 
+/// Image bytes one message can carry: base64 makes them 4/3 larger inside the message's HTML,
+/// which the store caps (and a draft is restored from that HTML, so it must fit too).
+const MAX_IMAGES_BYTES: usize = crate::store::MAX_MESSAGE_HTML_BYTES / 4 * 3 - 1024 * 1024;
+
+fn image_bytes(doc: &Document) -> usize {
+    doc.blocks()
+        .map(|b| match b {
+            Block::Image(Image::Embedded { bytes, .. }) => bytes.len(),
+            _ => 0,
+        })
+        .sum()
+}
+
 pub struct Composer {
     chat: i64,
     rich: bool,
@@ -346,6 +359,28 @@ impl Composer {
         Some(Event::Changed)
     }
 
+    fn paste_fragment(&mut self, fragment: &Document) -> Option<Event> {
+        if !self.images_fit(image_bytes(fragment)) {
+            return None;
+        }
+        let at = self.doc.paste(self.selection, fragment);
+        self.edited(at)
+    }
+
+    /// Whether `more` bytes of images still fit in one message (they travel inside its HTML,
+    /// as base64); if not, says so.
+    fn images_fit(&mut self, more: usize) -> bool {
+        let total = image_bytes(&self.doc) + more;
+        if more == 0 || total <= MAX_IMAGES_BYTES {
+            return true;
+        }
+        self.notice = Some(format!(
+            "The images in one message can total at most {} MB; send this in the next message.",
+            MAX_IMAGES_BYTES / (1024 * 1024)
+        ));
+        false
+    }
+
     fn insert_image(&mut self, bytes: &[u8], name: &str) -> Option<Event> {
         if bytes.len() > Image::MAX_BYTES {
             self.notice = Some(format!(
@@ -353,6 +388,9 @@ impl Composer {
                 bytes.len() as f64 / (1024.0 * 1024.0),
                 Image::MAX_BYTES / (1024 * 1024)
             ));
+            return None;
+        }
+        if !self.images_fit(bytes.len()) {
             return None;
         }
         match Image::from_bytes(bytes, name) {
@@ -369,24 +407,27 @@ impl Composer {
 
     fn paste(&mut self, clip: Result<Clip, String>) -> Option<Event> {
         let clip = match clip {
-            Ok(c) => c,
+            Ok(c) if c.is_empty() => {
+                // Something we cannot paste (files, say): not an old copy of our own.
+                self.notice = Some("Nothing pasted: the clipboard holds no text or image.".into());
+                return None;
+            }
             Err(e) => {
-                // No system clipboard (or it is empty): what this composer copied still pastes.
+                // No system clipboard to reach: what this composer copied still pastes.
                 let Some((_, fragment)) = &self.copied else {
                     self.notice = Some(format!("Nothing pasted: {e}."));
                     return None;
                 };
                 let fragment = fragment.clone();
-                let at = self.doc.paste(self.selection, &fragment);
-                return self.edited(at);
+                return self.paste_fragment(&fragment);
             }
+            Ok(c) => c,
         };
         if let Some((plain, fragment)) = &self.copied
             && clip.text.as_deref() == Some(plain.as_str())
         {
             let fragment = fragment.clone();
-            let at = self.doc.paste(self.selection, &fragment);
-            return self.edited(at);
+            return self.paste_fragment(&fragment);
         }
         if let Some(html) = &clip.html {
             let fragment = crate::richtext::import(
@@ -398,8 +439,7 @@ impl Composer {
                 },
             );
             if !fragment.is_empty() || fragment.block_count() > 1 {
-                let at = self.doc.paste(self.selection, &fragment);
-                return self.edited(at);
+                return self.paste_fragment(&fragment);
             }
         }
         if let Some(image) = &clip.image {
