@@ -156,6 +156,8 @@ struct State {
     queue: std::collections::VecDeque<(Event, mouse::Cursor)>,
     /// Whose draft this is: a queued key never lands in another chat's composer.
     owner: Option<Id>,
+    /// Text an input method is composing (CJK, dead keys): the window draws it at the caret.
+    preedit: Option<input_method::Preedit>,
 }
 
 /// Events held back while stale; beyond this a burst is dropped rather than grow unbounded.
@@ -258,7 +260,7 @@ impl<Message> RichEditor<'_, Message> {
                     shell.request_input_method(&InputMethod::<&str>::Enabled {
                         cursor: Rectangle::new(at, caret.size()),
                         purpose: input_method::Purpose::Normal,
-                        preedit: None,
+                        preedit: state.preedit.as_ref().map(input_method::Preedit::as_ref),
                     });
                 }
             }
@@ -375,6 +377,21 @@ impl<Message> RichEditor<'_, Message> {
                     state.publish(shell, on_action(action));
                     shell.capture_event();
                 }
+            }
+            Event::InputMethod(input_method::Event::Opened | input_method::Event::Closed) => {
+                state.preedit = matches!(event, Event::InputMethod(input_method::Event::Opened))
+                    .then(input_method::Preedit::new);
+                shell.request_redraw();
+            }
+            Event::InputMethod(input_method::Event::Preedit(content, selection))
+                if state.focus.is_some() =>
+            {
+                state.preedit = Some(input_method::Preedit {
+                    content: content.clone(),
+                    selection: selection.clone(),
+                    text_size: Some(iced::Pixels(layout::SIZE)),
+                });
+                shell.request_redraw();
             }
             Event::InputMethod(input_method::Event::Commit(text))
                 if replaying || state.focus.is_some() =>
