@@ -102,6 +102,40 @@ async fn a_scripted_conversation() {
         .await
         .unwrap();
     line_containing(&mut out, "A technician comes Tuesday.").await;
+    // A formatted message (as the composer sends it) prints as readable text.
+    let doc = livewindow::richtext::import(
+        "<p><strong>Before he comes:</strong></p><ul><li>Unplug the filter<ul><li>wait \
+         ten seconds</li></ul></li></ul><table><tr><td>Visit</td><td>Tuesday 9:00</td></tr>\
+         </table><script>alert(1)</script>",
+        &Default::default(),
+    );
+    store
+        .send_message(
+            chat,
+            &NewMessage::rich(
+                Sender::Agent,
+                "Maria Santos",
+                Some(maria),
+                doc.to_html(),
+                doc.to_plain(),
+            ),
+        )
+        .await
+        .unwrap();
+    let header = line_containing(&mut out, "Before he comes:").await;
+    assert!(
+        header.contains("Maria Santos: Before he comes:"),
+        "{header}"
+    );
+    let item = out.next_line().await.unwrap().unwrap();
+    assert_eq!(item, "    • Unplug the filter");
+    let nested = out.next_line().await.unwrap().unwrap();
+    assert!(
+        nested.starts_with("      ") && nested.trim_start().ends_with(" wait ten seconds"),
+        "{nested:?}"
+    );
+    let row = out.next_line().await.unwrap().unwrap();
+    assert_eq!(row, "    Visit\tTuesday 9:00");
 
     store.end_chat(chat, Sender::Agent).await.unwrap();
     line_containing(&mut out, "The chat has ended: the agent ended the chat.").await;
@@ -124,7 +158,8 @@ async fn a_scripted_conversation() {
             "My water filter shows a red light",
             "Hi Ana, which model is it?",
             "The AquaPure 300",
-            "A technician comes Tuesday."
+            "A technician comes Tuesday.",
+            doc.to_plain().as_str(),
         ]
     );
     let _ = is(EventKind::ChatEnded, chat);

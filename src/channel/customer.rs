@@ -98,11 +98,13 @@ pub async fn describe(
             let m = store.message(id).await?;
             match m.sender {
                 Sender::Customer => None,
+                // A formatted message's text form has a line per paragraph, list item and
+                // table row: indented under its header line so it reads as one message.
                 Sender::Agent => Some(format!(
                     "[{}] {}: {}",
                     clock(m.created_ms),
                     m.sender_name,
-                    m.body_text
+                    m.body_text.replace('\n', "\n    ")
                 )),
                 Sender::System => Some(format!("* {}", m.body_text)),
             }
