@@ -177,39 +177,6 @@ fn delete_forward(doc: &Document, sel: Selection, word: bool) -> Option<Action> 
     }
 }
 
-/// Whether the editor acts on this key somewhere, whatever the text around the caret: while
-/// the editor waits for its parent to apply an earlier key, such keys wait too rather than
-/// pass through to the window.
-pub fn claims(press: &Press<'_>) -> bool {
-    use key::Named;
-    let m = press.modifiers;
-    match press.key {
-        Key::Named(Named::Tab | Named::Space) => !m.command() && !m.alt(),
-        Key::Named(n) => matches!(
-            n,
-            Named::Enter
-                | Named::Backspace
-                | Named::Delete
-                | Named::ArrowLeft
-                | Named::ArrowRight
-                | Named::ArrowUp
-                | Named::ArrowDown
-                | Named::Home
-                | Named::End
-                | Named::PageUp
-                | Named::PageDown
-        ),
-        _ if m.alt() => false,
-        _ if m.command() => press
-            .key
-            .to_latin(press.physical)
-            .is_some_and(|c| "abiuxckzyv".contains(c.to_ascii_lowercase())),
-        _ => press
-            .text
-            .is_some_and(|t| t.chars().any(|c| !c.is_control())),
-    }
-}
-
 fn in_list(doc: &Document, start: Position, end: Position) -> bool {
     (start.block..=end.block).any(|i| {
         matches!(doc.block(i), Some(Block::Text(t))
@@ -217,7 +184,18 @@ fn in_list(doc: &Document, start: Position, end: Position) -> bool {
     })
 }
 
-/// What a key press does, and the column to keep for the next up/down move.
+/// What a key press means to the editor.
+pub enum Outcome {
+    /// Do this; the column to keep for the next up/down move.
+    Act(Action, Option<f32>),
+    /// An editing key with nothing to do at this caret (Backspace at the very start, Tab
+    /// outside a list): it passes through, but waits behind an edit that is not in yet.
+    Idle,
+    /// Not the editor's key (Alt+letter, Ctrl+digit belong to the console).
+    Foreign,
+}
+
+/// What a key press does.
 pub fn action(
     doc: &Document,
     selection: Selection,
@@ -225,7 +203,7 @@ pub fn action(
     goal_x: Option<f32>,
     page: f32,
     press: Press<'_>,
-) -> Option<(Action, Option<f32>)> {
+) -> Outcome {
     let m = press.modifiers;
     let sel = doc.clamp_selection(selection);
     let (start, end) = sel.range();
@@ -237,28 +215,25 @@ pub fn action(
             Selection::caret(to)
         }
     };
-    let moved = |to: Position| Some((Action::Select(select(to)), None));
+    let act = |a: Action| Outcome::Act(a, None);
+    let moved = |to: Position| act(Action::Select(select(to)));
+    let plain = !m.command() && !m.alt();
     if let Key::Named(named) = press.key {
         use key::Named;
         return match named {
-            Named::Enter => Some((
-                Action::Enter {
-                    shift: m.shift(),
-                    command: m.command(),
-                },
-                None,
-            )),
-            Named::Backspace => delete_backward(doc, sel, word).map(|a| (a, None)),
-            Named::Delete => delete_forward(doc, sel, word).map(|a| (a, None)),
+            Named::Enter => act(Action::Enter {
+                shift: m.shift(),
+                command: m.command(),
+            }),
+            Named::Backspace => delete_backward(doc, sel, word).map_or(Outcome::Idle, act),
+            Named::Delete => delete_forward(doc, sel, word).map_or(Outcome::Idle, act),
             // Outside lists Tab is left to the rest of the window.
-            Named::Tab if !m.command() && !m.alt() && in_list(doc, start, end) => Some((
-                if m.shift() {
-                    Action::Outdent
-                } else {
-                    Action::Indent
-                },
-                None,
-            )),
+            Named::Tab if plain && !in_list(doc, start, end) => Outcome::Idle,
+            Named::Tab if plain => act(if m.shift() {
+                Action::Outdent
+            } else {
+                Action::Indent
+            }),
             Named::ArrowLeft if !sel.is_collapsed() && !m.shift() => moved(start),
             Named::ArrowRight if !sel.is_collapsed() && !m.shift() => moved(end),
             Named::ArrowLeft => moved(left(doc, sel.focus, m.command())),
@@ -271,7 +246,7 @@ pub fn action(
                     _ => page.max(SPACING + 1.0),
                 };
                 let (to, x) = vertical(layout, doc, sel.focus, goal_x, distance);
-                Some((Action::Select(select(to)), Some(x)))
+                Outcome::Act(Action::Select(select(to)), Some(x))
             }
             Named::Home if m.command() => moved(doc.start()),
             Named::End if m.command() => moved(doc.end()),
@@ -283,35 +258,45 @@ pub fn action(
                 sel.focus.block,
                 layout.line_bounds(sel.focus).1,
             )),
-            Named::Space if !m.command() && !m.alt() => Some((Action::Insert(" ".into()), None)),
-            _ => None,
+            Named::Space if plain => act(Action::Insert(" ".into())),
+            _ => Outcome::Foreign,
         };
     }
     if m.alt() {
         // Alt+letter belongs to the console (accept, decline).
-        return None;
+        return Outcome::Foreign;
     }
     if m.command() {
-        let c = press.key.to_latin(press.physical)?.to_ascii_lowercase();
-        let action = match (c, m.shift()) {
-            ('a', _) => Action::Select(doc.all()),
-            ('b', false) => Action::Toggle(Mark::Bold),
-            ('i', false) => Action::Toggle(Mark::Italic),
-            ('u', false) => Action::Toggle(Mark::Underline),
-            ('x', true) => Action::Toggle(Mark::Strike),
-            ('c', true) => Action::Toggle(Mark::Code),
-            ('k', _) => Action::Link,
-            ('z', false) => Action::Undo,
-            ('z', true) | ('y', _) => Action::Redo,
-            ('c', false) => Action::Copy,
-            ('x', false) => Action::Cut,
-            ('v', _) => Action::Paste,
-            _ => return None,
+        let Some(c) = press.key.to_latin(press.physical) else {
+            return Outcome::Foreign;
         };
-        return Some((action, None));
+        return match (c.to_ascii_lowercase(), m.shift()) {
+            ('a', _) => act(Action::Select(doc.all())),
+            ('b', false) => act(Action::Toggle(Mark::Bold)),
+            ('i', false) => act(Action::Toggle(Mark::Italic)),
+            ('u', false) => act(Action::Toggle(Mark::Underline)),
+            ('x', true) => act(Action::Toggle(Mark::Strike)),
+            ('c', true) => act(Action::Toggle(Mark::Code)),
+            ('k', _) => act(Action::Link),
+            ('z', false) => act(Action::Undo),
+            ('z', true) | ('y', _) => act(Action::Redo),
+            ('c', false) => act(Action::Copy),
+            ('x', false) => act(Action::Cut),
+            ('v', _) => act(Action::Paste),
+            _ => Outcome::Foreign,
+        };
     }
-    let text: String = press.text?.chars().filter(|c| !c.is_control()).collect();
-    (!text.is_empty()).then_some((Action::Insert(text), None))
+    let text: String = press
+        .text
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
+    if text.is_empty() {
+        Outcome::Foreign
+    } else {
+        act(Action::Insert(text))
+    }
 }
 
 #[cfg(test)]

@@ -197,7 +197,8 @@ impl State {
         replaying: bool,
         shell: &mut Shell<'_, Message>,
     ) -> bool {
-        if replaying || !((self.stale && absolute) || !self.queue.is_empty()) {
+        let wait = !replaying && ((self.stale && absolute) || !self.queue.is_empty());
+        if !wait {
             return false;
         }
         if self.queue.len() < QUEUE {
@@ -354,8 +355,7 @@ impl<Message> RichEditor<'_, Message> {
                     modifiers: *modifiers,
                     text: text.as_deref(),
                 };
-                let ours = keys::claims(&press);
-                let action = keys::action(
+                let outcome = keys::action(
                     self.doc,
                     self.selection,
                     &state.layout,
@@ -363,13 +363,17 @@ impl<Message> RichEditor<'_, Message> {
                     state.viewport,
                     press,
                 );
-                // A key that does nothing here now (Delete at the old end) may do something
-                // once the parent's edit is in: it waits like one that reads positions.
-                let absolute = action.as_ref().is_none_or(|(a, _)| reads_positions(a));
-                if ours && state.hold(event, cursor, absolute, replaying, shell) {
+                let absolute = match &outcome {
+                    keys::Outcome::Act(action, _) => reads_positions(action),
+                    // Nothing to do here now (Delete at the old end) may be something once
+                    // the parent's edit is in: it waits like a key that reads positions.
+                    keys::Outcome::Idle => true,
+                    keys::Outcome::Foreign => return,
+                };
+                if state.hold(event, cursor, absolute, replaying, shell) {
                     return;
                 }
-                if let Some((action, goal_x)) = action {
+                if let keys::Outcome::Act(action, goal_x) = outcome {
                     state.goal_x = goal_x;
                     if let Some(f) = &mut state.focus {
                         f.since = Instant::now();
@@ -378,9 +382,11 @@ impl<Message> RichEditor<'_, Message> {
                     shell.capture_event();
                 }
             }
-            Event::InputMethod(input_method::Event::Opened | input_method::Event::Closed) => {
-                state.preedit = matches!(event, Event::InputMethod(input_method::Event::Opened))
-                    .then(input_method::Preedit::new);
+            Event::InputMethod(
+                ime @ (input_method::Event::Opened | input_method::Event::Closed),
+            ) => {
+                state.preedit =
+                    matches!(ime, input_method::Event::Opened).then(input_method::Preedit::new);
                 shell.request_redraw();
             }
             Event::InputMethod(input_method::Event::Preedit(content, selection))
