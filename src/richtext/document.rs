@@ -99,6 +99,16 @@ impl Document {
             && matches!(&*self.blocks[0], Block::Text(t) if t.is_empty() && t.style == BlockStyle::Paragraph)
     }
 
+    /// Bytes of the embedded images (what they add to a message, before base64).
+    pub fn image_bytes(&self) -> usize {
+        self.blocks()
+            .map(|b| match b {
+                Block::Image(Image::Embedded { bytes, .. }) => bytes.len(),
+                _ => 0,
+            })
+            .sum()
+    }
+
     /// Chars in text blocks and table cells.
     pub fn char_count(&self) -> usize {
         self.blocks.iter().map(|b| block_chars(b)).sum()

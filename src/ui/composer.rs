@@ -25,15 +25,6 @@ pub const IMAGE_TYPES: &[&str] = &["png", "jpg", "jpeg", "gif", "webp"];
 /// which the store caps (and a draft is restored from that HTML, so it must fit too).
 const MAX_IMAGES_BYTES: usize = crate::store::MAX_MESSAGE_HTML_BYTES / 4 * 3 - 1024 * 1024;
 
-fn image_bytes(doc: &Document) -> usize {
-    doc.blocks()
-        .map(|b| match b {
-            Block::Image(Image::Embedded { bytes, .. }) => bytes.len(),
-            _ => 0,
-        })
-        .sum()
-}
-
 pub struct Composer {
     chat: i64,
     rich: bool,
@@ -360,7 +351,7 @@ impl Composer {
     }
 
     fn paste_fragment(&mut self, fragment: &Document) -> Option<Event> {
-        if !self.images_fit(image_bytes(fragment)) {
+        if !self.images_fit(fragment.image_bytes()) {
             return None;
         }
         let at = self.doc.paste(self.selection, fragment);
@@ -370,8 +361,8 @@ impl Composer {
     /// Whether `more` bytes of images still fit in one message (they travel inside its HTML,
     /// as base64); if not, says so.
     fn images_fit(&mut self, more: usize) -> bool {
-        let total = image_bytes(&self.doc) + more;
-        if more == 0 || total <= MAX_IMAGES_BYTES {
+        // Text pastes skip the walk over the draft.
+        if more == 0 || self.doc.image_bytes() + more <= MAX_IMAGES_BYTES {
             return true;
         }
         self.notice = Some(format!(

@@ -230,10 +230,9 @@ fn text_box(runs: &[Run], style: BlockStyle, marker: Option<ListMarker>, width: 
     if let Some(last) = spans.last()
         && last.text.ends_with('\n')
     {
+        // Same font and size, so the line is as tall; no run, so no decoration.
         let mut space = last.clone();
         space.text = " ".into();
-        space.underline = false;
-        space.strikethrough = false;
         spans.push(space);
     }
     let (x, marker) = match (style, marker) {
