@@ -162,22 +162,7 @@ impl Harness {
     /// (and their tasks) before the next, as the runtime does.
     pub async fn live(&mut self, events: impl IntoIterator<Item = iced::Event>) {
         for event in events {
-            let messages = self
-                .live_step(|ui, renderer, cursor| {
-                    let mut messages = Vec::new();
-                    let _ = ui.update(
-                        std::slice::from_ref(&event),
-                        cursor,
-                        renderer,
-                        &mut iced::advanced::clipboard::Null,
-                        &mut messages,
-                    );
-                    messages
-                })
-                .await;
-            for m in messages {
-                self.send(m).await;
-            }
+            self.deliver(std::slice::from_ref(&event)).await;
         }
     }
 
@@ -187,30 +172,37 @@ impl Harness {
     pub async fn batch(&mut self, events: Vec<iced::Event>) {
         let mut events = events;
         for _ in 0..100 {
-            let messages = self
-                .live_step(|ui, renderer, cursor| {
-                    let mut messages = Vec::new();
-                    let _ = ui.update(
-                        &events,
-                        cursor,
-                        renderer,
-                        &mut iced::advanced::clipboard::Null,
-                        &mut messages,
-                    );
-                    messages
-                })
-                .await;
-            if messages.is_empty() {
+            if !self.deliver(&events).await {
                 return;
-            }
-            for m in messages {
-                self.send(m).await;
             }
             events = vec![iced::Event::Window(iced::window::Event::RedrawRequested(
                 std::time::Instant::now(),
             ))];
         }
         panic!("the interface never settled");
+    }
+
+    /// One update of the kept interface with these events, then their messages applied.
+    /// False when there were none.
+    async fn deliver(&mut self, events: &[iced::Event]) -> bool {
+        let messages = self
+            .live_step(|ui, renderer, cursor| {
+                let mut messages = Vec::new();
+                let _ = ui.update(
+                    events,
+                    cursor,
+                    renderer,
+                    &mut iced::advanced::clipboard::Null,
+                    &mut messages,
+                );
+                messages
+            })
+            .await;
+        let any = !messages.is_empty();
+        for m in messages {
+            self.send(m).await;
+        }
+        any
     }
 
     async fn live_step<T>(
