@@ -9,9 +9,10 @@ use iced_runtime::user_interface::{Cache, UserInterface};
 use livewindow::Store;
 use livewindow::core::AgentStatus;
 use livewindow::store::scratch::Scratch;
-use livewindow::ui::console::{self, Console, Message};
+use livewindow::ui::console::{Console, Message};
 use livewindow::ui::interaction;
 use livewindow::ui::{composer, widget::rich_editor};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const CHATS: usize = 20;
@@ -69,11 +70,9 @@ async fn offer_shown(store: &Store, queue: i64) {
         .await
         .expect("status");
     let desktop = Store::open(store.url()).await.expect("open");
-    let restored = console::restore(desktop.clone(), james.id)
-        .await
-        .expect("restore");
+    let restored = desktop.restore(james.id).await.expect("restore");
     let mut events = desktop.subscribe(restored.last_event);
-    let (mut console, task) = Console::new(restored, None);
+    let (mut console, task) = Console::new(Arc::new(desktop.clone()), restored, None);
     settle(&mut console, task).await;
     let mut renderer = iced::Renderer::new(
         Font::with_name("Fira Sans"),
@@ -121,6 +120,7 @@ async fn offer_shown(store: &Store, queue: i64) {
         );
         cache = ui.into_cache();
         shown = console
+            .offers
             .cards
             .iter()
             .filter_map(|c| c.shown_after_ms.get())
@@ -198,11 +198,9 @@ fn main() {
         );
         let rss_before = rss_mb();
 
-        let restored = console::restore(store.clone(), agent.id)
-            .await
-            .expect("restore");
+        let restored = store.restore(agent.id).await.expect("restore");
         let t = Instant::now();
-        let (mut console, task) = Console::new(restored, None);
+        let (mut console, task) = Console::new(Arc::new(store.clone()), restored, None);
         settle(&mut console, task).await;
         println!(
             "console restored with {} chats in {:.0} ms",

@@ -2,7 +2,6 @@
 //! scratch database (a temporary SQLite file, or a new database on the Postgres server named
 //! by --database-url), never the data of the database it is pointed at.
 
-use crate::cli::Cli;
 use crate::core::{AgentStatus, EventKind, Sender};
 use crate::store::Store;
 use crate::store::scratch::Scratch;
@@ -31,8 +30,10 @@ pub enum BenchCommand {
     },
 }
 
-pub async fn run(cli: &Cli, command: &BenchCommand) -> Result<()> {
-    let server = match cli.database_url.as_deref() {
+/// Runs a bench on a scratch database: a temporary SQLite file, or a new database on the
+/// PostgreSQL server of `database_url`.
+pub async fn run(database_url: Option<&str>, command: &BenchCommand) -> Result<()> {
+    let server = match database_url {
         Some(url) if url.starts_with("postgres") => Some(url),
         Some(url) if url.starts_with("sqlite") => None,
         Some(url) => bail!("unsupported database URL {:?}", crate::store::redact(url)),

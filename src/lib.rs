@@ -7,6 +7,7 @@ pub mod bench;
 pub mod channel;
 pub mod cli;
 pub mod core;
+pub mod data;
 pub mod richtext;
 pub mod store;
 pub mod ui;

@@ -77,8 +77,16 @@ fn console(cli: &Cli) -> anyhow::Result<()> {
             });
         });
     }
+    // On one machine the console's data is the store itself.
+    let connect: livewindow::ui::app::Connect = std::sync::Arc::new(move || {
+        let url = url.clone();
+        Box::pin(async move {
+            let store = Store::open(&url).await?;
+            Ok(std::sync::Arc::new(store) as livewindow::data::Data)
+        })
+    });
     livewindow::ui::run(livewindow::ui::Config {
-        database_url: url,
+        connect,
         agent_id: agent.id,
         session_dir: livewindow::ui::session::default_dir(),
     })?;

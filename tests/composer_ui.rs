@@ -51,7 +51,7 @@ async fn open_chat(
 }
 
 fn composer(h: &Harness, chat: i64) -> &composer::Composer {
-    &h.console.chat(chat).unwrap().composer
+    h.console.chat(chat).unwrap().composer()
 }
 
 async fn last_message(h: &Harness, chat: i64) -> livewindow::store::Message {
@@ -175,8 +175,8 @@ async fn type_format_with_shortcuts_and_toolbar_then_send() {
         Some("Hello bold: and soft see docs")
     );
     let c = h.console.chat(chat).unwrap();
-    assert!(c.rich.contains_key(&sent.id), "rendered as rich text");
-    assert!(c.composer.is_empty());
+    assert!(c.document(sent.id).is_some(), "rendered as rich text");
+    assert!(c.composer().is_empty());
     h.snapshot("composer_sent.png");
 }
 
@@ -399,7 +399,7 @@ async fn a_formatted_draft_and_the_enter_setting_survive_a_restart() {
     let agent = h.agent_id;
     let mut h = Harness::open(&store, agent, dir.path().into()).await;
     let c = composer(&h, chat);
-    assert!(!c.enter_sends);
+    assert!(!c.enter_sends());
     let html = c.document().to_html();
     assert!(html.contains("<strong>replace</strong>"), "{html}");
     assert!(html.contains("the filter"), "{html}");

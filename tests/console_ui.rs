@@ -39,7 +39,7 @@ async fn offer_accept_verify_screen_pop() {
     assert!(h.shows("Ana Lima"));
     assert!(h.shows("ana.lima@example.com"));
     assert!(h.shows("“My filter is red”"));
-    let left = h.console.cards[0].left_ms(h.console.db_now());
+    let left = h.console.offers.cards[0].left_ms(h.console.db_now());
     assert!((25_000..=30_000).contains(&left), "{left} ms left");
 
     h.click("Accept (Alt+A)").await;
@@ -206,6 +206,7 @@ async fn decline_and_expiry() {
     h.pump().await;
     assert!(
         h.console
+            .offers
             .cards
             .iter()
             .all(|c| c.offer.chat_id != b || c.offer.deadline_ms > h.console.db_now())
@@ -241,12 +242,12 @@ async fn two_chats_switching_and_badge() {
         .await
         .unwrap();
     h.pump().await;
-    assert_eq!(h.console.chat(b).unwrap().unread, 1);
+    assert_eq!(h.console.chat(b).unwrap().unread(), 1);
     h.click("Interactions").await;
     assert_eq!(h.console.view, View::Home);
     h.click("Bruno Okafor").await;
     assert_eq!(h.console.selected, Some(b));
-    assert_eq!(h.console.chat(b).unwrap().unread, 0);
+    assert_eq!(h.console.chat(b).unwrap().unread(), 0);
     // The customer leaves: the badge follows.
     store.end_chat(b, Sender::Customer).await.unwrap();
     h.pump().await;
@@ -375,16 +376,13 @@ async fn rich_messages_render_with_their_formatting() {
         sender: Sender::Customer,
         sender_name: "Ana Lima".into(),
         agent_id: None,
-        body_html: html.into(),
+        body_html: Some(html.into()),
         body_text: "Please check both units: AquaPure, PrintPro".into(),
     };
     let id = store.send_message(chat, &m).await.unwrap();
     h.pump().await;
     let c = h.console.chat(chat).unwrap();
-    let doc = c
-        .rich
-        .get(&id)
-        .expect("the message was parsed as rich text");
+    let doc = c.document(id).expect("the message was parsed as rich text");
     assert!(
         doc.to_html().contains("<strong>both</strong>"),
         "{}",
@@ -392,8 +390,8 @@ async fn rich_messages_render_with_their_formatting() {
     );
     assert!(doc.to_html().contains("<table>"), "{}", doc.to_html());
     // Plain messages are not parsed.
-    let first = c.messages.first().unwrap().id;
-    assert!(!c.rich.contains_key(&first));
+    let first = c.messages().first().unwrap().id;
+    assert!(c.document(first).is_none());
     // Rendering builds and lays out (rich_text spans are not found by text selectors).
     h.snapshot("rich_message.png");
 }

@@ -91,7 +91,7 @@ async fn twenty_agents_two_hundred_chats() {
                     match roll(agent, offer.chat_id, attempt) {
                         0..15 => match store.decline(offer.chat_id, agent, Some("busy")).await {
                             // Under load a 1-second offer can expire before the decline lands.
-                            Ok(()) | Err(StoreError::Invalid(_)) => {}
+                            Ok(()) | Err(StoreError::Invalid { .. }) => {}
                             Err(e) => panic!("decline: {e}"),
                         },
                         15..25 => {} // ignore it: it expires

@@ -131,7 +131,7 @@ async fn a_chat_from_request_to_end() {
     let late = NewMessage::plain(Sender::Customer, "Ana Lima", None, "hello?");
     assert!(matches!(
         store.send_message(chat, &late).await,
-        Err(StoreError::Invalid(_))
+        Err(StoreError::Invalid { .. })
     ));
     assert!(store.active_chats(james).await.unwrap().is_empty());
 }

@@ -1,7 +1,8 @@
 //! A customer's chat: ask for one, wait, talk, leave.
 
-use crate::core::{EventKind, Sender, validate};
-use crate::store::{NewMessage, Result, Store, StoreError, Subscription};
+use crate::core::time::clock;
+use crate::core::{EventKind, NewMessage, Sender};
+use crate::store::{Result, Store, StoreError, Subscription};
 
 pub struct CustomerSession {
     pub store: Store,
@@ -14,7 +15,8 @@ pub struct CustomerSession {
 }
 
 impl CustomerSession {
-    /// Checks the input, then queues the chat (with the first message, if any).
+    /// Queues the chat (with the first message, if any); the store checks the name and
+    /// email.
     pub async fn start(
         store: &Store,
         name: &str,
@@ -22,14 +24,11 @@ impl CustomerSession {
         queue: Option<&str>,
         first_message: Option<&str>,
     ) -> Result<CustomerSession> {
-        let name = validate::name(name).map_err(|e| StoreError::Invalid(format!("name: {e}")))?;
-        let email =
-            validate::email(email).map_err(|e| StoreError::Invalid(format!("email: {e}")))?;
         let (queue_id, queue_name) = store.find_queue(queue).await?;
         let after_event = store.last_event_id().await?;
-        let chat_id = store
-            .enqueue(&name, &email, queue_id, first_message)
-            .await?;
+        let chat_id = store.enqueue(name, email, queue_id, first_message).await?;
+        // The name as stored: the store trims it.
+        let name = name.trim().to_string();
         Ok(CustomerSession {
             store: store.clone(),
             chat_id,
@@ -48,7 +47,7 @@ impl CustomerSession {
     pub async fn send(&self, text: &str) -> Result<i64> {
         let text = text.trim();
         if text.is_empty() {
-            return Err(StoreError::Invalid("the message is empty".into()));
+            return Err(StoreError::invalid("the message is empty"));
         }
         self.store
             .send_message(
@@ -118,11 +117,4 @@ pub async fn describe(
         }
         _ => None,
     })
-}
-
-/// Local wall-clock time of a database timestamp, as HH:MM.
-pub fn clock(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.with_timezone(&chrono::Local).format("%H:%M").to_string())
-        .unwrap_or_default()
 }

@@ -61,6 +61,18 @@ impl EndReason {
     }
 }
 
+impl EndReason {
+    /// Why a chat in `state` ends when `by` ends it; `None` when it has already ended.
+    pub fn when_ended(state: ChatState, by: Sender) -> Option<Self> {
+        match (state, by) {
+            (ChatState::Ended, _) => None,
+            (ChatState::Active, Sender::Customer) => Some(Self::CustomerLeft),
+            (ChatState::Active, _) => Some(Self::AgentEnded),
+            (ChatState::Queued | ChatState::Offered, _) => Some(Self::Abandoned),
+        }
+    }
+}
+
 impl fmt::Display for EndReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -148,6 +160,20 @@ impl EventKind {
         }
     }
 
+    /// Whether the event changes how many chats wait in the queues.
+    pub fn changes_queues(self) -> bool {
+        matches!(
+            self,
+            Self::ChatQueued
+                | Self::ChatOffered
+                | Self::ChatAccepted
+                | Self::ChatEnded
+                | Self::OfferDeclined
+                | Self::OfferExpired
+                | Self::ChatTransferred
+        )
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "chat_queued" => Self::ChatQueued,
@@ -176,4 +202,131 @@ pub struct Event {
     pub queue_id: Option<i64>,
     pub message_id: Option<i64>,
     pub created_ms: i64,
+}
+
+/// How a message's body is written: plain text, or the sanitized HTML subset of the
+/// rich-text model. Stored in `messages.format`, so nobody has to guess from the HTML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum MessageFormat {
+    #[default]
+    Plain,
+    Html,
+}
+
+impl MessageFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Plain => "plain",
+            Self::Html => "html",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "plain" => Some(Self::Plain),
+            "html" => Some(Self::Html),
+            _ => None,
+        }
+    }
+}
+
+/// A chat as the console and the customer see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chat {
+    pub id: i64,
+    pub queue_id: i64,
+    pub queue_name: String,
+    pub customer_name: String,
+    pub customer_email: String,
+    pub contact_id: Option<i64>,
+    pub state: ChatState,
+    pub end_reason: Option<EndReason>,
+    pub agent_id: Option<i64>,
+    pub agent_name: Option<String>,
+    pub created_ms: i64,
+    pub accepted_ms: Option<i64>,
+    pub ended_ms: Option<i64>,
+}
+
+/// One stored message of a chat's transcript.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub id: i64,
+    pub chat_id: i64,
+    pub client_id: String,
+    pub sender: Sender,
+    pub sender_name: String,
+    pub format: MessageFormat,
+    /// Sanitized HTML: the rich-text model's subset, or the escaped text of a plain message.
+    pub body_html: String,
+    pub body_text: String,
+    pub created_ms: i64,
+}
+
+/// A message to send. `client_id` is made by the sender once per message and reused on a
+/// retry, so a send that is repeated after a lost answer is stored once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMessage {
+    pub client_id: String,
+    pub sender: Sender,
+    pub sender_name: String,
+    pub agent_id: Option<i64>,
+    /// The text; of a formatted message, its plain-text fallback.
+    pub body_text: String,
+    /// The sanitized HTML of a formatted message; `None` for plain text (the store writes
+    /// the escaped text as its HTML form).
+    pub body_html: Option<String>,
+}
+
+impl NewMessage {
+    pub fn plain(sender: Sender, sender_name: &str, agent_id: Option<i64>, text: &str) -> Self {
+        NewMessage {
+            client_id: uuid::Uuid::new_v4().to_string(),
+            sender,
+            sender_name: sender_name.to_string(),
+            agent_id,
+            body_text: text.to_string(),
+            body_html: None,
+        }
+    }
+
+    /// A formatted message: `html` is the sanitized HTML the rich-text model writes, `text`
+    /// its plain-text fallback.
+    pub fn rich(
+        sender: Sender,
+        sender_name: &str,
+        agent_id: Option<i64>,
+        html: String,
+        text: String,
+    ) -> Self {
+        NewMessage {
+            body_html: Some(html),
+            ..NewMessage::plain(sender, sender_name, agent_id, &text)
+        }
+    }
+
+    pub fn format(&self) -> MessageFormat {
+        match self.body_html {
+            Some(_) => MessageFormat::Html,
+            None => MessageFormat::Plain,
+        }
+    }
+}
+
+/// A pending offer of a chat to an agent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offer {
+    pub chat_id: i64,
+    pub agent_id: i64,
+    pub queue_id: i64,
+    pub queue_name: String,
+    pub customer_name: String,
+    pub customer_email: String,
+    /// Database clock, ms since the epoch.
+    pub deadline_ms: i64,
+    pub offered_ms: i64,
+    /// When the customer asked (or was put back in the queue by a transfer).
+    pub requested_ms: i64,
+    /// The customer's first message, if they wrote one.
+    pub first_message: Option<String>,
 }

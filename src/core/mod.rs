@@ -1,82 +1,23 @@
-//! Domain types and rules. Nothing here knows about iced or sqlx.
+//! Domain types and rules. Nothing here knows about iced or sqlx: the store maps rows into
+//! these types, the console shows them, and a network client will carry them too.
 
+pub mod agent;
 pub mod chat;
+pub mod crm;
+pub mod error;
+pub mod limits;
+pub mod options;
+pub mod paths;
 pub mod records;
+pub mod time;
 pub mod validate;
 
-pub use chat::{ChatState, EndReason, Event, EventKind, OfferOutcome, Sender};
-
-/// Profile option: the composer is a formatted-text editor when on.
-pub const OPT_CKEDITOR: &str = "SVC_CHAT_CKEDITOR_ENABLED";
-/// Profile option: seconds an agent has to accept an offered chat.
-pub const OPT_OFFER_TIMEOUT: &str = "SVC_CHAT_OFFER_TIMEOUT_SECONDS";
-/// Offer timeout used when the profile option is not set.
-pub const DEFAULT_OFFER_TIMEOUT_SECONDS: i64 = 30;
-
-/// Every known profile option, with its default and a check of its value.
-pub fn check_option(name: &str, value: &str) -> Result<(), String> {
-    match name {
-        OPT_CKEDITOR => match value {
-            "Y" | "N" => Ok(()),
-            _ => Err(format!("{OPT_CKEDITOR} must be Y or N, not {value:?}")),
-        },
-        OPT_OFFER_TIMEOUT => match value.parse::<i64>() {
-            Ok(n) if (1..=600).contains(&n) => Ok(()),
-            _ => Err(format!(
-                "{OPT_OFFER_TIMEOUT} must be a whole number of seconds from 1 to 600, not {value:?}"
-            )),
-        },
-        other => Err(unknown_option(other)),
-    }
-}
-
-/// Checks that `name` is a profile option this livewindow knows.
-pub fn check_option_name(name: &str) -> Result<(), String> {
-    match name {
-        OPT_CKEDITOR | OPT_OFFER_TIMEOUT => Ok(()),
-        other => Err(unknown_option(other)),
-    }
-}
-
-fn unknown_option(name: &str) -> String {
-    format!("unknown profile option {name:?} (known: {OPT_CKEDITOR}, {OPT_OFFER_TIMEOUT})")
-}
-
-/// Agent availability; only `Available` receives offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum AgentStatus {
-    Available,
-    Away,
-    Offline,
-}
-
-impl AgentStatus {
-    pub const ALL: [AgentStatus; 3] = [Self::Available, Self::Away, Self::Offline];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Available => "available",
-            Self::Away => "away",
-            Self::Offline => "offline",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "available" => Some(Self::Available),
-            "away" => Some(Self::Away),
-            "offline" => Some(Self::Offline),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for AgentStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Self::Available => "Available",
-            Self::Away => "Away",
-            Self::Offline => "Offline",
-        })
-    }
-}
+pub use agent::{Agent, AgentStatus, QueueInfo};
+pub use chat::{
+    Chat, ChatState, EndReason, Event, EventKind, Message, MessageFormat, NewMessage, Offer,
+    OfferOutcome, Sender,
+};
+pub use error::{AcceptError, StoreError};
+pub use options::{
+    DEFAULT_OFFER_TIMEOUT_SECONDS, OPT_CKEDITOR, OPT_OFFER_TIMEOUT, check_option, check_option_name,
+};

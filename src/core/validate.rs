@@ -1,5 +1,7 @@
 //! Checks of what people type: one readable sentence when something is wrong.
 
+use super::StoreError;
+
 /// A person's name: not blank, not absurdly long, no control characters.
 pub fn name(value: &str) -> Result<String, String> {
     let trimmed = value.trim();
@@ -15,12 +17,21 @@ pub fn name(value: &str) -> Result<String, String> {
     Ok(trimmed.to_string())
 }
 
+/// Longest email address accepted (RFC 5321's limit on a forward path).
+pub const MAX_EMAIL_CHARS: usize = 254;
+
 /// An email address, checked by the `email_address` crate (RFC 5322 syntax) and
 /// additionally required to have a dotted domain, as customers' addresses do.
 pub fn email(value: &str) -> Result<String, String> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err("the email address is empty".into());
+    }
+    let n = trimmed.chars().count();
+    if n > MAX_EMAIL_CHARS {
+        return Err(format!(
+            "the email address has {n} characters; at most {MAX_EMAIL_CHARS} are allowed"
+        ));
     }
     let parsed: email_address::EmailAddress = trimmed
         .parse()
@@ -31,6 +42,14 @@ pub fn email(value: &str) -> Result<String, String> {
         ));
     }
     Ok(trimmed.to_string())
+}
+
+/// A customer asking for a chat: their name and email, checked once for every door (the
+/// terminal, the web page, the store). Errors name the field.
+pub fn customer(name: &str, email: &str) -> Result<(String, String), StoreError> {
+    let name = self::name(name).map_err(|e| StoreError::invalid_field("name", e))?;
+    let email = self::email(email).map_err(|e| StoreError::invalid_field("email", e))?;
+    Ok((name, email))
 }
 
 #[cfg(test)]

@@ -1,26 +1,9 @@
 //! Agents, queues, membership and profile options.
 
 use super::{NewEvent, Result, Store, StoreError};
-use crate::core::{self, AgentStatus, EventKind};
+use crate::core::{self, Agent, AgentStatus, EventKind, QueueInfo};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Agent {
-    pub id: i64,
-    pub name: String,
-    pub email: String,
-    pub status: AgentStatus,
-    pub max_chats: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QueueInfo {
-    pub id: i64,
-    pub name: String,
-    pub agents: i64,
-    pub queued: i64,
-}
 
 fn agent_from_row(row: &AnyRow) -> Result<Agent> {
     let status: String = row.try_get("status")?;
@@ -39,10 +22,11 @@ pub const PRESENCE_TIMEOUT_MS: i64 = 90_000;
 
 impl Store {
     pub async fn add_agent(&self, name: &str, email: &str, max_chats: i64) -> Result<Agent> {
-        let name = core::validate::name(name).map_err(StoreError::Invalid)?;
-        let email = core::validate::email(email).map_err(StoreError::Invalid)?;
+        let name = core::validate::name(name).map_err(|e| StoreError::invalid_field("name", e))?;
+        let email =
+            core::validate::email(email).map_err(|e| StoreError::invalid_field("email", e))?;
         if !(0..=50).contains(&max_chats) {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::invalid(format!(
                 "max chats must be between 0 and 50, not {max_chats}"
             )));
         }
@@ -53,7 +37,7 @@ impl Store {
                 .fetch_optional(&mut *w.tx)
                 .await?;
         if exists.is_some() {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::invalid(format!(
                 "an agent with email {email} already exists"
             )));
         }
@@ -113,7 +97,7 @@ impl Store {
 
     pub async fn set_max_chats(&self, agent_id: i64, max_chats: i64) -> Result<()> {
         if !(0..=50).contains(&max_chats) {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::invalid(format!(
                 "max chats must be between 0 and 50, not {max_chats}"
             )));
         }
@@ -143,16 +127,8 @@ impl Store {
         if changed == 0 {
             return Err(StoreError::NotFound(format!("no agent with id {agent_id}")));
         }
-        w.emit(
-            self,
-            EventKind::AgentStatus,
-            NewEvent {
-                agent_id: Some(agent_id),
-                ..Default::default()
-            },
-        )
-        .await?;
-        w.commit().await?;
+        w.commit_with(EventKind::AgentStatus, NewEvent::agent(agent_id))
+            .await?;
         if status == AgentStatus::Available {
             self.route().await?;
         }
@@ -172,8 +148,8 @@ impl Store {
     pub async fn add_queue(&self, name: &str) -> Result<i64> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 80 {
-            return Err(StoreError::Invalid(
-                "a queue name must have 1 to 80 characters".into(),
+            return Err(StoreError::invalid(
+                "a queue name must have 1 to 80 characters",
             ));
         }
         let mut w = self.write().await?;
@@ -183,7 +159,7 @@ impl Store {
                 .fetch_optional(&mut *w.tx)
                 .await?;
         if exists.is_some() {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::invalid(format!(
                 "queue {name:?} already exists"
             )));
         }
@@ -273,7 +249,7 @@ impl Store {
 
     /// Sets a profile option at site level (`agent_id` None) or for one agent.
     pub async fn set_option(&self, name: &str, value: &str, agent_id: Option<i64>) -> Result<()> {
-        core::check_option(name, value).map_err(StoreError::Invalid)?;
+        core::check_option(name, value).map_err(StoreError::invalid)?;
         let mut w = self.write().await?;
         sqlx::query(self.sql(
             "INSERT INTO profile_options (name, agent_id, value, updated_ms) VALUES ($1, $2, $3, NOW_MS) \

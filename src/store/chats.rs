@@ -1,105 +1,24 @@
-//! Chats from the customer's side and the conversation: enqueue, messages, end, transfer.
+//! Chats from the customer's side: asking for one, reading them, ending, transferring,
+//! verifying the contact.
 
+use super::error::is_foreign_key_violation;
 use super::{NewEvent, Result, Store, StoreError};
-use crate::core::{self, ChatState, EndReason, EventKind, OfferOutcome, Sender};
+use crate::core::{self, Chat, ChatState, EndReason, EventKind, NewMessage, OfferOutcome, Sender};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Chat {
-    pub id: i64,
-    pub queue_id: i64,
-    pub queue_name: String,
-    pub customer_name: String,
-    pub customer_email: String,
-    pub contact_id: Option<i64>,
-    pub state: ChatState,
-    pub end_reason: Option<EndReason>,
-    pub agent_id: Option<i64>,
-    pub agent_name: Option<String>,
-    pub created_ms: i64,
-    pub accepted_ms: Option<i64>,
-    pub ended_ms: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Message {
-    pub id: i64,
-    pub chat_id: i64,
-    pub client_id: String,
-    pub sender: Sender,
-    pub sender_name: String,
-    pub body_html: String,
-    pub body_text: String,
-    pub created_ms: i64,
-}
-
-/// A message to send. `client_id` is made by the sender once per message and reused on a
-/// retry, so a send that is repeated after a lost answer is stored once.
-#[derive(Debug, Clone)]
-pub struct NewMessage {
-    pub client_id: String,
-    pub sender: Sender,
-    pub sender_name: String,
-    pub agent_id: Option<i64>,
-    pub body_html: String,
-    pub body_text: String,
-}
-
-impl NewMessage {
-    /// A plain-text message; the HTML body is the text, escaped, with line breaks kept.
-    pub fn plain(sender: Sender, sender_name: &str, agent_id: Option<i64>, text: &str) -> Self {
-        NewMessage {
-            client_id: uuid::Uuid::new_v4().to_string(),
-            sender,
-            sender_name: sender_name.to_string(),
-            agent_id,
-            body_html: plain_to_html(text),
-            body_text: text.to_string(),
-        }
-    }
-
-    /// A formatted message: `html` is the sanitized HTML the rich-text model writes, `text`
-    /// its plain-text fallback.
-    pub fn rich(
-        sender: Sender,
-        sender_name: &str,
-        agent_id: Option<i64>,
-        html: String,
-        text: String,
-    ) -> Self {
-        NewMessage {
-            body_html: html,
-            body_text: text,
-            ..NewMessage::plain(sender, sender_name, agent_id, "")
-        }
-    }
-}
-
-/// Escapes text for the HTML body of a plain message.
-pub fn plain_to_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 7);
-    out.push_str("<p>");
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\n' => out.push_str("<br>"),
-            c => out.push(c),
-        }
-    }
-    out.push_str("</p>");
-    out
-}
 
 const CHAT_COLUMNS: &str = "c.id, c.queue_id, q.name AS queue_name, c.customer_name, c.customer_email, \
      c.contact_id, c.state, c.end_reason, c.agent_id, a.name AS agent_name, c.created_ms, \
      c.accepted_ms, c.ended_ms";
 
-fn chat_from_row(row: &AnyRow) -> Result<Chat> {
+/// A row's `state` column as the core type.
+pub(super) fn state_of(row: &AnyRow) -> Result<ChatState> {
     let state: String = row.try_get("state")?;
+    ChatState::parse(&state)
+        .ok_or_else(|| StoreError::Database(format!("unknown chat state {state:?}")))
+}
+
+fn chat_from_row(row: &AnyRow) -> Result<Chat> {
     let end_reason: Option<String> = row.try_get("end_reason")?;
     Ok(Chat {
         id: row.try_get("id")?,
@@ -108,8 +27,7 @@ fn chat_from_row(row: &AnyRow) -> Result<Chat> {
         customer_name: row.try_get("customer_name")?,
         customer_email: row.try_get("customer_email")?,
         contact_id: row.try_get("contact_id")?,
-        state: ChatState::parse(&state)
-            .ok_or_else(|| StoreError::Invalid(format!("unknown chat state {state:?}")))?,
+        state: state_of(row)?,
         end_reason: end_reason.as_deref().and_then(EndReason::parse),
         agent_id: row.try_get("agent_id")?,
         agent_name: row.try_get("agent_name")?,
@@ -119,24 +37,15 @@ fn chat_from_row(row: &AnyRow) -> Result<Chat> {
     })
 }
 
-fn message_from_row(row: &AnyRow) -> Result<Message> {
-    let sender: String = row.try_get("sender")?;
-    Ok(Message {
-        id: row.try_get("id")?,
-        chat_id: row.try_get("chat_id")?,
-        client_id: row.try_get("client_id")?,
-        sender: Sender::parse(&sender).unwrap_or(Sender::System),
-        sender_name: row.try_get("sender_name")?,
-        body_html: row.try_get("body_html")?,
-        body_text: row.try_get("body_text")?,
-        created_ms: row.try_get("created_ms")?,
-    })
+fn no_queue(queue_id: i64) -> impl FnOnce(sqlx::Error) -> StoreError {
+    move |e| {
+        if is_foreign_key_violation(&e) {
+            StoreError::NotFound(format!("no queue with id {queue_id}"))
+        } else {
+            e.into()
+        }
+    }
 }
-
-/// Longest plain-text body accepted, in bytes.
-pub const MAX_MESSAGE_BYTES: usize = 256 * 1024;
-/// Longest HTML body accepted, in bytes: room for a 10 MB image embedded as a data URL.
-pub const MAX_MESSAGE_HTML_BYTES: usize = 16 * 1024 * 1024;
 
 impl Store {
     /// A customer asks for a chat. The request, its first message and its event are one
@@ -148,8 +57,7 @@ impl Store {
         queue_id: i64,
         first_message: Option<&str>,
     ) -> Result<i64> {
-        let name = core::validate::name(customer_name).map_err(StoreError::Invalid)?;
-        let email = core::validate::email(customer_email).map_err(StoreError::Invalid)?;
+        let (name, email) = core::validate::customer(customer_name, customer_email)?;
         let first = first_message.map(str::trim).filter(|m| !m.is_empty());
         let mut w = self.write().await?;
         let chat_id: i64 = sqlx::query_scalar(self.sql(
@@ -161,159 +69,26 @@ impl Store {
         .bind(&email)
         .fetch_one(&mut *w.tx)
         .await
-        .map_err(|e| match e {
-            sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
-                StoreError::NotFound(format!("no queue with id {queue_id}"))
+        .map_err(no_queue(queue_id))?;
+        let message_id = match first {
+            Some(text) => {
+                let m = NewMessage::plain(Sender::Customer, &name, None, text);
+                Some(self.insert_message(&mut w, chat_id, &m).await?)
             }
-            other => other.into(),
-        })?;
-        let mut message_id = None;
-        if let Some(text) = first {
-            let m = NewMessage::plain(Sender::Customer, &name, None, text);
-            message_id = Some(self.insert_message(&mut w, chat_id, &m).await?);
-        }
-        w.emit(
-            self,
-            EventKind::ChatQueued,
-            NewEvent {
-                chat_id: Some(chat_id),
-                queue_id: Some(queue_id),
-                ..Default::default()
-            },
-        )
-        .await?;
+            None => None,
+        };
+        w.emit(EventKind::ChatQueued, NewEvent::chat(chat_id, queue_id))
+            .await?;
         if let Some(message_id) = message_id {
             w.emit(
-                self,
                 EventKind::Message,
-                NewEvent {
-                    chat_id: Some(chat_id),
-                    queue_id: Some(queue_id),
-                    message_id: Some(message_id),
-                    agent_id: None,
-                },
+                NewEvent::chat(chat_id, queue_id).message(message_id),
             )
             .await?;
         }
         w.commit().await?;
         self.route().await?;
         Ok(chat_id)
-    }
-
-    async fn insert_message(
-        &self,
-        w: &mut super::WriteTx,
-        chat_id: i64,
-        m: &NewMessage,
-    ) -> Result<i64> {
-        let id: i64 = sqlx::query_scalar(self.sql(
-            "INSERT INTO messages (chat_id, client_id, sender, sender_name, agent_id, body_html, body_text, created_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, NOW_MS) RETURNING id",
-        ))
-        .bind(chat_id)
-        .bind(&m.client_id)
-        .bind(m.sender.as_str())
-        .bind(&m.sender_name)
-        .bind(m.agent_id)
-        .bind(&m.body_html)
-        .bind(&m.body_text)
-        .fetch_one(&mut *w.tx)
-        .await?;
-        Ok(id)
-    }
-
-    /// Sends a message in a chat that has not ended. A repeated `client_id` is not stored
-    /// twice: the first message's id is returned.
-    pub async fn send_message(&self, chat_id: i64, m: &NewMessage) -> Result<i64> {
-        if m.body_text.trim().is_empty() && m.body_html.trim().is_empty() {
-            return Err(StoreError::Invalid("the message is empty".into()));
-        }
-        if m.body_text.len() > MAX_MESSAGE_BYTES {
-            return Err(StoreError::Invalid(format!(
-                "the message's text is larger than {} KB",
-                MAX_MESSAGE_BYTES / 1024
-            )));
-        }
-        if m.body_html.len() > MAX_MESSAGE_HTML_BYTES {
-            return Err(StoreError::Invalid(format!(
-                "the message is larger than {} MB with its images",
-                MAX_MESSAGE_HTML_BYTES / (1024 * 1024)
-            )));
-        }
-        let mut w = self.write().await?;
-        let existing: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM messages WHERE client_id = $1")
-                .bind(&m.client_id)
-                .fetch_optional(&mut *w.tx)
-                .await?;
-        if let Some(id) = existing {
-            return Ok(id);
-        }
-        let row =
-            sqlx::query(self.sql("SELECT state, queue_id FROM chats WHERE id = $1 LOCK_WAIT"))
-                .bind(chat_id)
-                .fetch_optional(&mut *w.tx)
-                .await?
-                .ok_or_else(|| StoreError::NotFound(format!("no chat {chat_id}")))?;
-        let state: String = row.try_get("state")?;
-        let queue_id: i64 = row.try_get("queue_id")?;
-        if state == "ended" {
-            return Err(StoreError::Invalid("this chat has ended".into()));
-        }
-        if m.sender == Sender::Agent && state != "active" {
-            return Err(StoreError::Invalid("the chat is not active".into()));
-        }
-        // Two sends of one client id racing on Postgres: the loser hits UNIQUE and we return
-        // the winner's id instead of an error.
-        let id = match self.insert_message(&mut w, chat_id, m).await {
-            Ok(id) => id,
-            Err(StoreError::Database(sqlx::Error::Database(d))) if d.is_unique_violation() => {
-                drop(w);
-                let id: i64 = sqlx::query_scalar("SELECT id FROM messages WHERE client_id = $1")
-                    .bind(&m.client_id)
-                    .fetch_one(self.pool())
-                    .await?;
-                return Ok(id);
-            }
-            Err(e) => return Err(e),
-        };
-        w.emit(
-            self,
-            EventKind::Message,
-            NewEvent {
-                chat_id: Some(chat_id),
-                agent_id: m.agent_id,
-                queue_id: Some(queue_id),
-                message_id: Some(id),
-            },
-        )
-        .await?;
-        w.commit().await?;
-        Ok(id)
-    }
-
-    pub async fn message(&self, id: i64) -> Result<Message> {
-        let row = sqlx::query(
-            "SELECT id, chat_id, client_id, sender, sender_name, body_html, body_text, created_ms \
-             FROM messages WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("no message {id}")))?;
-        message_from_row(&row)
-    }
-
-    /// The transcript of a chat, oldest first.
-    pub async fn messages(&self, chat_id: i64) -> Result<Vec<Message>> {
-        let rows = sqlx::query(
-            "SELECT id, chat_id, client_id, sender, sender_name, body_html, body_text, created_ms \
-             FROM messages WHERE chat_id = $1 ORDER BY id",
-        )
-        .bind(chat_id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(message_from_row).collect()
     }
 
     pub async fn chat(&self, id: i64) -> Result<Chat> {
@@ -391,16 +166,13 @@ impl Store {
         .fetch_optional(&mut *w.tx)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("no chat {chat_id}")))?;
-        let state: String = row.try_get("state")?;
+        let state = state_of(&row)?;
         let agent_id: Option<i64> = row.try_get("agent_id")?;
         let offered: Option<i64> = row.try_get("offered_agent_id")?;
         let queue_id: i64 = row.try_get("queue_id")?;
         let now: i64 = row.try_get("now")?;
-        let reason = match (state.as_str(), by) {
-            ("ended", _) => return Ok(None),
-            ("active", Sender::Customer) => EndReason::CustomerLeft,
-            ("active", _) => EndReason::AgentEnded,
-            (_, _) => EndReason::Abandoned,
+        let Some(reason) = EndReason::when_ended(state, by) else {
+            return Ok(None);
         };
         if let Some(offered) = offered {
             self.decide_offer(&mut w, chat_id, offered, OfferOutcome::Withdrawn, None, now)
@@ -415,18 +187,11 @@ impl Store {
         .bind(chat_id)
         .execute(&mut *w.tx)
         .await?;
-        w.emit(
-            self,
+        w.commit_with(
             EventKind::ChatEnded,
-            NewEvent {
-                chat_id: Some(chat_id),
-                agent_id: agent_id.or(offered),
-                queue_id: Some(queue_id),
-                message_id: None,
-            },
+            NewEvent::chat(chat_id, queue_id).by(agent_id.or(offered)),
         )
         .await?;
-        w.commit().await?;
         self.route().await?;
         Ok(Some(reason))
     }
@@ -443,30 +208,18 @@ impl Store {
         .bind(agent_id)
         .execute(&mut *w.tx)
         .await
-        .map_err(|e| match e {
-            sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
-                StoreError::NotFound(format!("no queue with id {queue_id}"))
-            }
-            other => other.into(),
-        })?
+        .map_err(no_queue(queue_id))?
         .rows_affected();
         if changed == 0 {
-            return Err(StoreError::Invalid(
-                "only your own active chat can be transferred".into(),
+            return Err(StoreError::invalid(
+                "only your own active chat can be transferred",
             ));
         }
-        w.emit(
-            self,
+        w.commit_with(
             EventKind::ChatTransferred,
-            NewEvent {
-                chat_id: Some(chat_id),
-                agent_id: Some(agent_id),
-                queue_id: Some(queue_id),
-                message_id: None,
-            },
+            NewEvent::chat(chat_id, queue_id).by(Some(agent_id)),
         )
         .await?;
-        w.commit().await?;
         self.route().await?;
         Ok(())
     }
@@ -484,12 +237,11 @@ impl Store {
         .await?
         .rows_affected();
         if changed == 0 {
-            return Err(StoreError::Invalid(
-                "only your own active chat can be verified".into(),
+            return Err(StoreError::invalid(
+                "only your own active chat can be verified",
             ));
         }
-        w.emit(
-            self,
+        w.commit_with(
             EventKind::ContactVerified,
             NewEvent {
                 chat_id: Some(chat_id),
@@ -497,7 +249,6 @@ impl Store {
                 ..Default::default()
             },
         )
-        .await?;
-        w.commit().await
+        .await
     }
 }

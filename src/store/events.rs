@@ -48,7 +48,7 @@ fn event_from_row(row: &AnyRow) -> Result<Event> {
     Ok(Event {
         id: row.try_get("id")?,
         kind: EventKind::parse(&kind)
-            .ok_or_else(|| StoreError::Invalid(format!("unknown event kind {kind:?}")))?,
+            .ok_or_else(|| StoreError::Database(format!("unknown event kind {kind:?}")))?,
         chat_id: row.try_get("chat_id")?,
         agent_id: row.try_get("agent_id")?,
         queue_id: row.try_get("queue_id")?,
@@ -189,7 +189,7 @@ impl Store {
     #[doc(hidden)]
     pub async fn emit_held(&self, hold: Duration) -> Result<()> {
         let mut w = self.write().await?;
-        w.emit(self, EventKind::AgentStatus, super::NewEvent::default())
+        w.emit(EventKind::AgentStatus, super::NewEvent::default())
             .await?;
         tokio::time::sleep(hold).await;
         w.commit().await

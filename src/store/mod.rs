@@ -7,10 +7,11 @@
 
 mod admin;
 mod chats;
+mod console_data;
 mod crm;
 mod error;
 mod events;
-mod records;
+mod messages;
 mod routing;
 pub mod scratch;
 mod seed;
@@ -19,13 +20,15 @@ pub mod seed_names {
     pub use super::seed::{FIRST_NAMES, LAST_NAMES};
 }
 
-pub use admin::{Agent, QueueInfo};
-pub use chats::{Chat, MAX_MESSAGE_HTML_BYTES, Message, NewMessage, plain_to_html};
-pub use crm::{Account, Asset, Contact, WorkOrder};
-pub use error::StoreError;
+// The domain types live in `core`; they are re-exported here for the store's callers.
+pub use crate::core::crm::{
+    Account, AccountDraft, Asset, AssetDraft, Contact, ContactDraft, WorkOrder, WorkOrderDraft,
+};
+pub use crate::core::{
+    AcceptError, Agent, Chat, Message, NewMessage, Offer, QueueInfo, StoreError,
+};
 pub use events::Subscription;
-pub use records::{AccountDraft, AssetDraft, ContactDraft, WorkOrderDraft};
-pub use routing::{AcceptError, Offer};
+pub use messages::plain_to_html;
 pub use seed::SeedSummary;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -74,12 +77,12 @@ pub struct Store {
 
 /// The SQLite file used when no database URL is given: the platform data directory.
 pub fn default_sqlite_path() -> Result<PathBuf> {
-    let dirs = directories::ProjectDirs::from("", "", "livewindow").ok_or_else(|| {
+    let dir = crate::core::paths::data_dir().ok_or_else(|| {
         StoreError::Config(
             "cannot find a home directory for the default database; pass --database-url".into(),
         )
     })?;
-    Ok(dirs.data_dir().join("livewindow.db"))
+    Ok(dir.join("livewindow.db"))
 }
 
 pub fn sqlite_url(path: &Path) -> String {
@@ -180,29 +183,7 @@ impl Store {
     /// on Postgres, for the agents table aliased `a`). SQLite needs no row locks: `BEGIN IMMEDIATE`
     /// already serializes writers.
     pub(crate) fn sql(&self, statement: &str) -> AssertSqlSafe<String> {
-        let (now, skip, wait) = match self.backend {
-            Backend::Sqlite => (
-                "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)",
-                "",
-                "",
-            ),
-            Backend::Postgres => (
-                "CAST(extract(epoch FROM clock_timestamp()) * 1000 AS BIGINT)",
-                "FOR UPDATE SKIP LOCKED",
-                "FOR UPDATE",
-            ),
-        };
-        let agent_lock = match self.backend {
-            Backend::Sqlite => "",
-            Backend::Postgres => "FOR UPDATE OF a SKIP LOCKED",
-        };
-        AssertSqlSafe(
-            statement
-                .replace("LOCK_AGENT", agent_lock)
-                .replace("NOW_MS", now)
-                .replace("LOCK_SKIP", skip)
-                .replace("LOCK_WAIT", wait),
-        )
+        sql_for(self.backend, statement)
     }
 
     /// Starts a write transaction. On SQLite it takes the process's write lock and the
@@ -219,6 +200,7 @@ impl Store {
         };
         Ok(WriteTx {
             tx,
+            backend: self.backend,
             _guard: guard,
             wrote_events: false,
             store_wake: self.local_wake.clone(),
@@ -242,6 +224,7 @@ impl Store {
 /// before [`WriteTx::commit`].
 pub(crate) struct WriteTx {
     pub tx: Transaction<'static, Any>,
+    backend: Backend,
     _guard: Option<OwnedMutexGuard<()>>,
     wrote_events: bool,
     store_wake: Arc<Notify>,
@@ -256,6 +239,37 @@ pub(crate) struct NewEvent {
     pub message_id: Option<i64>,
 }
 
+impl NewEvent {
+    /// An event about a chat in a queue.
+    pub fn chat(chat_id: i64, queue_id: i64) -> Self {
+        NewEvent {
+            chat_id: Some(chat_id),
+            queue_id: Some(queue_id),
+            ..Default::default()
+        }
+    }
+
+    /// An event about an agent alone (status, presence).
+    pub fn agent(agent_id: i64) -> Self {
+        NewEvent {
+            agent_id: Some(agent_id),
+            ..Default::default()
+        }
+    }
+
+    /// The agent the event concerns.
+    pub fn by(self, agent_id: Option<i64>) -> Self {
+        NewEvent { agent_id, ..self }
+    }
+
+    pub fn message(self, message_id: i64) -> Self {
+        NewEvent {
+            message_id: Some(message_id),
+            ..self
+        }
+    }
+}
+
 impl WriteTx {
     /// Appends an event. On Postgres `lw_emit` (a migration) first takes a transaction-scoped
     /// advisory lock, held to commit: event ids are then handed out in commit order, so a
@@ -263,13 +277,8 @@ impl WriteTx {
     /// does not give this: a transaction can take id 5, and commit after another took id 6.)
     /// Because the lock is held until commit, emitting must be the last thing a transaction
     /// does, after its row locks; it then never waits while holding the lock.
-    pub async fn emit(
-        &mut self,
-        store: &Store,
-        kind: crate::core::EventKind,
-        event: NewEvent,
-    ) -> Result<i64> {
-        let id: i64 = match store.backend {
+    pub async fn emit(&mut self, kind: crate::core::EventKind, event: NewEvent) -> Result<i64> {
+        let id: i64 = match self.backend {
             Backend::Postgres => {
                 sqlx::query_scalar("SELECT lw_emit($1, $2, $3, $4, $5)")
                     .bind(kind.as_str())
@@ -280,7 +289,8 @@ impl WriteTx {
                     .fetch_one(&mut *self.tx)
                     .await?
             }
-            Backend::Sqlite => sqlx::query_scalar(store.sql(
+            Backend::Sqlite => sqlx::query_scalar(sql_for(
+                Backend::Sqlite,
                 "INSERT INTO events (kind, chat_id, agent_id, queue_id, message_id, created_ms) \
                      VALUES ($1, $2, $3, $4, $5, NOW_MS) RETURNING id",
             ))
@@ -296,6 +306,16 @@ impl WriteTx {
         Ok(id)
     }
 
+    /// Appends one event and commits: the usual end of a transaction.
+    pub async fn commit_with(
+        mut self,
+        kind: crate::core::EventKind,
+        event: NewEvent,
+    ) -> Result<()> {
+        self.emit(kind, event).await?;
+        self.commit().await
+    }
+
     pub async fn commit(self) -> Result<()> {
         self.tx.commit().await?;
         if self.wrote_events {
@@ -303,6 +323,33 @@ impl WriteTx {
         }
         Ok(())
     }
+}
+
+/// See [`Store::sql`].
+fn sql_for(backend: Backend, statement: &str) -> AssertSqlSafe<String> {
+    let (now, skip, wait) = match backend {
+        Backend::Sqlite => (
+            "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)",
+            "",
+            "",
+        ),
+        Backend::Postgres => (
+            "CAST(extract(epoch FROM clock_timestamp()) * 1000 AS BIGINT)",
+            "FOR UPDATE SKIP LOCKED",
+            "FOR UPDATE",
+        ),
+    };
+    let agent_lock = match backend {
+        Backend::Sqlite => "",
+        Backend::Postgres => "FOR UPDATE OF a SKIP LOCKED",
+    };
+    AssertSqlSafe(
+        statement
+            .replace("LOCK_AGENT", agent_lock)
+            .replace("NOW_MS", now)
+            .replace("LOCK_SKIP", skip)
+            .replace("LOCK_WAIT", wait),
+    )
 }
 
 fn backend_of(url: &str) -> Result<Backend> {

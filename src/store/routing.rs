@@ -8,7 +8,7 @@
 
 use super::admin::PRESENCE_TIMEOUT_MS;
 use super::{NewEvent, Result, Store, StoreError};
-use crate::core::{EventKind, OfferOutcome};
+use crate::core::{AcceptError, ChatState, EventKind, Offer, OfferOutcome};
 use sqlx::Row;
 
 /// An agent's current load: active chats plus pending offers (an offer reserves a slot).
@@ -23,49 +23,10 @@ const OFFER_SELECT: &str = "SELECT c.id, c.offered_agent_id, c.queue_id, q.name 
        (SELECT max(o.offered_ms) FROM chat_offers o WHERE o.chat_id = c.id AND o.outcome IS NULL) AS offered_ms \
      FROM chats c JOIN queues q ON q.id = c.queue_id";
 
-/// A pending offer of a chat to an agent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Offer {
-    pub chat_id: i64,
-    pub agent_id: i64,
-    pub queue_id: i64,
-    pub queue_name: String,
-    pub customer_name: String,
-    pub customer_email: String,
-    /// Database clock, ms since the epoch.
-    pub deadline_ms: i64,
-    pub offered_ms: i64,
-    /// When the customer asked (or was put back in the queue by a transfer).
-    pub requested_ms: i64,
-    /// The customer's first message, if they wrote one.
-    pub first_message: Option<String>,
-}
-
 enum Step {
     Offered(Offer),
     Nothing,
     Retry,
-}
-
-/// Why an accept did not go through. Each reads as one sentence to the agent.
-#[derive(Debug, thiserror::Error)]
-pub enum AcceptError {
-    #[error("this offer expired before it was accepted; the chat went back to the queue")]
-    Expired,
-    #[error("this chat was taken: it was already accepted")]
-    Taken,
-    #[error("the customer left before the chat was accepted")]
-    CustomerLeft,
-    #[error("this chat is no longer offered to you")]
-    NotOffered,
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<sqlx::Error> for AcceptError {
-    fn from(e: sqlx::Error) -> Self {
-        AcceptError::Store(e.into())
-    }
 }
 
 impl Store {
@@ -200,18 +161,11 @@ impl Store {
                 .fetch_one(&mut *w.tx)
                 .await?;
                 let offer = offer_from_row(&row)?;
-                w.emit(
-                    self,
+                w.commit_with(
                     EventKind::ChatOffered,
-                    NewEvent {
-                        chat_id: Some(chat_id),
-                        agent_id: Some(agent_id),
-                        queue_id: Some(queue_id),
-                        message_id: None,
-                    },
+                    NewEvent::chat(chat_id, queue_id).by(Some(agent_id)),
                 )
                 .await?;
-                w.commit().await?;
                 return Ok(Step::Offered(offer));
             }
         }
@@ -253,12 +207,12 @@ impl Store {
         .fetch_optional(&mut *w.tx)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("no chat {chat_id}")))?;
-        let state: String = row.try_get("state")?;
+        let state = super::chats::state_of(&row)?;
         let offered_to: Option<i64> = row.try_get("offered_agent_id")?;
         let deadline: Option<i64> = row.try_get("offer_deadline_ms")?;
         let queue_id: i64 = row.try_get("queue_id")?;
         let now: i64 = row.try_get("now")?;
-        if !(state == "offered" && offered_to == Some(agent_id)) {
+        if !(state == ChatState::Offered && offered_to == Some(agent_id)) {
             // Say "expired" when that is what became of this agent's offer, whatever
             // happened to the chat since.
             let last: Option<Option<String>> = sqlx::query_scalar(
@@ -269,10 +223,11 @@ impl Store {
             .bind(agent_id)
             .fetch_optional(&mut *w.tx)
             .await?;
-            return Err(match (last.flatten().as_deref(), state.as_str()) {
-                (Some("expired"), _) => AcceptError::Expired,
-                (_, "active") => AcceptError::Taken,
-                (_, "ended") => AcceptError::CustomerLeft,
+            let expired = last.flatten().as_deref() == Some(OfferOutcome::Expired.as_str());
+            return Err(match (expired, state) {
+                (true, _) => AcceptError::Expired,
+                (_, ChatState::Active) => AcceptError::Taken,
+                (_, ChatState::Ended) => AcceptError::CustomerLeft,
                 _ => AcceptError::NotOffered,
             });
         }
@@ -294,18 +249,11 @@ impl Store {
         .await?;
         self.decide_offer(&mut w, chat_id, agent_id, OfferOutcome::Accepted, None, now)
             .await?;
-        w.emit(
-            self,
+        w.commit_with(
             EventKind::ChatAccepted,
-            NewEvent {
-                chat_id: Some(chat_id),
-                agent_id: Some(agent_id),
-                queue_id: Some(queue_id),
-                message_id: None,
-            },
+            NewEvent::chat(chat_id, queue_id).by(Some(agent_id)),
         )
         .await?;
-        w.commit().await?;
         Ok(())
     }
 
@@ -323,8 +271,8 @@ impl Store {
         .fetch_optional(&mut *w.tx)
         .await?
         .ok_or_else(|| {
-            StoreError::Invalid(
-                "this chat is no longer offered to you (it expired or was withdrawn)".into(),
+            StoreError::invalid(
+                "this chat is no longer offered to you (it expired or was withdrawn)",
             )
         })?;
         let queue_id: i64 = row.try_get("queue_id")?;
@@ -345,18 +293,11 @@ impl Store {
             now,
         )
         .await?;
-        w.emit(
-            self,
+        w.commit_with(
             EventKind::OfferDeclined,
-            NewEvent {
-                chat_id: Some(chat_id),
-                agent_id: Some(agent_id),
-                queue_id: Some(queue_id),
-                message_id: None,
-            },
+            NewEvent::chat(chat_id, queue_id).by(Some(agent_id)),
         )
         .await?;
-        w.commit().await?;
         self.route().await?;
         Ok(())
     }
@@ -428,14 +369,8 @@ impl Store {
         self.decide_offer(w, chat_id, agent_id, OfferOutcome::Expired, None, now)
             .await?;
         w.emit(
-            self,
             EventKind::OfferExpired,
-            NewEvent {
-                chat_id: Some(chat_id),
-                agent_id: Some(agent_id),
-                queue_id: Some(queue_id),
-                message_id: None,
-            },
+            NewEvent::chat(chat_id, queue_id).by(Some(agent_id)),
         )
         .await?;
         Ok(())

@@ -2,18 +2,24 @@
 //! feed it (events, frames, window focus, shortcuts, close requests).
 
 use super::console::{self, Console, Shortcut};
-use crate::core::AgentStatus;
-use crate::store::Store;
+use crate::core::{AgentStatus, StoreError};
+use crate::data::{Data, Restored};
+use futures::future::BoxFuture;
 use iced::keyboard::{self, key};
 use iced::widget::{center, text};
 use iced::{Element, Subscription, Task, Theme, window};
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
-#[derive(Debug, Clone)]
+/// Opens the console's data: the store for one machine (see `main.rs`), a team server's
+/// client later. The console never knows which.
+pub type Connect = Arc<dyn Fn() -> BoxFuture<'static, Result<Data, StoreError>> + Send + Sync>;
+
+#[derive(Clone)]
 pub struct Config {
-    pub database_url: String,
+    pub connect: Connect,
     pub agent_id: i64,
     /// Where drafts and open tabs are remembered; None remembers nothing.
     pub session_dir: Option<PathBuf>,
@@ -21,35 +27,35 @@ pub struct Config {
 
 pub enum App {
     Loading(Config),
-    Failed(String),
+    Failed(StoreError),
     Ready(Box<Console>),
 }
 
 #[derive(Debug, Clone)]
 pub enum Message {
-    Opened(Result<console::Restored, String>),
+    Opened(Result<(Data, Restored), StoreError>),
     Console(console::Message),
     CloseRequested(window::Id),
     Closed,
 }
 
-/// The event feed as a subscription, keyed by database (one feed per store).
+/// The event feed as a subscription, keyed by database (one feed per data source).
 struct Feed {
-    store: Store,
+    data: Data,
     after: i64,
 }
 
 impl Hash for Feed {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.store.url().hash(state);
+        self.data.identity().hash(state);
     }
 }
 
 fn feed(feed: &Feed) -> impl futures::Stream<Item = Message> + use<> {
     use futures::StreamExt;
-    feed.store
-        .subscribe(feed.after)
-        .map(|e| Message::Console(console::Message::Event(e.map_err(|e| e.to_string()))))
+    feed.data
+        .events(feed.after)
+        .map(|e| Message::Console(console::Message::Event(e)))
 }
 
 fn window_event(
@@ -93,17 +99,15 @@ fn window_event(
 
 impl App {
     pub fn boot(config: Config) -> (App, Task<Message>) {
-        let c = config.clone();
+        let connect = (config.connect)();
+        let agent = config.agent_id;
         (
             App::Loading(config),
             Task::perform(
                 async move {
-                    let store = Store::open(&c.database_url)
-                        .await
-                        .map_err(|e| e.to_string())?;
-                    console::restore(store, c.agent_id)
-                        .await
-                        .map_err(|e| e.to_string())
+                    let data = connect.await?;
+                    let restored = data.restore(agent).await?;
+                    Ok((data, restored))
                 },
                 Message::Opened,
             ),
@@ -129,12 +133,12 @@ impl App {
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
         match message {
-            Message::Opened(Ok(restored)) => {
+            Message::Opened(Ok((data, restored))) => {
                 let dir = match self {
                     App::Loading(c) => c.session_dir.clone(),
                     _ => None,
                 };
-                let (console, task) = Console::new(restored, dir);
+                let (console, task) = Console::new(data, restored, dir);
                 *self = App::Ready(Box::new(console));
                 task.map(Message::Console)
             }
@@ -150,10 +154,8 @@ impl App {
                 // Remember drafts and go offline, so nobody is offered chats on a closed window.
                 App::Ready(c) => {
                     c.save_session();
-                    let store = c.store.clone();
-                    let agent = c.agent.id;
                     Task::perform(
-                        async move { store.set_agent_status(agent, AgentStatus::Offline).await },
+                        c.data().set_status(c.agent.id, AgentStatus::Offline),
                         |_| Message::Closed,
                     )
                     .chain(window::close(id))
@@ -178,13 +180,13 @@ impl App {
     pub fn subscription(&self) -> Subscription<Message> {
         let close = window::close_requests().map(Message::CloseRequested);
         let App::Ready(c) = self else { return close };
-        let frame = if c.cards.is_empty() { 1000 } else { 250 };
+        let frame = if c.offers.is_empty() { 1000 } else { 250 };
         Subscription::batch([
             close,
             iced::event::listen_with(window_event),
             Subscription::run_with(
                 Feed {
-                    store: c.store.clone(),
+                    data: c.data().clone(),
                     after: c.last_event,
                 },
                 feed,

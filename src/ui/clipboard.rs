@@ -6,6 +6,11 @@
 
 use std::sync::{Mutex, OnceLock};
 
+/// Why the clipboard could not be read or written, in a sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ClipboardError(String);
+
 /// What the clipboard holds, flavour by flavour.
 #[derive(Debug, Clone, Default)]
 pub struct Clip {
@@ -27,18 +32,19 @@ fn shared() -> &'static Mutex<Option<arboard::Clipboard>> {
     CLIPBOARD.get_or_init(|| Mutex::new(None))
 }
 
-fn with<T>(f: impl FnOnce(&mut arboard::Clipboard) -> T) -> Result<T, String> {
-    let mut guard = shared()
-        .lock()
-        .map_err(|_| "the clipboard is unavailable".to_string())?;
+fn unavailable() -> ClipboardError {
+    ClipboardError("the clipboard is unavailable".to_string())
+}
+
+fn with<T>(f: impl FnOnce(&mut arboard::Clipboard) -> T) -> Result<T, ClipboardError> {
+    let mut guard = shared().lock().map_err(|_| unavailable())?;
     if guard.is_none() {
-        *guard =
-            Some(arboard::Clipboard::new().map_err(|e| format!("cannot open the clipboard: {e}"))?);
+        *guard = Some(
+            arboard::Clipboard::new()
+                .map_err(|e| ClipboardError(format!("cannot open the clipboard: {e}")))?,
+        );
     }
-    match guard.as_mut() {
-        Some(c) => Ok(f(c)),
-        None => Err("the clipboard is unavailable".to_string()),
-    }
+    guard.as_mut().map(f).ok_or_else(unavailable)
 }
 
 /// Pixels to PNG bytes.
@@ -53,7 +59,7 @@ fn png(image: arboard::ImageData<'_>) -> Option<Vec<u8>> {
     Some(out.into_inner())
 }
 
-fn read_now() -> Result<Clip, String> {
+fn read_now() -> Result<Clip, ClipboardError> {
     #[cfg_attr(not(windows), allow(unused_mut))]
     let mut clip = with(|c| Clip {
         html: c.get().html().ok(),
@@ -68,19 +74,20 @@ fn read_now() -> Result<Clip, String> {
 }
 
 /// Reads every flavour, off the UI thread (a clipboard owner can be slow to answer).
-pub async fn read() -> Result<Clip, String> {
+pub async fn read() -> Result<Clip, ClipboardError> {
     tokio::task::spawn_blocking(read_now)
         .await
-        .map_err(|e| e.to_string())?
+        .map_err(|_| unavailable())?
 }
 
 /// Puts formatted text on the clipboard: HTML, with the plain text beside it.
-pub async fn write(html: String, text: String) -> Result<(), String> {
+pub async fn write(html: String, text: String) -> Result<(), ClipboardError> {
     tokio::task::spawn_blocking(move || {
-        with(|c| c.set().html(html, Some(text)))?.map_err(|e| format!("cannot copy: {e}"))
+        with(|c| c.set().html(html, Some(text)))?
+            .map_err(|e| ClipboardError(format!("cannot copy: {e}")))
     })
     .await
-    .map_err(|e| e.to_string())?
+    .map_err(|_| unavailable())?
 }
 
 #[cfg(windows)]

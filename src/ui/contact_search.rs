@@ -1,8 +1,9 @@
 //! Contact Search: find a contact by name, email, phone or account, or create one.
 
 use super::style;
+use crate::core::StoreError;
+use crate::core::crm::{Account, Contact, ContactDraft};
 use crate::core::records::FieldError;
-use crate::store::{Account, Contact, ContactDraft};
 use iced::widget::{button, column, container, row, scrollable, text, text_input};
 use iced::{Element, Length};
 
@@ -30,7 +31,7 @@ pub struct CreateForm {
 pub enum Message {
     Query(String),
     Search,
-    Results(Result<Vec<Contact>, String>),
+    Results(Result<Vec<Contact>, StoreError>),
     Choose(Contact),
     NewContact,
     CancelNew,
@@ -39,14 +40,15 @@ pub enum Message {
     Email(String),
     Phone(String),
     AccountQuery(String),
-    AccountResults(Vec<Account>),
+    AccountResults(Result<Vec<Account>, StoreError>),
     PickAccount(Account),
     Save,
-    Saved(Result<Contact, String>),
+    Saved(Result<Contact, StoreError>),
     Back,
 }
 
 pub enum Action {
+    None,
     Search(String),
     SearchAccounts(String),
     Create(ContactDraft),
@@ -73,34 +75,34 @@ impl State {
         }
     }
 
-    pub fn update(&mut self, message: Message) -> Option<Action> {
+    pub fn update(&mut self, message: Message) -> Action {
         match message {
             Message::Query(q) => {
                 self.query = q;
-                None
+                Action::None
             }
             Message::Search => {
                 let q = self.query.trim();
                 if q.is_empty() {
                     self.error = Some("Type a name, email, phone or account to search.".into());
-                    return None;
+                    return Action::None;
                 }
                 self.searching = true;
                 self.error = None;
                 // Searching again means the agent looks for an existing record.
                 self.create = None;
-                Some(Action::Search(q.to_string()))
+                Action::Search(q.to_string())
             }
             Message::Results(r) => {
                 self.searching = false;
                 self.searched = true;
                 match r {
                     Ok(results) => self.results = results,
-                    Err(e) => self.error = Some(e),
+                    Err(e) => self.error = Some(super::sentence("The search failed", &e)),
                 }
-                None
+                Action::None
             }
-            Message::Choose(c) => Some(Action::Chosen(c)),
+            Message::Choose(c) => Action::Chosen(c),
             Message::NewContact => {
                 let mut form = CreateForm::default();
                 let q = self.query.trim();
@@ -111,26 +113,35 @@ impl State {
                     form.draft.last_name = l.to_string();
                 }
                 self.create = Some(form);
-                None
+                Action::None
             }
             Message::CancelNew => {
                 self.create = None;
-                None
+                Action::None
             }
-            Message::Back => Some(Action::Back),
+            Message::Back => Action::Back,
             Message::Saved(Ok(contact)) => {
                 self.create = None;
-                Some(Action::Chosen(contact))
+                Action::Chosen(contact)
             }
             Message::Saved(Err(e)) => {
                 if let Some(f) = &mut self.create {
                     f.saving = false;
-                    f.errors = vec![("form", e)];
+                    f.errors = vec![match &e {
+                        // A field the store refused is shown at that field.
+                        StoreError::Invalid {
+                            field: Some(field),
+                            message,
+                        } => (field_key(field), message.clone()),
+                        _ => ("form", super::sentence("The contact was not created", &e)),
+                    }];
                 }
-                None
+                Action::None
             }
             other => {
-                let form = self.create.as_mut()?;
+                let Some(form) = self.create.as_mut() else {
+                    return Action::None;
+                };
                 match other {
                     Message::First(v) => form.draft.first_name = v,
                     Message::Last(v) => form.draft.last_name = v,
@@ -139,12 +150,12 @@ impl State {
                     Message::AccountQuery(q) => {
                         form.account_query = q.clone();
                         if q.trim().len() >= 2 {
-                            return Some(Action::SearchAccounts(q));
+                            return Action::SearchAccounts(q);
                         }
                         form.account_results.clear();
-                        return None;
+                        return Action::None;
                     }
-                    Message::AccountResults(r) => form.account_results = r,
+                    Message::AccountResults(r) => form.account_results = r.unwrap_or_default(),
                     Message::PickAccount(a) => {
                         form.draft.account_id = Some(a.id);
                         form.account_query = a.name.clone();
@@ -155,9 +166,9 @@ impl State {
                         form.errors = form.draft.check();
                         if form.errors.is_empty() {
                             form.saving = true;
-                            return Some(Action::Create(form.draft.clone()));
+                            return Action::Create(form.draft.clone());
                         }
-                        return None;
+                        return Action::None;
                     }
                     _ => {}
                 }
@@ -165,7 +176,7 @@ impl State {
                 if !form.errors.is_empty() {
                     form.errors = form.draft.check();
                 }
-                None
+                Action::None
             }
         }
     }
@@ -227,6 +238,14 @@ impl State {
             .push(button(text("New contact")).on_press(Message::NewContact))
             .into()
     }
+}
+
+/// The form's key for a field the store names (its fields are the draft's).
+fn field_key(field: &str) -> &'static str {
+    ["first name", "last name", "email", "phone"]
+        .into_iter()
+        .find(|k| *k == field)
+        .unwrap_or("form")
 }
 
 fn create_view(form: &CreateForm) -> Element<'_, Message> {

@@ -1,5 +1,6 @@
 //! One accepted chat: its transcript, the composer, and the verification → search →
-//! screen pop stages on the side.
+//! screen pop stages on the side. A state machine: what needs the database or the system
+//! comes back to the console as an [`Action`].
 
 use super::composer::{self, Composer};
 use super::contact_search;
@@ -7,10 +8,15 @@ use super::screen_pop;
 use super::style;
 use super::transcript;
 use super::verification;
-use crate::core::{EndReason, Sender};
-use crate::store::{Chat, Contact, Message as ChatMessage, NewMessage, Store};
+use crate::core::crm::{Contact, ContactDraft, RecordEdit, RecordKind};
+use crate::core::{
+    Chat, EndReason, Message as ChatMessage, MessageFormat, NewMessage, Sender, StoreError,
+};
+use crate::data::Opened;
+use crate::richtext::Document;
 use iced::widget::{button, column, container, row, text};
 use iced::{Element, Length, Task};
+use std::collections::HashMap;
 
 pub enum Stage {
     Verify(verification::State),
@@ -18,111 +24,158 @@ pub enum Stage {
     Pop(screen_pop::State),
 }
 
+/// A message the agent sent that the store has not confirmed yet.
 pub struct Outgoing {
     pub message: NewMessage,
-    pub error: Option<String>,
+    pub error: Option<StoreError>,
 }
 
 pub struct Interaction {
     pub chat: Chat,
-    pub messages: Vec<ChatMessage>,
-    /// Messages with formatting, parsed once from their HTML (plain ones are not here).
-    pub rich: std::collections::HashMap<i64, crate::richtext::Document>,
-    pub unread: usize,
-    pub composer: Composer,
-    pub outbox: Vec<Outgoing>,
-    pub stage: Stage,
-    pub shown: usize,
-    pub ended: Option<EndReason>,
-    pub error: Option<String>,
+    messages: Vec<ChatMessage>,
+    /// Formatted messages' documents, built once from their stored HTML.
+    rich: HashMap<i64, Document>,
+    unread: usize,
+    composer: Composer,
+    outbox: Vec<Outgoing>,
+    stage: Stage,
+    shown: usize,
+    ended: Option<EndReason>,
+    error: Option<StoreError>,
     agent_id: i64,
     agent_name: String,
 }
 
 #[derive(Debug, Clone)]
 pub enum Message {
-    Loaded(Result<(Vec<ChatMessage>, Option<Contact>), String>),
+    Opened(Result<Opened, StoreError>),
     Composer(composer::Message),
     Send,
-    Sent(String, Result<i64, String>),
+    Sent(String, Result<i64, StoreError>),
     Retry(String),
     End,
-    EndDone(Result<(), String>),
+    Ended(Result<(), StoreError>),
     ShowEarlier,
     Verification(verification::Message),
-    Verified(Result<Contact, String>),
+    Verified(Result<Contact, StoreError>),
+    /// The contact matching the customer, looked up again on the way back from search.
+    Matched(Result<Option<Contact>, StoreError>),
     Search(contact_search::Message),
     Pop(screen_pop::Message),
 }
 
-/// What the console needs to know.
-pub enum Event {
-    Verified,
-    DraftChanged,
+/// What the chat asks of the console.
+pub enum Action {
+    None,
+    /// A widget task of its own (moving the focus).
+    Run(Task<Message>),
+    Send(NewMessage),
+    End,
+    Verify(Contact),
+    /// The contact is verified: show the chat's tab and load its screen pop.
+    Verified(i64),
+    /// Look up the contact matching the customer.
+    Match,
+    SearchContacts(String),
+    SearchAccounts(String),
+    CreateContact(ContactDraft),
+    LoadPop(i64),
+    SaveRecord(u64, RecordEdit),
+    ReloadRecord(u64, RecordKind, i64),
+    ReadClipboard,
+    WriteClipboard {
+        html: String,
+        plain: String,
+    },
+    PickImage,
+    EnterSends(bool),
+}
+
+/// What a chat's composer starts with.
+pub struct Draft<'a> {
+    pub rich: bool,
+    pub text: &'a str,
+    pub html: Option<&'a str>,
+    pub enter_sends: bool,
 }
 
 impl Interaction {
-    /// A chat that was just accepted or restored. `contact` is the verified one, if any.
+    /// A chat that was just accepted or restored; the console loads its transcript (and
+    /// its screen pop when verified).
     pub fn new(
-        store: &Store,
         chat: Chat,
         agent_id: i64,
         agent_name: &str,
         draft: Draft<'_>,
         pop_tab: screen_pop::Tab,
-    ) -> (Interaction, Task<Message>) {
-        let mut tasks = Vec::new();
+    ) -> Interaction {
         let stage = match chat.contact_id {
-            Some(contact) => {
-                let (pop, task) = screen_pop::State::new(store, contact, pop_tab);
-                tasks.push(task.map(Message::Pop));
-                Stage::Pop(pop)
-            }
-            None => Stage::Verify(verification::State {
-                busy: true,
-                ..Default::default()
-            }),
+            Some(contact) => Stage::Pop(screen_pop::State::new(contact, pop_tab)),
+            None => Stage::Verify(verification::State::matching()),
         };
-        let verified = chat.contact_id.is_some();
-        let (id, email, name) = (
-            chat.id,
-            chat.customer_email.clone(),
-            chat.customer_name.clone(),
-        );
-        let s = store.clone();
-        tasks.push(Task::perform(
-            async move {
-                let messages = s.messages(id).await?;
-                let contact = if verified {
-                    None
-                } else {
-                    s.match_contact(&email, &name).await?
-                };
-                Ok((messages, contact))
-            },
-            |r: crate::store::Result<_>| Message::Loaded(r.map_err(|e| e.to_string())),
-        ));
-        (
-            Interaction {
-                chat,
-                messages: Vec::new(),
-                rich: std::collections::HashMap::new(),
-                unread: 0,
-                composer: Composer::new(id, draft.rich, draft.text, draft.html),
-                outbox: Vec::new(),
-                stage,
-                shown: transcript::WINDOW,
-                ended: None,
-                error: None,
-                agent_id,
-                agent_name: agent_name.to_string(),
-            },
-            Task::batch(tasks),
-        )
+        let mut composer = Composer::new(chat.id, draft.rich, draft.text, draft.html);
+        composer.set_enter_sends(draft.enter_sends);
+        Interaction {
+            chat,
+            messages: Vec::new(),
+            rich: HashMap::new(),
+            unread: 0,
+            composer,
+            outbox: Vec::new(),
+            stage,
+            shown: transcript::WINDOW,
+            ended: None,
+            error: None,
+            agent_id,
+            agent_name: agent_name.to_string(),
+        }
     }
 
     pub fn verified(&self) -> bool {
         matches!(self.stage, Stage::Pop(_))
+    }
+
+    pub fn unread(&self) -> usize {
+        self.unread
+    }
+
+    pub fn mark_read(&mut self) {
+        self.unread = 0;
+    }
+
+    pub fn ended(&self) -> Option<EndReason> {
+        self.ended
+    }
+
+    /// The chat ended (or left this console): no more sending.
+    pub fn end(&mut self, reason: EndReason) {
+        self.ended = Some(reason);
+    }
+
+    pub fn composer(&self) -> &Composer {
+        &self.composer
+    }
+
+    pub fn messages(&self) -> &[ChatMessage] {
+        &self.messages
+    }
+
+    /// The document of a formatted message, as the transcript draws it.
+    pub fn document(&self, message_id: i64) -> Option<&Document> {
+        self.rich.get(&message_id)
+    }
+
+    /// Messages not confirmed by the store yet.
+    pub fn outbox(&self) -> &[Outgoing] {
+        &self.outbox
+    }
+
+    pub fn set_enter_sends(&mut self, on: bool) {
+        self.composer.set_enter_sends(on);
+    }
+
+    pub fn set_rich(&mut self, rich: bool) {
+        self.composer.set_rich(rich);
     }
 
     /// The unsent draft: (plain text, HTML when formatted).
@@ -130,7 +183,14 @@ impl Interaction {
         (self.composer.draft_text(), self.composer.draft_html())
     }
 
-    /// A message arrived through the event feed.
+    pub fn pop_tab(&self) -> screen_pop::Tab {
+        match &self.stage {
+            Stage::Pop(p) => p.tab,
+            _ => screen_pop::Tab::Accounts,
+        }
+    }
+
+    /// A message arrived through the event feed (or with the transcript).
     pub fn receive(&mut self, message: ChatMessage, in_view: bool) {
         if self.messages.iter().any(|m| m.id == message.id) {
             return;
@@ -141,69 +201,31 @@ impl Interaction {
         } else if !in_view {
             self.unread += 1;
         }
-        if message.body_html != crate::store::plain_to_html(&message.body_text) {
-            let doc = crate::richtext::import(
-                &message.body_html,
-                &crate::richtext::PasteExtras::default(),
-            );
-            self.rich.insert(message.id, doc);
+        if message.format == MessageFormat::Html {
+            self.rich
+                .insert(message.id, Document::from_stored_html(&message.body_html));
         }
         let at = self.messages.partition_point(|m| m.id < message.id);
         self.messages.insert(at, message);
     }
 
-    pub fn update(&mut self, store: &Store, message: Message) -> (Task<Message>, Option<Event>) {
+    pub fn update(&mut self, message: Message) -> Action {
         match message {
-            Message::Loaded(Ok((messages, contact))) => {
-                for m in messages {
+            Message::Opened(Ok(opened)) => {
+                for m in opened.messages {
                     self.receive(m, true);
                 }
                 if let Stage::Verify(v) = &mut self.stage {
-                    v.busy = false;
-                    match contact {
-                        Some(c) => v.contact = Some(c),
+                    match opened.candidate {
+                        Some(c) => *v = verification::State::with(c),
                         // No match: straight to Contact Search, prefilled.
-                        None => {
-                            self.stage = Stage::Search(Box::new(contact_search::State::prefilled(
-                                &self.chat.customer_name,
-                                &self.chat.customer_email,
-                            )))
-                        }
+                        None => self.search_prefilled(),
                     }
                 }
             }
-            Message::Loaded(Err(e)) => self.error = Some(e),
-            Message::Composer(m) => {
-                let (task, event) = self.composer.update(m);
-                let task = task.map(Message::Composer);
-                return match event {
-                    Some(composer::Event::Send) => {
-                        let (send, event) = self.update(store, Message::Send);
-                        (Task::batch([task, send]), event)
-                    }
-                    Some(composer::Event::Changed) => (task, Some(Event::DraftChanged)),
-                    None => (task, None),
-                };
-            }
-            Message::Send => {
-                if self.ended.is_some() {
-                    return (Task::none(), None);
-                }
-                let Some((html, text)) = self.composer.take() else {
-                    return (Task::none(), None);
-                };
-                let (name, agent) = (&self.agent_name, Some(self.agent_id));
-                let m = match html {
-                    Some(html) => NewMessage::rich(Sender::Agent, name, agent, html, text),
-                    None => NewMessage::plain(Sender::Agent, name, agent, &text),
-                };
-                let task = self.send(store, m.clone());
-                self.outbox.push(Outgoing {
-                    message: m,
-                    error: None,
-                });
-                return (task, Some(Event::DraftChanged));
-            }
+            Message::Opened(Err(e)) => self.error = Some(e),
+            Message::Composer(m) => return self.composer_action(m),
+            Message::Send => return self.send(),
             Message::Retry(client_id) => {
                 if let Some(o) = self
                     .outbox
@@ -211,15 +233,12 @@ impl Interaction {
                     .find(|o| o.message.client_id == client_id)
                 {
                     o.error = None;
-                    let m = o.message.clone();
-                    return (self.send(store, m), None);
+                    return Action::Send(o.message.clone());
                 }
             }
-            Message::Sent(client_id, Ok(_)) => {
-                // Shown when its event arrives; drop it from the outbox only then, so it
-                // never disappears from view in between.
-                let _ = client_id;
-            }
+            // Shown when its event arrives; it leaves the outbox only then, so it never
+            // disappears from view in between.
+            Message::Sent(_, Ok(_)) => {}
             Message::Sent(client_id, Err(e)) => {
                 if let Some(o) = self
                     .outbox
@@ -229,145 +248,113 @@ impl Interaction {
                     o.error = Some(e);
                 }
             }
-            Message::End => {
-                let s = store.clone();
-                let id = self.chat.id;
-                return (
-                    Task::perform(
-                        async move { s.end_chat(id, Sender::Agent).await.map(|_| ()) },
-                        |r| Message::EndDone(r.map_err(|e| e.to_string())),
-                    ),
-                    None,
-                );
-            }
-            Message::EndDone(r) => {
-                if let Err(e) = r {
-                    self.error = Some(e);
-                }
-            }
+            Message::End => return Action::End,
+            Message::Ended(r) => self.error = r.err(),
             Message::ShowEarlier => self.shown += transcript::WINDOW,
             Message::Verification(m) => {
-                let Stage::Verify(v) = &mut self.stage else {
-                    return (Task::none(), None);
-                };
-                match v.update(m) {
-                    Some(verification::Action::Verify(contact)) => {
-                        let s = store.clone();
-                        let (chat, agent) = (self.chat.id, self.agent_id);
-                        return (
-                            Task::perform(
-                                async move {
-                                    s.verify_contact(chat, agent, contact.id).await?;
-                                    Ok(contact)
-                                },
-                                |r: crate::store::Result<_>| {
-                                    Message::Verified(r.map_err(|e| e.to_string()))
-                                },
-                            ),
-                            None,
-                        );
+                if let Stage::Verify(v) = &mut self.stage {
+                    match v.update(m) {
+                        verification::Action::Verify(contact) => return Action::Verify(contact),
+                        verification::Action::SearchAgain => {
+                            self.stage = Stage::Search(Box::default());
+                            return Action::Run(iced::widget::operation::focus("contact-search"));
+                        }
+                        verification::Action::None => {}
                     }
-                    Some(verification::Action::SearchAgain) => {
-                        self.stage = Stage::Search(Box::default());
-                        return (iced::widget::operation::focus("contact-search"), None);
-                    }
-                    None => {}
                 }
             }
             Message::Verified(Ok(contact)) => {
                 self.chat.contact_id = Some(contact.id);
-                let (pop, task) =
-                    screen_pop::State::new(store, contact.id, screen_pop::Tab::Accounts);
-                self.stage = Stage::Pop(pop);
-                return (task.map(Message::Pop), Some(Event::Verified));
+                self.stage = Stage::Pop(screen_pop::State::new(
+                    contact.id,
+                    screen_pop::Tab::Accounts,
+                ));
+                return Action::Verified(contact.id);
             }
             Message::Verified(Err(e)) => {
                 if let Stage::Verify(v) = &mut self.stage {
-                    v.busy = false;
-                    v.error = Some(e);
+                    v.failed(e);
                 }
             }
-            Message::Search(m) => {
-                let Stage::Search(s) = &mut self.stage else {
-                    return (Task::none(), None);
-                };
-                match s.update(m) {
-                    Some(contact_search::Action::Search(q)) => {
-                        let st = store.clone();
-                        return (
-                            Task::perform(async move { st.search_contacts(&q, 50).await }, |r| {
-                                Message::Search(contact_search::Message::Results(
-                                    r.map_err(|e| e.to_string()),
-                                ))
-                            }),
-                            None,
-                        );
-                    }
-                    Some(contact_search::Action::SearchAccounts(q)) => {
-                        let st = store.clone();
-                        return (
-                            Task::perform(
-                                async move { st.search_accounts(&q, 8).await.unwrap_or_default() },
-                                |r| Message::Search(contact_search::Message::AccountResults(r)),
-                            ),
-                            None,
-                        );
-                    }
-                    Some(contact_search::Action::Create(draft)) => {
-                        let st = store.clone();
-                        return (
-                            Task::perform(async move { st.create_contact(&draft).await }, |r| {
-                                Message::Search(contact_search::Message::Saved(
-                                    r.map_err(|e| e.to_string()),
-                                ))
-                            }),
-                            None,
-                        );
-                    }
-                    Some(contact_search::Action::Chosen(contact)) => {
-                        self.stage = Stage::Verify(verification::State {
-                            contact: Some(contact),
-                            ..Default::default()
-                        });
-                    }
-                    Some(contact_search::Action::Back) => {
-                        self.stage = Stage::Verify(verification::State::default());
-                        let s = store.clone();
-                        let (email, name) = (
-                            self.chat.customer_email.clone(),
-                            self.chat.customer_name.clone(),
-                        );
-                        return (
-                            Task::perform(
-                                async move { s.match_contact(&email, &name).await },
-                                |r| match r {
-                                    Ok(Some(c)) => {
-                                        Message::Search(contact_search::Message::Choose(c))
-                                    }
-                                    _ => Message::Verification(verification::Message::SearchAgain),
-                                },
-                            ),
-                            None,
-                        );
-                    }
-                    None => {}
-                }
-            }
+            Message::Matched(r) => match r {
+                Ok(Some(c)) => self.stage = Stage::Verify(verification::State::with(c)),
+                _ => self.search_prefilled(),
+            },
+            Message::Search(m) => return self.search_action(m),
             Message::Pop(m) => {
                 if let Stage::Pop(p) = &mut self.stage {
-                    return (p.update(store, m).map(Message::Pop), None);
+                    return match p.update(m) {
+                        screen_pop::Action::None => Action::None,
+                        screen_pop::Action::Load(contact) => Action::LoadPop(contact),
+                        screen_pop::Action::Save(key, edit) => Action::SaveRecord(key, edit),
+                        screen_pop::Action::Reload(key, kind, id) => {
+                            Action::ReloadRecord(key, kind, id)
+                        }
+                    };
                 }
             }
         }
-        (Task::none(), None)
+        Action::None
     }
 
-    fn send(&self, store: &Store, m: NewMessage) -> Task<Message> {
-        let s = store.clone();
-        let (chat, id) = (self.chat.id, m.client_id.clone());
-        Task::perform(async move { s.send_message(chat, &m).await }, move |r| {
-            Message::Sent(id.clone(), r.map_err(|e| e.to_string()))
-        })
+    fn search_prefilled(&mut self) {
+        self.stage = Stage::Search(Box::new(contact_search::State::prefilled(
+            &self.chat.customer_name,
+            &self.chat.customer_email,
+        )));
+    }
+
+    fn send(&mut self) -> Action {
+        if self.ended.is_some() {
+            return Action::None;
+        }
+        let Some((html, text)) = self.composer.take() else {
+            return Action::None;
+        };
+        let (name, agent) = (&self.agent_name, Some(self.agent_id));
+        let m = match html {
+            Some(html) => NewMessage::rich(Sender::Agent, name, agent, html, text),
+            None => NewMessage::plain(Sender::Agent, name, agent, &text),
+        };
+        self.outbox.push(Outgoing {
+            message: m.clone(),
+            error: None,
+        });
+        Action::Send(m)
+    }
+
+    fn composer_action(&mut self, m: composer::Message) -> Action {
+        match self.composer.update(m) {
+            composer::Action::None => Action::None,
+            composer::Action::Run(task) => Action::Run(task.map(Message::Composer)),
+            composer::Action::Send => self.send(),
+            composer::Action::ReadClipboard => Action::ReadClipboard,
+            composer::Action::WriteClipboard { html, plain } => {
+                Action::WriteClipboard { html, plain }
+            }
+            composer::Action::PickImage => Action::PickImage,
+            composer::Action::EnterSends(on) => Action::EnterSends(on),
+        }
+    }
+
+    fn search_action(&mut self, m: contact_search::Message) -> Action {
+        let Stage::Search(s) = &mut self.stage else {
+            return Action::None;
+        };
+        match s.update(m) {
+            contact_search::Action::None => Action::None,
+            contact_search::Action::Search(q) => Action::SearchContacts(q),
+            contact_search::Action::SearchAccounts(q) => Action::SearchAccounts(q),
+            contact_search::Action::Create(draft) => Action::CreateContact(draft),
+            contact_search::Action::Chosen(contact) => {
+                self.stage = Stage::Verify(verification::State::with(contact));
+                Action::None
+            }
+            contact_search::Action::Back => {
+                self.stage = Stage::Verify(verification::State::matching());
+                Action::Match
+            }
+        }
     }
 
     /// The conversation: transcript, composer and the chat's actions.
@@ -391,9 +378,12 @@ impl Interaction {
         let transcript = transcript::view(
             &self.messages,
             &self.rich,
-            self.outbox
-                .iter()
-                .map(|o| (o.message.body_text.as_str(), o.error.as_deref())),
+            self.outbox.iter().map(|o| {
+                (
+                    o.message.body_text.as_str(),
+                    o.error.as_ref().map(|e| e.to_string()),
+                )
+            }),
             self.shown,
             Message::ShowEarlier,
             |id: &str| Message::Retry(id.to_string()),
@@ -421,7 +411,8 @@ impl Interaction {
             );
         }
         if let Some(e) = &self.error {
-            col = col.push(text(e).style(style::field_error));
+            col = col
+                .push(text(super::sentence("Something went wrong", e)).style(style::field_error));
         }
         col.into()
     }
@@ -436,22 +427,8 @@ impl Interaction {
             Stage::Pop(p) => p.view().map(Message::Pop),
         }
     }
-
-    pub fn pop_tab(&self) -> screen_pop::Tab {
-        match &self.stage {
-            Stage::Pop(p) => p.tab,
-            _ => screen_pop::Tab::Accounts,
-        }
-    }
 }
 
 pub fn composer_id(chat: i64) -> iced::widget::Id {
     composer::editor_id(chat)
-}
-
-/// What a chat's composer starts with.
-pub struct Draft<'a> {
-    pub rich: bool,
-    pub text: &'a str,
-    pub html: Option<&'a str>,
 }

@@ -1,10 +1,15 @@
-//! The iced console. Each screen owns its state and `Message`; parents map their actions.
+//! The iced console. Each screen owns its state and `Message`, does no IO, and has one
+//! update contract: `update(&mut self, message) -> Action`, where its `Action` says what
+//! the parent must do (`None`, a widget task to `Run`, or a request the console turns into
+//! IO). Parents call methods on children, never write their fields. Only the console's root
+//! (`console`) runs IO, through the data interface ([`crate::data`]).
 
 pub mod app;
 pub mod clipboard;
 pub mod composer;
 pub mod console;
 pub mod contact_search;
+pub mod files;
 pub mod interaction;
 pub mod notify;
 pub mod offer;
@@ -41,6 +46,13 @@ pub(crate) fn first_view() {
             start.elapsed().as_secs_f64() * 1000.0
         );
     }
+}
+
+/// An error as one sentence for the agent: what did not happen, then why.
+pub fn sentence(what: &str, why: &dyn std::fmt::Display) -> String {
+    let why = why.to_string();
+    let why = why.trim_end_matches('.');
+    format!("{what}: {why}.")
 }
 
 /// Opens the console window and runs until it is closed.

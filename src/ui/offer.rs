@@ -1,7 +1,7 @@
 //! Incoming chats: one card per pending offer, with a countdown on the database's clock.
 
 use super::style;
-use crate::store::Offer;
+use crate::core::Offer;
 use iced::widget::{button, column, container, progress_bar, row, space, text, text_input};
 use iced::{Element, Length};
 
@@ -10,7 +10,6 @@ pub struct Card {
     pub offer: Offer,
     pub reason: String,
     pub busy: bool,
-    pub error: Option<String>,
     /// Set by the first view that shows the card: ms from the customer's request.
     pub shown_after_ms: std::cell::Cell<Option<i64>>,
 }
@@ -21,7 +20,6 @@ impl Card {
             offer,
             reason: String::new(),
             busy: false,
-            error: None,
             shown_after_ms: std::cell::Cell::new(None),
         }
     }
@@ -32,6 +30,12 @@ impl Card {
     }
 }
 
+/// The incoming offers, oldest first.
+#[derive(Debug, Default)]
+pub struct Offers {
+    pub cards: Vec<Card>,
+}
+
 #[derive(Debug, Clone)]
 pub enum Message {
     Accept(i64),
@@ -40,38 +44,89 @@ pub enum Message {
 }
 
 pub enum Action {
+    None,
     Accept(i64),
     Decline(i64, Option<String>),
 }
 
-pub fn update(cards: &mut [Card], message: Message) -> Option<Action> {
-    match message {
-        Message::Accept(chat) => {
-            let card = cards.iter_mut().find(|c| c.offer.chat_id == chat)?;
-            if card.busy {
-                return None;
-            }
-            card.busy = true;
-            Some(Action::Accept(chat))
+impl Offers {
+    pub fn new(offers: Vec<Offer>) -> Self {
+        Offers {
+            cards: offers.into_iter().map(Card::new).collect(),
         }
-        Message::Decline(chat) => {
-            let card = cards.iter_mut().find(|c| c.offer.chat_id == chat)?;
-            if card.busy {
-                return None;
-            }
-            card.busy = true;
-            let reason = card.reason.trim();
-            Some(Action::Decline(
-                chat,
-                (!reason.is_empty()).then(|| reason.to_string()),
-            ))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cards.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.cards.len()
+    }
+
+    pub fn get(&self, chat: i64) -> Option<&Card> {
+        self.cards.iter().find(|c| c.offer.chat_id == chat)
+    }
+
+    pub fn first(&self) -> Option<i64> {
+        self.cards.first().map(|c| c.offer.chat_id)
+    }
+
+    /// Adds an offer unless its card is already there; false if it was.
+    pub fn add(&mut self, offer: Offer) -> bool {
+        if self.get(offer.chat_id).is_some() {
+            return false;
         }
-        Message::Reason(chat, reason) => {
-            if let Some(card) = cards.iter_mut().find(|c| c.offer.chat_id == chat) {
-                card.reason = reason.chars().take(200).collect();
+        self.cards.push(Card::new(offer));
+        true
+    }
+
+    /// Removes the card of a chat, giving it back.
+    pub fn remove(&mut self, chat: i64) -> Option<Card> {
+        let i = self.cards.iter().position(|c| c.offer.chat_id == chat)?;
+        Some(self.cards.remove(i))
+    }
+
+    /// Removes the cards whose countdown ran out more than a grace period ago (the
+    /// database's expiry event may be late), giving them back.
+    pub fn expire(&mut self, db_now: i64) -> Vec<Card> {
+        let (gone, kept) = std::mem::take(&mut self.cards)
+            .into_iter()
+            .partition(|c| c.offer.deadline_ms + 1500 < db_now);
+        self.cards = kept;
+        gone
+    }
+
+    pub fn update(&mut self, message: Message) -> Action {
+        match message {
+            Message::Accept(chat) => match self.claim(chat) {
+                Some(_) => Action::Accept(chat),
+                None => Action::None,
+            },
+            Message::Decline(chat) => match self.claim(chat) {
+                Some(card) => {
+                    let reason = card.reason.trim();
+                    Action::Decline(chat, (!reason.is_empty()).then(|| reason.to_string()))
+                }
+                None => Action::None,
+            },
+            Message::Reason(chat, reason) => {
+                if let Some(card) = self.cards.iter_mut().find(|c| c.offer.chat_id == chat) {
+                    card.reason = reason.chars().take(200).collect();
+                }
+                Action::None
             }
-            None
         }
+    }
+
+    /// Marks a card busy for one decision; `None` when it is gone or already deciding.
+    fn claim(&mut self, chat: i64) -> Option<&Card> {
+        let card = self.cards.iter_mut().find(|c| c.offer.chat_id == chat)?;
+        if card.busy {
+            return None;
+        }
+        card.busy = true;
+        Some(card)
     }
 }
 
@@ -126,9 +181,6 @@ pub fn view(card: &Card, db_now: i64, first: bool) -> Element<'_, Message> {
             .size(14)
             .width(Length::Fill),
     );
-    if let Some(e) = &card.error {
-        body = body.push(text(e).style(style::field_error));
-    }
     container(body)
         .padding(12)
         .width(Length::Fill)

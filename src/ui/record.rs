@@ -1,20 +1,15 @@
 //! One record open in the screen pop: its fields, saving with a version check, and the
 //! errors shown at the fields.
 
-use super::screen_pop::Data;
 use super::style;
+use crate::core::StoreError;
+use crate::core::crm::{
+    AccountDraft, AssetDraft, ContactDraft, Draft, Record, RecordEdit, RecordKind as Kind,
+    ScreenPop, WorkOrderDraft,
+};
 use crate::core::records::{self as rules, FieldError};
-use crate::store::{AccountDraft, AssetDraft, ContactDraft, Store, StoreError, WorkOrderDraft};
 use iced::widget::{button, column, pick_list, row, text, text_input};
-use iced::{Element, Length, Task};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Account,
-    Contact,
-    Asset,
-    WorkOrder,
-}
+use iced::{Element, Length};
 
 #[derive(Debug, Clone)]
 pub struct Field {
@@ -33,27 +28,27 @@ pub struct RecordTab {
     pub contact_id: Option<i64>,
     pub asset_id: Option<i64>,
     pub fields: Vec<Field>,
+    /// The values as opened or last saved: anything else is an unsaved edit.
+    saved: Vec<String>,
     pub errors: Vec<FieldError>,
     pub status: Option<String>,
     pub conflict: bool,
     pub saving: bool,
 }
 
-/// What a save gives back: the record's new id, version and fields.
-#[derive(Debug, Clone)]
-pub struct Saved {
-    id: i64,
-    version: i64,
-    number: String,
-    fields: Vec<Field>,
-}
-
 #[derive(Debug, Clone)]
 pub enum Message {
     Edit(usize, String),
     Save,
-    Saved(Result<Saved, (bool, String)>),
+    /// The record as stored after a save or a reload.
+    Saved(Result<Record, StoreError>),
     Reload,
+}
+
+pub enum Action {
+    None,
+    Save(RecordEdit),
+    Reload(Kind, i64),
 }
 
 fn field(key: &'static str, value: impl Into<String>) -> Field {
@@ -83,6 +78,7 @@ impl RecordTab {
             contact_id: None,
             asset_id: None,
             fields: Vec::new(),
+            saved: Vec::new(),
             errors: Vec::new(),
             status: None,
             conflict: false,
@@ -91,7 +87,7 @@ impl RecordTab {
     }
 
     /// An existing record, from the lists already loaded.
-    pub fn open(kind: Kind, id: i64, data: &Data) -> Option<Self> {
+    pub fn open(kind: Kind, id: i64, data: &ScreenPop) -> Option<Self> {
         let mut t = RecordTab::blank(kind);
         t.id = Some(id);
         match kind {
@@ -130,11 +126,12 @@ impl RecordTab {
                 );
             }
         }
+        t.mark_saved();
         Some(t)
     }
 
     /// A new record for the customer (a work order may be for one asset).
-    pub fn new(kind: Kind, data: &Data, asset: Option<i64>) -> Self {
+    pub fn new(kind: Kind, data: &ScreenPop, asset: Option<i64>) -> Self {
         let mut t = RecordTab::blank(kind);
         t.account_id = data.account.as_ref().map(|a| a.id);
         t.contact_id = Some(data.contact.id);
@@ -151,7 +148,17 @@ impl RecordTab {
                 work_order_fields(&subject, "open", "normal", "")
             }
         };
+        t.mark_saved();
         t
+    }
+
+    fn mark_saved(&mut self) {
+        self.saved = self.fields.iter().map(|f| f.value.clone()).collect();
+    }
+
+    /// Whether the agent changed a field since it was opened or saved.
+    pub fn is_edited(&self) -> bool {
+        !self.fields.iter().map(|f| &f.value).eq(self.saved.iter())
     }
 
     pub fn title(&self) -> String {
@@ -177,12 +184,49 @@ impl RecordTab {
     }
 
     fn check(&self) -> Vec<FieldError> {
+        self.draft().check()
+    }
+
+    fn draft(&self) -> Draft {
         match self.kind {
-            Kind::Account => self.account_draft().check(),
-            Kind::Contact => self.contact_draft().check(),
-            Kind::Asset => self.asset_draft().check(),
-            Kind::WorkOrder => self.work_order_draft().check(),
+            Kind::Account => Draft::Account(self.account_draft()),
+            Kind::Contact => Draft::Contact(self.contact_draft()),
+            Kind::Asset => Draft::Asset(self.asset_draft()),
+            Kind::WorkOrder => Draft::WorkOrder(self.work_order_draft()),
         }
+    }
+
+    /// Shows a record as stored.
+    fn show(&mut self, record: Record) {
+        self.id = Some(record.id());
+        match record {
+            Record::Account(a) => {
+                self.version = a.version;
+                self.number = a.number;
+                self.fields = account_fields(&a.name, &a.industry, &a.phone, &a.city);
+            }
+            Record::Contact(c) => {
+                self.version = c.version;
+                self.number = String::new();
+                self.fields = contact_fields(&c.first_name, &c.last_name, &c.email, &c.phone);
+            }
+            Record::Asset(a) => {
+                self.version = a.version;
+                self.fields = asset_fields(&a.product, &a.serial, &a.status);
+                self.number = a.serial;
+            }
+            Record::WorkOrder(w) => {
+                self.version = w.version;
+                self.number = w.number;
+                self.fields = work_order_fields(
+                    &w.subject,
+                    &w.status,
+                    &w.priority,
+                    &rules::date_text(w.due_ms),
+                );
+            }
+        }
+        self.mark_saved();
     }
 
     fn account_draft(&self) -> AccountDraft {
@@ -226,7 +270,7 @@ impl RecordTab {
         }
     }
 
-    pub fn update(&mut self, store: &Store, message: Message) -> Task<Message> {
+    pub fn update(&mut self, message: Message) -> Action {
         match message {
             Message::Edit(i, v) => {
                 if let Some(f) = self.fields.get_mut(i) {
@@ -236,48 +280,50 @@ impl RecordTab {
                     self.errors = self.check();
                 }
                 self.status = None;
-                Task::none()
+                Action::None
             }
             Message::Save => {
                 self.errors = self.check();
                 if !self.errors.is_empty() || self.saving {
-                    return Task::none();
+                    return Action::None;
                 }
                 self.saving = true;
                 self.status = None;
-                Task::perform(save(store.clone(), self.clone()), Message::Saved)
+                Action::Save(RecordEdit {
+                    id: self.id,
+                    version: self.version,
+                    draft: self.draft(),
+                })
             }
-            Message::Saved(Ok(saved)) => {
+            Message::Saved(Ok(record)) => {
                 self.saving = false;
                 self.conflict = false;
-                self.id = Some(saved.id);
-                self.version = saved.version;
-                self.number = saved.number;
-                self.fields = saved.fields;
+                self.show(record);
                 self.status = Some("Saved.".into());
-                Task::none()
+                Action::None
             }
-            Message::Saved(Err((conflict, e))) => {
+            Message::Saved(Err(e)) => {
                 self.saving = false;
-                self.conflict = conflict;
-                self.status = Some(e);
-                Task::none()
+                self.conflict = matches!(e, StoreError::Conflict(_));
+                self.status = Some(match &e {
+                    StoreError::Invalid {
+                        field: Some(field), ..
+                    } if self.fields.iter().any(|f| f.key == field) => {
+                        // The field says what is wrong; the status says where.
+                        let key = self.fields.iter().find(|f| f.key == field).map(|f| f.key);
+                        if let Some(key) = key {
+                            self.errors = vec![(key, e.message())];
+                        }
+                        "Not saved: see the field above.".to_string()
+                    }
+                    _ => super::sentence("Not saved", &e),
+                });
+                Action::None
             }
-            Message::Reload => {
-                let Some(id) = self.id else {
-                    return Task::none();
-                };
-                let kind = self.kind;
-                let store = store.clone();
-                Task::perform(
-                    async move {
-                        reload(&store, kind, id)
-                            .await
-                            .map_err(|e| (false, e.to_string()))
-                    },
-                    Message::Saved,
-                )
-            }
+            Message::Reload => match self.id {
+                Some(id) => Action::Reload(self.kind, id),
+                None => Action::None,
+            },
         }
     }
 
@@ -376,89 +422,4 @@ fn work_order_fields(subject: &str, status: &str, priority: &str, due: &str) -> 
         choice("priority", priority, rules::PRIORITIES),
         field("due", due),
     ]
-}
-
-fn save_error(e: StoreError) -> (bool, String) {
-    match e {
-        StoreError::Conflict(m) => (true, capitalize(&m)),
-        other => (false, capitalize(&other.to_string())),
-    }
-}
-
-async fn save(store: Store, t: RecordTab) -> Result<Saved, (bool, String)> {
-    let id = match (t.kind, t.id) {
-        (Kind::Account, Some(id)) => store
-            .update_account(id, t.version, &t.account_draft())
-            .await
-            .map(|a| a.id),
-        (Kind::Account, None) => Err(StoreError::Invalid(
-            "new accounts are created by an administrator".into(),
-        )),
-        (Kind::Contact, Some(id)) => store
-            .update_contact(id, t.version, &t.contact_draft())
-            .await
-            .map(|c| c.id),
-        (Kind::Contact, None) => store.create_contact(&t.contact_draft()).await.map(|c| c.id),
-        (Kind::Asset, Some(id)) => store
-            .update_asset(id, t.version, &t.asset_draft())
-            .await
-            .map(|a| a.id),
-        (Kind::Asset, None) => store.create_asset(&t.asset_draft()).await.map(|a| a.id),
-        (Kind::WorkOrder, Some(id)) => store
-            .update_work_order(id, t.version, &t.work_order_draft())
-            .await
-            .map(|w| w.id),
-        (Kind::WorkOrder, None) => store
-            .create_work_order(&t.work_order_draft())
-            .await
-            .map(|w| w.id),
-    }
-    .map_err(save_error)?;
-    reload(&store, t.kind, id).await.map_err(save_error)
-}
-
-async fn reload(store: &Store, kind: Kind, id: i64) -> Result<Saved, StoreError> {
-    Ok(match kind {
-        Kind::Account => {
-            let a = store.account(id).await?;
-            Saved {
-                id,
-                version: a.version,
-                number: a.number,
-                fields: account_fields(&a.name, &a.industry, &a.phone, &a.city),
-            }
-        }
-        Kind::Contact => {
-            let c = store.contact(id).await?;
-            Saved {
-                id,
-                version: c.version,
-                number: String::new(),
-                fields: contact_fields(&c.first_name, &c.last_name, &c.email, &c.phone),
-            }
-        }
-        Kind::Asset => {
-            let a = store.asset(id).await?;
-            Saved {
-                id,
-                version: a.version,
-                number: a.serial.clone(),
-                fields: asset_fields(&a.product, &a.serial, &a.status),
-            }
-        }
-        Kind::WorkOrder => {
-            let w = store.work_order(id).await?;
-            Saved {
-                id,
-                version: w.version,
-                number: w.number,
-                fields: work_order_fields(
-                    &w.subject,
-                    &w.status,
-                    &w.priority,
-                    &rules::date_text(w.due_ms),
-                ),
-            }
-        }
-    })
 }

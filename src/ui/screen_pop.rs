@@ -1,11 +1,14 @@
 //! The screen pop: the verified customer's accounts, contacts, assets and work orders in
 //! nested tabs. Records open in tabs of their own, where they are changed and saved.
 
-use super::record::{self, Kind, RecordTab};
+use super::record::{self, RecordTab};
 use super::style;
-use crate::store::{Account, Asset, Contact, Store, WorkOrder};
+use crate::core::StoreError;
+use crate::core::crm::{
+    Account, Asset, Contact, RecordEdit, RecordKind as Kind, ScreenPop, WorkOrder,
+};
 use iced::widget::{button, column, container, row, scrollable, space, table, text};
-use iced::{Element, Length, Task};
+use iced::{Element, Length};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -37,121 +40,87 @@ impl Tab {
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct Data {
-    pub contact: Contact,
-    pub account: Option<Account>,
-    pub contacts: Vec<Contact>,
-    pub assets: Vec<Asset>,
-    pub work_orders: Vec<WorkOrder>,
-}
-
 pub struct State {
     pub contact_id: i64,
-    pub data: Option<Box<Data>>,
+    pub data: Option<Box<ScreenPop>>,
     pub tab: Tab,
-    pub records: Vec<RecordTab>,
-    pub error: Option<String>,
+    /// Open records, each with the key its messages carry (an index would point at another
+    /// record once a tab before it closes).
+    pub records: Vec<(u64, RecordTab)>,
+    next_key: u64,
+    pub error: Option<StoreError>,
 }
 
 #[derive(Debug, Clone)]
 pub enum Message {
-    Loaded(Result<Box<Data>, String>),
+    Loaded(Result<Box<ScreenPop>, StoreError>),
     Tab(Tab),
     Open(Kind, i64),
     New(Kind, Option<i64>),
     CloseRecord(usize),
-    Record(usize, record::Message),
+    Record(u64, record::Message),
 }
 
-async fn load(store: Store, contact_id: i64) -> Result<Box<Data>, String> {
-    let contact = store.contact(contact_id).await.map_err(|e| e.to_string())?;
-    let (account, contacts, assets, work_orders) = match contact.account_id {
-        Some(a) => (
-            Some(store.account(a).await.map_err(|e| e.to_string())?),
-            store
-                .contacts_of_account(a)
-                .await
-                .map_err(|e| e.to_string())?,
-            store
-                .assets_of_account(a)
-                .await
-                .map_err(|e| e.to_string())?,
-            store
-                .work_orders_of_account(a)
-                .await
-                .map_err(|e| e.to_string())?,
-        ),
-        None => (None, vec![contact.clone()], Vec::new(), Vec::new()),
-    };
-    Ok(Box::new(Data {
-        contact,
-        account,
-        contacts,
-        assets,
-        work_orders,
-    }))
+pub enum Action {
+    None,
+    /// Load (again) the records of this contact.
+    Load(i64),
+    Save(u64, RecordEdit),
+    Reload(u64, Kind, i64),
 }
 
 impl State {
-    pub fn new(store: &Store, contact_id: i64, tab: Tab) -> (State, Task<Message>) {
-        (
-            State {
-                contact_id,
-                data: None,
-                tab,
-                records: Vec::new(),
-                error: None,
-            },
-            Task::perform(load(store.clone(), contact_id), Message::Loaded),
-        )
+    /// A screen pop for a verified contact; the parent loads its data ([`Action::Load`]).
+    pub fn new(contact_id: i64, tab: Tab) -> State {
+        State {
+            contact_id,
+            data: None,
+            tab,
+            records: Vec::new(),
+            next_key: 0,
+            error: None,
+        }
     }
 
-    fn reload(&self, store: &Store) -> Task<Message> {
-        Task::perform(load(store.clone(), self.contact_id), Message::Loaded)
+    fn push(&mut self, tab: RecordTab) {
+        self.next_key += 1;
+        self.records.push((self.next_key, tab));
+        self.tab = Tab::Record(self.records.len() - 1);
     }
 
-    pub fn update(&mut self, store: &Store, message: Message) -> Task<Message> {
+    /// Whether an open record has edits not saved yet.
+    pub fn has_unsaved(&self) -> bool {
+        self.records.iter().any(|(_, r)| r.is_edited())
+    }
+
+    pub fn update(&mut self, message: Message) -> Action {
         match message {
             Message::Loaded(Ok(data)) => {
                 self.data = Some(data);
                 self.error = None;
-                Task::none()
             }
-            Message::Loaded(Err(e)) => {
-                self.error = Some(e);
-                Task::none()
-            }
-            Message::Tab(tab) => {
-                self.tab = tab;
-                Task::none()
-            }
+            Message::Loaded(Err(e)) => self.error = Some(e),
+            Message::Tab(tab) => self.tab = tab,
             Message::Open(kind, id) => {
                 if let Some(i) = self
                     .records
                     .iter()
-                    .position(|r| r.kind == kind && r.id == Some(id))
+                    .position(|(_, r)| r.kind == kind && r.id == Some(id))
                 {
                     self.tab = Tab::Record(i);
-                    return Task::none();
+                } else if let Some(tab) = self
+                    .data
+                    .as_deref()
+                    .and_then(|data| RecordTab::open(kind, id, data))
+                {
+                    self.push(tab);
                 }
-                let Some(data) = &self.data else {
-                    return Task::none();
-                };
-                let Some(tab) = RecordTab::open(kind, id, data) else {
-                    return Task::none();
-                };
-                self.records.push(tab);
-                self.tab = Tab::Record(self.records.len() - 1);
-                Task::none()
             }
             Message::New(kind, asset) => {
-                let Some(data) = &self.data else {
-                    return Task::none();
-                };
-                self.records.push(RecordTab::new(kind, data, asset));
-                self.tab = Tab::Record(self.records.len() - 1);
-                Task::none()
+                if let Some(data) = self.data.as_deref() {
+                    let tab = RecordTab::new(kind, data, asset);
+                    self.push(tab);
+                }
             }
             Message::CloseRecord(i) => {
                 if i < self.records.len() {
@@ -162,27 +131,35 @@ impl State {
                         t => t,
                     };
                 }
-                Task::none()
             }
-            Message::Record(i, m) => {
-                let Some(rec) = self.records.get_mut(i) else {
-                    return Task::none();
+            Message::Record(key, m) => {
+                let Some((_, rec)) = self.records.iter_mut().find(|(k, _)| *k == key) else {
+                    return Action::None;
                 };
                 let saved = matches!(m, record::Message::Saved(Ok(_)));
-                let task = rec.update(store, m).map(move |m| Message::Record(i, m));
-                if saved {
-                    // Lists show the change (and a new record appears in them).
-                    return Task::batch([task, self.reload(store)]);
+                match rec.update(m) {
+                    record::Action::Save(edit) => return Action::Save(key, edit),
+                    record::Action::Reload(kind, id) => return Action::Reload(key, kind, id),
+                    record::Action::None if saved => {
+                        // Lists show the change (and a new record appears in them).
+                        return Action::Load(self.contact_id);
+                    }
+                    record::Action::None => {}
                 }
-                task
             }
         }
+        Action::None
     }
 
     pub fn view(&self) -> Element<'_, Message> {
         let Some(data) = &self.data else {
             return match &self.error {
-                Some(e) => text(e).style(style::field_error).into(),
+                Some(e) => text(super::sentence(
+                    "The customer's records could not be loaded",
+                    e,
+                ))
+                .style(style::field_error)
+                .into(),
                 None => text("Loading the customer's records…").into(),
             };
         };
@@ -201,7 +178,7 @@ impl State {
             ),
         ]
         .spacing(4);
-        for (i, r) in self.records.iter().enumerate() {
+        for (i, (_, r)) in self.records.iter().enumerate() {
             tabs = tabs.push(
                 row![
                     tab_button(r.title(), Tab::Record(i)),
@@ -218,7 +195,10 @@ impl State {
             Tab::Assets => assets_view(data),
             Tab::WorkOrders => work_orders_view(data),
             Tab::Record(i) => match self.records.get(i) {
-                Some(r) => r.view().map(move |m| Message::Record(i, m)),
+                Some((key, r)) => {
+                    let key = *key;
+                    r.view().map(move |m| Message::Record(key, m))
+                }
                 None => text("").into(),
             },
         };
@@ -249,7 +229,7 @@ fn open_button<'a>(kind: Kind, id: i64) -> Element<'a, Message> {
         .into()
 }
 
-fn accounts_view(data: &Data) -> Element<'_, Message> {
+fn accounts_view(data: &ScreenPop) -> Element<'_, Message> {
     match &data.account {
         Some(a) => column![
             table(
@@ -269,7 +249,7 @@ fn accounts_view(data: &Data) -> Element<'_, Message> {
     }
 }
 
-fn contacts_view(data: &Data) -> Element<'_, Message> {
+fn contacts_view(data: &ScreenPop) -> Element<'_, Message> {
     column![
         scrollable(
             table(
@@ -290,7 +270,7 @@ fn contacts_view(data: &Data) -> Element<'_, Message> {
     .into()
 }
 
-fn assets_view(data: &Data) -> Element<'_, Message> {
+fn assets_view(data: &ScreenPop) -> Element<'_, Message> {
     column![
         scrollable(
             table(
@@ -325,7 +305,7 @@ fn assets_view(data: &Data) -> Element<'_, Message> {
     .into()
 }
 
-fn work_orders_view(data: &Data) -> Element<'_, Message> {
+fn work_orders_view(data: &ScreenPop) -> Element<'_, Message> {
     column![
         scrollable(
             table(

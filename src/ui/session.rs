@@ -20,16 +20,38 @@ pub struct Session {
     pub dark: bool,
 }
 
-/// One file per database and agent.
-pub fn path(dir: &Path, database_url: &str, agent_id: i64) -> PathBuf {
+/// One file per database and agent, named by a SHA-256 of the database's identity: the
+/// same name on every build (std's hasher may change between Rust releases, and a new name
+/// would lose every agent's drafts). A file under the name older builds used is renamed to
+/// the new one the first time.
+pub fn path(dir: &Path, database: &str, agent_id: i64) -> PathBuf {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(database.as_bytes());
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let path = dir.join(format!("session-{hex}-agent{agent_id}.json"));
+    if !path.exists() {
+        let old = legacy_path(dir, database, agent_id);
+        if old.exists()
+            && let Err(e) = std::fs::rename(&old, &path)
+        {
+            tracing::warn!("cannot rename {} to {}: {e}", old.display(), path.display());
+            return old;
+        }
+    }
+    path
+}
+
+/// The name builds before 2026-12 gave the file (std's `DefaultHasher`, as this build
+/// computes it).
+pub fn legacy_path(dir: &Path, database: &str, agent_id: i64) -> PathBuf {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
-    database_url.hash(&mut h);
+    database.hash(&mut h);
     dir.join(format!("session-{:016x}-agent{agent_id}.json", h.finish()))
 }
 
 pub fn default_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "livewindow").map(|d| d.data_dir().join("sessions"))
+    crate::core::paths::data_dir().map(|d| d.join("sessions"))
 }
 
 pub fn load(path: &Path) -> Session {

@@ -23,19 +23,20 @@ pub fn view<'a>(
         .padding([6, 12])
         .style(button::secondary)
         .on_press(Message::Interactions);
-    // The badge sits on the icon's corner; it shows the number of active interactions.
-    let badge = container(text(active.to_string()).size(12))
-        .padding([1, 7])
-        .style(style::badge);
-    let interactions = stack![
-        container(icon).padding(iced::Padding {
-            top: 8.0,
-            right: 10.0,
-            bottom: 0.0,
-            left: 0.0
-        }),
-        container(badge).align_right(Length::Fill),
-    ];
+    // The badge sits on the icon's corner; it shows the number of active interactions,
+    // and is not there when there are none.
+    let mut interactions = stack![container(icon).padding(iced::Padding {
+        top: 8.0,
+        right: 10.0,
+        bottom: 0.0,
+        left: 0.0
+    })];
+    if active > 0 {
+        let badge = container(text(active.to_string()).size(12))
+            .padding([1, 7])
+            .style(style::badge);
+        interactions = interactions.push(container(badge).align_right(Length::Fill));
+    }
     container(
         row![
             text("Live Window").size(20),

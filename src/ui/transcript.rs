@@ -1,10 +1,9 @@
 //! A chat's transcript: sender, time and message; sticks to the bottom as messages arrive.
 
 use super::style;
-use crate::channel::customer::clock;
-use crate::core::Sender;
+use crate::core::time::clock;
+use crate::core::{Message as ChatMessage, Sender};
 use crate::richtext::Document;
-use crate::store::Message as ChatMessage;
 use iced::widget::{button, column, container, row, scrollable, space, text};
 use iced::{Alignment, Element, Length};
 use std::collections::HashMap;
@@ -16,7 +15,7 @@ pub const WINDOW: usize = 200;
 pub fn view<'a, M: Clone + 'a>(
     messages: &'a [ChatMessage],
     rich: &'a HashMap<i64, Document>,
-    pending: impl Iterator<Item = (&'a str, Option<&'a str>)>,
+    pending: impl Iterator<Item = (&'a str, Option<String>)>,
     shown: usize,
     show_earlier: M,
     retry: impl Fn(&'a str) -> M,

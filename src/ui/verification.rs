@@ -1,7 +1,8 @@
 //! Contact Verification: the contact that matches the customer, to confirm or search again.
 
 use super::style;
-use crate::store::Contact;
+use crate::core::StoreError;
+use crate::core::crm::Contact;
 use iced::widget::{button, column, container, row, text};
 use iced::{Element, Length};
 
@@ -9,7 +10,7 @@ use iced::{Element, Length};
 pub struct State {
     pub contact: Option<Contact>,
     pub busy: bool,
-    pub error: Option<String>,
+    pub error: Option<StoreError>,
 }
 
 #[derive(Debug, Clone)]
@@ -19,19 +20,45 @@ pub enum Message {
 }
 
 pub enum Action {
+    None,
     Verify(Contact),
     SearchAgain,
 }
 
 impl State {
-    pub fn update(&mut self, message: Message) -> Option<Action> {
+    /// Waiting for the contact that matches the customer.
+    pub fn matching() -> Self {
+        State {
+            busy: true,
+            ..State::default()
+        }
+    }
+
+    /// Showing a contact to confirm.
+    pub fn with(contact: Contact) -> Self {
+        State {
+            contact: Some(contact),
+            ..State::default()
+        }
+    }
+
+    /// The verification could not be saved.
+    pub fn failed(&mut self, error: StoreError) {
+        self.busy = false;
+        self.error = Some(error);
+    }
+
+    pub fn update(&mut self, message: Message) -> Action {
         match message {
-            Message::Verify => {
-                let contact = self.contact.clone()?;
-                self.busy = true;
-                Some(Action::Verify(contact))
-            }
-            Message::SearchAgain => Some(Action::SearchAgain),
+            Message::Verify => match self.contact.clone() {
+                Some(contact) if !self.busy => {
+                    self.busy = true;
+                    self.error = None;
+                    Action::Verify(contact)
+                }
+                _ => Action::None,
+            },
+            Message::SearchAgain => Action::SearchAgain,
         }
     }
 
@@ -81,7 +108,10 @@ impl State {
             }
         }
         if let Some(e) = &self.error {
-            page = page.push(text(e).style(style::field_error));
+            page = page.push(
+                text(super::sentence("The contact could not be verified", e))
+                    .style(style::field_error),
+            );
         }
         page.into()
     }

@@ -7,7 +7,7 @@ use futures::StreamExt;
 use iced::{Size, Task};
 use iced_test::simulator::Simulator;
 use livewindow::Store;
-use livewindow::ui::console::{self, Console, Message};
+use livewindow::ui::console::{Console, Message};
 use std::path::PathBuf;
 
 pub struct Harness {
@@ -47,11 +47,10 @@ pub fn key_event(
 
 impl Harness {
     pub async fn open(store: &Store, agent_id: i64, session_dir: PathBuf) -> Harness {
-        let restored = console::restore(store.clone(), agent_id)
-            .await
-            .expect("restore");
+        let restored = store.restore(agent_id).await.expect("restore");
         let last_event = restored.last_event;
-        let (console, task) = Console::new(restored, Some(session_dir.clone()));
+        let data: livewindow::data::Data = std::sync::Arc::new(store.clone());
+        let (console, task) = Console::new(data, restored, Some(session_dir.clone()));
         let mut h = Harness {
             console,
             store: store.clone(),

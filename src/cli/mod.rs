@@ -1,0 +1,225 @@
+//! Command-line arguments, and the subcommands that are not the console: the customer's
+//! terminal (`customer`), administration (`admin`), the paste preview.
+
+mod admin;
+mod customer;
+mod paste_preview;
+
+use crate::store::{self, Store};
+use anyhow::{Result, bail};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "livewindow",
+    version,
+    about = "Live Window: the agent console for customer chats"
+)]
+pub struct Cli {
+    /// sqlite://PATH or postgres://USER@HOST/DB. Default: a SQLite file in the platform data
+    /// directory, created on first run.
+    #[arg(long, env = "LIVEWINDOW_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+
+    /// The agent who uses the console (email or name). Default: the first agent.
+    #[arg(long, env = "LIVEWINDOW_AGENT", global = true)]
+    pub agent: Option<String>,
+
+    /// Demo: seed demo data if the database has none, and let simulated customers arrive.
+    #[arg(long)]
+    pub demo: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Chat as a customer from this terminal: lines you type are sent, the agent's replies
+    /// are printed. Ctrl-C leaves the chat.
+    Customer(CustomerArgs),
+    /// Add, list and change agents.
+    #[command(subcommand)]
+    Agent(AgentCommand),
+    /// Add and list queues; set which agents work them.
+    #[command(subcommand)]
+    Queue(QueueCommand),
+    /// Profile options, at site level or per agent (--agent).
+    #[command(subcommand)]
+    Option(OptionCommand),
+    /// Load data: the demo's CRM records, queues and agents, or many synthetic contacts.
+    Seed(SeedArgs),
+    /// Run simulated customers against the database (what --demo does in the background).
+    DemoTraffic {
+        /// Seconds between arrivals.
+        #[arg(long, default_value_t = 8.0)]
+        every: f64,
+        /// Stop after this many customers.
+        #[arg(long)]
+        count: Option<usize>,
+    },
+    /// Measure offer latency and routing throughput (see BENCHMARKS.md).
+    #[command(subcommand)]
+    Bench(crate::bench::BenchCommand),
+    /// Show what pasting clipboard HTML into the composer would send: the sanitized HTML,
+    /// then the plain-text fallback.
+    PastePreview {
+        /// Clipboard HTML, with or without a CF_HTML header.
+        file: PathBuf,
+        /// The clipboard's RTF flavour (Word's pictures).
+        #[arg(long)]
+        rtf: Option<PathBuf>,
+        /// The clipboard's image flavour, for an image the HTML only refers to.
+        #[arg(long)]
+        image: Option<PathBuf>,
+        /// The clipboard's plain-text flavour, used when the HTML yields nothing.
+        #[arg(long)]
+        plain: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CustomerArgs {
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub email: String,
+    /// Queue name. Default: the first queue.
+    #[arg(long)]
+    pub queue: Option<String>,
+    /// A first message, sent with the request.
+    #[arg(long)]
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgentCommand {
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value_t = 3)]
+        max_chats: i64,
+        /// Queues to join (repeat the flag for several).
+        #[arg(long = "queue")]
+        queues: Vec<String>,
+    },
+    List,
+    /// Set an agent's availability: available, away or offline.
+    Status {
+        who: String,
+        status: String,
+    },
+    /// Set how many chats an agent takes at once.
+    MaxChats {
+        who: String,
+        max_chats: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueueCommand {
+    Add {
+        name: String,
+    },
+    List,
+    /// Make an agent work a queue.
+    Join {
+        who: String,
+        queue: String,
+    },
+    Leave {
+        who: String,
+        queue: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OptionCommand {
+    /// Set a profile option, e.g. SVC_CHAT_CKEDITOR_ENABLED Y, at site level or for --agent.
+    Set {
+        name: String,
+        value: String,
+    },
+    /// Show the value in force (for --agent, if given).
+    Get {
+        name: String,
+    },
+    /// Remove the site value or the --agent override.
+    Unset {
+        name: String,
+    },
+    List,
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = true)]
+pub struct SeedArgs {
+    /// Demo CRM data, two queues and three agents (does nothing if already there).
+    #[arg(long)]
+    pub demo: bool,
+    /// Add this many synthetic contacts.
+    #[arg(long)]
+    pub contacts: Option<i64>,
+}
+
+/// The URL to use: the flag, or the default SQLite file.
+pub fn database_url(cli: &Cli) -> Result<String> {
+    match &cli.database_url {
+        Some(url) if url.trim().is_empty() => bail!("the database URL is empty"),
+        Some(url) => Ok(url.trim().to_string()),
+        None => Ok(store::sqlite_url(&store::default_sqlite_path()?)),
+    }
+}
+
+pub async fn run(cli: &Cli, command: &Command) -> Result<()> {
+    if let Command::Bench(b) = command {
+        // Runs on a scratch database of its own.
+        return crate::bench::run(cli.database_url.as_deref(), b).await;
+    }
+    if let Command::PastePreview {
+        file,
+        rtf,
+        image,
+        plain,
+    } = command
+    {
+        // Needs no database.
+        return paste_preview::run(file, rtf.as_deref(), image.as_deref(), plain.as_deref());
+    }
+    // Check what can be checked before touching the database.
+    if let Command::Customer(args) = command {
+        crate::core::validate::customer(&args.name, &args.email)?;
+    }
+    let store = Store::open(&database_url(cli)?).await?;
+    match command {
+        Command::Customer(args) => customer::run(&store, args).await,
+        Command::Agent(c) => admin::agent(&store, c).await,
+        Command::Queue(c) => admin::queue(&store, c).await,
+        Command::Option(c) => admin::option(&store, cli.agent.as_deref(), c).await,
+        Command::Seed(args) => admin::seed(&store, args).await,
+        Command::DemoTraffic { every, count } => {
+            if !(every.is_finite() && *every >= 0.1) {
+                bail!("--every must be at least 0.1 seconds");
+            }
+            println!(
+                "Simulated customers arrive every {every} s on {}; Ctrl-C stops.",
+                store.backend()
+            );
+            let traffic = crate::channel::simulated::run(
+                store.clone(),
+                Duration::from_secs_f64(*every),
+                *count,
+            );
+            tokio::select! {
+                r = traffic => r?,
+                _ = tokio::signal::ctrl_c() => {}
+            }
+            Ok(())
+        }
+        Command::Bench(_) | Command::PastePreview { .. } => Ok(()), // handled above
+    }
+}

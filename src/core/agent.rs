@@ -1,0 +1,57 @@
+//! Agents, their availability, and the queues they work.
+
+/// Agent availability; only `Available` receives offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AgentStatus {
+    Available,
+    Away,
+    Offline,
+}
+
+impl AgentStatus {
+    pub const ALL: [AgentStatus; 3] = [Self::Available, Self::Away, Self::Offline];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Available => "available",
+            Self::Away => "away",
+            Self::Offline => "offline",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "available" => Some(Self::Available),
+            "away" => Some(Self::Away),
+            "offline" => Some(Self::Offline),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for AgentStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Available => "Available",
+            Self::Away => "Away",
+            Self::Offline => "Offline",
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agent {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub status: AgentStatus,
+    pub max_chats: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueInfo {
+    pub id: i64,
+    pub name: String,
+    pub agents: i64,
+    pub queued: i64,
+}

@@ -1,0 +1,79 @@
+//! Size limits, in one place: the composer, the store and the server all check these.
+
+/// Longest plain-text body of a message, in bytes.
+pub const MESSAGE_TEXT_BYTES: usize = 256 * 1024;
+/// Longest HTML body of a message, in bytes: room for a 10 MB image embedded as a data URL.
+pub const MESSAGE_HTML_BYTES: usize = 16 * 1024 * 1024;
+/// Largest single image, in bytes.
+pub const IMAGE_BYTES: usize = 10 * 1024 * 1024;
+/// Image bytes one message can carry: base64 makes them 4/3 larger inside the message's
+/// HTML, which is capped at [`MESSAGE_HTML_BYTES`] (and a draft is restored from that HTML,
+/// so it must fit too), with 1 MB kept for the text around them.
+pub const MESSAGE_IMAGES_BYTES: usize = MESSAGE_HTML_BYTES / 4 * 3 - 1024 * 1024;
+
+const MB: f64 = 1024.0 * 1024.0;
+
+/// Checks one image's size: the sentence to show when it is too large.
+pub fn check_image_size(name: &str, len: u64) -> Result<(), String> {
+    if len > IMAGE_BYTES as u64 {
+        return Err(format!(
+            "{name} is {:.1} MB; images can be at most {} MB.",
+            len as f64 / MB,
+            IMAGE_BYTES / (1024 * 1024)
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that `more` image bytes still fit in a message already holding `held`.
+pub fn check_message_images(held: usize, more: usize) -> Result<(), String> {
+    if more == 0 || held + more <= MESSAGE_IMAGES_BYTES {
+        return Ok(());
+    }
+    Err(format!(
+        "The images in one message can total at most {} MB; send this in the next message.",
+        MESSAGE_IMAGES_BYTES / (1024 * 1024)
+    ))
+}
+
+/// Checks a message's bodies against the store's limits.
+pub fn check_message(text: &str, html: Option<&str>) -> Result<(), String> {
+    if text.trim().is_empty() && html.is_none_or(|h| h.trim().is_empty()) {
+        return Err("the message is empty".into());
+    }
+    if text.len() > MESSAGE_TEXT_BYTES {
+        return Err(format!(
+            "the message's text is larger than {} KB",
+            MESSAGE_TEXT_BYTES / 1024
+        ));
+    }
+    if html.is_some_and(|h| h.len() > MESSAGE_HTML_BYTES) {
+        return Err(format!(
+            "the message is larger than {} MB with its images",
+            MESSAGE_HTML_BYTES / (1024 * 1024)
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images() {
+        assert!(check_image_size("a.png", IMAGE_BYTES as u64).is_ok());
+        let e = check_image_size("a.png", IMAGE_BYTES as u64 + 1).unwrap_err();
+        assert!(e.starts_with("a.png is 10.0 MB"), "{e}");
+        assert!(check_message_images(MESSAGE_IMAGES_BYTES - 10, 10).is_ok());
+        assert!(check_message_images(MESSAGE_IMAGES_BYTES - 10, 11).is_err());
+        assert!(check_message_images(MESSAGE_IMAGES_BYTES + 1, 0).is_ok());
+    }
+
+    #[test]
+    fn messages() {
+        assert!(check_message("  ", None).is_err());
+        assert!(check_message("", Some("<p>x</p>")).is_ok());
+        assert!(check_message(&"x".repeat(MESSAGE_TEXT_BYTES + 1), None).is_err());
+    }
+}

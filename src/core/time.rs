@@ -1,0 +1,29 @@
+//! How times are shown. Times are ms since the epoch on the database's clock.
+
+/// Local wall-clock time of a database timestamp, as HH:MM.
+pub fn clock(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.with_timezone(&chrono::Local).format("%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// A duration in ms as the agent reads it: "45 s", "3 min", "1 h 05 min".
+pub fn duration(ms: i64) -> String {
+    let s = ms.max(0) / 1000;
+    match s {
+        0..60 => format!("{s} s"),
+        60..3600 => format!("{} min", s / 60),
+        _ => format!("{} h {:02} min", s / 3600, (s % 3600) / 60),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn durations() {
+        assert_eq!(super::duration(45_000), "45 s");
+        assert_eq!(super::duration(185_000), "3 min");
+        assert_eq!(super::duration(3_900_000), "1 h 05 min");
+        assert_eq!(super::duration(-5), "0 s");
+    }
+}

@@ -1,0 +1,152 @@
+//! Following the event feed: offers arriving and leaving, the agent's chats changing,
+//! messages arriving, and the desktop notifications they bring while the window is behind.
+
+use super::{Console, Message};
+use crate::core::{Chat, ChatState, EndReason, Event, EventKind, Offer, Sender, StoreError};
+use crate::ui::notify::{self, Target};
+use crate::ui::screen_pop;
+use iced::Task;
+use std::time::{Duration, Instant};
+
+/// The note when an offer ran out of time, whichever side noticed first.
+pub(super) fn expired_note(customer: &str) -> String {
+    format!("The offer from {customer} ran out of time; the chat went back to the queue.")
+}
+
+impl Console {
+    pub(super) fn on_event(&mut self, event: Event) -> Task<Message> {
+        self.last_event = self.last_event.max(event.id);
+        if event.kind.changes_queues() {
+            self.waiting_stale = true;
+        }
+        let me = Some(self.agent.id);
+        let Some(chat) = event.chat_id else {
+            return Task::none();
+        };
+        match event.kind {
+            EventKind::ChatOffered if event.agent_id == me => {
+                Task::perform(self.data.offer(chat), Message::OfferLoaded)
+            }
+            EventKind::OfferExpired
+            | EventKind::OfferDeclined
+            | EventKind::ChatAccepted
+            | EventKind::ChatEnded => {
+                if let Some(card) = self.offers.remove(chat) {
+                    let name = &card.offer.customer_name;
+                    match event.kind {
+                        EventKind::OfferExpired => self.note(expired_note(name)),
+                        EventKind::ChatEnded => {
+                            self.note(format!("{name} left before the chat was accepted."))
+                        }
+                        _ => {}
+                    }
+                }
+                let ended_here = event.kind == EventKind::ChatEnded && self.chat(chat).is_some();
+                let accepted_elsewhere = event.kind == EventKind::ChatAccepted
+                    && event.agent_id == me
+                    && self.chat(chat).is_none();
+                if ended_here || accepted_elsewhere {
+                    Task::perform(self.data.chat(chat), Message::ChatLoaded)
+                } else {
+                    Task::none()
+                }
+            }
+            EventKind::Message if self.chat(chat).is_some() => match event.message_id {
+                Some(id) => Task::perform(self.data.message(id), move |r| {
+                    Message::MessageLoaded(chat, r)
+                }),
+                None => Task::none(),
+            },
+            EventKind::ChatTransferred if event.agent_id == me => {
+                if let Some(c) = self.chat_mut(chat) {
+                    c.end(EndReason::AgentEnded);
+                }
+                Task::none()
+            }
+            _ => Task::none(),
+        }
+    }
+
+    pub(super) fn chat_loaded(&mut self, r: Result<Chat, StoreError>) -> Task<Message> {
+        let chat = match r {
+            Ok(chat) => chat,
+            Err(e) => {
+                self.error = Some(e);
+                return Task::none();
+            }
+        };
+        if let Some(c) = self.chat_mut(chat.id) {
+            if chat.state == ChatState::Ended {
+                c.end(chat.end_reason.unwrap_or(EndReason::AgentEnded));
+            }
+            return Task::none();
+        }
+        if chat.state == ChatState::Active && chat.agent_id == Some(self.agent.id) {
+            // Accepted on another desktop of this agent: it shows here too.
+            return self.open_chat(chat, "", None, screen_pop::Tab::Accounts);
+        }
+        Task::none()
+    }
+
+    pub(super) fn message_loaded(
+        &mut self,
+        chat: i64,
+        r: Result<crate::core::Message, StoreError>,
+    ) -> Task<Message> {
+        let m = match r {
+            Ok(m) => m,
+            Err(e) => {
+                self.error = Some(e);
+                return Task::none();
+            }
+        };
+        let in_view = self.in_view() == Some(chat) && self.focused;
+        let from_customer = m.sender == Sender::Customer;
+        let (name, body) = (m.sender_name.clone(), m.body_text.clone());
+        if let Some(c) = self.chat_mut(chat) {
+            c.receive(m, in_view);
+        }
+        if from_customer && !in_view {
+            return self.notify_message(chat, name, body);
+        }
+        Task::none()
+    }
+
+    pub(super) fn add_offer(&mut self, o: Offer) -> Task<Message> {
+        if o.agent_id != self.agent.id {
+            return Task::none();
+        }
+        let key = (o.chat_id, o.deadline_ms);
+        let left = ((o.deadline_ms - self.db_now()).max(0) + 999) / 1000;
+        let (summary, body) = (
+            format!("Incoming chat: {}", o.customer_name),
+            format!(
+                "{} · {} · {left} s left to accept",
+                o.customer_email, o.queue_name
+            ),
+        );
+        let target = Target::Offer(o.chat_id);
+        if !self.offers.add(o) {
+            return Task::none();
+        }
+        if !self.focused && self.notified_offers.insert(key) {
+            return notify::show(summary, body, target).map(Message::Notified);
+        }
+        Task::none()
+    }
+
+    fn notify_message(&mut self, chat: i64, name: String, body: String) -> Task<Message> {
+        // One notification per chat per 15 s: a burst of lines is one nudge, not a storm.
+        let now = Instant::now();
+        if self
+            .notified_chats
+            .get(&chat)
+            .is_some_and(|t| now.duration_since(*t) < Duration::from_secs(15))
+        {
+            return Task::none();
+        }
+        self.notified_chats.insert(chat, now);
+        let body: String = body.chars().take(140).collect();
+        notify::show(format!("{name} wrote"), body, Target::Chat(chat)).map(Message::Notified)
+    }
+}

@@ -1,0 +1,249 @@
+//! The console's picture: toolbar, top-level tabs, the strip of notes and offers, and the
+//! Live Window tab (incoming offers, the agent's chats) or a chat's tab.
+
+use super::{Console, Message, View};
+use crate::core::AgentStatus;
+use crate::ui::offer;
+use crate::ui::style;
+use crate::ui::toolbar;
+use iced::widget::{button, column, container, keyed_column, row, scrollable, text};
+use iced::{Element, Length, Task};
+
+impl Console {
+    pub fn view(&self) -> Element<'_, Message> {
+        let bar = toolbar::view(
+            &self.agent.name,
+            self.agent.status,
+            self.active(),
+            self.dark,
+        )
+        .map(Message::Toolbar);
+        let mut tabs = row![
+            button(text("Live Window").size(14))
+                .style(style::tab(self.view == View::Home))
+                .on_press(Message::Home)
+        ]
+        .spacing(4);
+        for c in self.chats.iter().filter(|c| c.verified()) {
+            let id = c.chat.id;
+            let label = if c.unread() > 0 {
+                format!("{} ({})", c.chat.customer_name, c.unread())
+            } else {
+                c.chat.customer_name.clone()
+            };
+            tabs = tabs.push(
+                button(text(label).size(14))
+                    .style(style::tab(self.view == View::Chat(id)))
+                    .on_press(Message::Select(id)),
+            );
+        }
+        let body = match self.view {
+            View::Home => self.home_view(),
+            View::Chat(id) => match self.chat(id) {
+                Some(c) => row![
+                    container(c.conversation_view().map(move |m| Message::Chat(id, m)))
+                        .width(Length::FillPortion(9)),
+                    container(c.side_view().map(move |m| Message::Chat(id, m)))
+                        .width(Length::FillPortion(11))
+                        .padding([0, 8]),
+                ]
+                .spacing(12)
+                .into(),
+                None => text("This chat is closed.").into(),
+            },
+        };
+        let mut page = column![
+            bar,
+            container(
+                scrollable(tabs).direction(scrollable::Direction::Horizontal(
+                    scrollable::Scrollbar::new().width(4).scroller_width(4)
+                ))
+            )
+            .padding([4, 12]),
+        ];
+        // Notes and errors live in one column that is always there: inserting children
+        // before the body would shift its widget tree and drop the composer's focus.
+        let mut status = column![].padding([0, 16]).spacing(4);
+        if self.view != View::Home {
+            // Offers keep arriving while a chat tab is in front: a compact strip of them.
+            let now = self.db_now();
+            // Two at most, so the chat keeps its room; the rest wait on the Live Window tab.
+            if self.offers.len() > 2 {
+                status = status.push(
+                    button(
+                        text(format!(
+                            "{} more incoming on the Live Window tab",
+                            self.offers.len() - 2
+                        ))
+                        .size(13),
+                    )
+                    .style(button::text)
+                    .on_press(Message::Home),
+                );
+            }
+            for card in self.offers.cards.iter().take(2) {
+                let o = &card.offer;
+                status =
+                    status.push(
+                        container(
+                            row![
+                                text(format!(
+                                    "Incoming chat: {} · {} · {} s",
+                                    o.customer_name,
+                                    o.queue_name,
+                                    (card.left_ms(now) + 999) / 1000
+                                ))
+                                .width(Length::Fill),
+                                button(text("Accept").size(14))
+                                    .style(button::success)
+                                    .on_press_maybe((!card.busy).then_some(Message::Offer(
+                                        offer::Message::Accept(o.chat_id)
+                                    ))),
+                                button(text("Decline").size(14))
+                                    .style(button::secondary)
+                                    .on_press_maybe((!card.busy).then_some(Message::Offer(
+                                        offer::Message::Decline(o.chat_id)
+                                    ))),
+                            ]
+                            .spacing(8)
+                            .align_y(iced::Alignment::Center),
+                        )
+                        .padding([4, 8])
+                        .style(style::offer_card),
+                    );
+            }
+        }
+        for (note, _) in &self.notes {
+            status = status.push(text(note.clone()).size(14));
+        }
+        if let Some(e) = &self.error {
+            status = status.push(
+                text(crate::ui::sentence(
+                    "Connection to the database lost; retrying",
+                    e,
+                ))
+                .style(style::field_error),
+            );
+        }
+        page = page.push(status);
+        page.push(container(body).padding(12).height(Length::Fill))
+            .into()
+    }
+
+    fn home_view(&self) -> Element<'_, Message> {
+        let now = self.db_now();
+        let mut left =
+            column![text(format!("Incoming ({})", self.offers.len())).size(18)].spacing(8);
+        if self.offers.is_empty() {
+            left = left.push(
+                text(match self.agent.status {
+                    AgentStatus::Available => format!(
+                        "No offers right now. {} waiting in the queues.",
+                        self.waiting
+                    ),
+                    _ => format!(
+                        "You are {}: no offers come in. {} waiting in the queues.",
+                        self.agent.status, self.waiting
+                    ),
+                })
+                .style(style::muted),
+            );
+        }
+        left = left.push(
+            keyed_column(self.offers.cards.iter().enumerate().map(|(i, card)| {
+                (
+                    card.offer.chat_id,
+                    offer::view(card, now, i == 0).map(Message::Offer),
+                )
+            }))
+            .spacing(8),
+        );
+        left = left.push(text(format!("Active chats ({})", self.active())).size(18));
+        if self.chats.is_empty() {
+            left = left.push(text("Chats you accept appear here.").style(style::muted));
+        }
+        for (i, c) in self.chats.iter().enumerate() {
+            let selected = self.selected == Some(c.chat.id);
+            let mut line = row![
+                column![
+                    text(c.chat.customer_name.clone()).size(15),
+                    text(match (c.ended(), c.verified()) {
+                        (Some(r), _) => format!("Ended: {r}"),
+                        (None, true) => format!("{} · verified", c.chat.queue_name),
+                        (None, false) => format!("{} · not verified yet", c.chat.queue_name),
+                    })
+                    .size(12)
+                    .style(style::muted),
+                ]
+                .width(Length::Fill),
+            ]
+            .spacing(6)
+            .align_y(iced::Alignment::Center);
+            if c.unread() > 0 {
+                line = line.push(
+                    container(text(c.unread().to_string()).size(12))
+                        .padding([1, 7])
+                        .style(style::badge),
+                );
+            }
+            if i < 9 {
+                line = line.push(text(format!("Ctrl+{}", i + 1)).size(11).style(style::muted));
+            }
+            if c.ended().is_some() {
+                line = line.push(
+                    button(text("Close").size(12))
+                        .style(button::text)
+                        .on_press(Message::CloseChat(c.chat.id)),
+                );
+            }
+            left = left.push(
+                button(line)
+                    .width(Length::Fill)
+                    .style(style::tab(selected))
+                    .on_press(Message::Select(c.chat.id)),
+            );
+        }
+        let main: Element<'_, Message> = match self.selected.and_then(|id| self.chat(id)).filter(|c| !c.verified()) {
+            Some(c) => {
+                let id = c.chat.id;
+                row![
+                    container(c.conversation_view().map(move |m| Message::Chat(id, m))).width(Length::FillPortion(1)),
+                    container(c.side_view().map(move |m| Message::Chat(id, m))).width(Length::FillPortion(1)),
+                ]
+                .spacing(12)
+                .into()
+            }
+            None => container(
+                column![
+                    text("Welcome").size(22),
+                    text("Accept an incoming chat to start. Verified chats open in tabs of their own; switch with the list, the Interactions button or Ctrl+1…9.")
+                        .style(style::muted),
+                ]
+                .spacing(8)
+                .max_width(520),
+            )
+            .center(Length::Fill)
+            .into(),
+        };
+        row![
+            container(scrollable(left.padding(iced::Padding {
+                right: 10.0,
+                ..Default::default()
+            })))
+            .width(360),
+            main,
+        ]
+        .spacing(16)
+        .into()
+    }
+}
+/// Brings the window to the front and asks the taskbar for attention.
+pub fn bring_to_front() -> Task<Message> {
+    iced::window::latest().then(|id| match id {
+        Some(id) => iced::window::gain_focus(id).chain(iced::window::request_user_attention(
+            id,
+            Some(iced::window::UserAttention::Informational),
+        )),
+        None => Task::none(),
+    })
+}
