@@ -26,6 +26,10 @@ async fn offer_accept_verify_screen_pop() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = Harness::open(&store, agent, dir.path().into()).await;
     assert!(h.shows("Incoming (0)"));
+    assert!(
+        !h.shows("0"),
+        "no badge on Interactions while there are no chats"
+    );
 
     let chat = customer(
         &store,
@@ -45,6 +49,7 @@ async fn offer_accept_verify_screen_pop() {
     h.click("Accept (Alt+A)").await;
     assert_eq!(store.chat(chat).await.unwrap().state, ChatState::Active);
     assert_eq!(h.console.active(), 1);
+    assert!(h.shows("1"), "the Interactions badge counts the chat");
     // Verification shows the contact matched by email.
     assert!(h.shows("Contact Verification"));
     assert!(h.shows("+1-555-") || h.shows("ana.lima@example.com"));
@@ -357,6 +362,50 @@ async fn restart_restores_chats_tabs_and_drafts() {
     assert_eq!(h.console.selected, Some(b));
     assert!(h.shows("Bruno Okafor"));
     assert!(h.shows("Ana Lima"));
+}
+
+#[tokio::test]
+async fn a_session_file_under_the_old_name_is_found_after_the_upgrade() {
+    use livewindow::ui::session;
+    let (_db, store) = fresh().await;
+    let agent = maria(&store).await;
+    let dir = tempfile::tempdir().unwrap();
+    let chat = {
+        let mut h = Harness::open(&store, agent, dir.path().into()).await;
+        let chat = customer(&store, "Bruno Okafor", "bruno@example.com", "hi").await;
+        h.pump().await;
+        h.send(Message::Key(Shortcut::AcceptFirst)).await;
+        chat
+    };
+    // What an older build left: the draft under the name std's hasher gave the file.
+    let identity = store.url().to_string();
+    let old = session::legacy_path(dir.path(), &identity, agent);
+    let saved = session::Session {
+        in_view: Some(chat),
+        drafts: [(chat, "a draft from before the upgrade".to_string())].into(),
+        ..Default::default()
+    };
+    session::save(&old, &saved).unwrap();
+    for e in std::fs::read_dir(dir.path()).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        assert!(
+            e.path() == old || !name.starts_with("session-"),
+            "only the old file is there: {name}"
+        );
+    }
+
+    let h = Harness::open(&store, agent, dir.path().into()).await;
+    assert_eq!(
+        h.console.chat(chat).unwrap().draft().0.trim(),
+        "a draft from before the upgrade"
+    );
+    let new = session::path(dir.path(), &identity, agent);
+    assert_ne!(new, old, "the new name is not std's hash");
+    assert!(
+        new.exists() && !old.exists(),
+        "the file moved to its stable name"
+    );
+    assert_eq!(session::load(&new), saved);
 }
 
 #[tokio::test]

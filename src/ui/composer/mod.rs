@@ -46,6 +46,9 @@ struct Rich {
     copied: Option<(String, Document)>,
 }
 
+/// A sentence for the agent under the composer, when something could not go in.
+struct Notice(String);
+
 struct LinkEdit {
     url: String,
     error: Option<String>,
@@ -272,7 +275,7 @@ impl Composer {
                         Some("Images can be sent when formatted messages are turned on.".into());
                     return Action::None;
                 };
-                if let Err(notice) = r.insert_image(&bytes, &name) {
+                if let Err(Notice(notice)) = r.insert_image(&bytes, &name) {
                     self.notice = Some(notice);
                     return Action::None;
                 }
@@ -284,7 +287,7 @@ impl Composer {
             }
             Message::Pasted(clip) => {
                 if let Body::Rich(r) = &mut self.body
-                    && let Err(notice) = r.paste(clip)
+                    && let Err(Notice(notice)) = r.paste(clip)
                 {
                     self.notice = Some(notice);
                 }

@@ -2,14 +2,15 @@
 //! text), copying out of it, and images from files. Errors are the notice to show.
 
 use super::edit::Outcome;
-use super::{Action, Rich};
+use super::{Action, Notice, Rich};
 use crate::core::limits;
 use crate::richtext::{Document, Image, PasteExtras};
 use crate::ui::clipboard::{Clip, ClipboardError};
 
 impl Rich {
-    fn paste_fragment(&mut self, fragment: &Document) -> Result<(), String> {
-        limits::check_message_images(self.held_image_bytes(fragment), fragment.image_bytes())?;
+    fn paste_fragment(&mut self, fragment: &Document) -> Result<(), Notice> {
+        limits::check_message_images(self.held_image_bytes(fragment), fragment.image_bytes())
+            .map_err(Notice)?;
         let at = self.doc.paste(self.selection, fragment);
         self.edited(at);
         Ok(())
@@ -25,26 +26,29 @@ impl Rich {
         }
     }
 
-    pub(super) fn insert_image(&mut self, bytes: &[u8], name: &str) -> Result<(), String> {
-        limits::check_image_size("That image", bytes.len() as u64)?;
-        limits::check_message_images(self.doc.image_bytes(), bytes.len())?;
-        let image = Image::from_bytes(bytes, name)
-            .ok_or_else(|| "Only PNG, JPEG, GIF and WebP images can be sent.".to_string())?;
+    pub(super) fn insert_image(&mut self, bytes: &[u8], name: &str) -> Result<(), Notice> {
+        limits::check_image_size("That image", bytes.len() as u64).map_err(Notice)?;
+        limits::check_message_images(self.doc.image_bytes(), bytes.len()).map_err(Notice)?;
+        let image = Image::from_bytes(bytes, name).ok_or_else(|| {
+            Notice("Only PNG, JPEG, GIF and WebP images can be sent.".to_string())
+        })?;
         let at = self.doc.insert_image(self.selection, image);
         self.edited(at);
         Ok(())
     }
 
-    pub(super) fn paste(&mut self, clip: Result<Clip, ClipboardError>) -> Result<(), String> {
+    pub(super) fn paste(&mut self, clip: Result<Clip, ClipboardError>) -> Result<(), Notice> {
         let clip = match clip {
             Ok(c) if c.is_empty() => {
                 // Something we cannot paste (files, say): not an old copy of our own.
-                return Err("Nothing pasted: the clipboard holds no text or image.".into());
+                return Err(Notice(
+                    "Nothing pasted: the clipboard holds no text or image.".into(),
+                ));
             }
             Err(e) => {
                 // No system clipboard to reach: what this composer copied still pastes.
                 let Some((_, fragment)) = &self.copied else {
-                    return Err(format!("Nothing pasted: {e}."));
+                    return Err(Notice(format!("Nothing pasted: {e}.")));
                 };
                 let fragment = fragment.clone();
                 return self.paste_fragment(&fragment);
