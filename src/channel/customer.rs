@@ -95,6 +95,9 @@ pub async fn describe(
                 return Ok(None);
             };
             let m = store.message(id).await?;
+            if m.internal {
+                return Ok(None);
+            }
             match m.sender {
                 Sender::Customer => None,
                 // A formatted message's text form has a line per paragraph, list item and

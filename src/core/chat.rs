@@ -257,6 +257,8 @@ pub struct Message {
     pub sender: Sender,
     pub sender_name: String,
     pub format: MessageFormat,
+    /// For agents only (a transfer's note): never shown to the customer.
+    pub internal: bool,
     /// Sanitized HTML: the rich-text model's subset, or the escaped text of a plain message.
     pub body_html: String,
     pub body_text: String,

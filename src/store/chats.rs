@@ -61,8 +61,9 @@ impl Store {
         let first = first_message.map(str::trim).filter(|m| !m.is_empty());
         let mut w = self.write().await?;
         let chat_id: i64 = sqlx::query_scalar(self.sql(
-            "INSERT INTO chats (queue_id, customer_name, customer_email, state, created_ms, queued_ms) \
-             VALUES ($1, $2, $3, 'queued', NOW_MS, NOW_MS) RETURNING id",
+            "INSERT INTO chats (queue_id, customer_name, customer_email, state, created_ms, \
+             queued_ms, customer_seen_ms) \
+             VALUES ($1, $2, $3, 'queued', NOW_MS, NOW_MS, NOW_MS) RETURNING id",
         ))
         .bind(queue_id)
         .bind(&name)
@@ -89,6 +90,20 @@ impl Store {
         w.commit().await?;
         self.route().await?;
         Ok(chat_id)
+    }
+
+    /// The customer's client says it is still there (the customer-absent rule ends chats
+    /// whose client went silent).
+    pub async fn customer_heartbeat(&self, chat_id: i64) -> Result<()> {
+        sqlx::query(
+            self.sql(
+                "UPDATE chats SET customer_seen_ms = NOW_MS WHERE id = $1 AND state <> 'ended'",
+            ),
+        )
+        .bind(chat_id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
     }
 
     pub async fn chat(&self, id: i64) -> Result<Chat> {

@@ -25,7 +25,7 @@ pub fn plain_to_html(text: &str) -> String {
 }
 
 const MESSAGE_SELECT: &str = "SELECT id, chat_id, client_id, sender, sender_name, format, \
-     body_html, body_text, created_ms FROM messages";
+     internal, body_html, body_text, created_ms FROM messages";
 
 fn message_from_row(row: &AnyRow) -> Result<Message> {
     let sender: String = row.try_get("sender")?;
@@ -37,6 +37,7 @@ fn message_from_row(row: &AnyRow) -> Result<Message> {
         sender: Sender::parse(&sender).unwrap_or(Sender::System),
         sender_name: row.try_get("sender_name")?,
         format: MessageFormat::parse(&format).unwrap_or_default(),
+        internal: row.try_get::<i64, _>("internal")? != 0,
         body_html: row.try_get("body_html")?,
         body_text: row.try_get("body_text")?,
         created_ms: row.try_get("created_ms")?,
