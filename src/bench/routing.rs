@@ -1,55 +1,13 @@
-//! `livewindow bench …`: load runs whose figures go into BENCHMARKS.md. Each run uses a
-//! scratch database (a temporary SQLite file, or a new database on the Postgres server named
-//! by --database-url), never the data of the database it is pointed at.
+//! Offer latency and routing throughput: agents on several desktops that accept every
+//! offer at once, customers arriving through several doors.
 
 use crate::core::{AgentStatus, EventKind, Sender};
 use crate::store::Store;
-use crate::store::scratch::Scratch;
 use anyhow::{Result, bail};
-use clap::Subcommand;
 use futures::StreamExt;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
-
-#[derive(Debug, Subcommand)]
-pub enum BenchCommand {
-    /// Time from a customer's request to the offer reaching the agent's event subscriber.
-    OfferLatency {
-        #[arg(long, default_value_t = 20)]
-        agents: usize,
-        #[arg(long, default_value_t = 300)]
-        chats: usize,
-    },
-    /// Chats per second through request, offer, accept and end.
-    Routing {
-        #[arg(long, default_value_t = 50)]
-        agents: usize,
-        #[arg(long, default_value_t = 1000)]
-        chats: usize,
-    },
-}
-
-/// Runs a bench on a scratch database: a temporary SQLite file, or a new database on the
-/// PostgreSQL server of `database_url`.
-pub async fn run(database_url: Option<&str>, command: &BenchCommand) -> Result<()> {
-    let server = match database_url {
-        Some(url) if url.starts_with("postgres") => Some(url),
-        Some(url) if url.starts_with("sqlite") => None,
-        Some(url) => bail!("unsupported database URL {:?}", crate::store::redact(url)),
-        None => None,
-    };
-    let scratch = Scratch::new(server).await?;
-    let store = Store::open(&scratch.url).await?;
-    let result = match command {
-        BenchCommand::OfferLatency { agents, chats } => {
-            offer_latency(&store, *agents, *chats).await
-        }
-        BenchCommand::Routing { agents, chats } => routing(&store, *agents, *chats).await,
-    };
-    store.close().await;
-    result
-}
 
 /// Agents that accept every offer and end the chat at once, as fast as a desktop could.
 /// Each has its own event subscription, like separate desktops.
@@ -115,7 +73,7 @@ async fn start_agents(
     Ok(handles)
 }
 
-async fn offer_latency(store: &Store, agents: usize, chats: usize) -> Result<()> {
+pub(super) async fn offer_latency(store: &Store, agents: usize, chats: usize) -> Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let handles = start_agents(store, agents, agents, 3, tx).await?;
     let (queue, _) = store.find_queue(Some("Bench")).await?;
@@ -169,7 +127,7 @@ async fn offer_latency(store: &Store, agents: usize, chats: usize) -> Result<()>
     Ok(())
 }
 
-async fn routing(store: &Store, agents: usize, chats: usize) -> Result<()> {
+pub(super) async fn routing(store: &Store, agents: usize, chats: usize) -> Result<()> {
     let (tx, _rx) = mpsc::unbounded_channel();
     let handles = start_agents(store, agents, 5, 3, tx).await?;
     let (queue, _) = store.find_queue(Some("Bench")).await?;
