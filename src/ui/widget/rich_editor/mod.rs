@@ -5,6 +5,7 @@
 
 mod keys;
 pub mod layout;
+mod state;
 
 use crate::richtext::{Document, Mark, Position, Selection};
 use iced::advanced::layout::{Limits, Node};
@@ -15,6 +16,7 @@ use iced::{
     Background, Border, Color, Element, Event, Length, Point, Rectangle, Size, Theme, Vector,
 };
 use iced::{keyboard, window};
+use state::{BLINK, Focus, State};
 use std::time::{Duration, Instant};
 
 /// What the editor asks its parent to do.
@@ -45,7 +47,6 @@ pub enum Action {
 }
 
 const PADDING: f32 = 8.0;
-const BLINK: u128 = 500;
 const REMOVE: f32 = 18.0;
 
 pub struct RichEditor<'a, Message> {
@@ -108,105 +109,6 @@ impl<'a, Message> RichEditor<'a, Message> {
         self.min_height = min;
         self.max_height = max.max(min);
         self
-    }
-}
-
-struct Focus {
-    since: Instant,
-    now: Instant,
-    window: bool,
-}
-
-impl Focus {
-    fn new() -> Self {
-        let now = Instant::now();
-        Focus {
-            since: now,
-            now,
-            window: true,
-        }
-    }
-
-    fn caret_visible(&self) -> bool {
-        self.window && ((self.now - self.since).as_millis() / BLINK).is_multiple_of(2)
-    }
-}
-
-#[derive(Default)]
-struct State {
-    layout: layout::Layout,
-    focus: Option<Focus>,
-    last_click: Option<mouse::Click>,
-    dragging: bool,
-    scroll: f32,
-    viewport: f32,
-    /// Where up and down aim, so a column is kept across short lines.
-    goal_x: Option<f32>,
-    /// The selection and content height last laid out: when either changes, the caret is
-    /// scrolled into view.
-    seen: Option<(Selection, f32)>,
-    placeholder: Option<(String, iced::advanced::graphics::text::Paragraph)>,
-    /// Mouse events carry no modifiers: Shift+click needs the last ones seen.
-    modifiers: keyboard::Modifiers,
-    /// An action was published and the parent has not rebuilt us yet: `doc` and `selection`
-    /// are the old ones. The runtime hands every event of a batch to the same widget, so a
-    /// second Backspace (or Shift+Arrow, or a click) in the batch would compute its range
-    /// from the old text; such events wait in `queue` for the rebuilt widget.
-    stale: bool,
-    queue: std::collections::VecDeque<(Event, mouse::Cursor)>,
-    /// Whose draft this is: a queued key never lands in another chat's composer.
-    owner: Option<Id>,
-    /// Text an input method is composing (CJK, dead keys): the window draws it at the caret.
-    preedit: Option<input_method::Preedit>,
-}
-
-/// Events held back while stale; beyond this a burst is dropped rather than grow unbounded.
-const QUEUE: usize = 256;
-
-impl operation::Focusable for State {
-    fn is_focused(&self) -> bool {
-        self.focus.is_some()
-    }
-    fn focus(&mut self) {
-        self.focus = Some(Focus::new());
-    }
-    fn unfocus(&mut self) {
-        self.focus = None;
-        self.dragging = false;
-    }
-}
-
-impl State {
-    fn max_scroll(&self) -> f32 {
-        (self.layout.height - self.viewport).max(0.0)
-    }
-
-    fn publish<Message>(&mut self, shell: &mut Shell<'_, Message>, message: Message) {
-        self.stale = true;
-        shell.publish(message);
-    }
-
-    /// Holds `event` back when its action would use positions of a document the parent has
-    /// since changed (`absolute` while stale), or when earlier events wait (order is kept).
-    /// A redraw is asked for so the queue drains as soon as the rebuilt widget sees an event.
-    fn hold<Message>(
-        &mut self,
-        event: &Event,
-        cursor: mouse::Cursor,
-        absolute: bool,
-        replaying: bool,
-        shell: &mut Shell<'_, Message>,
-    ) -> bool {
-        let wait = !replaying && ((self.stale && absolute) || !self.queue.is_empty());
-        if !wait {
-            return false;
-        }
-        if self.queue.len() < QUEUE {
-            self.queue.push_back((event.clone(), cursor));
-        }
-        shell.capture_event();
-        shell.request_redraw();
-        true
     }
 }
 
