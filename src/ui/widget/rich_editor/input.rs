@@ -1,7 +1,7 @@
 //! Input: mouse, keyboard and input-method events turned into [`Action`]s for the parent.
 
 use super::state::{BLINK, Focus, State};
-use super::{Action, RichEditor, keys, layout, remove_button};
+use super::{Action, RichEditor, keys, layout, remove_at};
 use crate::richtext::{Position, Selection};
 use iced::advanced::{InputMethod, Layout, Shell, input_method, mouse};
 use iced::{Event, Point, Rectangle, Vector, keyboard, window};
@@ -78,12 +78,7 @@ impl<Message> RichEditor<'_, Message> {
                 state.focus = Some(Focus::new());
                 state.goal_x = None;
                 shell.capture_event();
-                if let Some(i) = state
-                    .layout
-                    .blocks
-                    .iter()
-                    .position(|b| remove_button(b).is_some_and(|r| r.contains(p)))
-                {
+                if let Some(i) = remove_at(&state.layout, p) {
                     state.publish(shell, on_action(Action::RemoveImage(i)));
                     return;
                 }

@@ -118,6 +118,14 @@ fn remove_button(b: &layout::BlockBox) -> Option<Rectangle> {
     ))
 }
 
+/// The image block whose remove button is at `p` (layout coordinates).
+fn remove_at(layout: &layout::Layout, p: Point) -> Option<usize> {
+    layout
+        .blocks
+        .iter()
+        .position(|b| remove_button(b).is_some_and(|r| r.contains(p)))
+}
+
 impl<Message> Widget<Message, Theme, iced::Renderer> for RichEditor<'_, Message> {
     fn tag(&self) -> tree::Tag {
         tree::Tag::of::<State>()
@@ -250,12 +258,7 @@ impl<Message> Widget<Message, Theme, iced::Renderer> for RichEditor<'_, Message>
             at.x - bounds.x - self.padding,
             at.y - bounds.y - self.padding + state.scroll,
         );
-        if state
-            .layout
-            .blocks
-            .iter()
-            .any(|b| remove_button(b).is_some_and(|r| r.contains(p)))
-        {
+        if remove_at(&state.layout, p).is_some() {
             mouse::Interaction::Pointer
         } else {
             mouse::Interaction::Text
