@@ -3,19 +3,18 @@
 //! turns keys and clicks into [`Action`]s; the parent applies them through the model API
 //! (so every edit is one undo step there, and the widget holds no text of its own).
 
+mod draw;
+mod input;
 mod keys;
 pub mod layout;
+mod state;
 
-use crate::richtext::{Document, Mark, Position, Selection};
+use crate::richtext::{Document, Mark, Selection};
 use iced::advanced::layout::{Limits, Node};
-use iced::advanced::text::Renderer as _;
 use iced::advanced::widget::{Id, Tree, Widget, operation, tree};
-use iced::advanced::{Clipboard, InputMethod, Layout, Shell, image, input_method, mouse, renderer};
-use iced::{
-    Background, Border, Color, Element, Event, Length, Point, Rectangle, Size, Theme, Vector,
-};
-use iced::{keyboard, window};
-use std::time::{Duration, Instant};
+use iced::advanced::{Clipboard, Layout, Shell, mouse, renderer};
+use iced::{Element, Event, Length, Point, Rectangle, Size, Theme};
+use state::State;
 
 /// What the editor asks its parent to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,7 +44,6 @@ pub enum Action {
 }
 
 const PADDING: f32 = 8.0;
-const BLINK: u128 = 500;
 const REMOVE: f32 = 18.0;
 
 pub struct RichEditor<'a, Message> {
@@ -111,311 +109,6 @@ impl<'a, Message> RichEditor<'a, Message> {
     }
 }
 
-struct Focus {
-    since: Instant,
-    now: Instant,
-    window: bool,
-}
-
-impl Focus {
-    fn new() -> Self {
-        let now = Instant::now();
-        Focus {
-            since: now,
-            now,
-            window: true,
-        }
-    }
-
-    fn caret_visible(&self) -> bool {
-        self.window && ((self.now - self.since).as_millis() / BLINK).is_multiple_of(2)
-    }
-}
-
-#[derive(Default)]
-struct State {
-    layout: layout::Layout,
-    focus: Option<Focus>,
-    last_click: Option<mouse::Click>,
-    dragging: bool,
-    scroll: f32,
-    viewport: f32,
-    /// Where up and down aim, so a column is kept across short lines.
-    goal_x: Option<f32>,
-    /// The selection and content height last laid out: when either changes, the caret is
-    /// scrolled into view.
-    seen: Option<(Selection, f32)>,
-    placeholder: Option<(String, iced::advanced::graphics::text::Paragraph)>,
-    /// Mouse events carry no modifiers: Shift+click needs the last ones seen.
-    modifiers: keyboard::Modifiers,
-    /// An action was published and the parent has not rebuilt us yet: `doc` and `selection`
-    /// are the old ones. The runtime hands every event of a batch to the same widget, so a
-    /// second Backspace (or Shift+Arrow, or a click) in the batch would compute its range
-    /// from the old text; such events wait in `queue` for the rebuilt widget.
-    stale: bool,
-    queue: std::collections::VecDeque<(Event, mouse::Cursor)>,
-    /// Whose draft this is: a queued key never lands in another chat's composer.
-    owner: Option<Id>,
-    /// Text an input method is composing (CJK, dead keys): the window draws it at the caret.
-    preedit: Option<input_method::Preedit>,
-}
-
-/// Events held back while stale; beyond this a burst is dropped rather than grow unbounded.
-const QUEUE: usize = 256;
-
-impl operation::Focusable for State {
-    fn is_focused(&self) -> bool {
-        self.focus.is_some()
-    }
-    fn focus(&mut self) {
-        self.focus = Some(Focus::new());
-    }
-    fn unfocus(&mut self) {
-        self.focus = None;
-        self.dragging = false;
-    }
-}
-
-impl State {
-    fn max_scroll(&self) -> f32 {
-        (self.layout.height - self.viewport).max(0.0)
-    }
-
-    fn publish<Message>(&mut self, shell: &mut Shell<'_, Message>, message: Message) {
-        self.stale = true;
-        shell.publish(message);
-    }
-
-    /// Holds `event` back when its action would use positions of a document the parent has
-    /// since changed (`absolute` while stale), or when earlier events wait (order is kept).
-    /// A redraw is asked for so the queue drains as soon as the rebuilt widget sees an event.
-    fn hold<Message>(
-        &mut self,
-        event: &Event,
-        cursor: mouse::Cursor,
-        absolute: bool,
-        replaying: bool,
-        shell: &mut Shell<'_, Message>,
-    ) -> bool {
-        let wait = !replaying && ((self.stale && absolute) || !self.queue.is_empty());
-        if !wait {
-            return false;
-        }
-        if self.queue.len() < QUEUE {
-            self.queue.push_back((event.clone(), cursor));
-        }
-        shell.capture_event();
-        shell.request_redraw();
-        true
-    }
-}
-
-/// Actions that carry positions (or depend on them) rather than acting on "the selection".
-fn reads_positions(action: &Action) -> bool {
-    matches!(
-        action,
-        Action::Select(_) | Action::Delete(_) | Action::Unstyle(_) | Action::RemoveImage(_)
-    )
-}
-
-impl<Message> RichEditor<'_, Message> {
-    /// One event; `replaying` when it comes from the queue (it was ours when it arrived).
-    fn handle(
-        &self,
-        state: &mut State,
-        event: &Event,
-        layout: Layout<'_>,
-        cursor: mouse::Cursor,
-        shell: &mut Shell<'_, Message>,
-        replaying: bool,
-    ) {
-        let Some(on_action) = self.on_action.as_ref() else {
-            return;
-        };
-        let bounds = layout.bounds();
-        let pad = self.padding;
-        let origin = Vector::new(bounds.x + pad, bounds.y + pad - state.scroll);
-        let to_doc = |p: Point| Point::new(p.x - origin.x, p.y - origin.y);
-        match event {
-            Event::Window(window::Event::Unfocused) => {
-                if let Some(f) = &mut state.focus {
-                    f.window = false;
-                }
-            }
-            Event::Window(window::Event::Focused) => {
-                if let Some(f) = &mut state.focus {
-                    f.window = true;
-                    f.since = Instant::now();
-                    shell.request_redraw();
-                }
-            }
-            Event::Window(window::Event::RedrawRequested(now)) => {
-                if let Some(f) = &mut state.focus
-                    && f.window
-                {
-                    f.now = *now;
-                    let wait = BLINK - (f.now - f.since).as_millis() % BLINK;
-                    shell.request_redraw_at(f.now + Duration::from_millis(wait as u64));
-                    let caret = state.layout.caret(self.doc.clamp(self.selection.focus));
-                    let at = Point::new(caret.x, caret.y) + origin;
-                    shell.request_input_method(&InputMethod::<&str>::Enabled {
-                        cursor: Rectangle::new(at, caret.size()),
-                        purpose: input_method::Purpose::Normal,
-                        preedit: state.preedit.as_ref().map(input_method::Preedit::as_ref),
-                    });
-                }
-            }
-            Event::Mouse(mouse::Event::ButtonPressed(mouse::Button::Left)) => {
-                let Some(at) = cursor.position_over(bounds) else {
-                    if state.focus.is_some() {
-                        state.focus = None;
-                        state.dragging = false;
-                        shell.request_redraw();
-                    }
-                    return;
-                };
-                if state.hold(event, cursor, true, replaying, shell) {
-                    return;
-                }
-                let p = to_doc(at);
-                state.focus = Some(Focus::new());
-                state.goal_x = None;
-                shell.capture_event();
-                if let Some(i) = state
-                    .layout
-                    .blocks
-                    .iter()
-                    .position(|b| remove_button(b).is_some_and(|r| r.contains(p)))
-                {
-                    state.publish(shell, on_action(Action::RemoveImage(i)));
-                    return;
-                }
-                let click = mouse::Click::new(at, mouse::Button::Left, state.last_click);
-                state.last_click = Some(click);
-                let hit = state.layout.hit(p);
-                let selection = match click.kind() {
-                    mouse::click::Kind::Single => {
-                        state.dragging = true;
-                        if state.modifiers.shift() {
-                            Selection::new(self.selection.anchor, hit)
-                        } else {
-                            Selection::caret(hit)
-                        }
-                    }
-                    mouse::click::Kind::Double => keys::word_at(self.doc, hit),
-                    mouse::click::Kind::Triple => Selection::new(
-                        Position::new(hit.block, 0),
-                        Position::new(hit.block, self.doc.block(hit.block).map_or(0, |b| b.len())),
-                    ),
-                };
-                state.publish(shell, on_action(Action::Select(selection)));
-            }
-            Event::Mouse(mouse::Event::CursorMoved { position }) if state.dragging => {
-                if state.hold(event, cursor, true, replaying, shell) {
-                    return;
-                }
-                let hit = state.layout.hit(to_doc(*position));
-                let selection = Selection::new(self.selection.anchor, hit);
-                if selection != self.selection {
-                    state.publish(shell, on_action(Action::Select(selection)));
-                }
-            }
-            Event::Mouse(mouse::Event::ButtonReleased(mouse::Button::Left)) => {
-                // After a held press, not before it: the drag would never end.
-                if state.hold(event, cursor, false, replaying, shell) {
-                    return;
-                }
-                state.dragging = false;
-            }
-            Event::Mouse(mouse::Event::WheelScrolled { delta }) if cursor.is_over(bounds) => {
-                let dy = match delta {
-                    mouse::ScrollDelta::Lines { y, .. } => {
-                        -y * layout::line_height(layout::SIZE) * 3.0
-                    }
-                    mouse::ScrollDelta::Pixels { y, .. } => -y,
-                };
-                let before = state.scroll;
-                state.scroll = (state.scroll + dy).clamp(0.0, state.max_scroll());
-                if state.scroll != before {
-                    shell.capture_event();
-                    shell.request_redraw();
-                }
-            }
-            Event::Keyboard(keyboard::Event::ModifiersChanged(m)) => state.modifiers = *m,
-            Event::Keyboard(keyboard::Event::KeyPressed {
-                key,
-                physical_key,
-                modifiers,
-                text,
-                ..
-            }) if replaying || state.focus.is_some() => {
-                let press = keys::Press {
-                    key,
-                    physical: *physical_key,
-                    modifiers: *modifiers,
-                    text: text.as_deref(),
-                };
-                let outcome = keys::action(
-                    self.doc,
-                    self.selection,
-                    &state.layout,
-                    state.goal_x,
-                    state.viewport,
-                    press,
-                );
-                let absolute = match &outcome {
-                    keys::Outcome::Act(action, _) => reads_positions(action),
-                    // Nothing to do here now (Delete at the old end) may be something once
-                    // the parent's edit is in: it waits like a key that reads positions.
-                    keys::Outcome::Idle => true,
-                    keys::Outcome::Foreign => return,
-                };
-                if state.hold(event, cursor, absolute, replaying, shell) {
-                    return;
-                }
-                if let keys::Outcome::Act(action, goal_x) = outcome {
-                    state.goal_x = goal_x;
-                    if let Some(f) = &mut state.focus {
-                        f.since = Instant::now();
-                    }
-                    state.publish(shell, on_action(action));
-                    shell.capture_event();
-                }
-            }
-            Event::InputMethod(
-                ime @ (input_method::Event::Opened | input_method::Event::Closed),
-            ) => {
-                state.preedit =
-                    matches!(ime, input_method::Event::Opened).then(input_method::Preedit::new);
-                shell.request_redraw();
-            }
-            Event::InputMethod(input_method::Event::Preedit(content, selection))
-                if state.focus.is_some() =>
-            {
-                state.preedit = Some(input_method::Preedit {
-                    content: content.clone(),
-                    selection: selection.clone(),
-                    text_size: Some(iced::Pixels(layout::SIZE)),
-                });
-                shell.request_redraw();
-            }
-            Event::InputMethod(input_method::Event::Commit(text))
-                if replaying || state.focus.is_some() =>
-            {
-                let text: String = text.chars().filter(|c| !c.is_control()).collect();
-                if !text.is_empty() {
-                    if state.hold(event, cursor, false, replaying, shell) {
-                        return;
-                    }
-                    state.publish(shell, on_action(Action::Insert(text)));
-                    shell.capture_event();
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
 /// The remove button of an image block, in layout coordinates.
 fn remove_button(b: &layout::BlockBox) -> Option<Rectangle> {
     let r = b.image_bounds()?;
@@ -423,6 +116,14 @@ fn remove_button(b: &layout::BlockBox) -> Option<Rectangle> {
         Point::new(r.x + r.width - REMOVE - 2.0, r.y + 2.0),
         Size::new(REMOVE, REMOVE),
     ))
+}
+
+/// The image block whose remove button is at `p` (layout coordinates).
+fn remove_at(layout: &layout::Layout, p: Point) -> Option<usize> {
+    layout
+        .blocks
+        .iter()
+        .position(|b| remove_button(b).is_some_and(|r| r.contains(p)))
 }
 
 impl<Message> Widget<Message, Theme, iced::Renderer> for RichEditor<'_, Message> {
@@ -527,238 +228,14 @@ impl<Message> Widget<Message, Theme, iced::Renderer> for RichEditor<'_, Message>
         _cursor: mouse::Cursor,
         viewport: &Rectangle,
     ) {
-        use iced::advanced::Renderer as _;
-        let editable = self.on_action.is_some();
-        let state = tree.state.downcast_ref::<State>();
-        let bounds = layout.bounds();
-        if !bounds.intersects(viewport) {
-            return;
-        }
-        let palette = theme.extended_palette();
-        let text_colour = if editable {
-            palette.background.base.text
-        } else {
-            style.text_color
-        };
-        if editable {
-            renderer.fill_quad(
-                renderer::Quad {
-                    bounds,
-                    border: Border {
-                        radius: 6.0.into(),
-                        width: 1.0,
-                        color: if state.focus.is_some() {
-                            palette.primary.strong.color
-                        } else {
-                            palette.background.strong.color
-                        },
-                    },
-                    ..Default::default()
-                },
-                palette.background.base.color,
-            );
-        }
-        let inner = bounds.shrink(self.padding);
-        let Some(clip) = inner.intersection(viewport) else {
-            return;
-        };
-        let origin = Vector::new(inner.x, inner.y - state.scroll);
-        let (start, end) = self.doc.clamp_selection(self.selection).range();
-        let selection = state.layout.selection(start, end);
-        let mut selection_colour = palette.primary.weak.color;
-        selection_colour.a = 0.45;
-        let code_bg = palette.background.weak.color;
-        let muted = palette.background.strong.color;
-        renderer.with_layer(clip, |r| {
-            let visible = Rectangle::new(
-                Point::new(0.0, state.scroll),
-                Size::new(inner.width, inner.height),
-            );
-            for b in &state.layout.blocks {
-                let bb = b.bounds(state.layout.width);
-                if bb.y > visible.y + visible.height {
-                    break;
-                }
-                if bb.y + bb.height < visible.y {
-                    continue;
-                }
-                let at = Point::new(0.0, b.y) + origin;
-                match &b.content {
-                    layout::Content::Text(t) => {
-                        draw_decos(
-                            r,
-                            &t.decos,
-                            at,
-                            layout::DecoKind::Code,
-                            code_bg,
-                            text_colour,
-                        );
-                        if let Some(m) = &t.marker {
-                            r.fill_paragraph(
-                                m,
-                                at + Vector::new(t.x - 24.0, 0.0),
-                                text_colour,
-                                clip,
-                            );
-                        }
-                        r.fill_paragraph(
-                            &t.paragraph,
-                            at + Vector::new(t.x, 0.0),
-                            text_colour,
-                            clip,
-                        );
-                        draw_decos(
-                            r,
-                            &t.decos,
-                            at + Vector::new(t.x, 0.0),
-                            layout::DecoKind::Underline,
-                            text_colour,
-                            text_colour,
-                        );
-                        draw_decos(
-                            r,
-                            &t.decos,
-                            at + Vector::new(t.x, 0.0),
-                            layout::DecoKind::Strike,
-                            text_colour,
-                            text_colour,
-                        );
-                    }
-                    layout::Content::Table(cells) => {
-                        for c in cells {
-                            let cb = c.bounds + (at - Point::ORIGIN);
-                            r.fill_quad(
-                                renderer::Quad {
-                                    bounds: cb,
-                                    border: Border {
-                                        width: 1.0,
-                                        color: muted,
-                                        radius: 0.0.into(),
-                                    },
-                                    ..Default::default()
-                                },
-                                if c.header {
-                                    code_bg
-                                } else {
-                                    Color::TRANSPARENT
-                                },
-                            );
-                            let p = Point::new(cb.x + 4.0, cb.y + 4.0);
-                            draw_decos(
-                                r,
-                                &c.decos,
-                                p,
-                                layout::DecoKind::Code,
-                                code_bg,
-                                text_colour,
-                            );
-                            r.fill_paragraph(&c.paragraph, p, text_colour, clip);
-                            draw_decos(
-                                r,
-                                &c.decos,
-                                p,
-                                layout::DecoKind::Underline,
-                                text_colour,
-                                text_colour,
-                            );
-                            draw_decos(
-                                r,
-                                &c.decos,
-                                p,
-                                layout::DecoKind::Strike,
-                                text_colour,
-                                text_colour,
-                            );
-                        }
-                    }
-                    layout::Content::Image {
-                        handle,
-                        size,
-                        label,
-                    } => {
-                        let ib = Rectangle::new(at, *size);
-                        match (handle, label) {
-                            (Some(h), _) => {
-                                image::Renderer::draw_image(
-                                    r,
-                                    image::Image::new(h.clone()),
-                                    ib,
-                                    clip,
-                                );
-                            }
-                            (None, Some(p)) => {
-                                r.fill_quad(
-                                    renderer::Quad {
-                                        bounds: ib,
-                                        border: Border {
-                                            width: 1.0,
-                                            color: muted,
-                                            radius: 4.0.into(),
-                                        },
-                                        ..Default::default()
-                                    },
-                                    code_bg,
-                                );
-                                r.fill_paragraph(p, at + Vector::new(6.0, 4.0), text_colour, clip);
-                            }
-                            (None, None) => {}
-                        }
-                        if let Some(x) = remove_button(b).filter(|_| editable) {
-                            // Its own layer: within one layer iced draws images over quads.
-                            let x = x + (origin - Vector::ZERO);
-                            r.with_layer(clip, |r| draw_remove(r, x, clip));
-                        }
-                    }
-                }
-            }
-            for s in &selection {
-                r.fill_quad(
-                    renderer::Quad {
-                        bounds: *s + (origin - Vector::ZERO),
-                        ..Default::default()
-                    },
-                    selection_colour,
-                );
-            }
-            if self.doc.is_empty()
-                && self.doc.block_count() == 1
-                && let Some((_, p)) = &state.placeholder
-            {
-                r.fill_paragraph(p, Point::ORIGIN + origin, muted, clip);
-            }
-            if let Some(f) = &state.focus
-                && f.caret_visible()
-                && self.selection.is_collapsed()
-            {
-                let c = state.layout.caret(self.doc.clamp(self.selection.focus));
-                r.fill_quad(
-                    renderer::Quad {
-                        bounds: c + (origin - Vector::ZERO),
-                        ..Default::default()
-                    },
-                    text_colour,
-                );
-            }
-        });
-        if state.layout.height > state.viewport + 0.5 {
-            let track = inner.height;
-            let thumb = (track * state.viewport / state.layout.height).max(16.0);
-            let y = inner.y + (track - thumb) * state.scroll / state.max_scroll().max(1.0);
-            renderer.fill_quad(
-                renderer::Quad {
-                    bounds: Rectangle::new(
-                        Point::new(bounds.x + bounds.width - 6.0, y),
-                        Size::new(4.0, thumb),
-                    ),
-                    border: Border {
-                        radius: 2.0.into(),
-                        ..Default::default()
-                    },
-                    ..Default::default()
-                },
-                muted,
-            );
-        }
+        self.paint(
+            tree.state.downcast_ref::<State>(),
+            renderer,
+            theme,
+            style,
+            layout.bounds(),
+            viewport,
+        );
     }
 
     fn mouse_interaction(
@@ -781,12 +258,7 @@ impl<Message> Widget<Message, Theme, iced::Renderer> for RichEditor<'_, Message>
             at.x - bounds.x - self.padding,
             at.y - bounds.y - self.padding + state.scroll,
         );
-        if state
-            .layout
-            .blocks
-            .iter()
-            .any(|b| remove_button(b).is_some_and(|r| r.contains(p)))
-        {
+        if remove_at(&state.layout, p).is_some() {
             mouse::Interaction::Pointer
         } else {
             mouse::Interaction::Text
@@ -802,63 +274,6 @@ impl<Message> Widget<Message, Theme, iced::Renderer> for RichEditor<'_, Message>
     ) {
         let state = tree.state.downcast_mut::<State>();
         operation.focusable(self.id.as_ref(), layout.bounds(), state);
-    }
-}
-
-/// The × on an image thumbnail.
-fn draw_remove(r: &mut iced::Renderer, x: Rectangle, clip: Rectangle) {
-    use iced::advanced::Renderer as _;
-    r.fill_quad(
-        renderer::Quad {
-            bounds: x,
-            border: Border {
-                radius: (REMOVE / 2.0).into(),
-                ..Default::default()
-            },
-            ..Default::default()
-        },
-        Color::from_rgba(0.0, 0.0, 0.0, 0.65),
-    );
-    r.fill_text(
-        iced::advanced::Text {
-            content: "×".to_string(),
-            bounds: x.size(),
-            size: iced::Pixels(15.0),
-            line_height: iced::advanced::text::LineHeight::Relative(1.0),
-            font: iced::Font::DEFAULT,
-            align_x: iced::advanced::text::Alignment::Center,
-            align_y: iced::alignment::Vertical::Center,
-            shaping: iced::advanced::text::Shaping::Basic,
-            wrapping: iced::advanced::text::Wrapping::None,
-        },
-        x.center(),
-        Color::WHITE,
-        clip,
-    );
-}
-
-fn draw_decos(
-    r: &mut iced::Renderer,
-    decos: &[layout::Deco],
-    at: Point,
-    kind: layout::DecoKind,
-    fill: Color,
-    text: Color,
-) {
-    use iced::advanced::Renderer as _;
-    for d in decos.iter().filter(|d| d.kind == kind) {
-        let colour = if kind == layout::DecoKind::Code {
-            fill
-        } else {
-            d.color.unwrap_or(text)
-        };
-        r.fill_quad(
-            renderer::Quad {
-                bounds: d.bounds + (at - Point::ORIGIN),
-                ..Default::default()
-            },
-            Background::Color(colour),
-        );
     }
 }
 
