@@ -72,14 +72,6 @@ impl<Message> RichEditor<'_, Message> {
                 let at = Point::new(0.0, b.y) + origin;
                 match &b.content {
                     layout::Content::Text(t) => {
-                        draw_decos(
-                            r,
-                            &t.decos,
-                            at,
-                            layout::DecoKind::Code,
-                            code_bg,
-                            text_colour,
-                        );
                         if let Some(m) = &t.marker {
                             r.fill_paragraph(
                                 m,
@@ -88,27 +80,15 @@ impl<Message> RichEditor<'_, Message> {
                                 clip,
                             );
                         }
-                        r.fill_paragraph(
+                        let text_at = at + Vector::new(t.x, 0.0);
+                        draw_text(
+                            r,
                             &t.paragraph,
-                            at + Vector::new(t.x, 0.0),
+                            &t.decos,
+                            text_at,
                             text_colour,
+                            code_bg,
                             clip,
-                        );
-                        draw_decos(
-                            r,
-                            &t.decos,
-                            at + Vector::new(t.x, 0.0),
-                            layout::DecoKind::Underline,
-                            text_colour,
-                            text_colour,
-                        );
-                        draw_decos(
-                            r,
-                            &t.decos,
-                            at + Vector::new(t.x, 0.0),
-                            layout::DecoKind::Strike,
-                            text_colour,
-                            text_colour,
                         );
                     }
                     layout::Content::Table(cells) => {
@@ -131,31 +111,7 @@ impl<Message> RichEditor<'_, Message> {
                                 },
                             );
                             let p = Point::new(cb.x + 4.0, cb.y + 4.0);
-                            draw_decos(
-                                r,
-                                &c.decos,
-                                p,
-                                layout::DecoKind::Code,
-                                code_bg,
-                                text_colour,
-                            );
-                            r.fill_paragraph(&c.paragraph, p, text_colour, clip);
-                            draw_decos(
-                                r,
-                                &c.decos,
-                                p,
-                                layout::DecoKind::Underline,
-                                text_colour,
-                                text_colour,
-                            );
-                            draw_decos(
-                                r,
-                                &c.decos,
-                                p,
-                                layout::DecoKind::Strike,
-                                text_colour,
-                                text_colour,
-                            );
+                            draw_text(r, &c.paragraph, &c.decos, p, text_colour, code_bg, clip);
                         }
                     }
                     layout::Content::Image {
@@ -277,6 +233,37 @@ fn draw_remove(r: &mut iced::Renderer, x: Rectangle, clip: Rectangle) {
         x.center(),
         Color::WHITE,
         clip,
+    );
+}
+
+/// A paragraph with its decorations, all at `at` (the text's own origin): code backgrounds
+/// under it, underlines and strike-throughs over it. Text blocks and table cells alike.
+fn draw_text(
+    r: &mut iced::Renderer,
+    paragraph: &<iced::Renderer as iced::advanced::text::Renderer>::Paragraph,
+    decos: &[layout::Deco],
+    at: Point,
+    text_colour: Color,
+    code_bg: Color,
+    clip: Rectangle,
+) {
+    draw_decos(r, decos, at, layout::DecoKind::Code, code_bg, text_colour);
+    r.fill_paragraph(paragraph, at, text_colour, clip);
+    draw_decos(
+        r,
+        decos,
+        at,
+        layout::DecoKind::Underline,
+        text_colour,
+        text_colour,
+    );
+    draw_decos(
+        r,
+        decos,
+        at,
+        layout::DecoKind::Strike,
+        text_colour,
+        text_colour,
     );
 }
 
