@@ -10,7 +10,8 @@
 
 use crate::core::crm::{Account, Contact, ContactDraft, Record, RecordEdit, RecordKind, ScreenPop};
 use crate::core::{
-    AcceptError, Agent, AgentStatus, Chat, Event, Message, NewMessage, Offer, StoreError,
+    AcceptError, Agent, AgentLoad, AgentStatus, Chat, Event, Message, NewMessage, Offer, QueueStat,
+    StoreError, TransferAnswer, TransferTarget,
 };
 use futures::future::BoxFuture;
 use futures::stream::BoxStream;
@@ -22,27 +23,51 @@ pub type Reply<T> = BoxFuture<'static, Result<T, StoreError>>;
 /// The interface, shared: cheap to clone into every task.
 pub type Data = Arc<dyn ConsoleData>;
 
-/// Everything the console starts from.
+/// Everything the console starts from. Restoring claims the agent's desk: a console of
+/// theirs open elsewhere stops.
 #[derive(Debug, Clone)]
 pub struct Restored {
     pub agent: Agent,
+    /// This console's desk id; its heartbeats and status changes carry it.
+    pub desk: String,
     /// Database clock minus local clock, in ms: countdowns use the database's time.
     pub offset_ms: i64,
     /// The newest event: the console's feed starts after it.
     pub last_event: i64,
+    /// The agent's chats: active and in wrap-up.
     pub chats: Vec<Chat>,
     pub offers: Vec<Offer>,
-    pub waiting: i64,
-    /// `SVC_CHAT_CKEDITOR_ENABLED` for this agent.
-    pub rich: bool,
+    /// The queues the agent works, at a glance.
+    pub queues: Vec<QueueStat>,
+    pub settings: Settings,
+    /// Chats that went back to their queue while this agent's desktop was silent, not told
+    /// yet: (chat id, customer, queue).
+    pub requeued: Vec<(i64, String, String)>,
 }
 
-/// What the frame's tick learned. The measurements are taken only when asked for (once a
-/// minute).
-#[derive(Debug, Clone, Default)]
-pub struct Tick {
-    pub offset_ms: Option<i64>,
-    pub rich: Option<bool>,
+/// The agent's options the console follows, re-read once a minute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// `SVC_CHAT_CKEDITOR_ENABLED`: the composer is formatted.
+    pub rich: bool,
+    /// `SVC_CHAT_AUTO_AWAY_SECONDS`: idle seconds before Available turns Away (0: never).
+    pub auto_away_secs: i64,
+    /// The wrap-up form's dispositions.
+    pub dispositions: Vec<String>,
+}
+
+/// What the frame's tick learned.
+#[derive(Debug, Clone)]
+pub enum Tick {
+    /// Another console of the agent took over: this one must stop.
+    Superseded,
+    Alive {
+        /// The agent's status as stored (it may have been set elsewhere).
+        status: AgentStatus,
+        /// With `measure`: the clock offset and the settings.
+        offset_ms: Option<i64>,
+        settings: Option<Settings>,
+    },
 }
 
 /// A chat opened in the console: its transcript, and (when it is not verified yet) the
@@ -65,15 +90,18 @@ pub trait ConsoleData: std::fmt::Debug + Send + Sync + 'static {
     /// exactly once; errors (a lost connection) are items, and the stream catches up.
     fn events(&self, after_id: i64) -> BoxStream<'static, Result<Event, StoreError>>;
 
-    /// The desktop's share of the work, about once a second: says it is still there,
-    /// expires overdue offers and routes; with `measure`, also reads the clock offset and
-    /// the agent's options.
-    fn tick(&self, agent_id: i64, measure: bool) -> Reply<Tick>;
+    /// The desktop's share of the work, about once a second: says the desk is still there,
+    /// expires overdue offers, applies the presence rules and routes; with `measure`, also
+    /// reads the clock offset and the agent's options.
+    fn tick(&self, agent_id: i64, desk: String, measure: bool) -> Reply<Tick>;
 
-    /// Chats waiting in all queues.
-    fn waiting(&self) -> Reply<i64>;
+    fn agent(&self, agent_id: i64) -> Reply<Agent>;
 
-    fn set_status(&self, agent_id: i64, status: AgentStatus) -> Reply<()>;
+    /// The queues the agent works, at a glance.
+    fn queue_stats(&self, agent_id: i64) -> Reply<Vec<QueueStat>>;
+
+    /// Sets the agent's status from this desk; false when another desk took over.
+    fn set_status(&self, agent_id: i64, desk: String, status: AgentStatus) -> Reply<bool>;
 
     /// The pending offer of a chat, if it still has one.
     fn offer(&self, chat_id: i64) -> Reply<Option<Offer>>;
@@ -96,8 +124,27 @@ pub trait ConsoleData: std::fmt::Debug + Send + Sync + 'static {
     /// Sends a message; a repeated client id is stored once. Gives the message id.
     fn send(&self, chat_id: i64, message: NewMessage) -> Reply<i64>;
 
-    /// The agent ends the chat.
-    fn end_chat(&self, chat_id: i64) -> Reply<()>;
+    /// The agent ends their chat (it goes into their wrap-up).
+    fn end_chat(&self, chat_id: i64, agent_id: i64) -> Reply<()>;
+
+    /// The agent finishes the wrap-up of an ended chat.
+    fn wrap_up(&self, chat_id: i64, agent_id: i64, disposition: String, note: String) -> Reply<()>;
+
+    /// Every queue, and the other agents with their room, for the transfer dialog.
+    fn transfer_targets(&self, agent_id: i64) -> Reply<(Vec<QueueStat>, Vec<AgentLoad>)>;
+
+    /// Transfers the agent's chat to a queue or offers it to an agent, with a note for the
+    /// next agent.
+    fn transfer(
+        &self,
+        chat_id: i64,
+        agent_id: i64,
+        target: TransferTarget,
+        note: String,
+    ) -> Reply<()>;
+
+    /// What became of the latest transfer of a chat offered to an agent.
+    fn transfer_answer(&self, chat_id: i64) -> Reply<Option<TransferAnswer>>;
 
     /// Records the verified contact of the agent's chat.
     fn verify(&self, chat_id: i64, agent_id: i64, contact: Contact) -> Reply<Contact>;

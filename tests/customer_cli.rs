@@ -137,7 +137,7 @@ async fn a_scripted_conversation() {
     let row = out.next_line().await.unwrap().unwrap();
     assert_eq!(row, "    Visit\tTuesday 9:00");
 
-    store.end_chat(chat, Sender::Agent).await.unwrap();
+    store.end_chat_as(chat, maria).await.unwrap();
     line_containing(&mut out, "The chat has ended: the agent ended the chat.").await;
     let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
         .await

@@ -123,8 +123,8 @@ async fn a_chat_from_request_to_end() {
 
     // James ends it; nothing more can be said.
     assert_eq!(
-        store.end_chat(chat, Sender::Agent).await.unwrap(),
-        Some(EndReason::AgentEnded)
+        store.end_chat_as(chat, james).await.unwrap(),
+        EndReason::AgentEnded
     );
     wait_for(&mut events, 10, is(EventKind::ChatEnded, chat)).await;
     assert_eq!(store.end_chat(chat, Sender::Customer).await.unwrap(), None);
@@ -133,6 +133,22 @@ async fn a_chat_from_request_to_end() {
         store.send_message(chat, &late).await,
         Err(StoreError::Invalid { .. })
     ));
+    // The ended chat stays James's, in wrap-up, until he records how it went.
+    let mine = store.active_chats(james).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert!(mine[0].in_wrap_up());
+    assert!(matches!(
+        store.wrap_up(chat, james, "No such thing", "").await,
+        Err(StoreError::Invalid { .. })
+    ));
+    store
+        .wrap_up(chat, james, "resolved", "replaced the filter")
+        .await
+        .unwrap();
+    wait_for(&mut events, 10, is(EventKind::ChatClosed, chat)).await;
+    let done = store.chat(chat).await.unwrap();
+    assert_eq!(done.disposition.as_deref(), Some("Resolved"));
+    assert!(!done.in_wrap_up());
     assert!(store.active_chats(james).await.unwrap().is_empty());
 }
 
@@ -175,11 +191,15 @@ async fn abandon_capacity_transfer_and_expiry() {
         )
         .await
         .unwrap();
-    store.transfer(a, priya, billing).await.unwrap();
+    store
+        .transfer(a, priya, core::TransferTarget::Queue(billing), "")
+        .await
+        .unwrap();
     let c = store.chat(a).await.unwrap();
     assert_eq!(c.queue_name, "Billing");
     assert_eq!(c.state, ChatState::Offered);
-    assert_eq!(store.messages(a).await.unwrap().len(), 1);
+    // The customer's message and the transfer's line for them.
+    assert_eq!(store.messages(a).await.unwrap().len(), 2);
 
     // A 1-second offer: accepting late fails with a clear reason and the chat is requeued
     // (and re-offered, since Priya is the only agent).

@@ -1,7 +1,7 @@
 //! Offer latency and routing throughput: agents on several desktops that accept every
 //! offer at once, customers arriving through several doors.
 
-use crate::core::{AgentStatus, EventKind, Sender};
+use crate::core::{AgentStatus, EventKind};
 use crate::store::Store;
 use anyhow::{Result, bail};
 use futures::StreamExt;
@@ -55,8 +55,12 @@ async fn start_agents(
                         let _ = offered.send((chat, Instant::now()));
                         match store.accept(chat, agent.id).await {
                             Ok(()) => {
-                                if let Err(e) = store.end_chat(chat, Sender::Agent).await {
+                                if let Err(e) = store.end_chat_as(chat, agent.id).await {
                                     tracing::warn!("bench agent {}: end: {e}", agent.id);
+                                }
+                                // Wrap-up holds the slot until Done: done at once here.
+                                if let Err(e) = store.wrap_up(chat, agent.id, "Resolved", "").await {
+                                    tracing::warn!("bench agent {}: wrap-up: {e}", agent.id);
                                 }
                             }
                             Err(e) => tracing::warn!("bench agent {}: accept: {e}", agent.id),

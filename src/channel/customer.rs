@@ -63,6 +63,11 @@ impl CustomerSession {
         Ok(())
     }
 
+    /// Says the customer's client is still there.
+    pub async fn heartbeat(&self) -> Result<()> {
+        self.store.customer_heartbeat(self.chat_id).await
+    }
+
     pub async fn position(&self) -> Result<Option<i64>> {
         self.store.queue_position(self.chat_id).await
     }
@@ -83,13 +88,7 @@ pub async fn describe(
                 chat.agent_name.unwrap_or_else(|| "An agent".into())
             ))
         }
-        EventKind::ChatTransferred => {
-            let chat = store.chat(session.chat_id).await?;
-            Some(format!(
-                "You are being transferred to {}. Please wait for the next agent.",
-                chat.queue_name
-            ))
-        }
+        // The store writes the transfer's line for the customer as a system message.
         EventKind::Message => {
             let Some(id) = message_id else {
                 return Ok(None);

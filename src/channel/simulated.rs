@@ -99,8 +99,15 @@ async fn converse(session: CustomerSession) -> Result<()> {
     let give_up = tokio::time::sleep(Duration::from_secs(180));
     tokio::pin!(give_up);
     let mut accepted = false;
+    // Like a real client: without heartbeats the customer-absent rule would end the chat.
+    let mut heartbeat = tokio::time::interval(Duration::from_secs(15));
     loop {
         tokio::select! {
+            _ = heartbeat.tick() => {
+                if let Err(e) = session.heartbeat().await {
+                    tracing::debug!("simulated customer heartbeat: {e}");
+                }
+            }
             _ = &mut give_up, if !accepted => {
                 session.leave().await?;
                 return Ok(());

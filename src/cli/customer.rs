@@ -3,6 +3,7 @@
 use super::CustomerArgs;
 use crate::channel::customer::{self, CustomerSession};
 use crate::core::EventKind;
+use crate::core::StoreError;
 use crate::store::Store;
 use anyhow::{Result, bail};
 use futures::StreamExt;
@@ -35,40 +36,31 @@ pub(super) async fn run(store: &Store, args: &CustomerArgs) -> Result<()> {
 
     // stdin lines arrive on a channel; when stdin closes (a pipe, /dev/null) we keep
     // listening for the agent until the chat ends.
-    let (line_tx, mut lines) = tokio::sync::mpsc::channel::<String>(64);
-    tokio::spawn(async move {
-        use tokio::io::AsyncBufReadExt;
-        let mut reader = tokio::io::BufReader::new(tokio::io::stdin()).lines();
-        while let Ok(Some(line)) = reader.next_line().await {
-            if line_tx.send(line).await.is_err() {
-                break;
-            }
-        }
-    });
+    let mut lines = stdin_lines();
     let mut stdin_open = true;
     let mut events = session.events();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    let mut still_waiting = tokio::time::interval(STILL_WAITING);
+    still_waiting.tick().await;
     let mut accepted = false;
+    let mut link = Link::default();
     tokio::pin!(stop);
     loop {
         tokio::select! {
-            _ = &mut stop => {
-                session.leave().await?;
-                writeln!(out, "You left the chat.")?;
-                return Ok(());
-            }
+            _ = &mut stop => return leave(&session, &mut out).await,
             line = lines.recv(), if stdin_open => match line {
                 Some(line) => {
                     let line = line.trim();
                     if line == "/quit" {
-                        session.leave().await?;
-                        writeln!(out, "You left the chat.")?;
-                        return Ok(());
+                        return leave(&session, &mut out).await;
                     }
-                    if !line.is_empty()
-                        && let Err(e) = session.send(line).await
-                    {
-                        writeln!(out, "Not sent: {e}")?;
+                    if !line.is_empty() {
+                        let sent = session.send(line).await;
+                        link.saw(sent.as_ref().err(), &mut out)?;
+                        if let Err(e) = sent {
+                            writeln!(out, "Not sent: {e}")?;
+                        }
                     }
                 }
                 None => stdin_open = false,
@@ -77,8 +69,12 @@ pub(super) async fn run(store: &Store, args: &CustomerArgs) -> Result<()> {
                 let Some(event) = event else { bail!("the event feed stopped") };
                 let event = match event {
                     Ok(e) => e,
-                    Err(e) => { tracing::warn!("{e}"); continue }
+                    Err(e) => {
+                        link.saw(Some(&e), &mut out)?;
+                        continue;
+                    }
                 };
+                link.saw(None, &mut out)?;
                 if event.chat_id == Some(session.chat_id) {
                     if event.kind == EventKind::ChatAccepted { accepted = true; }
                     if event.kind == EventKind::ChatTransferred { accepted = false; }
@@ -100,12 +96,101 @@ pub(super) async fn run(store: &Store, args: &CustomerArgs) -> Result<()> {
                     }
                 }
             }
+            _ = still_waiting.tick(), if !accepted => {
+                if let Ok(Some(p)) = session.position().await {
+                    writeln!(out, "Still waiting for an agent; you are number {p}.")?;
+                    out.flush()?;
+                }
+            }
+            _ = heartbeat.tick() => {
+                let r = session.heartbeat().await;
+                link.saw(r.as_ref().err(), &mut out)?;
+            }
             _ = tick.tick() => {
                 // Any participant may notice an expired offer; the customer helps too.
-                if let Err(e) = store.tick().await { tracing::warn!("{e}"); }
+                let r = store.tick().await;
+                link.saw(r.as_ref().err(), &mut out)?;
             }
         }
     }
+}
+
+/// How often the customer's client says it is still there.
+const HEARTBEAT: Duration = Duration::from_secs(15);
+/// How often a waiting customer is told they are still in line.
+const STILL_WAITING: Duration = Duration::from_secs(60);
+/// How long leaving may wait for the database before the customer is let go anyway.
+const LEAVE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Whether the database answers: the customer is told once when it stops, once when it
+/// comes back.
+#[derive(Default)]
+struct Link {
+    down: bool,
+}
+
+impl Link {
+    fn saw(&mut self, error: Option<&StoreError>, out: &mut impl Write) -> Result<()> {
+        match error {
+            Some(e) if e.is_unavailable() && !self.down => {
+                self.down = true;
+                writeln!(out, "Reconnecting to the database…")?;
+            }
+            None if self.down => {
+                self.down = false;
+                writeln!(out, "Connected again.")?;
+            }
+            _ => return Ok(()),
+        }
+        out.flush()?;
+        Ok(())
+    }
+}
+
+/// Leaves the chat, or, when the database does not answer at once, lets the customer go
+/// anyway: the customer-absent rule ends the chat once the database is back.
+async fn leave(session: &CustomerSession, out: &mut impl Write) -> Result<()> {
+    match tokio::time::timeout(LEAVE_TIMEOUT, session.leave()).await {
+        Ok(Ok(())) => writeln!(out, "You left the chat.")?,
+        Ok(Err(e)) if !e.is_unavailable() => return Err(e.into()),
+        _ => writeln!(
+            out,
+            "You left the chat. (The database cannot be reached now; the chat ends once it is back.)"
+        )?,
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// stdin, a line at a time. A line that is not UTF-8 is reported on stderr and skipped;
+/// the lines after it still arrive.
+fn stdin_lines() -> tokio::sync::mpsc::Receiver<String> {
+    let (tx, rx) = tokio::sync::mpsc::channel::<String>(64);
+    tokio::spawn(async move {
+        use tokio::io::AsyncBufReadExt;
+        let mut reader = tokio::io::BufReader::new(tokio::io::stdin());
+        let mut number = 0u64;
+        loop {
+            let mut bytes = Vec::new();
+            match reader.read_until(b'\n', &mut bytes).await {
+                Ok(0) | Err(_) => break,
+                Ok(_) => number += 1,
+            }
+            let line = match String::from_utf8(bytes) {
+                Ok(line) => line,
+                Err(_) => {
+                    eprintln!(
+                        "livewindow: line {number} of your input is not UTF-8 text and was skipped"
+                    );
+                    continue;
+                }
+            };
+            if tx.send(line).await.is_err() {
+                break;
+            }
+        }
+    });
+    rx
 }
 
 /// Ctrl-C, or SIGTERM on Unix. The handlers are installed when this is called (not when

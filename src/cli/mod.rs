@@ -2,6 +2,7 @@
 //! terminal (`customer`), administration (`admin`), the paste preview.
 
 mod admin;
+mod chats;
 mod customer;
 mod paste_preview;
 
@@ -46,6 +47,12 @@ pub enum Command {
     /// Add and list queues; set which agents work them.
     #[command(subcommand)]
     Queue(QueueCommand),
+    /// List chats; move one to a queue (a supervisor's transfer).
+    #[command(subcommand)]
+    Chat(ChatCommand),
+    /// The wrap-up form's dispositions.
+    #[command(subcommand)]
+    Disposition(DispositionCommand),
     /// Profile options, at site level or per agent (--agent).
     #[command(subcommand)]
     Option(OptionCommand),
@@ -138,6 +145,33 @@ pub enum QueueCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum ChatCommand {
+    /// The newest chats, with their state, queue, customer and agent.
+    List {
+        #[arg(long)]
+        queue: Option<String>,
+        /// queued, offered, active, wrap-up or ended.
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// Move a waiting or active chat to a queue; the customer is told.
+    Transfer {
+        id: i64,
+        #[arg(long)]
+        queue: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DispositionCommand {
+    Add { name: String },
+    List,
+    Remove { name: String },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum OptionCommand {
     /// Set a profile option, e.g. SVC_CHAT_CKEDITOR_ENABLED Y, at site level or for --agent.
     Set {
@@ -201,6 +235,8 @@ pub async fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Queue(c) => admin::queue(&store, c).await,
         Command::Option(c) => admin::option(&store, cli.agent.as_deref(), c).await,
         Command::Seed(args) => admin::seed(&store, args).await,
+        Command::Chat(c) => chats::chat(&store, c).await,
+        Command::Disposition(c) => chats::disposition(&store, c).await,
         Command::DemoTraffic { every, count } => {
             if !(every.is_finite() && *every >= 0.1) {
                 bail!("--every must be at least 0.1 seconds");

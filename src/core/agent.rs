@@ -55,3 +55,26 @@ pub struct QueueInfo {
     pub agents: i64,
     pub queued: i64,
 }
+
+/// A queue at a glance: what waits, for how long, and who can take it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueStat {
+    pub id: i64,
+    pub name: String,
+    /// Chats waiting (queued or offered).
+    pub waiting: i64,
+    /// When the longest-waiting chat was queued (database clock), if any waits.
+    pub oldest_ms: Option<i64>,
+    /// Agents of the queue who are Available and have room for another chat.
+    pub available: i64,
+}
+
+/// An agent as a transfer target: their availability and room.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentLoad {
+    pub id: i64,
+    pub name: String,
+    pub status: AgentStatus,
+    /// Chats they can still take (0 at capacity).
+    pub free: i64,
+}

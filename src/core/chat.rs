@@ -40,6 +40,8 @@ pub enum EndReason {
     CustomerLeft,
     /// The customer gave up before any agent accepted.
     Abandoned,
+    /// No agent took the chat within the queue's discard time.
+    NoAgent,
 }
 
 impl EndReason {
@@ -48,6 +50,7 @@ impl EndReason {
             Self::AgentEnded => "agent_ended",
             Self::CustomerLeft => "customer_left",
             Self::Abandoned => "abandoned",
+            Self::NoAgent => "no_agent",
         }
     }
 
@@ -56,6 +59,7 @@ impl EndReason {
             "agent_ended" => Some(Self::AgentEnded),
             "customer_left" => Some(Self::CustomerLeft),
             "abandoned" => Some(Self::Abandoned),
+            "no_agent" => Some(Self::NoAgent),
             _ => None,
         }
     }
@@ -79,6 +83,7 @@ impl fmt::Display for EndReason {
             Self::AgentEnded => "the agent ended the chat",
             Self::CustomerLeft => "the customer left",
             Self::Abandoned => "the customer left before an agent answered",
+            Self::NoAgent => "no agent was free in time",
         })
     }
 }
@@ -139,6 +144,8 @@ pub enum EventKind {
     ChatAccepted,
     ChatTransferred,
     ChatEnded,
+    /// The agent finished the chat's wrap-up: it no longer counts against their capacity.
+    ChatClosed,
     Message,
     ContactVerified,
     AgentStatus,
@@ -154,6 +161,7 @@ impl EventKind {
             Self::ChatAccepted => "chat_accepted",
             Self::ChatTransferred => "chat_transferred",
             Self::ChatEnded => "chat_ended",
+            Self::ChatClosed => "chat_closed",
             Self::Message => "message",
             Self::ContactVerified => "contact_verified",
             Self::AgentStatus => "agent_status",
@@ -168,6 +176,7 @@ impl EventKind {
                 | Self::ChatOffered
                 | Self::ChatAccepted
                 | Self::ChatEnded
+                | Self::ChatClosed
                 | Self::OfferDeclined
                 | Self::OfferExpired
                 | Self::ChatTransferred
@@ -183,6 +192,7 @@ impl EventKind {
             "chat_accepted" => Self::ChatAccepted,
             "chat_transferred" => Self::ChatTransferred,
             "chat_ended" => Self::ChatEnded,
+            "chat_closed" => Self::ChatClosed,
             "message" => Self::Message,
             "contact_verified" => Self::ContactVerified,
             "agent_status" => Self::AgentStatus,
@@ -246,6 +256,17 @@ pub struct Chat {
     pub created_ms: i64,
     pub accepted_ms: Option<i64>,
     pub ended_ms: Option<i64>,
+    /// When the agent finished the wrap-up; `None` while an ended chat is still in wrap-up.
+    pub wrapped_ms: Option<i64>,
+    pub disposition: Option<String>,
+}
+
+impl Chat {
+    /// Ended, and its agent has not finished the after-chat work: it still counts against
+    /// their capacity.
+    pub fn in_wrap_up(&self) -> bool {
+        self.state == ChatState::Ended && self.agent_id.is_some() && self.wrapped_ms.is_none()
+    }
 }
 
 /// One stored message of a chat's transcript.
@@ -331,4 +352,68 @@ pub struct Offer {
     pub requested_ms: i64,
     /// The customer's first message, if they wrote one.
     pub first_message: Option<String>,
+    /// Set when the chat comes from another agent.
+    pub transfer: Option<Transfer>,
+}
+
+/// How a chat changed hands other than by routing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TransferKind {
+    /// An agent sent it to a queue.
+    Queue,
+    /// An agent offered it to another agent.
+    Agent,
+    /// Its agent's desktop went silent; it went back to its queue.
+    Absent,
+    /// A supervisor moved it to a queue.
+    Supervisor,
+}
+
+impl TransferKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queue => "queue",
+            Self::Agent => "agent",
+            Self::Absent => "absent",
+            Self::Supervisor => "supervisor",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "queue" => Some(Self::Queue),
+            "agent" => Some(Self::Agent),
+            "absent" => Some(Self::Absent),
+            "supervisor" => Some(Self::Supervisor),
+            _ => None,
+        }
+    }
+}
+
+/// What the next agent is told about a chat that comes from another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transfer {
+    pub kind: TransferKind,
+    /// Who sent it (none for a supervisor's move).
+    pub from_agent: Option<String>,
+    pub from_queue: String,
+    pub note: String,
+    /// The contact the first agent verified, if any.
+    pub contact: Option<String>,
+}
+
+/// What became of a transfer offered to an agent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferAnswer {
+    pub to_agent: String,
+    /// `None` while it waits for an answer.
+    pub outcome: Option<OfferOutcome>,
+    pub reason: Option<String>,
+}
+
+/// Where an agent can send a chat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransferTarget {
+    Queue(i64),
+    Agent(i64),
 }

@@ -12,10 +12,10 @@ pub mod records;
 pub mod time;
 pub mod validate;
 
-pub use agent::{Agent, AgentStatus, QueueInfo};
+pub use agent::{Agent, AgentLoad, AgentStatus, QueueInfo, QueueStat};
 pub use chat::{
     Chat, ChatState, EndReason, Event, EventKind, Message, MessageFormat, NewMessage, Offer,
-    OfferOutcome, Sender,
+    OfferOutcome, Sender, Transfer, TransferAnswer, TransferKind, TransferTarget,
 };
 pub use error::{AcceptError, StoreError};
 pub use options::{

@@ -1,37 +1,147 @@
-//! Profile options: site-wide values with per-agent overrides, each checked here.
+//! Profile options: site-wide values with per-agent overrides, each one known here with its
+//! default and a check of its values.
 
-/// Profile option: the composer is a formatted-text editor when on.
+/// The composer is a formatted-text editor when `Y`.
 pub const OPT_CKEDITOR: &str = "SVC_CHAT_CKEDITOR_ENABLED";
-/// Profile option: seconds an agent has to accept an offered chat.
+/// Seconds an agent has to accept an offered chat.
 pub const OPT_OFFER_TIMEOUT: &str = "SVC_CHAT_OFFER_TIMEOUT_SECONDS";
+/// Seconds of one absent interval: how long a client may stay silent before a retry is
+/// counted against it (Oracle's chat engine's name and default).
+pub const OPT_ABSENT_INTERVAL: &str = "ORA_SVC_CHAT_ABSENT_INTERVAL";
+/// Absent intervals an agent's desktop may miss before the agent is set Offline and their
+/// chats go back to their queues.
+pub const OPT_AGENT_ABSENT_RETRIES: &str = "ORA_SVC_CHAT_AGENT_ABSENT_RETRY_COUNT";
+/// Absent intervals a customer's client may miss before their chat ends as "customer left".
+pub const OPT_ENDUSER_ABSENT_RETRIES: &str = "ORA_SVC_CHAT_ENDUSER_ABSENT_RETRY_COUNT";
+/// Seconds a request may wait in a queue before it ends politely; 0 waits for ever.
+pub const OPT_QUEUED_DISCARD: &str = "ORA_SVC_QUEUED_REQUEST_DISCARD_SECONDS";
+/// Seconds without a key or click after which an Available agent is set Away; 0 never.
+pub const OPT_AUTO_AWAY: &str = "SVC_CHAT_AUTO_AWAY_SECONDS";
+/// Seconds an ended chat may stay in wrap-up before it is completed for the agent; 0 never.
+pub const OPT_WRAPUP_MAX: &str = "SVC_CHAT_WRAPUP_MAX_SECONDS";
+
 /// Offer timeout used when the profile option is not set.
 pub const DEFAULT_OFFER_TIMEOUT_SECONDS: i64 = 30;
 
-/// Every known profile option, with its default and a check of its value.
+/// What values an option takes.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    YesNo,
+    /// A whole number in a range (seconds or a count).
+    Number {
+        min: i64,
+        max: i64,
+        unit: &'static str,
+    },
+}
+
+/// One known option.
+#[derive(Debug, Clone, Copy)]
+pub struct Spec {
+    pub name: &'static str,
+    pub default: &'static str,
+    kind: Kind,
+}
+
+const fn seconds(name: &'static str, default: &'static str, min: i64, max: i64) -> Spec {
+    Spec {
+        name,
+        default,
+        kind: Kind::Number {
+            min,
+            max,
+            unit: "seconds",
+        },
+    }
+}
+
+const fn count(name: &'static str, default: &'static str, min: i64, max: i64) -> Spec {
+    Spec {
+        name,
+        default,
+        kind: Kind::Number { min, max, unit: "" },
+    }
+}
+
+/// Every option this livewindow knows.
+pub const OPTIONS: &[Spec] = &[
+    Spec {
+        name: OPT_CKEDITOR,
+        default: "N",
+        kind: Kind::YesNo,
+    },
+    seconds(OPT_OFFER_TIMEOUT, "30", 1, 600),
+    seconds(OPT_ABSENT_INTERVAL, "120", 1, 3600),
+    count(OPT_AGENT_ABSENT_RETRIES, "2", 1, 100),
+    count(OPT_ENDUSER_ABSENT_RETRIES, "2", 1, 100),
+    seconds(OPT_QUEUED_DISCARD, "0", 0, 7 * 86400),
+    seconds(OPT_AUTO_AWAY, "600", 0, 86400),
+    seconds(OPT_WRAPUP_MAX, "0", 0, 86400),
+];
+
+fn spec(name: &str) -> Result<&'static Spec, String> {
+    OPTIONS.iter().find(|s| s.name == name).ok_or_else(|| {
+        let known: Vec<&str> = OPTIONS.iter().map(|s| s.name).collect();
+        format!(
+            "unknown profile option {name:?} (known: {})",
+            known.join(", ")
+        )
+    })
+}
+
+/// Checks a value for a known option.
 pub fn check_option(name: &str, value: &str) -> Result<(), String> {
-    match name {
-        OPT_CKEDITOR => match value {
+    match spec(name)?.kind {
+        Kind::YesNo => match value {
             "Y" | "N" => Ok(()),
-            _ => Err(format!("{OPT_CKEDITOR} must be Y or N, not {value:?}")),
+            _ => Err(format!("{name} must be Y or N, not {value:?}")),
         },
-        OPT_OFFER_TIMEOUT => match value.parse::<i64>() {
-            Ok(n) if (1..=600).contains(&n) => Ok(()),
-            _ => Err(format!(
-                "{OPT_OFFER_TIMEOUT} must be a whole number of seconds from 1 to 600, not {value:?}"
-            )),
+        Kind::Number { min, max, unit } => match value.parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(()),
+            _ => {
+                let what = if unit.is_empty() {
+                    String::from("a whole number")
+                } else {
+                    format!("a whole number of {unit}")
+                };
+                Err(format!(
+                    "{name} must be {what} from {min} to {max}, not {value:?}"
+                ))
+            }
         },
-        other => Err(unknown_option(other)),
     }
 }
 
 /// Checks that `name` is a profile option this livewindow knows.
 pub fn check_option_name(name: &str) -> Result<(), String> {
-    match name {
-        OPT_CKEDITOR | OPT_OFFER_TIMEOUT => Ok(()),
-        other => Err(unknown_option(other)),
-    }
+    spec(name).map(|_| ())
 }
 
-fn unknown_option(name: &str) -> String {
-    format!("unknown profile option {name:?} (known: {OPT_CKEDITOR}, {OPT_OFFER_TIMEOUT})")
+/// The value in force: the stored one when it is valid, else the option's default.
+pub fn number(name: &str, stored: Option<&str>) -> i64 {
+    let default = spec(name).map(|s| s.default).unwrap_or("0");
+    stored
+        .filter(|v| check_option(name, v).is_ok())
+        .unwrap_or(default)
+        .parse()
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checks_and_defaults() {
+        assert!(check_option(OPT_CKEDITOR, "Y").is_ok());
+        assert!(check_option(OPT_CKEDITOR, "yes").is_err());
+        assert!(check_option(OPT_OFFER_TIMEOUT, "0").is_err());
+        assert!(check_option(OPT_QUEUED_DISCARD, "0").is_ok());
+        let e = check_option(OPT_AGENT_ABSENT_RETRIES, "x").unwrap_err();
+        assert!(e.contains("a whole number from 1 to 100"), "{e}");
+        assert!(check_option("NOPE", "1").unwrap_err().contains("unknown"));
+        assert_eq!(number(OPT_ABSENT_INTERVAL, None), 120);
+        assert_eq!(number(OPT_ABSENT_INTERVAL, Some("5")), 5);
+        assert_eq!(number(OPT_ABSENT_INTERVAL, Some("junk")), 120);
+    }
 }

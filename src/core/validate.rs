@@ -52,6 +52,21 @@ pub fn customer(name: &str, email: &str) -> Result<(String, String), StoreError>
     Ok((name, email))
 }
 
+/// A free-text note (a transfer's, a wrap-up's): trimmed, at most `max` characters, no
+/// control characters but line breaks and tabs. Empty is fine.
+pub fn note(value: &str, max: usize) -> Result<String, StoreError> {
+    let v = value.trim();
+    if v.chars().count() > max {
+        return Err(StoreError::invalid_field(
+            "note",
+            format!("at most {max} characters"),
+        ));
+    }
+    Ok(v.chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

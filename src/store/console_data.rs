@@ -4,9 +4,10 @@
 use super::{Result, Store};
 use crate::core::crm::{Account, Contact, ContactDraft, Record, RecordEdit, RecordKind, ScreenPop};
 use crate::core::{
-    AcceptError, AgentStatus, Chat, Event, Message, NewMessage, Offer, Sender, StoreError,
+    AcceptError, Agent, AgentLoad, AgentStatus, Chat, Event, Message, NewMessage, Offer, QueueStat,
+    StoreError, TransferAnswer, TransferTarget, options,
 };
-use crate::data::{ConsoleData, Opened, Reply, Restored, Tick};
+use crate::data::{ConsoleData, Opened, Reply, Restored, Settings, Tick};
 use futures::StreamExt;
 use futures::future::BoxFuture;
 use futures::stream::BoxStream;
@@ -20,30 +21,51 @@ impl Store {
         Ok(db - (t0 + t1) / 2)
     }
 
-    /// What the console opens with.
+    /// What the console opens with; the console claims the agent's desk.
     pub async fn restore(&self, agent_id: i64) -> Result<Restored> {
+        let desk = self.claim_desk(agent_id).await?;
         Ok(Restored {
             agent: self.agent(agent_id).await?,
+            desk,
             offset_ms: self.clock_offset().await?,
             last_event: self.last_event_id().await?,
             chats: self.active_chats(agent_id).await?,
             offers: self.pending_offers(agent_id).await?,
-            waiting: self.waiting_count(None).await?,
-            rich: self.rich_text_enabled(agent_id).await?,
+            queues: self.queue_stats(Some(agent_id)).await?,
+            settings: self.settings(agent_id).await?,
+            requeued: self.requeued_while_away(agent_id).await?,
         })
     }
 
-    /// The desktop's tick: heartbeat, expiry and routing; with `measure`, the clock offset
-    /// and the agent's composer option.
-    pub async fn desk_tick(&self, agent_id: i64, measure: bool) -> Result<Tick> {
-        self.heartbeat(agent_id).await?;
+    /// The agent's options the console follows.
+    pub async fn settings(&self, agent_id: i64) -> Result<Settings> {
+        let away = self.option(options::OPT_AUTO_AWAY, Some(agent_id)).await?;
+        Ok(Settings {
+            rich: self.rich_text_enabled(agent_id).await?,
+            auto_away_secs: options::number(options::OPT_AUTO_AWAY, away.as_deref()),
+            dispositions: self.dispositions().await?,
+        })
+    }
+
+    /// The desk's tick: heartbeat (or the news that another console took over), expiry,
+    /// the presence rules and routing; with `measure`, the clock offset and the settings.
+    pub async fn desk_tick(&self, agent_id: i64, desk: &str, measure: bool) -> Result<Tick> {
+        let Some(status) = self.desk_heartbeat(agent_id, desk).await? else {
+            return Ok(Tick::Superseded);
+        };
         self.tick().await?;
-        if !measure {
-            return Ok(Tick::default());
-        }
-        Ok(Tick {
-            offset_ms: Some(self.clock_offset().await?),
-            rich: Some(self.rich_text_enabled(agent_id).await?),
+        let (offset_ms, settings) = if measure {
+            (
+                Some(self.clock_offset().await?),
+                Some(self.settings(agent_id).await?),
+            )
+        } else {
+            (None, None)
+        };
+        Ok(Tick::Alive {
+            status,
+            offset_ms,
+            settings,
         })
     }
 }
@@ -69,19 +91,26 @@ impl ConsoleData for Store {
         self.subscribe(after_id).boxed()
     }
 
-    fn tick(&self, agent_id: i64, measure: bool) -> Reply<Tick> {
+    fn tick(&self, agent_id: i64, desk: String, measure: bool) -> Reply<Tick> {
         call(self, move |s| async move {
-            s.desk_tick(agent_id, measure).await
+            s.desk_tick(agent_id, &desk, measure).await
         })
     }
 
-    fn waiting(&self) -> Reply<i64> {
-        call(self, |s| async move { s.waiting_count(None).await })
+    fn agent(&self, agent_id: i64) -> Reply<Agent> {
+        call(self, move |s| async move { s.agent(agent_id).await })
     }
 
-    fn set_status(&self, agent_id: i64, status: AgentStatus) -> Reply<()> {
+    fn queue_stats(&self, agent_id: i64) -> Reply<Vec<QueueStat>> {
+        call(
+            self,
+            move |s| async move { s.queue_stats(Some(agent_id)).await },
+        )
+    }
+
+    fn set_status(&self, agent_id: i64, desk: String, status: AgentStatus) -> Reply<bool> {
         call(self, move |s| async move {
-            s.set_agent_status(agent_id, status).await
+            s.set_desk_status(agent_id, &desk, status).await
         })
     }
 
@@ -139,10 +168,42 @@ impl ConsoleData for Store {
         })
     }
 
-    fn end_chat(&self, chat_id: i64) -> Reply<()> {
+    fn end_chat(&self, chat_id: i64, agent_id: i64) -> Reply<()> {
         call(self, move |s| async move {
-            s.end_chat(chat_id, Sender::Agent).await.map(|_| ())
+            s.end_chat_as(chat_id, agent_id).await.map(|_| ())
         })
+    }
+
+    fn wrap_up(&self, chat_id: i64, agent_id: i64, disposition: String, note: String) -> Reply<()> {
+        call(self, move |s| async move {
+            s.wrap_up(chat_id, agent_id, &disposition, &note).await
+        })
+    }
+
+    fn transfer_targets(&self, agent_id: i64) -> Reply<(Vec<QueueStat>, Vec<AgentLoad>)> {
+        call(
+            self,
+            move |s| async move { s.transfer_targets(agent_id).await },
+        )
+    }
+
+    fn transfer(
+        &self,
+        chat_id: i64,
+        agent_id: i64,
+        target: TransferTarget,
+        note: String,
+    ) -> Reply<()> {
+        call(self, move |s| async move {
+            s.transfer(chat_id, agent_id, target, &note).await
+        })
+    }
+
+    fn transfer_answer(&self, chat_id: i64) -> Reply<Option<TransferAnswer>> {
+        call(
+            self,
+            move |s| async move { s.transfer_answer(chat_id).await },
+        )
     }
 
     fn verify(&self, chat_id: i64, agent_id: i64, contact: Contact) -> Reply<Contact> {

@@ -81,12 +81,13 @@ impl Store {
         if let Some(id) = self.message_id_of(&mut w, &m.client_id).await? {
             return Ok(id);
         }
-        let row =
-            sqlx::query(self.sql("SELECT state, queue_id FROM chats WHERE id = $1 LOCK_WAIT"))
-                .bind(chat_id)
-                .fetch_optional(&mut *w.tx)
-                .await?
-                .ok_or_else(|| StoreError::NotFound(format!("no chat {chat_id}")))?;
+        let row = sqlx::query(
+            self.sql("SELECT state, queue_id, agent_id FROM chats WHERE id = $1 LOCK_WAIT"),
+        )
+        .bind(chat_id)
+        .fetch_optional(&mut *w.tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("no chat {chat_id}")))?;
         let state = super::chats::state_of(&row)?;
         let queue_id: i64 = row.try_get("queue_id")?;
         if state == ChatState::Ended {
@@ -94,6 +95,11 @@ impl Store {
         }
         if m.sender == Sender::Agent && state != ChatState::Active {
             return Err(StoreError::invalid("the chat is not active"));
+        }
+        if m.sender == Sender::Agent && row.try_get::<Option<i64>, _>("agent_id")? != m.agent_id {
+            return Err(StoreError::Conflict(
+                "this chat is no longer yours: it was transferred".into(),
+            ));
         }
         let id = match self.insert_message(&mut w, chat_id, m).await {
             Ok(id) => id,

@@ -12,9 +12,13 @@ mod crm;
 mod error;
 mod events;
 mod messages;
+mod presence;
 mod routing;
 pub mod scratch;
 mod seed;
+mod sweep;
+mod transfer;
+mod wrapup;
 /// Name lists shared by the seed and the simulated customers.
 pub mod seed_names {
     pub use super::seed::{FIRST_NAMES, LAST_NAMES};
@@ -27,6 +31,7 @@ pub use crate::core::crm::{
 pub use crate::core::{
     AcceptError, Agent, Chat, Message, NewMessage, Offer, QueueInfo, StoreError,
 };
+pub use chats::ChatFilter;
 pub use events::Subscription;
 pub use messages::plain_to_html;
 pub use seed::SeedSummary;
@@ -73,6 +78,9 @@ pub struct Store {
     /// Wakes this process's subscribers right after a commit; other processes poll or LISTEN.
     local_wake: Arc<Notify>,
     poll_interval: Duration,
+    /// When this handle last ran the presence and queue rules (`sweep`): every few seconds
+    /// is enough for rules counted in minutes.
+    last_sweep: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
 }
 
 /// The SQLite file used when no database URL is given: the platform data directory.
@@ -157,6 +165,7 @@ impl Store {
             write_lock: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
             local_wake: Arc::new(Notify::new()),
             poll_interval: Duration::from_millis(50),
+            last_sweep: Arc::default(),
         })
     }
 

@@ -8,23 +8,37 @@
 
 use super::admin::PRESENCE_TIMEOUT_MS;
 use super::{NewEvent, Result, Store, StoreError};
-use crate::core::{AcceptError, ChatState, EventKind, Offer, OfferOutcome};
+use crate::core::{AcceptError, ChatState, EventKind, Offer, OfferOutcome, Transfer, TransferKind};
 use sqlx::Row;
 
-/// An agent's current load: active chats plus pending offers (an offer reserves a slot).
-const LOAD: &str = "((SELECT count(*) FROM chats x WHERE x.agent_id = a.id AND x.state = 'active') \
-    + (SELECT count(*) FROM chats y WHERE y.offered_agent_id = a.id AND y.state = 'offered'))";
+/// An agent's current load (agents aliased `a`): active chats, chats in wrap-up, and pending
+/// offers (an offer reserves a slot; a transfer offered to them too, though the chat is
+/// still active with the agent who sent it).
+pub(super) const LOAD: &str = "((SELECT count(*) FROM chats x WHERE x.agent_id = a.id AND x.state = 'active') \
+    + (SELECT count(*) FROM chats w WHERE w.agent_id = a.id AND w.state = 'ended' AND w.wrapped_ms IS NULL) \
+    + (SELECT count(*) FROM chats y WHERE y.offered_agent_id = a.id))";
 
-/// An offer's columns; callers append WHERE (on `c`, the chat) and ORDER BY.
+/// An offer's columns, with the chat's latest transfer; callers append WHERE (on `c`, the
+/// chat) and ORDER BY.
 const OFFER_SELECT: &str = "SELECT c.id, c.offered_agent_id, c.queue_id, q.name AS queue_name, \
        c.queued_ms, c.customer_name, c.customer_email, c.offer_deadline_ms, \
        (SELECT m.body_text FROM messages m WHERE m.chat_id = c.id AND m.sender = 'customer' \
         ORDER BY m.id LIMIT 1) AS first_message, \
-       (SELECT max(o.offered_ms) FROM chat_offers o WHERE o.chat_id = c.id AND o.outcome IS NULL) AS offered_ms \
-     FROM chats c JOIN queues q ON q.id = c.queue_id";
+       (SELECT max(o.offered_ms) FROM chat_offers o WHERE o.chat_id = c.id AND o.outcome IS NULL) AS offered_ms, \
+       t.kind AS transfer_kind, fa.name AS transfer_agent, fq.name AS transfer_queue, \
+       t.note AS transfer_note, ct.first_name AS contact_first, ct.last_name AS contact_last \
+     FROM chats c JOIN queues q ON q.id = c.queue_id \
+     LEFT JOIN chat_transfers t ON t.id = (SELECT max(t2.id) FROM chat_transfers t2 WHERE t2.chat_id = c.id) \
+     LEFT JOIN agents fa ON fa.id = t.from_agent_id \
+     LEFT JOIN queues fq ON fq.id = t.from_queue_id \
+     LEFT JOIN contacts ct ON ct.id = c.contact_id";
+
+/// A chat offered to an agent: by routing (queued → offered), or a transfer from another
+/// agent (still active with them).
+const OFFERED: &str = "c.offered_agent_id IS NOT NULL AND c.state IN ('offered', 'active')";
 
 enum Step {
-    Offered(Offer),
+    Offered(Box<Offer>),
     Nothing,
     Retry,
 }
@@ -59,7 +73,7 @@ impl Store {
         loop {
             match self.offer_one().await? {
                 Step::Offered(offer) => {
-                    offers.push(offer);
+                    offers.push(*offer);
                     retries = 0;
                 }
                 Step::Retry if retries < 50 => retries += 1,
@@ -97,7 +111,8 @@ impl Store {
                        AND a.max_chats > {LOAD} \
                        AND NOT EXISTS (SELECT 1 FROM chat_offers o WHERE o.chat_id = $2 \
                                        AND o.agent_id = a.id AND o.outcome = 'declined') \
-                     ORDER BY (SELECT count(*) FROM chat_offers p WHERE p.chat_id = $2 AND p.agent_id = a.id), \
+                     ORDER BY (SELECT count(*) FROM chat_transfers t WHERE t.chat_id = $2 AND t.from_agent_id = a.id), \
+                              (SELECT count(*) FROM chat_offers p WHERE p.chat_id = $2 AND p.agent_id = a.id), \
                               free DESC, a.last_offer_ms, a.id \
                      LIMIT 1 LOCK_AGENT"
                 )))
@@ -155,7 +170,7 @@ impl Store {
                     .await?;
                 // Read inside the transaction: once committed, the agent may act on it at once.
                 let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "{OFFER_SELECT} WHERE c.id = $1 AND c.state = 'offered'"
+                    "{OFFER_SELECT} WHERE c.id = $1 AND {OFFERED}"
                 )))
                 .bind(chat_id)
                 .fetch_one(&mut *w.tx)
@@ -166,7 +181,7 @@ impl Store {
                     NewEvent::chat(chat_id, queue_id).by(Some(agent_id)),
                 )
                 .await?;
-                return Ok(Step::Offered(offer));
+                return Ok(Step::Offered(Box::new(offer)));
             }
         }
         w.commit().await?;
@@ -176,7 +191,7 @@ impl Store {
     /// The pending offer of a chat, if it has one.
     pub async fn offer(&self, chat_id: i64) -> Result<Option<Offer>> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{OFFER_SELECT} WHERE c.id = $1 AND c.state = 'offered'"
+            "{OFFER_SELECT} WHERE c.id = $1 AND {OFFERED}"
         )))
         .bind(chat_id)
         .fetch_optional(self.pool())
@@ -187,7 +202,7 @@ impl Store {
     /// Every offer now pending for an agent, oldest first.
     pub async fn pending_offers(&self, agent_id: i64) -> Result<Vec<Offer>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{OFFER_SELECT} WHERE c.state = 'offered' AND c.offered_agent_id = $1 \
+            "{OFFER_SELECT} WHERE {OFFERED} AND c.offered_agent_id = $1 \
              ORDER BY c.offer_deadline_ms"
         )))
         .bind(agent_id)
@@ -196,7 +211,8 @@ impl Store {
         rows.iter().map(offer_from_row).collect()
     }
 
-    /// Accepts an offer. Exactly one of several racing accepts wins.
+    /// Accepts an offer. Exactly one of several racing accepts wins. A transfer offered by
+    /// another agent moves the chat to this one (the first agent had kept it until now).
     pub async fn accept(&self, chat_id: i64, agent_id: i64) -> Result<(), AcceptError> {
         let mut w = self.write().await?;
         let row = sqlx::query(self.sql(
@@ -212,7 +228,8 @@ impl Store {
         let deadline: Option<i64> = row.try_get("offer_deadline_ms")?;
         let queue_id: i64 = row.try_get("queue_id")?;
         let now: i64 = row.try_get("now")?;
-        if !(state == ChatState::Offered && offered_to == Some(agent_id)) {
+        let offered = matches!(state, ChatState::Offered | ChatState::Active);
+        if !(offered && offered_to == Some(agent_id)) {
             // Say "expired" when that is what became of this agent's offer, whatever
             // happened to the chat since.
             let last: Option<Option<String>> = sqlx::query_scalar(
@@ -240,7 +257,8 @@ impl Store {
         }
         sqlx::query(
             "UPDATE chats SET state = 'active', agent_id = $1, accepted_ms = $2, \
-             offered_agent_id = NULL, offer_deadline_ms = NULL WHERE id = $3 AND state = 'offered'",
+             offered_agent_id = NULL, offer_deadline_ms = NULL \
+             WHERE id = $3 AND offered_agent_id = $1",
         )
         .bind(agent_id)
         .bind(now)
@@ -257,15 +275,15 @@ impl Store {
         Ok(())
     }
 
-    /// Declines an offer; the chat goes back to the queue (keeping its place) and is never
-    /// offered to this agent again.
+    /// Declines an offer. A chat from the queue goes back to it (keeping its place) and is
+    /// never offered to this agent again; a transfer from another agent stays with them.
     pub async fn decline(&self, chat_id: i64, agent_id: i64, reason: Option<&str>) -> Result<()> {
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         let mut w = self.write().await?;
-        let row = sqlx::query(self.sql(
-            "SELECT queue_id, NOW_MS AS now FROM chats \
-             WHERE id = $1 AND state = 'offered' AND offered_agent_id = $2 LOCK_WAIT",
-        ))
+        let row = sqlx::query(self.sql(&format!(
+            "SELECT queue_id, NOW_MS AS now FROM chats c \
+             WHERE id = $1 AND {OFFERED} AND offered_agent_id = $2 LOCK_WAIT"
+        )))
         .bind(chat_id)
         .bind(agent_id)
         .fetch_optional(&mut *w.tx)
@@ -277,13 +295,7 @@ impl Store {
         })?;
         let queue_id: i64 = row.try_get("queue_id")?;
         let now: i64 = row.try_get("now")?;
-        sqlx::query(
-            "UPDATE chats SET state = 'queued', offered_agent_id = NULL, offer_deadline_ms = NULL \
-             WHERE id = $1",
-        )
-        .bind(chat_id)
-        .execute(&mut *w.tx)
-        .await?;
+        withdraw_offer(&mut w, chat_id, agent_id).await?;
         self.decide_offer(
             &mut w,
             chat_id,
@@ -305,9 +317,9 @@ impl Store {
     /// Returns every offer whose deadline has passed to the queue, whichever desktop gets
     /// here first, then routes again. Returns how many expired.
     pub async fn expire_offers(&self) -> Result<usize> {
-        let due: Option<i64> = sqlx::query_scalar(self.sql(
-            "SELECT id FROM chats WHERE state = 'offered' AND offer_deadline_ms < NOW_MS LIMIT 1",
-        ))
+        let due: Option<i64> = sqlx::query_scalar(self.sql(&format!(
+            "SELECT id FROM chats c WHERE {OFFERED} AND offer_deadline_ms < NOW_MS LIMIT 1"
+        )))
         .fetch_optional(self.pool())
         .await?;
         if due.is_none() {
@@ -317,10 +329,10 @@ impl Store {
         let now: i64 = sqlx::query_scalar(self.sql("SELECT NOW_MS"))
             .fetch_one(&mut *w.tx)
             .await?;
-        let rows = sqlx::query(self.sql(
-            "SELECT id, offered_agent_id, queue_id FROM chats \
-             WHERE state = 'offered' AND offer_deadline_ms < $1 ORDER BY id LOCK_SKIP",
-        ))
+        let rows = sqlx::query(self.sql(&format!(
+            "SELECT id, offered_agent_id, queue_id FROM chats c \
+             WHERE {OFFERED} AND offer_deadline_ms < $1 ORDER BY id LOCK_SKIP"
+        )))
         .bind(now)
         .fetch_all(&mut *w.tx)
         .await?;
@@ -344,14 +356,16 @@ impl Store {
         Ok(expired.len())
     }
 
-    /// What every desktop runs about once a second: expire overdue offers, then route.
+    /// What every desktop runs about once a second: expire overdue offers, apply the
+    /// presence and queue rules (every few seconds), then route.
     pub async fn tick(&self) -> Result<()> {
         self.expire_offers().await?;
+        self.sweep_if_due().await?;
         self.route().await?;
         Ok(())
     }
 
-    async fn expire_in(
+    pub(super) async fn expire_in(
         &self,
         w: &mut super::WriteTx,
         chat_id: i64,
@@ -359,13 +373,7 @@ impl Store {
         queue_id: i64,
         now: i64,
     ) -> Result<()> {
-        sqlx::query(
-            "UPDATE chats SET state = 'queued', offered_agent_id = NULL, offer_deadline_ms = NULL \
-             WHERE id = $1 AND state = 'offered'",
-        )
-        .bind(chat_id)
-        .execute(&mut *w.tx)
-        .await?;
+        withdraw_offer(w, chat_id, agent_id).await?;
         self.decide_offer(w, chat_id, agent_id, OfferOutcome::Expired, None, now)
             .await?;
         w.emit(
@@ -376,6 +384,8 @@ impl Store {
         Ok(())
     }
 
+    /// Records what became of an offer, and of the transfer it came from: accepting closes
+    /// every open transfer of the chat; a refusal closes the one made to this agent.
     pub(crate) async fn decide_offer(
         &self,
         w: &mut super::WriteTx,
@@ -396,8 +406,33 @@ impl Store {
         .bind(agent_id)
         .execute(&mut *w.tx)
         .await?;
+        sqlx::query(
+            "UPDATE chat_transfers SET outcome = $1, reason = $2 \
+             WHERE chat_id = $3 AND outcome IS NULL AND ($1 = 'accepted' OR to_agent_id = $4)",
+        )
+        .bind(outcome.as_str())
+        .bind(reason)
+        .bind(chat_id)
+        .bind(agent_id)
+        .execute(&mut *w.tx)
+        .await?;
         Ok(())
     }
+}
+
+/// Takes an offer back from an agent: a chat from the queue returns to it, a transfer stays
+/// with the agent who sent it.
+async fn withdraw_offer(w: &mut super::WriteTx, chat_id: i64, agent_id: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE chats SET state = CASE WHEN state = 'offered' THEN 'queued' ELSE state END, \
+         offered_agent_id = NULL, offer_deadline_ms = NULL \
+         WHERE id = $1 AND offered_agent_id = $2",
+    )
+    .bind(chat_id)
+    .bind(agent_id)
+    .execute(&mut *w.tx)
+    .await?;
+    Ok(())
 }
 
 fn offer_from_row(row: &sqlx::any::AnyRow) -> Result<Offer> {
@@ -416,5 +451,26 @@ fn offer_from_row(row: &sqlx::any::AnyRow) -> Result<Offer> {
         first_message: row.try_get("first_message")?,
         offered_ms: row.try_get::<Option<i64>, _>("offered_ms")?.unwrap_or(0),
         requested_ms: row.try_get("queued_ms")?,
+        transfer: transfer_from_row(row)?,
     })
+}
+
+fn transfer_from_row(row: &sqlx::any::AnyRow) -> Result<Option<Transfer>> {
+    let kind: Option<String> = row.try_get("transfer_kind")?;
+    let Some(kind) = kind.as_deref().and_then(TransferKind::parse) else {
+        return Ok(None);
+    };
+    let first: Option<String> = row.try_get("contact_first")?;
+    let last: Option<String> = row.try_get("contact_last")?;
+    Ok(Some(Transfer {
+        kind,
+        from_agent: row.try_get("transfer_agent")?,
+        from_queue: row
+            .try_get::<Option<String>, _>("transfer_queue")?
+            .unwrap_or_default(),
+        note: row
+            .try_get::<Option<String>, _>("transfer_note")?
+            .unwrap_or_default(),
+        contact: first.zip(last).map(|(f, l)| format!("{f} {l}")),
+    }))
 }

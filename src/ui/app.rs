@@ -2,7 +2,7 @@
 //! feed it (events, frames, window focus, shortcuts, close requests).
 
 use super::console::{self, Console, Shortcut};
-use crate::core::{AgentStatus, StoreError};
+use crate::core::StoreError;
 use crate::data::{Data, Restored};
 use futures::future::BoxFuture;
 use iced::keyboard::{self, key};
@@ -88,13 +88,48 @@ fn window_event(
                     {
                         console::Message::Home
                     }
-                    _ => return None,
+                    // Any other key: the agent is at the desk (auto-Away).
+                    _ => console::Message::Activity,
                 },
             }
         }
+        E::Mouse(iced::mouse::Event::ButtonPressed(_)) => console::Message::Activity,
         _ => return None,
     };
     Some(Message::Console(m))
+}
+
+/// SIGTERM, SIGINT or SIGHUP (a logout ends the session's processes with one of them): the
+/// console goes Offline and quits, as when its window is closed.
+fn signals() -> impl futures::Stream<Item = Message> {
+    futures::stream::once(async {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            match (
+                signal(SignalKind::terminate()),
+                signal(SignalKind::interrupt()),
+                signal(SignalKind::hangup()),
+            ) {
+                (Ok(mut term), Ok(mut int), Ok(mut hup)) => {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = int.recv() => {}
+                        _ = hup.recv() => {}
+                    }
+                }
+                _ => std::future::pending::<()>().await,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+        tracing::info!("signal received: going Offline and quitting");
+        Message::Console(console::Message::Quit)
+    })
 }
 
 impl App {
@@ -152,14 +187,7 @@ impl App {
             },
             Message::CloseRequested(id) => match self {
                 // Remember drafts and go offline, so nobody is offered chats on a closed window.
-                App::Ready(c) => {
-                    c.save_session();
-                    Task::perform(
-                        c.data().set_status(c.agent.id, AgentStatus::Offline),
-                        |_| Message::Closed,
-                    )
-                    .chain(window::close(id))
-                }
+                App::Ready(c) => c.quit().map(Message::Console).chain(window::close(id)),
                 _ => window::close(id),
             },
             Message::Closed => Task::none(),
@@ -184,6 +212,7 @@ impl App {
         Subscription::batch([
             close,
             iced::event::listen_with(window_event),
+            Subscription::run(signals),
             Subscription::run_with(
                 Feed {
                     data: c.data().clone(),

@@ -20,8 +20,10 @@ pub mod session;
 pub mod style;
 pub mod toolbar;
 pub mod transcript;
+pub mod transfer;
 pub mod verification;
 pub mod widget;
+pub mod wrapup;
 
 pub use app::{App, Config, Message};
 

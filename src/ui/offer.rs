@@ -1,7 +1,7 @@
 //! Incoming chats: one card per pending offer, with a countdown on the database's clock.
 
 use super::style;
-use crate::core::Offer;
+use crate::core::{Offer, Transfer, TransferKind};
 use iced::widget::{button, column, container, progress_bar, row, space, text, text_input};
 use iced::{Element, Length};
 
@@ -162,6 +162,9 @@ pub fn view(card: &Card, db_now: i64, first: bool) -> Element<'_, Message> {
     .spacing(8)
     .align_y(iced::Alignment::Center);
     let mut body = column![heading, progress_bar(0.0..=total, left as f32).girth(6),].spacing(8);
+    if let Some(t) = &o.transfer {
+        body = body.push(transfer_lines(t));
+    }
     if let Some(m) = &o.first_message {
         body = body.push(text(format!("“{m}”")).size(15));
     }
@@ -185,5 +188,36 @@ pub fn view(card: &Card, db_now: i64, first: bool) -> Element<'_, Message> {
         .padding(12)
         .width(Length::Fill)
         .style(style::offer_card)
+        .into()
+}
+
+/// What the next agent is told about a chat that comes from another.
+fn transfer_lines(t: &Transfer) -> Element<'_, Message> {
+    let from = match (t.kind, &t.from_agent) {
+        (TransferKind::Absent, Some(a)) => {
+            format!(
+                "Back in the queue: {a}'s desktop went silent ({})",
+                t.from_queue
+            )
+        }
+        (TransferKind::Supervisor, _) => format!("Moved by a supervisor from {}", t.from_queue),
+        (_, Some(a)) => format!("Transfer from {a} ({})", t.from_queue),
+        (_, None) => format!("Transfer from {}", t.from_queue),
+    };
+    let mut col = column![text(from).size(15)].spacing(2);
+    if !t.note.is_empty() {
+        col = col.push(text(format!("Note: {}", t.note)).size(14));
+    }
+    if let Some(c) = &t.contact {
+        col = col.push(
+            text(format!("Verified contact: {c}"))
+                .size(13)
+                .style(style::muted),
+        );
+    }
+    container(col)
+        .padding([4, 8])
+        .width(Length::Fill)
+        .style(style::internal_note)
         .into()
 }

@@ -111,3 +111,18 @@ pub fn muted(theme: &Theme) -> iced::widget::text::Style {
         color: Some(p.background.base.text.scale_alpha(0.65)),
     }
 }
+
+/// An internal line (a transfer's note): a dashed, warning-tinted box only agents see.
+pub fn internal_note(theme: &Theme) -> container::Style {
+    let p = theme.extended_palette();
+    container::Style {
+        background: Some(p.warning.weak.color.scale_alpha(0.35).into()),
+        text_color: Some(p.background.base.text),
+        border: Border {
+            color: p.warning.strong.color,
+            width: 1.0,
+            radius: 6.0.into(),
+        },
+        ..container::Style::default()
+    }
+}

@@ -33,6 +33,7 @@ pub fn view<'a>(
     })];
     if active > 0 {
         let badge = container(text(active.to_string()).size(12))
+            .id("interactions-badge")
             .padding([1, 7])
             .style(style::badge);
         interactions = interactions.push(container(badge).align_right(Length::Fill));

@@ -64,6 +64,25 @@ pub fn view<'a, M: Clone + 'a>(
 }
 
 fn bubble<'a, M: 'a>(m: &'a ChatMessage, rich: Option<&'a Document>) -> Element<'a, M> {
+    if m.internal {
+        // A transfer's note: agents see it, the customer never does.
+        return container(
+            column![
+                text(format!(
+                    "Note from {} (only agents see this)",
+                    m.sender_name
+                ))
+                .size(12)
+                .style(style::muted),
+                text(&m.body_text),
+            ]
+            .spacing(2),
+        )
+        .padding(8)
+        .width(Length::Fill)
+        .style(style::internal_note)
+        .into();
+    }
     if m.sender == Sender::System {
         return container(text(&m.body_text).size(13).style(style::muted))
             .center_x(Length::Fill)

@@ -137,6 +137,13 @@ impl Harness {
         self.simulator().find(text).is_ok()
     }
 
+    /// Whether a widget with this id is on screen.
+    pub fn has_id(&self, id: &str) -> bool {
+        self.simulator()
+            .find(iced_test::selector::id(id.to_string()))
+            .is_ok()
+    }
+
     pub fn snapshot(&self, name: &str) {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ui-snapshots");
         let _ = std::fs::create_dir_all(&dir);

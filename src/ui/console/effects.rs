@@ -9,6 +9,8 @@ use crate::ui::files;
 use crate::ui::interaction::{self, Action};
 use crate::ui::record;
 use crate::ui::screen_pop;
+use crate::ui::transfer;
+use crate::ui::wrapup;
 use iced::Task;
 use std::path::PathBuf;
 
@@ -49,7 +51,11 @@ impl Console {
                     interaction::Message::Sent(client_id.clone(), r)
                 })
             }
-            Action::End => self.perform_chat(id, data.end_chat(id), interaction::Message::Ended),
+            Action::End => self.perform_chat(
+                id,
+                data.end_chat(id, self.agent.id),
+                interaction::Message::Ended,
+            ),
             Action::Verify(contact) => self.perform_chat(
                 id,
                 data.verify(id, self.agent.id, contact),
@@ -115,6 +121,34 @@ impl Console {
             Action::PickImage => Task::perform(files::pick_image(), move |path| {
                 Message::ImageChosen(id, path)
             }),
+            Action::LoadTransferTargets => {
+                self.perform_chat(id, data.transfer_targets(self.agent.id), |r| {
+                    interaction::Message::Dialog(transfer::Message::Loaded(r))
+                })
+            }
+            Action::Transfer { target, note } => {
+                self.perform_chat(id, data.transfer(id, self.agent.id, target, note), |r| {
+                    interaction::Message::Dialog(transfer::Message::Done(r))
+                })
+            }
+            Action::TransferredToQueue(queue) => {
+                let name = self.chat(id).map(|c| c.chat.customer_name.clone());
+                self.close_chat(id);
+                self.queues_stale = true;
+                if let Some(name) = name {
+                    self.note(format!("{name}'s chat was transferred to {queue}."));
+                }
+                Task::none()
+            }
+            Action::WrapUp { disposition, note } => self.perform_chat(
+                id,
+                data.wrap_up(id, self.agent.id, disposition, note),
+                |r| interaction::Message::WrapUp(wrapup::Message::Saved(r)),
+            ),
+            Action::Closed => {
+                self.close_chat(id);
+                Task::none()
+            }
             Action::EnterSends(on) => {
                 // One setting for the agent: every composer follows.
                 self.enter_sends = on;

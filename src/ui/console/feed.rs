@@ -2,7 +2,10 @@
 //! messages arriving, and the desktop notifications they bring while the window is behind.
 
 use super::{Console, Message};
-use crate::core::{Chat, ChatState, EndReason, Event, EventKind, Offer, Sender, StoreError};
+use crate::core::{
+    Chat, ChatState, EndReason, Event, EventKind, Offer, OfferOutcome, Sender, StoreError,
+    TransferAnswer,
+};
 use crate::ui::notify::{self, Target};
 use crate::ui::screen_pop;
 use iced::Task;
@@ -16,16 +19,29 @@ pub(super) fn expired_note(customer: &str) -> String {
 impl Console {
     pub(super) fn on_event(&mut self, event: Event) -> Task<Message> {
         self.last_event = self.last_event.max(event.id);
-        if event.kind.changes_queues() {
-            self.waiting_stale = true;
+        if event.kind.changes_queues() || event.kind == EventKind::AgentStatus {
+            self.queues_stale = true;
         }
         let me = Some(self.agent.id);
         let Some(chat) = event.chat_id else {
+            if event.kind == EventKind::AgentStatus && event.agent_id == me {
+                // Changed elsewhere (an admin command, the absent rule): the toolbar follows.
+                return Task::perform(self.data.agent(self.agent.id), Message::AgentLoaded);
+            }
             return Task::none();
         };
+        let mine = self.chat(chat).is_some_and(|c| c.ended().is_none());
         match event.kind {
             EventKind::ChatOffered if event.agent_id == me => {
                 Task::perform(self.data.offer(chat), Message::OfferLoaded)
+            }
+            // A transfer of one of this agent's chats was answered by the agent offered it.
+            EventKind::ChatAccepted | EventKind::OfferDeclined | EventKind::OfferExpired
+                if mine && event.agent_id != me =>
+            {
+                Task::perform(self.data.transfer_answer(chat), move |r| {
+                    Message::TransferAnswered(chat, r)
+                })
             }
             EventKind::OfferExpired
             | EventKind::OfferDeclined
@@ -57,14 +73,78 @@ impl Console {
                 }),
                 None => Task::none(),
             },
-            EventKind::ChatTransferred if event.agent_id == me => {
-                if let Some(c) = self.chat_mut(chat) {
-                    c.end(EndReason::AgentEnded);
+            EventKind::ChatTransferred => {
+                // An offer that went elsewhere (a supervisor moved the chat, the sender's
+                // desktop went silent) is no longer this agent's to take.
+                self.offers.remove(chat);
+                if let Some(c) = self.chat(chat).filter(|_| event.agent_id == me) {
+                    // Taken from this console, not by it (its own transfers leave at once):
+                    // a supervisor, or the absent rule.
+                    let name = c.chat.customer_name.clone();
+                    self.close_chat(chat);
+                    self.note_for(
+                        format!("{name}'s chat went back to a queue and is no longer yours."),
+                        Duration::from_secs(30),
+                    );
+                }
+                Task::none()
+            }
+            EventKind::ChatClosed if event.agent_id == me => {
+                if let Some(c) = self.chat(chat) {
+                    // Completed for the agent after the maximum wrap-up time.
+                    let name = c.chat.customer_name.clone();
+                    self.close_chat(chat);
+                    self.note(format!("The wrap-up of {name}'s chat was completed."));
                 }
                 Task::none()
             }
             _ => Task::none(),
         }
+    }
+
+    /// The agent offered one of this agent's chats answered: accepted (the chat leaves
+    /// here), declined or let it run out (it stays, and the note says why).
+    pub(super) fn transfer_answered(
+        &mut self,
+        chat: i64,
+        r: Result<Option<TransferAnswer>, StoreError>,
+    ) -> Task<Message> {
+        let Ok(Some(answer)) = r else {
+            return Task::none();
+        };
+        let Some(c) = self.chat_mut(chat) else {
+            return Task::none();
+        };
+        let customer = c.chat.customer_name.clone();
+        let to = &answer.to_agent;
+        match answer.outcome {
+            Some(OfferOutcome::Accepted) => {
+                self.close_chat(chat);
+                self.note(format!("{to} accepted the transfer of {customer}'s chat."));
+            }
+            Some(OfferOutcome::Declined) => {
+                c.transfer_refused();
+                let why = answer
+                    .reason
+                    .map(|r| format!(": “{r}”"))
+                    .unwrap_or_default();
+                self.note_for(
+                    format!(
+                        "{to} declined the transfer of {customer}'s chat{why}. It stays with you."
+                    ),
+                    Duration::from_secs(30),
+                );
+            }
+            Some(OfferOutcome::Expired | OfferOutcome::Withdrawn) => {
+                c.transfer_refused();
+                self.note_for(
+                    format!("{to} did not accept the transfer of {customer}'s chat in time. It stays with you."),
+                    Duration::from_secs(30),
+                );
+            }
+            None => {}
+        }
+        Task::none()
     }
 
     pub(super) fn chat_loaded(&mut self, r: Result<Chat, StoreError>) -> Task<Message> {

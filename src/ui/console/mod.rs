@@ -8,6 +8,7 @@
 
 mod effects;
 mod feed;
+mod presence;
 mod session;
 mod tick;
 mod view;
@@ -17,8 +18,10 @@ use super::notify::Target;
 use super::offer::{self, Offers};
 use super::screen_pop;
 use super::toolbar;
-use crate::core::{AcceptError, Agent, AgentStatus, Chat, Event, Offer, StoreError};
-use crate::data::{Data, Restored, Tick};
+use crate::core::{
+    AcceptError, Agent, AgentStatus, Chat, Event, Offer, QueueStat, StoreError, TransferAnswer,
+};
+use crate::data::{Data, Restored, Settings, Tick};
 use iced::{Task, Theme};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -36,6 +39,10 @@ pub enum View {
 pub struct Console {
     data: Data,
     pub agent: Agent,
+    /// This console's desk: while it is the agent's, this console speaks for them.
+    desk: String,
+    /// Another console of the agent took over: this one shows why and does nothing else.
+    pub stopped: bool,
     /// Database clock minus local clock, in ms: countdowns use the database's time.
     pub offset_ms: i64,
     pub offers: Offers,
@@ -43,26 +50,32 @@ pub struct Console {
     pub view: View,
     /// The chat shown in the Live Window tab (before it is verified).
     pub selected: Option<i64>,
-    pub waiting: i64,
+    /// The queues the agent works, at a glance.
+    pub queues: Vec<QueueStat>,
     pub last_event: i64,
     pub focused: bool,
     pub dark: bool,
-    /// Composers are formatted (`SVC_CHAT_CKEDITOR_ENABLED`); re-read once a minute.
-    pub rich: bool,
+    /// The agent's options (formatted composer, auto-Away, dispositions); re-read once a
+    /// minute.
+    pub settings: Settings,
+    /// The agent's last key press or click in the window, for auto-Away.
+    last_activity: Instant,
     /// Enter sends (else Ctrl+Enter), as the agent last set it.
     enter_sends: bool,
-    notes: Vec<(String, Instant)>,
+    /// Lines at the top that fade: (text, shown at, for how long).
+    notes: Vec<(String, Instant, std::time::Duration)>,
     notified_offers: HashSet<(i64, i64)>,
     notified_chats: HashMap<i64, Instant>,
+    session_dir: Option<PathBuf>,
     session_path: Option<PathBuf>,
     dirty: bool,
     /// When the desktop last did its share of routing and said it is alive.
     last_tick: Instant,
     /// When the clock offset to the database was last measured.
     last_clock: Instant,
-    /// Events changed the queues since the waiting count was read: read it on the next frame,
+    /// Events changed the queues since their figures were read: read them on the next frame,
     /// once, however many events came.
-    waiting_stale: bool,
+    queues_stale: bool,
     pub error: Option<StoreError>,
 }
 
@@ -77,11 +90,22 @@ pub enum Message {
     MessageLoaded(i64, Result<crate::core::Message, StoreError>),
     Chat(i64, interaction::Message),
     Toolbar(toolbar::Message),
-    StatusSet(AgentStatus, Result<(), StoreError>),
-    Waiting(Result<i64, StoreError>),
+    StatusSet(AgentStatus, Result<bool, StoreError>),
+    Queues(Result<Vec<QueueStat>, StoreError>),
+    /// The agent as stored, after their status changed elsewhere.
+    AgentLoaded(Result<Agent, StoreError>),
+    /// What became of a transfer of one of this agent's chats offered to another agent.
+    TransferAnswered(i64, Result<Option<TransferAnswer>, StoreError>),
+    /// The agent chose to take the console back after another took over.
+    TakeOver,
+    /// The console opened again after taking over: everything as the database holds it now.
+    Reopened(Box<Result<Restored, StoreError>>),
+    /// A key press or click: the agent is at the desk.
+    Activity,
+    /// The window system or a signal asks the console to quit: go Offline first.
+    Quit,
     Select(i64),
     Home,
-    CloseChat(i64),
     Frame,
     /// The desktop's tick finished (with the minute's measurements when taken).
     Ticked(Result<Tick, StoreError>),
@@ -104,8 +128,9 @@ pub enum Shortcut {
 impl Console {
     /// The console over `data`, as restored, with this desktop's remembered session.
     pub fn new(data: Data, r: Restored, session_dir: Option<PathBuf>) -> (Console, Task<Message>) {
-        let session_path =
-            session_dir.map(|d| super::session::path(&d, &data.identity(), r.agent.id));
+        let session_path = session_dir
+            .as_deref()
+            .map(|d| super::session::path(d, &data.identity(), r.agent.id));
         let saved = session_path
             .as_deref()
             .map(super::session::load)
@@ -113,29 +138,47 @@ impl Console {
         let mut console = Console {
             data,
             agent: r.agent,
+            desk: r.desk,
+            stopped: false,
             offset_ms: r.offset_ms,
             offers: Offers::new(r.offers),
             chats: Vec::new(),
             view: View::Home,
             selected: None,
-            waiting: r.waiting,
+            queues: r.queues,
             last_event: r.last_event,
             // Not focused until the window system says so: an agent who has not looked yet
             // gets notifications.
             focused: false,
             dark: saved.dark,
-            rich: r.rich,
+            settings: r.settings,
+            last_activity: Instant::now(),
             enter_sends: saved.enter_sends.unwrap_or(true),
             notes: Vec::new(),
             notified_offers: HashSet::new(),
             notified_chats: HashMap::new(),
+            session_dir,
             session_path,
             dirty: false,
             last_tick: Instant::now(),
             last_clock: Instant::now(),
-            waiting_stale: false,
+            queues_stale: false,
             error: None,
         };
+        if !r.requeued.is_empty() {
+            let list: Vec<String> = r
+                .requeued
+                .iter()
+                .map(|(_, customer, queue)| format!("{customer} ({queue})"))
+                .collect();
+            console.note_for(
+                format!(
+                    "While this desktop was silent, your chats went back to their queues: {}.",
+                    list.join(", ")
+                ),
+                std::time::Duration::from_secs(60),
+            );
+        }
         let task = console.reopen(r.chats, &saved);
         (console, task)
     }
@@ -152,6 +195,16 @@ impl Console {
     /// The database's "now", as this desktop best knows it.
     pub fn db_now(&self) -> i64 {
         chrono::Utc::now().timestamp_millis() + self.offset_ms
+    }
+
+    /// Chats waiting in the agent's queues.
+    pub fn waiting(&self) -> i64 {
+        self.queues.iter().map(|q| q.waiting).sum()
+    }
+
+    /// This console's desk id.
+    pub fn desk(&self) -> &str {
+        &self.desk
     }
 
     /// Active interactions: what the badge shows.
@@ -202,7 +255,7 @@ impl Console {
             self.agent.id,
             &self.agent.name,
             interaction::Draft {
-                rich: self.rich,
+                rich: self.settings.rich,
                 text: draft,
                 html,
                 enter_sends: self.enter_sends,
@@ -213,7 +266,11 @@ impl Console {
     }
 
     fn note(&mut self, text: String) {
-        self.notes.push((text, Instant::now()));
+        self.note_for(text, std::time::Duration::from_secs(8));
+    }
+
+    fn note_for(&mut self, text: String, duration: std::time::Duration) {
+        self.notes.push((text, Instant::now(), duration));
     }
 
     fn show(&mut self, id: i64) -> Task<Message> {
@@ -240,6 +297,15 @@ impl Console {
     }
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
+        if self.stopped
+            && !matches!(
+                message,
+                Message::TakeOver | Message::Reopened(_) | Message::Quit
+            )
+        {
+            // Another console speaks for the agent: this one acts on nothing.
+            return Task::none();
+        }
         match message {
             Message::Event(Ok(event)) => self.on_event(event),
             Message::Event(Err(e)) => {
@@ -263,7 +329,7 @@ impl Console {
                 self.offers.remove(chat);
                 let task = self.open_chat(c, "", None, screen_pop::Tab::Accounts);
                 let show = self.show(chat);
-                self.waiting_stale = true;
+                self.queues_stale = true;
                 Task::batch([task, show])
             }
             Message::Accepted(chat, Err(e)) => {
@@ -277,7 +343,7 @@ impl Console {
                     self.note(super::sentence("The decline did not go through", &e));
                 }
                 self.offers.remove(chat);
-                self.waiting_stale = true;
+                self.queues_stale = true;
                 Task::none()
             }
             Message::ChatLoaded(r) => self.chat_loaded(r),
@@ -291,10 +357,7 @@ impl Console {
                 let action = c.update(m);
                 self.run(id, action)
             }
-            Message::Toolbar(toolbar::Message::Status(status)) => {
-                let set = self.data.set_status(self.agent.id, status);
-                Task::perform(set, move |r| Message::StatusSet(status, r))
-            }
+            Message::Toolbar(toolbar::Message::Status(status)) => self.set_status(status),
             Message::Toolbar(toolbar::Message::Interactions) => {
                 self.view = View::Home;
                 self.dirty = true;
@@ -305,28 +368,55 @@ impl Console {
                 self.dirty = true;
                 Task::none()
             }
-            Message::StatusSet(status, Ok(())) => {
+            Message::StatusSet(status, Ok(true)) => {
                 self.agent.status = status;
+                self.queues_stale = true;
                 Task::none()
             }
+            Message::StatusSet(_, Ok(false)) => self.superseded(),
             Message::StatusSet(_, Err(e)) => {
                 self.error = Some(e);
                 Task::none()
             }
-            Message::Waiting(r) => {
-                if let Ok(n) = r {
-                    self.waiting = n;
+            Message::Queues(r) => {
+                if let Ok(queues) = r {
+                    self.queues = queues;
                 }
                 Task::none()
             }
+            Message::AgentLoaded(r) => {
+                if let Ok(agent) = r {
+                    self.agent = agent;
+                }
+                Task::none()
+            }
+            Message::TransferAnswered(chat, r) => self.transfer_answered(chat, r),
+            Message::TakeOver => Task::perform(self.data.restore(self.agent.id), |r| {
+                Message::Reopened(Box::new(r))
+            }),
+            Message::Reopened(r) => match *r {
+                // Back as the agent's desk: start over from what the database holds now.
+                Ok(restored) => {
+                    let (console, task) =
+                        Console::new(self.data.clone(), restored, self.session_dir.clone());
+                    *self = console;
+                    self.note("This console speaks for you again.".into());
+                    task
+                }
+                Err(e) => {
+                    self.error = Some(e);
+                    Task::none()
+                }
+            },
+            Message::Activity => {
+                self.last_activity = Instant::now();
+                Task::none()
+            }
+            Message::Quit => self.quit(),
             Message::Select(id) => self.show(id),
             Message::Home => {
                 self.view = View::Home;
                 self.dirty = true;
-                Task::none()
-            }
-            Message::CloseChat(id) => {
-                self.close_chat(id);
                 Task::none()
             }
             Message::Frame => self.frame(),

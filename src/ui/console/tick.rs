@@ -1,6 +1,7 @@
-//! The frame tick: countdowns move, notes fade, a stale waiting count is read; once a
-//! second the desktop does its share of the routing work and says it is still there; once
-//! a minute it measures the clock offset and re-reads the agent's options.
+//! The frame tick: countdowns move, notes fade, stale queue figures are read; once a second
+//! the desk does its share of the routing work and says it is still there (learning its
+//! agent's status, or that another console took over); once a minute it measures the clock
+//! offset and re-reads the agent's options.
 
 use super::feed::expired_note;
 use super::{Console, Message};
@@ -12,14 +13,20 @@ use std::time::{Duration, Instant};
 impl Console {
     /// Every frame tick (4 a second while offers count down, else 1).
     pub(super) fn frame(&mut self) -> Task<Message> {
+        if self.stopped {
+            return Task::none();
+        }
         for card in self.offers.expire(self.db_now()) {
             self.note(expired_note(&card.offer.customer_name));
         }
         self.notes
-            .retain(|(_, at)| at.elapsed() < Duration::from_secs(8));
-        let mut tasks = Vec::new();
-        if std::mem::take(&mut self.waiting_stale) {
-            tasks.push(Task::perform(self.data.waiting(), Message::Waiting));
+            .retain(|(_, at, how_long)| at.elapsed() < *how_long);
+        let mut tasks = vec![self.auto_away()];
+        if std::mem::take(&mut self.queues_stale) {
+            tasks.push(Task::perform(
+                self.data.queue_stats(self.agent.id),
+                Message::Queues,
+            ));
         }
         if self.last_tick.elapsed() >= Duration::from_secs(1) {
             self.last_tick = Instant::now();
@@ -31,7 +38,7 @@ impl Console {
                 self.last_clock = Instant::now();
             }
             tasks.push(Task::perform(
-                self.data.tick(self.agent.id, measure),
+                self.data.tick(self.agent.id, self.desk.clone(), measure),
                 Message::Ticked,
             ));
         }
@@ -39,24 +46,34 @@ impl Console {
     }
 
     pub(super) fn ticked(&mut self, r: Result<Tick, StoreError>) -> Task<Message> {
-        let tick = match r {
-            Ok(tick) => tick,
+        let (status, offset_ms, settings) = match r {
+            Ok(Tick::Superseded) => return self.superseded(),
+            Ok(Tick::Alive {
+                status,
+                offset_ms,
+                settings,
+            }) => (status, offset_ms, settings),
             Err(e) => {
                 self.error = Some(e);
                 return Task::none();
             }
         };
         self.error = None;
-        if let Some(offset) = tick.offset_ms {
+        if status != self.agent.status {
+            // Set elsewhere: an admin command, another window, the absent rule.
+            self.agent.status = status;
+            self.queues_stale = true;
+        }
+        if let Some(offset) = offset_ms {
             self.offset_ms = offset;
         }
-        if let Some(rich) = tick.rich
-            && rich != self.rich
-        {
-            self.rich = rich;
-            for c in &mut self.chats {
-                c.set_rich(rich);
+        if let Some(settings) = settings {
+            if settings.rich != self.settings.rich {
+                for c in &mut self.chats {
+                    c.set_rich(settings.rich);
+                }
             }
+            self.settings = settings;
         }
         Task::none()
     }

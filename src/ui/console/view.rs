@@ -11,6 +11,9 @@ use iced::{Element, Length, Task};
 
 impl Console {
     pub fn view(&self) -> Element<'_, Message> {
+        if self.stopped {
+            return self.stopped_view();
+        }
         let bar = toolbar::view(
             &self.agent.name,
             self.agent.status,
@@ -41,8 +44,11 @@ impl Console {
             View::Home => self.home_view(),
             View::Chat(id) => match self.chat(id) {
                 Some(c) => row![
-                    container(c.conversation_view().map(move |m| Message::Chat(id, m)))
-                        .width(Length::FillPortion(9)),
+                    container(
+                        c.conversation_view(&self.settings.dispositions)
+                            .map(move |m| Message::Chat(id, m))
+                    )
+                    .width(Length::FillPortion(9)),
                     container(c.side_view().map(move |m| Message::Chat(id, m)))
                         .width(Length::FillPortion(11))
                         .padding([0, 8]),
@@ -113,7 +119,7 @@ impl Console {
                     );
             }
         }
-        for (note, _) in &self.notes {
+        for (note, _, _) in &self.notes {
             status = status.push(text(note.clone()).size(14));
         }
         if let Some(e) = &self.error {
@@ -132,18 +138,22 @@ impl Console {
 
     fn home_view(&self) -> Element<'_, Message> {
         let now = self.db_now();
-        let mut left =
-            column![text(format!("Incoming ({})", self.offers.len())).size(18)].spacing(8);
+        let mut left = column![
+            self.queues_view(now),
+            text(format!("Incoming ({})", self.offers.len())).size(18)
+        ]
+        .spacing(8);
         if self.offers.is_empty() {
             left = left.push(
                 text(match self.agent.status {
                     AgentStatus::Available => format!(
                         "No offers right now. {} waiting in the queues.",
-                        self.waiting
+                        self.waiting()
                     ),
                     _ => format!(
                         "You are {}: no offers come in. {} waiting in the queues.",
-                        self.agent.status, self.waiting
+                        self.agent.status,
+                        self.waiting()
                     ),
                 })
                 .style(style::muted),
@@ -168,7 +178,7 @@ impl Console {
                 column![
                     text(c.chat.customer_name.clone()).size(15),
                     text(match (c.ended(), c.verified()) {
-                        (Some(r), _) => format!("Ended: {r}"),
+                        (Some(r), _) => format!("Wrap-up · ended: {r}"),
                         (None, true) => format!("{} · verified", c.chat.queue_name),
                         (None, false) => format!("{} · not verified yet", c.chat.queue_name),
                     })
@@ -189,13 +199,6 @@ impl Console {
             if i < 9 {
                 line = line.push(text(format!("Ctrl+{}", i + 1)).size(11).style(style::muted));
             }
-            if c.ended().is_some() {
-                line = line.push(
-                    button(text("Close").size(12))
-                        .style(button::text)
-                        .on_press(Message::CloseChat(c.chat.id)),
-                );
-            }
             left = left.push(
                 button(line)
                     .width(Length::Fill)
@@ -207,7 +210,7 @@ impl Console {
             Some(c) => {
                 let id = c.chat.id;
                 row![
-                    container(c.conversation_view().map(move |m| Message::Chat(id, m))).width(Length::FillPortion(1)),
+                    container(c.conversation_view(&self.settings.dispositions).map(move |m| Message::Chat(id, m))).width(Length::FillPortion(1)),
                     container(c.side_view().map(move |m| Message::Chat(id, m))).width(Length::FillPortion(1)),
                 ]
                 .spacing(12)
@@ -237,6 +240,69 @@ impl Console {
         .into()
     }
 }
+impl Console {
+    /// The queues the agent works at a glance: what waits, the longest wait, who is free.
+    fn queues_view(&self, now: i64) -> Element<'_, Message> {
+        let cell = |s: String, w: f32| text(s).size(13).width(w);
+        let mut col = column![
+            text("Your queues").size(18),
+            row![
+                cell("Queue".into(), 110.0),
+                cell("Waiting".into(), 60.0),
+                cell("Longest".into(), 70.0),
+                cell("Available".into(), 70.0),
+            ]
+            .spacing(6),
+        ]
+        .spacing(2);
+        if self.queues.is_empty() {
+            col = col.push(text("You work no queue yet.").size(13).style(style::muted));
+        }
+        for q in &self.queues {
+            let longest = q
+                .oldest_ms
+                .map(|t| crate::core::time::duration(now - t))
+                .unwrap_or_else(|| "—".into());
+            col = col.push(
+                row![
+                    cell(q.name.clone(), 110.0),
+                    cell(q.waiting.to_string(), 60.0),
+                    cell(longest, 70.0),
+                    cell(q.available.to_string(), 70.0),
+                ]
+                .spacing(6),
+            );
+        }
+        container(col)
+            .padding(8)
+            .width(Length::Fill)
+            .style(style::card)
+            .into()
+    }
+
+    /// Another console speaks for the agent now: this one says so and offers to take over.
+    fn stopped_view(&self) -> Element<'_, Message> {
+        container(
+            column![
+                text("This console has stopped").size(24),
+                text(format!(
+                    "Live Window was opened for {} on another desktop, and that one now \
+                     receives the offers and sends the messages. Nothing here is lost: your \
+                     drafts are saved.",
+                    self.agent.name
+                )),
+                button(text("Use this desktop instead"))
+                    .style(button::primary)
+                    .on_press(Message::TakeOver),
+            ]
+            .spacing(12)
+            .max_width(560),
+        )
+        .center(Length::Fill)
+        .into()
+    }
+}
+
 /// Brings the window to the front and asks the taskbar for attention.
 pub fn bring_to_front() -> Task<Message> {
     iced::window::latest().then(|id| match id {

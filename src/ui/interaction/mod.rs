@@ -1,21 +1,24 @@
 //! One accepted chat: its transcript, the composer, and the verification → search →
 //! screen pop stages on the side. A state machine: what needs the database or the system
-//! comes back to the console as an [`Action`].
+//! comes back to the console as an [`Action`]. Its picture is in `view`.
+
+mod view;
 
 use super::composer::{self, Composer};
 use super::contact_search;
 use super::screen_pop;
-use super::style;
 use super::transcript;
+use super::transfer;
 use super::verification;
+use super::wrapup;
 use crate::core::crm::{Contact, ContactDraft, RecordEdit, RecordKind};
 use crate::core::{
     Chat, EndReason, Message as ChatMessage, MessageFormat, NewMessage, Sender, StoreError,
+    TransferTarget,
 };
 use crate::data::Opened;
 use crate::richtext::Document;
-use iced::widget::{button, column, container, row, text};
-use iced::{Element, Length, Task};
+use iced::Task;
 use std::collections::HashMap;
 
 pub enum Stage {
@@ -41,6 +44,11 @@ pub struct Interaction {
     stage: Stage,
     shown: usize,
     ended: Option<EndReason>,
+    /// The Transfer dialog, over the side panel while open.
+    transfer: Option<transfer::Dialog>,
+    /// The agent this chat was offered to, while the transfer waits for their answer.
+    pending_transfer: Option<String>,
+    wrapup: wrapup::Form,
     error: Option<StoreError>,
     agent_id: i64,
     agent_name: String,
@@ -62,6 +70,10 @@ pub enum Message {
     Matched(Result<Option<Contact>, StoreError>),
     Search(contact_search::Message),
     Pop(screen_pop::Message),
+    /// Open the Transfer dialog.
+    Transfer,
+    Dialog(transfer::Message),
+    WrapUp(wrapup::Message),
 }
 
 /// What the chat asks of the console.
@@ -89,6 +101,20 @@ pub enum Action {
     },
     PickImage,
     EnterSends(bool),
+    /// Load the queues and agents for the Transfer dialog.
+    LoadTransferTargets,
+    Transfer {
+        target: TransferTarget,
+        note: String,
+    },
+    /// The chat went to a queue: it leaves this console.
+    TransferredToQueue(String),
+    WrapUp {
+        disposition: String,
+        note: String,
+    },
+    /// The wrap-up is done: the chat leaves this console.
+    Closed,
 }
 
 /// What a chat's composer starts with.
@@ -116,6 +142,7 @@ impl Interaction {
         let mut composer = Composer::new(chat.id, draft.rich, draft.text, draft.html);
         composer.set_enter_sends(draft.enter_sends);
         Interaction {
+            ended: chat_ended(&chat),
             chat,
             messages: Vec::new(),
             rich: HashMap::new(),
@@ -124,7 +151,9 @@ impl Interaction {
             outbox: Vec::new(),
             stage,
             shown: transcript::WINDOW,
-            ended: None,
+            transfer: None,
+            pending_transfer: None,
+            wrapup: wrapup::Form::default(),
             error: None,
             agent_id,
             agent_name: agent_name.to_string(),
@@ -147,9 +176,21 @@ impl Interaction {
         self.ended
     }
 
-    /// The chat ended (or left this console): no more sending.
+    /// The chat ended: no more sending; the wrap-up form shows.
     pub fn end(&mut self, reason: EndReason) {
         self.ended = Some(reason);
+        self.transfer = None;
+        self.pending_transfer = None;
+    }
+
+    /// The agent a transfer of this chat waits on, if any.
+    pub fn pending_transfer(&self) -> Option<&str> {
+        self.pending_transfer.as_deref()
+    }
+
+    /// The transfer offered to another agent was answered without taking the chat.
+    pub fn transfer_refused(&mut self) {
+        self.pending_transfer = None;
     }
 
     pub fn composer(&self) -> &Composer {
@@ -281,6 +322,23 @@ impl Interaction {
                 _ => self.search_prefilled(),
             },
             Message::Search(m) => return self.search_action(m),
+            Message::Transfer => {
+                if self.ended.is_none() && self.pending_transfer.is_none() {
+                    let unsaved = matches!(&self.stage, Stage::Pop(p) if p.has_unsaved());
+                    self.transfer = Some(transfer::Dialog::new(unsaved));
+                    return Action::LoadTransferTargets;
+                }
+            }
+            Message::Dialog(m) => return self.dialog_action(m),
+            Message::WrapUp(m) => {
+                return match self.wrapup.update(m) {
+                    wrapup::Action::None => Action::None,
+                    wrapup::Action::WrapUp { disposition, note } => {
+                        Action::WrapUp { disposition, note }
+                    }
+                    wrapup::Action::Closed => Action::Closed,
+                };
+            }
             Message::Pop(m) => {
                 if let Stage::Pop(p) = &mut self.stage {
                     return match p.update(m) {
@@ -295,6 +353,30 @@ impl Interaction {
             }
         }
         Action::None
+    }
+
+    fn dialog_action(&mut self, m: transfer::Message) -> Action {
+        let Some(dialog) = &mut self.transfer else {
+            return Action::None;
+        };
+        match dialog.update(m) {
+            transfer::Action::None => Action::None,
+            transfer::Action::Transfer { target, note } => Action::Transfer { target, note },
+            transfer::Action::Cancel => {
+                self.transfer = None;
+                Action::None
+            }
+            transfer::Action::Transferred(TransferTarget::Queue(_), queue) => {
+                self.transfer = None;
+                Action::TransferredToQueue(queue)
+            }
+            transfer::Action::Transferred(TransferTarget::Agent(_), agent) => {
+                // The chat stays here, and the customer can keep typing, until they accept.
+                self.transfer = None;
+                self.pending_transfer = Some(agent);
+                Action::None
+            }
+        }
     }
 
     fn search_prefilled(&mut self) {
@@ -356,79 +438,14 @@ impl Interaction {
             }
         }
     }
-
-    /// The conversation: transcript, composer and the chat's actions.
-    pub fn conversation_view(&self) -> Element<'_, Message> {
-        let header = row![
-            column![
-                text(&self.chat.customer_name).size(20),
-                text(format!(
-                    "{} · {}",
-                    self.chat.customer_email, self.chat.queue_name
-                ))
-                .size(13)
-                .style(style::muted),
-            ],
-            iced::widget::space::horizontal(),
-            button(text("End chat"))
-                .style(button::danger)
-                .on_press_maybe(self.ended.is_none().then_some(Message::End)),
-        ]
-        .align_y(iced::Alignment::Center);
-        let transcript = transcript::view(
-            &self.messages,
-            &self.rich,
-            self.outbox.iter().map(|o| {
-                (
-                    o.message.body_text.as_str(),
-                    o.error.as_ref().map(|e| e.to_string()),
-                )
-            }),
-            self.shown,
-            Message::ShowEarlier,
-            |id: &str| Message::Retry(id.to_string()),
-            self.outbox.iter().map(|o| o.message.client_id.as_str()),
-        );
-        let mut col = column![
-            header,
-            container(transcript)
-                .style(style::card)
-                .height(Length::Fill)
-        ]
-        .spacing(8);
-        if let Some(reason) = self.ended {
-            col = col.push(text(format!("This chat has ended: {reason}.")).style(style::muted));
-        } else {
-            col = col.push(
-                row![
-                    container(self.composer.view().map(Message::Composer)).width(Length::Fill),
-                    button(text("Send"))
-                        .style(button::primary)
-                        .on_press(Message::Send)
-                ]
-                .spacing(8)
-                .align_y(iced::Alignment::End),
-            );
-        }
-        if let Some(e) = &self.error {
-            col = col
-                .push(text(super::sentence("Something went wrong", e)).style(style::field_error));
-        }
-        col.into()
-    }
-
-    /// The side panel: verification, search, or the screen pop.
-    pub fn side_view(&self) -> Element<'_, Message> {
-        match &self.stage {
-            Stage::Verify(v) => v
-                .view(&self.chat.customer_name, &self.chat.customer_email)
-                .map(Message::Verification),
-            Stage::Search(s) => s.view().map(Message::Search),
-            Stage::Pop(p) => p.view().map(Message::Pop),
-        }
-    }
 }
 
 pub fn composer_id(chat: i64) -> iced::widget::Id {
     composer::editor_id(chat)
+}
+
+/// An ended chat opens in wrap-up.
+fn chat_ended(chat: &Chat) -> Option<EndReason> {
+    chat.in_wrap_up()
+        .then(|| chat.end_reason.unwrap_or(EndReason::AgentEnded))
 }
