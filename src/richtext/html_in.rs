@@ -6,6 +6,7 @@
 //! cut at [`MAX_HTML_BYTES`], nesting capped while parsing (`dom`), no recursion anywhere,
 //! output capped at the document limits.
 
+mod blocks;
 mod cf_html;
 mod convert;
 mod css;
@@ -13,6 +14,9 @@ mod dom;
 mod images;
 mod inline;
 mod rtf;
+mod table;
+mod tags;
+mod word;
 
 use super::document::Document;
 use super::model::{Block, Image};
