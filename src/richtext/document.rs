@@ -75,9 +75,10 @@ impl Document {
         }
     }
 
-    /// A document holding plain text: one paragraph per line.
+    /// A document holding plain text: one paragraph per line (CR LF, CR or LF), control
+    /// characters cleaned, cut at [`MAX_CHARS`] chars and [`MAX_BLOCKS`] lines.
     pub fn from_plain(text: &str) -> Self {
-        super::plain_in::from_plain(text)
+        Document::from_blocks(super::plain_in::blocks(text, MAX_CHARS, MAX_BLOCKS))
     }
 
     pub fn block_count(&self) -> usize {
