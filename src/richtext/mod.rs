@@ -43,7 +43,9 @@
 //! **Formats.** `to_html()` writes the sanitized HTML subset (see [`html_out`]), `to_plain()`
 //! the plain-text fallback; both leave out empty blocks at the start and end. [`import`]`(html, &PasteExtras)` reads clipboard HTML (CF_HTML
 //! header or not, Word, Excel, Google Docs, LibreOffice, browsers; hostile input is safe and
-//! bounded). [`Document::from_plain`] reads plain text.
+//! bounded). [`Document::from_plain`] reads plain text. [`plain_to_html`]`(&str) -> String`
+//! is the HTML of a plain message as stored (`<p>`, escaped text, `<br>` per line break,
+//! `</p>`); it and `to_html()` share the crate's one HTML escaping rule.
 
 mod document;
 mod edit;
@@ -59,6 +61,7 @@ mod runs;
 pub use document::{Document, ListMarker, MAX_BLOCKS, MAX_CHARS};
 pub use format::InvalidLink;
 pub use html_in::{PasteExtras, import};
+pub use html_out::plain_to_html;
 pub use model::{
     Block, BlockStyle, Cell, Image, ImageMime, Link, ListKind, Mark, Marks, Position, Rgb, Run,
     Selection, Table, TextBlock,
