@@ -73,6 +73,29 @@ pub fn import(html: &str, extras: &PasteExtras<'_>) -> Document {
     Document::new()
 }
 
+impl Document {
+    /// The document a stored message's HTML shows, for the transcript: the inverse of
+    /// [`Document::to_html`] (and it reads [`super::plain_to_html`]'s output too).
+    ///
+    /// For HTML `to_html()` wrote, the result renders the same `to_html()` and the same
+    /// `list_markers()` as the document that wrote it. Anything else (an older format, a row
+    /// edited by hand, a hostile client) is read like a paste: by the same bounded,
+    /// sanitizing importer, so whatever the input, the result holds only what the model
+    /// can hold.
+    ///
+    /// It simply delegates to [`import`] with no clipboard extras. It is a function of its
+    /// own so the transcript says what it means and does not depend on paste behaviour by
+    /// accident. Delegating is safe because the clipboard heuristics are inert on our
+    /// subset: `to_html()` writes no CF_HTML header (its output starts with a tag, never
+    /// "Version:"), no comments (so no fragment markers or Word conditionals), no classes,
+    /// no `mso-` styles, and its text is escaped so it cannot pass for any of them. With no
+    /// extras, no clipboard image or RTF picture fills an image: an `<img>` that is not a
+    /// valid embedded data: URI becomes a placeholder, and nothing is ever fetched.
+    pub fn from_stored_html(html: &str) -> Document {
+        import(html, &PasteExtras::default())
+    }
+}
+
 fn has_content(b: &Block) -> bool {
     match b {
         Block::Text(t) => !t.is_empty(),

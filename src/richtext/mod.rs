@@ -41,11 +41,16 @@
 //! and [`MAX_BLOCKS`].
 //!
 //! **Formats.** `to_html()` writes the sanitized HTML subset (see [`html_out`]), `to_plain()`
-//! the plain-text fallback; both leave out empty blocks at the start and end. [`import`]`(html, &PasteExtras)` reads clipboard HTML (CF_HTML
-//! header or not, Word, Excel, Google Docs, LibreOffice, browsers; hostile input is safe and
-//! bounded). [`Document::from_plain`] reads plain text. [`plain_to_html`]`(&str) -> String`
-//! is the HTML of a plain message as stored (`<p>`, escaped text, `<br>` per line break,
-//! `</p>`); it and `to_html()` share the crate's one HTML escaping rule.
+//! the plain-text fallback; both leave out empty blocks at the start and end.
+//! - [`import`]`(html, &PasteExtras) -> Document` reads clipboard HTML (CF_HTML header or
+//!   not, Word, Excel, Google Docs, LibreOffice, browsers; hostile input is safe and bounded).
+//! - [`Document::from_stored_html`]`(html: &str) -> Document` reads a stored message's HTML
+//!   back for the transcript: what `to_html()` wrote renders the same `to_html()` and
+//!   `list_markers()` again; anything else is read like a paste.
+//! - [`Document::from_plain`]`(text: &str) -> Document` reads plain text.
+//! - [`plain_to_html`]`(text: &str) -> String` is the HTML of a plain message as stored (`<p>`,
+//!   escaped text, `<br>` per line break, `</p>`); it and `to_html()` share the crate's one
+//!   HTML escaping rule.
 
 mod document;
 mod edit;
