@@ -627,3 +627,70 @@ fn paste_preview_command() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not UTF-8 text"));
 }
+
+/// Each list item's (stored level, drawn level): the composer indents by the first, the HTML
+/// nests by the second.
+fn levels(doc: &Document) -> Vec<(u8, u8)> {
+    doc.blocks()
+        .zip(doc.list_markers())
+        .filter_map(|(b, m)| match (b.as_text().map(|t| t.style), m) {
+            (Some(BlockStyle::ListItem { level, .. }), Some(m)) => Some((level, m.level)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn word_list_that_skips_a_level_is_sent_as_the_composer_shows_it() {
+    let doc = import(&fixture("word-skipped-level.html"), &PasteExtras::default());
+    // "Level" is at Word's level 3 right under a level 1 item: one level down, as HTML can
+    // nest it; "Here" (level 2) stays its sibling.
+    let s = styles(&doc);
+    assert_eq!(&s[1..4], &[bullet(0), bullet(1), bullet(1)]);
+    assert_eq!(&s[5..8], &[ordered(0, 1), ordered(1, 1), ordered(0, 1)]);
+    assert_eq!(
+        levels(&doc),
+        vec![(0, 0), (1, 1), (1, 1), (0, 0), (1, 1), (0, 0)]
+    );
+    let sent = doc.to_html();
+    assert_eq!(
+        sent,
+        "<p>Multiple lists, edgy:</p>
+<ul>
+<li>One<ul>
+<li>Level</li>
+<li>Here</li>
+</ul>
+</li>
+</ul>
+<p>And numbered:</p>
+<ol>
+<li>First<ol>
+<li>Deep</li>
+</ol>
+</li>
+<li>Back</li>
+</ol>
+"
+    );
+    let received = Document::from_stored_html(&sent);
+    assert_eq!(received.list_markers(), doc.list_markers());
+    assert_eq!(levels(&received), levels(&doc));
+    assert_eq!(received.to_html(), sent);
+
+    // Pasted into a list in the composer: levels as drawn there too.
+    let mut composer = import(
+        "<ul><li>x<ul><li>y</li></ul></li></ul>",
+        &PasteExtras::default(),
+    );
+    composer.paste(composer.end(), &doc);
+    assert!(
+        levels(&composer)
+            .iter()
+            .all(|(stored, drawn)| stored == drawn),
+        "{:?}",
+        levels(&composer)
+    );
+    let received = Document::from_stored_html(&composer.to_html());
+    assert_eq!(received.list_markers(), composer.list_markers());
+}

@@ -750,8 +750,87 @@ fn every_shape() -> Vec<Document> {
             para(vec![Run::plain("between")]),
             Block::Image(Image::unavailable("a <b> & \"c\"")),
         ]),
+        // Levels skipped, as a hand-built document may store them.
+        skipped_levels(),
         Document::new(),
     ]
+}
+
+fn skipped_levels() -> Document {
+    Document::from_blocks(vec![
+        bullet("One", 0),
+        bullet("Level", 2),
+        bullet("Here", 1),
+        numbered("deep", 6, 1),
+        para(vec![Run::plain("p")]),
+        bullet("starts deep", 4),
+        bullet("and stays", 4),
+    ])
+}
+
+/// Each list item's (stored level, drawn level).
+fn levels(doc: &Document) -> Vec<(u8, u8)> {
+    doc.blocks()
+        .zip(doc.list_markers())
+        .filter_map(|(b, m)| match (b, m) {
+            (
+                Block::Text(TextBlock {
+                    style: BlockStyle::ListItem { level, .. },
+                    ..
+                }),
+                Some(m),
+            ) => Some((*level, m.level)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn assert_levelled(doc: &Document) {
+    let l = levels(doc);
+    assert!(l.iter().all(|(stored, drawn)| stored == drawn), "{l:?}");
+    let received = Document::from_stored_html(&doc.to_html());
+    assert_eq!(received.list_markers(), doc.list_markers());
+    assert_eq!(levels(&received), l);
+}
+
+#[test]
+fn skipped_list_levels_are_stored_as_drawn_and_sent_as_shown() {
+    let doc = skipped_levels();
+    let drawn: Vec<u8> = levels(&doc).iter().map(|l| l.1).collect();
+    assert_eq!(drawn, vec![0, 1, 1, 2, 0, 1]);
+    // Built by hand, the levels are kept as given, but drawn and sent alike.
+    assert_eq!(levels(&doc)[1], (2, 1));
+    let received = Document::from_stored_html(&doc.to_html());
+    assert_eq!(received.list_markers(), doc.list_markers());
+    // Pasted, the levels are stored as drawn.
+    let mut pasted = Document::new();
+    pasted.paste(pos(0, 0), &doc);
+    assert_eq!(pasted.list_markers(), doc.list_markers());
+    assert_levelled(&pasted);
+    // Any edit stores them as drawn, even one far from the list.
+    let mut edited = doc.clone();
+    edited.toggle_mark(sel((4, 0), (4, 1)), Mark::Bold);
+    assert_levelled(&edited);
+    edited.undo();
+    assert_eq!(edited, doc);
+    // Deleting the item between two levels, outdenting a parent, restyling a paragraph as a
+    // deep item: each leaves the levels as drawn.
+    let mut doc = Document::from_blocks(vec![bullet("a", 0), bullet("b", 1), bullet("c", 2)]);
+    doc.delete(sel((0, 1), (1, 1)));
+    assert_eq!(levels(&doc), vec![(0, 0), (1, 1)]);
+    let mut doc = Document::from_blocks(vec![bullet("a", 0), bullet("b", 1), bullet("c", 2)]);
+    assert!(doc.outdent(Selection::caret(pos(1, 0))));
+    assert_eq!(levels(&doc), vec![(0, 0), (0, 0), (1, 1)]);
+    let mut doc = Document::from_blocks(vec![bullet("a", 0), para(vec![Run::plain("b")])]);
+    doc.set_block_style(
+        Selection::caret(pos(1, 0)),
+        BlockStyle::ListItem {
+            kind: ListKind::Bulleted,
+            level: 5,
+        },
+    );
+    assert_eq!(levels(&doc), vec![(0, 0), (1, 1)]);
+    assert_levelled(&doc);
 }
 
 #[test]

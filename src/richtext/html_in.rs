@@ -62,7 +62,7 @@ pub fn import(html: &str, extras: &PasteExtras<'_>) -> Document {
     let blocks = convert::convert(&dom, &sheet, &mut images, start, end);
     drop(dom);
     if blocks.iter().any(has_content) {
-        return Document::from_blocks(blocks);
+        return Document::from_blocks_levelled(blocks);
     }
     if let Some(plain) = extras.plain.filter(|p| !p.trim().is_empty()) {
         return Document::from_plain(plain);

@@ -12,7 +12,10 @@
 //! - [`Block::Image`]: embedded bytes (PNG/JPEG/GIF/WebP) with alt text, or a placeholder.
 //!
 //! `doc.blocks()` iterates them; `doc.list_markers()` gives each list item's drawn level and
-//! number (the same ones the HTML and plain text use).
+//! number (the same ones the HTML and plain text use). A list item is drawn at most one
+//! level deeper than the item before it (HTML cannot skip a level); imports, pastes and every
+//! edit store each item's level as drawn, so the composer indents exactly as the sent message
+//! nests. (`Document::from_blocks` keeps the levels it is given, drawn the same way.)
 //!
 //! **Positions.** A [`Position`] is a block index and a char offset in that block (tables and
 //! images: 0 before, 1 after). A [`Selection`] is an anchor and a focus; a `Position`
