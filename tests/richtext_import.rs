@@ -694,3 +694,103 @@ fn word_list_that_skips_a_level_is_sent_as_the_composer_shows_it() {
     let received = Document::from_stored_html(&composer.to_html());
     assert_eq!(received.list_markers(), composer.list_markers());
 }
+
+fn images(doc: &Document) -> Vec<&Image> {
+    doc.blocks()
+        .filter_map(|b| match b {
+            Block::Image(i) => Some(i),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn word_picture_only_in_vml_takes_its_rtf_picture_in_order() {
+    let html = fixture("word-vml-only.html");
+    let rtf = fixture_bytes("word-vml-only.rtf");
+    let png = fixture_bytes("pixel.png");
+    let doc = import(
+        &html,
+        &PasteExtras {
+            rtf: Some(&rtf),
+            ..PasteExtras::default()
+        },
+    );
+    // The VML-only map takes the first RTF picture; the logo, written as VML and as its
+    // <img> fallback, is taken once, from the second.
+    match images(&doc).as_slice() {
+        [
+            Image::Embedded {
+                bytes: map,
+                alt: map_alt,
+                ..
+            },
+            Image::Embedded {
+                bytes: logo,
+                alt: logo_alt,
+                ..
+            },
+        ] => {
+            assert_eq!(map_alt, "Map to the store");
+            assert!(map.starts_with(b"\x89PNG") && map[..] != png[..]);
+            assert_eq!(logo_alt, "Company logo");
+            assert_eq!(&logo[..], &png[..]);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        doc.to_plain(),
+        "Our store is here:\n[image: Map to the store]\nAnd our logo:\n[image: Company logo]\nSee you soon."
+    );
+    // Without the RTF flavour: a placeholder for each, named after its file.
+    let doc = import(&html, &PasteExtras::default());
+    assert_eq!(
+        doc.to_html(),
+        "<p>Our store is here:</p>
+<p>[Image not available: clip_image001.png]</p>
+<p>And our logo:</p>
+<p>[Image not available: clip_image003.png]</p>
+<p>See you soon.</p>
+"
+    );
+    // A paste that is nothing but a VML picture is not empty.
+    let only = "<p><!--[if gte vml 1]><v:shape alt=\"Chart\"><v:imagedata \
+                src=\"file:///C:/Temp/image001.png\" o:title=\"chart\"/></v:shape><![endif]--></p>";
+    let doc = import(
+        only,
+        &PasteExtras {
+            rtf: Some(&rtf),
+            ..PasteExtras::default()
+        },
+    );
+    assert!(matches!(
+        images(&doc).as_slice(),
+        [Image::Embedded { alt, .. }] if alt == "Chart"
+    ));
+    assert_eq!(
+        html_of(only),
+        "<p>[Image not available: image001.png]</p>\n"
+    );
+    // The title names it when the shape has no alt; VML without a picture adds nothing.
+    let titled = "<!--[if gte vml 1]><v:imagedata src=\"cid:x\" o:title=\"Floor plan\"/><![endif]-->\
+                  <!--[if gte vml 1]><v:line from=\"0,0\" to=\"1,1\"/><![endif]-->";
+    assert_eq!(
+        html_of(titled),
+        "<p>[Image not available: Floor plan]</p>\n"
+    );
+}
+
+#[test]
+fn vml_comments_are_bounded() {
+    let limit = Duration::from_secs(20);
+    let one = "<!--[if gte vml 1]><v:imagedata src='file:///x.png'/><![endif]-->";
+    let doc = timed(&one.repeat(200_000), limit, "many VML comments");
+    // The parse budget runs out long before the comments do.
+    assert!(images(&doc).len() < 2_000, "{}", images(&doc).len());
+    let deep = format!(
+        "<!--[if gte vml 1]>{}<v:imagedata src='file:///deep.png'/><![endif]-->",
+        "<v:group>".repeat(100_000)
+    );
+    // Past the nesting cap the picture's tag is dropped like any other: bounded, not found.
+    timed(&deep, limit, "deep VML");
+}

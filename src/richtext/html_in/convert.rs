@@ -73,6 +73,8 @@ pub(super) struct Converter<'s, 'i> {
     pub(super) marker_text: String,
     pub(super) chars_left: usize,
     pub(super) cells_left: usize,
+    /// Bytes of Word's VML comments still to be parsed for pictures (see `word`).
+    pub(super) vml_budget: usize,
 }
 
 pub(super) fn convert(
@@ -95,6 +97,7 @@ pub(super) fn convert(
         marker_text: String::new(),
         chars_left: MAX_CHARS,
         cells_left: MAX_CELLS,
+        vml_budget: super::word::MAX_VML_BYTES,
     };
     for edge in dom.tree.root().traverse() {
         if c.chars_left == 0 || c.out.len() >= MAX_BLOCKS {
@@ -383,7 +386,7 @@ impl Converter<'_, '_> {
         }
     }
 
-    fn image(&mut self, src: &str, alt: &str) {
+    pub(super) fn image(&mut self, src: &str, alt: &str) {
         if !self.inside {
             return;
         }

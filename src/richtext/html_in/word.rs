@@ -18,13 +18,65 @@ pub(super) fn heading_class(class: &str) -> Option<u8> {
     }
 }
 
+/// Most bytes of VML comments parsed in one paste (Word writes a few hundred per picture), so
+/// a flood of such comments costs no more than parsing this much HTML.
+pub(super) const MAX_VML_BYTES: usize = 1024 * 1024;
+/// What each parsed VML comment costs at least, so many tiny ones are bounded too.
+const VML_PARSE_COST: usize = 1024;
+/// Most pictures taken from one VML comment.
+const MAX_VML_PICTURES: usize = 16;
+
+fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    s.get(..prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+}
+
+/// True when Word's `<![if !vml]>` fallback (an `<img>` of the same picture) follows the VML
+/// comment `node`: then the `<img>` is the picture, and the VML is skipped so it is not taken
+/// twice.
+fn has_img_fallback(node: ego_tree::NodeRef<'_, Node>) -> bool {
+    node.next_siblings()
+        .find(|n| !n.value().as_text().is_some_and(|t| t.trim().is_empty()))
+        .and_then(|n| {
+            n.value()
+                .as_comment()
+                .map(|c| starts_with_ci(c.trim(), "[if !vml]"))
+        })
+        .unwrap_or(false)
+}
+
+/// The `(src, alt)` of each `<v:imagedata>` in the text of a VML comment. The text is markup
+/// html5ever reads like any other (depth-capped by `dom`); its alt is the enclosing
+/// `<v:shape alt>`, else the image's `o:title`.
+fn vml_pictures(text: &str) -> Vec<(String, String)> {
+    let dom = super::dom::parse(text);
+    let mut out = Vec::new();
+    for node in dom.tree.root().descendants() {
+        let Some(e) = node.value().as_element() else {
+            continue;
+        };
+        if e.name() != "v:imagedata" {
+            continue;
+        }
+        let shape_alt = node.ancestors().find_map(|a| {
+            a.value()
+                .as_element()
+                .filter(|s| s.name() == "v:shape")
+                .and_then(|s| s.attr("alt"))
+        });
+        let alt = shape_alt.or(e.attr("o:title")).unwrap_or("");
+        out.push((e.attr("src").unwrap_or("").to_string(), alt.to_string()));
+        if out.len() >= MAX_VML_PICTURES {
+            break;
+        }
+    }
+    out
+}
+
 impl Converter<'_, '_> {
     pub(super) fn comment(&mut self, data: &str, node: ego_tree::NodeRef<'_, Node>) {
         let data = data.trim();
-        if data
-            .get(..12)
-            .is_some_and(|s| s.eq_ignore_ascii_case("[if !support"))
-        {
+        if starts_with_ci(data, "[if !support") {
             // Word's downlevel markup: list markers, duplicate line breaks, empty-cell
             // fillers. The rendering Word means follows outside the conditional.
             if let Some(parent) = node.parent() {
@@ -32,6 +84,33 @@ impl Converter<'_, '_> {
             }
         } else if data.eq_ignore_ascii_case("[endif]") {
             self.marker = None;
+        } else if starts_with_ci(data, "[if gte vml")
+            && self.inside
+            && self.marker.is_none()
+            && !has_img_fallback(node)
+        {
+            self.vml(data);
+        }
+    }
+
+    /// A picture Word wrote only as VML (`<!--[if gte vml 1]>…<v:imagedata src=…>…-->`, which
+    /// html5ever keeps as one comment): its bytes come from the clipboard like an `<img>`'s
+    /// (the RTF picture in order), else it is a placeholder. Nothing is fetched.
+    fn vml(&mut self, data: &str) {
+        if self.vml_budget == 0
+            || !data
+                .as_bytes()
+                .windows(9)
+                .any(|w| w.eq_ignore_ascii_case(b"imagedata"))
+        {
+            return;
+        }
+        let text = &data[..data.floor_char_boundary(self.vml_budget)];
+        self.vml_budget = self
+            .vml_budget
+            .saturating_sub(text.len().max(VML_PARSE_COST));
+        for (src, alt) in vml_pictures(text) {
+            self.image(&src, &alt);
         }
     }
 
