@@ -137,7 +137,14 @@ fn word_image_comes_from_rtf_or_the_clipboard_image() {
             })
             .collect();
         match images.as_slice() {
-            [Image::Embedded { bytes, mime, alt }] => {
+            [
+                Image::Embedded {
+                    bytes,
+                    mime,
+                    alt,
+                    link: None,
+                },
+            ] => {
                 assert_eq!(&bytes[..], &png[..]);
                 assert_eq!(*mime, ImageMime::Png);
                 assert_eq!(alt, "Company logo");
@@ -793,4 +800,85 @@ fn vml_comments_are_bounded() {
     );
     // Past the nesting cap the picture's tag is dropped like any other: bounded, not found.
     timed(&deep, limit, "deep VML");
+}
+
+#[test]
+fn a_linked_picture_keeps_its_link() {
+    let html = fixture("word-linked-image.html");
+    let rtf = fixture_bytes("word.rtf");
+    let png = fixture_bytes("pixel.png");
+    let offers = "https://www.example.com/offers?utm=chat";
+    let doc = import(
+        &html,
+        &PasteExtras {
+            rtf: Some(&rtf),
+            ..PasteExtras::default()
+        },
+    );
+    match images(&doc).as_slice() {
+        [
+            Image::Embedded {
+                bytes, alt, link, ..
+            },
+            Image::Placeholder { reason },
+        ] => {
+            assert_eq!(&bytes[..], &png[..]);
+            assert_eq!(alt, "Spring offers");
+            assert_eq!(link.as_ref().map(|l| l.as_str()), Some(offers));
+            // A javascript: link is no link: the picture comes without it.
+            assert_eq!(reason, "Image not available: clip_image004.png");
+        }
+        other => panic!("{other:?}"),
+    }
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&png);
+    let sent = doc.to_html();
+    assert!(
+        sent.contains(&format!(
+            "\n<p><a href=\"{offers}\" rel=\"noopener noreferrer\"><img \
+             src=\"data:image/png;base64,{b64}\" alt=\"Spring offers\"></a></p>\n"
+        )),
+        "{sent}"
+    );
+    assert_sanitized(&sent);
+    // What is sent reads back the same, link and all (a placeholder reads back as its text).
+    let received = Document::from_stored_html(&sent);
+    assert_eq!(received.to_html(), sent);
+    assert_eq!(received.block(1), doc.block(1));
+
+    // Without bytes, the placeholder's text carries the link.
+    let doc = import(&html, &PasteExtras::default());
+    assert_eq!(
+        doc.to_html(),
+        format!(
+            "<p>Our spring offers:</p>
+<p><a href=\"{offers}\" rel=\"noopener noreferrer\">[Image not available: clip_image002.png]</a></p>
+<p>Details on request.</p>
+<p>[Image not available: clip_image004.png]</p>
+"
+        )
+    );
+
+    // A browser's linked picture, inline with text and in a table cell.
+    let browser = "<p>Sale: <a href='https://shop.example.com/sale'><img \
+                   src='https://cdn.example.com/banner.png' alt='Spring sale'></a> now</p>\
+                   <table><tr><td><a href='https://shop.example.com/'><img src='x.png'></a></td></tr></table>";
+    let doc = import(
+        browser,
+        &PasteExtras {
+            image: Some(&png),
+            ..PasteExtras::default()
+        },
+    );
+    assert_eq!(
+        doc.to_html(),
+        format!(
+            "<p>Sale:</p>
+<p><a href=\"https://shop.example.com/sale\" rel=\"noopener noreferrer\"><img src=\"data:image/png;base64,{b64}\" alt=\"Spring sale\"></a></p>
+<p>now</p>
+<table>
+<tr><td><a href=\"https://shop.example.com/\" rel=\"noopener noreferrer\">[Image not available: x.png]</a></td></tr>
+</table>
+"
+        )
+    );
 }

@@ -692,6 +692,10 @@ fn every_shape() -> Vec<Document> {
     };
     let mut head = Cell::new(vec![Run::new("H", mark(|m| m.italic = true))]);
     head.header = true;
+    let mut linked_image = Image::from_bytes(&png, "linked").expect("a PNG");
+    if let Image::Embedded { link, .. } = &mut linked_image {
+        *link = Link::parse("https://example.com/?a=1&b='2'");
+    }
     let mut wide = Cell::new(vec![Run::new("wide & \"quoted\"", mail.clone())]);
     wide.colspan = 3;
     wide.rowspan = 2;
@@ -745,6 +749,7 @@ fn every_shape() -> Vec<Document> {
             ],
         })]),
         Document::from_blocks(vec![
+            Block::Image(linked_image),
             Block::Image(Image::from_bytes(&png, "alt with \"quotes\" & <angles>").expect("a PNG")),
             Block::Image(Image::unavailable("clip_image001.png")),
             para(vec![Run::plain("between")]),

@@ -2,8 +2,8 @@
 //!
 //! Everything written comes from the model, never from input markup, so the output holds
 //! only: p, h1-h3, ul/ol (start)/li, table/tr/td/th (colspan, rowspan), strong, em, u, s,
-//! code, span style="color:#rrggbb", a href (http/https/mailto, rel="noopener noreferrer"),
-//! img src="data:image/…;base64,…" alt, br.
+//! code, span style="color:#rrggbb", a href (http/https/mailto, rel="noopener noreferrer",
+//! around text or an image), img src="data:image/…;base64,…" alt, br.
 
 use super::document::{Document, ListMarker, list_layout};
 use super::model::{Block, Image, Link, Run, Table};
@@ -129,15 +129,28 @@ fn write_table(out: &mut String, t: &Table) {
 
 fn write_image(out: &mut String, image: &Image) {
     match image {
-        Image::Embedded { bytes, mime, alt } => {
+        Image::Embedded {
+            bytes,
+            mime,
+            alt,
+            link,
+        } => {
             let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+            out.push_str("<p>");
+            if let Some(l) = link {
+                open_link(out, l);
+            }
             let _ = write!(
                 out,
-                "<p><img src=\"data:{};base64,{data}\" alt=\"",
+                "<img src=\"data:{};base64,{data}\" alt=\"",
                 mime.as_str()
             );
             push_escaped(out, alt);
-            out.push_str("\"></p>\n");
+            out.push_str("\">");
+            if link.is_some() {
+                out.push_str("</a>");
+            }
+            out.push_str("</p>\n");
         }
         Image::Placeholder { reason } => {
             // Written as the paragraph it imports back as.

@@ -9,7 +9,9 @@
 //!   [`Marks`] (bold, italic, underline, strike, code, colour [`Rgb`], [`Link`]). A `'\n'` in a
 //!   run is a line break inside the block.
 //! - [`Block::Table`]: rows of [`Cell`]s (runs, colspan, rowspan, header flag).
-//! - [`Block::Image`]: embedded bytes (PNG/JPEG/GIF/WebP) with alt text, or a placeholder.
+//! - [`Block::Image`]: embedded bytes (PNG/JPEG/GIF/WebP) with alt text and an optional
+//!   [`Link`] (`Image::Embedded { link: Option<Link>, .. }`; a linked picture, written as
+//!   `<a href><img></a>`), or a placeholder.
 //!
 //! `doc.blocks()` iterates them; `doc.list_markers()` gives each list item's drawn level and
 //! number (the same ones the HTML and plain text use). A list item is drawn at most one

@@ -13,7 +13,7 @@ use super::table::{MAX_CELLS, TableBuilder};
 use super::tags::{apply_marks, dropped, heading_level, is_block, is_list};
 use super::word::heading_class;
 use crate::richtext::document::{MAX_BLOCKS, MAX_CHARS};
-use crate::richtext::model::{Block, BlockStyle, Image, ListKind, Marks};
+use crate::richtext::model::{Block, BlockStyle, Image, ListKind, Marks, Run, TextBlock};
 use ego_tree::NodeId;
 use ego_tree::iter::Edge;
 use scraper::{Html, Node};
@@ -390,13 +390,40 @@ impl Converter<'_, '_> {
         if !self.inside {
             return;
         }
-        let image = self.images.resolve(src, alt);
+        let link = self.marks().link;
+        let block = match self.images.resolve(src, alt) {
+            Image::Embedded {
+                bytes, mime, alt, ..
+            } => Block::Image(Image::Embedded {
+                bytes,
+                mime,
+                alt,
+                link,
+            }),
+            // A placeholder has no link of its own: a linked one is its text, linked.
+            Image::Placeholder { reason } if link.is_some() => Block::Text(TextBlock::new(
+                BlockStyle::Paragraph,
+                vec![Run::new(
+                    format!("[{reason}]"),
+                    Marks {
+                        link,
+                        ..Marks::default()
+                    },
+                )],
+            )),
+            image => Block::Image(image),
+        };
         if self.table.as_ref().is_some_and(|t| !t.caption) {
             // A cell holds text only: the image is named there.
-            let label = match &image {
-                Image::Embedded { alt, .. } if !alt.is_empty() => format!("[image: {alt}]"),
-                Image::Embedded { .. } => "[image]".to_string(),
-                Image::Placeholder { reason } => format!("[{reason}]"),
+            // The cell's marks carry the link, if any.
+            let label = match &block {
+                Block::Image(Image::Embedded { alt, .. }) if !alt.is_empty() => {
+                    format!("[image: {alt}]")
+                }
+                Block::Image(Image::Embedded { .. }) => "[image]".to_string(),
+                Block::Image(Image::Placeholder { reason }) => format!("[{reason}]"),
+                Block::Text(t) => t.text(),
+                Block::Table(_) => String::new(),
             };
             let marks = self.marks();
             if let Some(cell) = self.target(false) {
@@ -414,6 +441,6 @@ impl Converter<'_, '_> {
         } else {
             self.flush();
         }
-        self.push_block(Block::Image(image));
+        self.push_block(block);
     }
 }
