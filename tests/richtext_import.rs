@@ -882,3 +882,36 @@ fn a_linked_picture_keeps_its_link() {
         )
     );
 }
+
+#[test]
+fn word_numbered_headings_keep_their_numbers_as_text() {
+    let doc = import(
+        &fixture("word-numbered-headings.html"),
+        &PasteExtras::default(),
+    );
+    let sent = doc.to_html();
+    assert_eq!(
+        sent,
+        "<h1>1. Introduction</h1>
+<p>This guide explains refunds.</p>
+<h2>1.1 Who can ask</h2>
+<p>Customers with an order number.</p>
+<h1>2. Scope</h1>
+<p>Orders from the <strong>web shop</strong>.</p>
+"
+    );
+    assert_eq!(
+        styles(&doc),
+        [1, 0, 2, 0, 1, 0].map(|h| match h {
+            0 => BlockStyle::Paragraph,
+            h => BlockStyle::Heading(h),
+        })
+    );
+    // The customer sees the same numbers.
+    assert_eq!(Document::from_stored_html(&sent).to_html(), sent);
+    // A heading class in a bulleted Word list: the bullet, not the symbol font's glyph.
+    let html = "<style>@list l3:level1 {mso-level-number-format:bullet;}</style>\
+                <p class=MsoHeading2 style='mso-list:l3 level1 lfo4'><span style='mso-list:Ignore'>\
+                ·<span style='font:7.0pt \"Times New Roman\"'>&nbsp;&nbsp; </span></span>Notes</p>";
+    assert_eq!(html_of(html), "<h2>• Notes</h2>\n");
+}

@@ -14,7 +14,8 @@ pub(super) struct Pending {
     pub(super) explicit: bool,
     /// The list item or heading it belongs to.
     pub(super) owner: Option<NodeId>,
-    /// Word list paragraph: (list, level) whose kind the stylesheet or the marker decides.
+    /// Word list paragraph or numbered heading: (list, 0-based level), whose kind the
+    /// stylesheet or the marker decides.
     pub(super) word_list: Option<(String, u8)>,
 }
 

@@ -11,7 +11,7 @@ use super::images::ImageSource;
 use super::inline::Space;
 use super::table::{MAX_CELLS, TableBuilder};
 use super::tags::{apply_marks, dropped, heading_level, is_block, is_list};
-use super::word::heading_class;
+use super::word::{heading_class, word_list};
 use crate::richtext::document::{MAX_BLOCKS, MAX_CHARS};
 use crate::richtext::model::{Block, BlockStyle, Image, ListKind, Marks, Run, TextBlock};
 use ego_tree::NodeId;
@@ -164,7 +164,7 @@ impl Converter<'_, '_> {
             return;
         }
         if self.marker == Some(id) {
-            self.marker = None;
+            self.end_marker();
         }
         if self.top().is_none_or(|f| f.node != id) {
             return;
@@ -283,7 +283,8 @@ impl Converter<'_, '_> {
             _ if heading_level(name).is_some() => {
                 frame.tag = Tag::Heading;
                 frame.style = heading_level(name).map(BlockStyle::Heading);
-                self.start_block(id, frame.style, true, None);
+                // In a Word list, a heading's number becomes its text (see `word`).
+                self.start_block(id, frame.style, true, word_list(&style));
             }
             _ if is_block(name) => {
                 frame.tag = Tag::Block;
@@ -291,13 +292,12 @@ impl Converter<'_, '_> {
                     .classes()
                     .find_map(heading_class)
                     .or(style.heading.filter(|_| name == "p" || name == "div"));
-                let word_list = style.list.clone().filter(|_| name == "p" || name == "div");
+                let word_list = word_list(&style).filter(|_| name == "p" || name == "div");
                 if let Some(h) = heading {
                     frame.tag = Tag::Heading;
                     frame.style = Some(BlockStyle::Heading(h));
-                    self.start_block(id, frame.style, true, None);
+                    self.start_block(id, frame.style, true, word_list);
                 } else if let Some((list, level)) = word_list {
-                    let level = level.saturating_sub(1).min(BlockStyle::MAX_LIST_LEVEL);
                     frame.tag = Tag::Item;
                     frame.style = Some(BlockStyle::ListItem {
                         kind: ListKind::Bulleted,

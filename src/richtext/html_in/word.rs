@@ -1,7 +1,9 @@
 //! Word specifics: downlevel-conditional comments, list markers and kinds, heading classes.
 
 use super::convert::Converter;
-use crate::richtext::model::ListKind;
+use super::css::Style;
+use super::inline::Space;
+use crate::richtext::model::{BlockStyle, ListKind};
 use scraper::Node;
 
 /// Word's heading paragraph classes: MsoTitle, MsoSubtitle, MsoHeading7…
@@ -16,6 +18,15 @@ pub(super) fn heading_class(class: &str) -> Option<u8> {
             .ok()
             .filter(|n| (1..=9).contains(n)),
     }
+}
+
+/// The Word list an element is in (`mso-list: l0 level2 …`), with its level 0-based.
+pub(super) fn word_list(style: &Style) -> Option<(String, u8)> {
+    let (list, level) = style.list.clone()?;
+    Some((
+        list,
+        level.saturating_sub(1).min(BlockStyle::MAX_LIST_LEVEL),
+    ))
 }
 
 /// Most bytes of VML comments parsed in one paste (Word writes a few hundred per picture), so
@@ -83,7 +94,7 @@ impl Converter<'_, '_> {
                 self.marker = Some(parent.id());
             }
         } else if data.eq_ignore_ascii_case("[endif]") {
-            self.marker = None;
+            self.end_marker();
         } else if starts_with_ci(data, "[if gte vml")
             && self.inside
             && self.marker.is_none()
@@ -111,6 +122,44 @@ impl Converter<'_, '_> {
             .saturating_sub(text.len().max(VML_PARSE_COST));
         for (src, alt) in vml_pictures(text) {
             self.image(&src, &alt);
+        }
+    }
+
+    /// The list marker ends (`[endif]`, or the `mso-list:Ignore` element closes).
+    pub(super) fn end_marker(&mut self) {
+        if self.marker.take().is_some() {
+            self.number_heading();
+        }
+    }
+
+    /// A heading in a Word list ("1. Introduction", numbered by the heading styles) keeps its
+    /// number as text at its start. The model has no numbered headings, and a list item
+    /// would lose the heading's look and renumber from 1 after every paragraph between
+    /// headings; text shows the customer exactly the numbers Word showed, "1.2" included.
+    fn number_heading(&mut self) {
+        let Some(p) = &self.pending else { return };
+        let Some((list, level)) = p.word_list.clone() else {
+            return;
+        };
+        if !matches!(p.style, BlockStyle::Heading(_)) || p.inline.has_content() {
+            return;
+        }
+        let marker = self.marker_text.trim();
+        if marker.is_empty() {
+            return;
+        }
+        // A bullet glyph is in a symbol font (Symbol's "·", Wingdings' "§"): shown as "•".
+        let number = match self.word_list_kind(&list, level) {
+            ListKind::Bulleted => "•".to_string(),
+            ListKind::Ordered { .. } => marker.to_string(),
+        };
+        let marks = self.marks();
+        let budget = self.chars_left;
+        if let Some(p) = &mut self.pending {
+            let n = p
+                .inline
+                .push_text(&format!("{number} "), &marks, Space::Collapse, budget);
+            self.chars_left = self.chars_left.saturating_sub(n);
         }
     }
 
