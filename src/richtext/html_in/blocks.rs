@@ -1,9 +1,9 @@
-//! The pending text block: where text goes, and where blocks start and end.
+//! The pending text block: where text goes, where blocks start and end, where images go.
 
 use super::convert::{Converter, Tag};
-use super::inline::Inline;
+use super::inline::{Inline, Space};
 use crate::richtext::document::MAX_BLOCKS;
-use crate::richtext::model::{Block, BlockStyle, TextBlock};
+use crate::richtext::model::{Block, BlockStyle, Image, Marks, Run, TextBlock};
 use ego_tree::NodeId;
 
 /// The text block being filled.
@@ -137,5 +137,64 @@ impl Converter<'_, '_> {
             style = BlockStyle::ListItem { kind, level: l };
         }
         self.push_block(Block::Text(TextBlock::new(style, runs)));
+    }
+
+    /// An `<img>` (or a VML picture): a block of its own, or in a table cell its label.
+    pub(super) fn image(&mut self, src: &str, alt: &str) {
+        if !self.inside {
+            return;
+        }
+        let link = self.marks().link;
+        let block = match self.images.resolve(src, alt) {
+            Image::Embedded {
+                bytes, mime, alt, ..
+            } => Block::Image(Image::Embedded {
+                bytes,
+                mime,
+                alt,
+                link,
+            }),
+            // A placeholder has no link of its own: a linked one is its text, linked.
+            Image::Placeholder { reason } if link.is_some() => Block::Text(TextBlock::new(
+                BlockStyle::Paragraph,
+                vec![Run::new(
+                    format!("[{reason}]"),
+                    Marks {
+                        link,
+                        ..Marks::default()
+                    },
+                )],
+            )),
+            image => Block::Image(image),
+        };
+        if self.table.as_ref().is_some_and(|t| !t.caption) {
+            // A cell holds text only: the image is named there (with the cell's marks, so
+            // with its link).
+            let label = match &block {
+                Block::Image(Image::Embedded { alt, .. }) if !alt.is_empty() => {
+                    format!("[image: {alt}]")
+                }
+                Block::Image(Image::Embedded { .. }) => "[image]".to_string(),
+                Block::Image(Image::Placeholder { reason }) => format!("[{reason}]"),
+                Block::Text(t) => t.text(),
+                Block::Table(_) => String::new(),
+            };
+            let marks = self.marks();
+            if let Some(cell) = self.target(false) {
+                cell.push_text(&label, &marks, Space::Preserve, usize::MAX);
+            }
+            return;
+        }
+        // An image inside a paragraph splits it; an empty paragraph around it goes.
+        if self
+            .pending
+            .as_ref()
+            .is_some_and(|p| !p.inline.has_content())
+        {
+            self.pending = None;
+        } else {
+            self.flush();
+        }
+        self.push_block(block);
     }
 }

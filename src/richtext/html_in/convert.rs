@@ -13,7 +13,7 @@ use super::table::{MAX_CELLS, TableBuilder};
 use super::tags::{apply_marks, dropped, heading_level, is_block, is_list};
 use super::word::{heading_class, word_list};
 use crate::richtext::document::{MAX_BLOCKS, MAX_CHARS};
-use crate::richtext::model::{Block, BlockStyle, Image, ListKind, Marks, Run, TextBlock};
+use crate::richtext::model::{Block, BlockStyle, ListKind, Marks};
 use ego_tree::NodeId;
 use ego_tree::iter::Edge;
 use scraper::{Html, Node};
@@ -384,63 +384,5 @@ impl Converter<'_, '_> {
             let n = target.push_text(text, &marks, space, budget);
             self.chars_left = self.chars_left.saturating_sub(n);
         }
-    }
-
-    pub(super) fn image(&mut self, src: &str, alt: &str) {
-        if !self.inside {
-            return;
-        }
-        let link = self.marks().link;
-        let block = match self.images.resolve(src, alt) {
-            Image::Embedded {
-                bytes, mime, alt, ..
-            } => Block::Image(Image::Embedded {
-                bytes,
-                mime,
-                alt,
-                link,
-            }),
-            // A placeholder has no link of its own: a linked one is its text, linked.
-            Image::Placeholder { reason } if link.is_some() => Block::Text(TextBlock::new(
-                BlockStyle::Paragraph,
-                vec![Run::new(
-                    format!("[{reason}]"),
-                    Marks {
-                        link,
-                        ..Marks::default()
-                    },
-                )],
-            )),
-            image => Block::Image(image),
-        };
-        if self.table.as_ref().is_some_and(|t| !t.caption) {
-            // A cell holds text only: the image is named there.
-            // The cell's marks carry the link, if any.
-            let label = match &block {
-                Block::Image(Image::Embedded { alt, .. }) if !alt.is_empty() => {
-                    format!("[image: {alt}]")
-                }
-                Block::Image(Image::Embedded { .. }) => "[image]".to_string(),
-                Block::Image(Image::Placeholder { reason }) => format!("[{reason}]"),
-                Block::Text(t) => t.text(),
-                Block::Table(_) => String::new(),
-            };
-            let marks = self.marks();
-            if let Some(cell) = self.target(false) {
-                cell.push_text(&label, &marks, Space::Preserve, usize::MAX);
-            }
-            return;
-        }
-        // An image inside a paragraph splits it; an empty paragraph around it goes.
-        if self
-            .pending
-            .as_ref()
-            .is_some_and(|p| !p.inline.has_content())
-        {
-            self.pending = None;
-        } else {
-            self.flush();
-        }
-        self.push_block(block);
     }
 }
