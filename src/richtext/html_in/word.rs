@@ -29,7 +29,7 @@ pub(super) fn word_list(style: &Style) -> Option<(String, u8)> {
     ))
 }
 
-/// Most bytes of VML comments parsed in one paste (Word writes a few hundred per picture), so
+/// Most bytes of VML comments parsed in one paste (Word writes one or two KB per picture), so
 /// a flood of such comments costs no more than parsing this much HTML.
 pub(super) const MAX_VML_BYTES: usize = 1024 * 1024;
 /// What each parsed VML comment costs at least, so many tiny ones are bounded too.
