@@ -137,7 +137,14 @@ fn word_image_comes_from_rtf_or_the_clipboard_image() {
             })
             .collect();
         match images.as_slice() {
-            [Image::Embedded { bytes, mime, alt }] => {
+            [
+                Image::Embedded {
+                    bytes,
+                    mime,
+                    alt,
+                    link: None,
+                },
+            ] => {
                 assert_eq!(&bytes[..], &png[..]);
                 assert_eq!(*mime, ImageMime::Png);
                 assert_eq!(alt, "Company logo");
@@ -626,4 +633,285 @@ fn paste_preview_command() {
         .expect("runs");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not UTF-8 text"));
+}
+
+/// Each list item's (stored level, drawn level): the composer indents by the first, the HTML
+/// nests by the second.
+fn levels(doc: &Document) -> Vec<(u8, u8)> {
+    doc.blocks()
+        .zip(doc.list_markers())
+        .filter_map(|(b, m)| match (b.as_text().map(|t| t.style), m) {
+            (Some(BlockStyle::ListItem { level, .. }), Some(m)) => Some((level, m.level)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn word_list_that_skips_a_level_is_sent_as_the_composer_shows_it() {
+    let doc = import(&fixture("word-skipped-level.html"), &PasteExtras::default());
+    // "Level" is at Word's level 3 right under a level 1 item: one level down, as HTML can
+    // nest it; "Here" (level 2) stays its sibling.
+    let s = styles(&doc);
+    assert_eq!(&s[1..4], &[bullet(0), bullet(1), bullet(1)]);
+    assert_eq!(&s[5..8], &[ordered(0, 1), ordered(1, 1), ordered(0, 1)]);
+    assert_eq!(
+        levels(&doc),
+        vec![(0, 0), (1, 1), (1, 1), (0, 0), (1, 1), (0, 0)]
+    );
+    let sent = doc.to_html();
+    assert_eq!(
+        sent,
+        "<p>Multiple lists, edgy:</p>
+<ul>
+<li>One<ul>
+<li>Level</li>
+<li>Here</li>
+</ul>
+</li>
+</ul>
+<p>And numbered:</p>
+<ol>
+<li>First<ol>
+<li>Deep</li>
+</ol>
+</li>
+<li>Back</li>
+</ol>
+"
+    );
+    let received = Document::from_stored_html(&sent);
+    assert_eq!(received.list_markers(), doc.list_markers());
+    assert_eq!(levels(&received), levels(&doc));
+    assert_eq!(received.to_html(), sent);
+
+    // Pasted into a list in the composer: levels as drawn there too.
+    let mut composer = import(
+        "<ul><li>x<ul><li>y</li></ul></li></ul>",
+        &PasteExtras::default(),
+    );
+    composer.paste(composer.end(), &doc);
+    assert!(
+        levels(&composer)
+            .iter()
+            .all(|(stored, drawn)| stored == drawn),
+        "{:?}",
+        levels(&composer)
+    );
+    let received = Document::from_stored_html(&composer.to_html());
+    assert_eq!(received.list_markers(), composer.list_markers());
+}
+
+fn images(doc: &Document) -> Vec<&Image> {
+    doc.blocks()
+        .filter_map(|b| match b {
+            Block::Image(i) => Some(i),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn word_picture_only_in_vml_takes_its_rtf_picture_in_order() {
+    let html = fixture("word-vml-only.html");
+    let rtf = fixture_bytes("word-vml-only.rtf");
+    let png = fixture_bytes("pixel.png");
+    let doc = import(
+        &html,
+        &PasteExtras {
+            rtf: Some(&rtf),
+            ..PasteExtras::default()
+        },
+    );
+    // The VML-only map takes the first RTF picture; the logo, written as VML and as its
+    // <img> fallback, is taken once, from the second.
+    match images(&doc).as_slice() {
+        [
+            Image::Embedded {
+                bytes: map,
+                alt: map_alt,
+                ..
+            },
+            Image::Embedded {
+                bytes: logo,
+                alt: logo_alt,
+                ..
+            },
+        ] => {
+            assert_eq!(map_alt, "Map to the store");
+            assert!(map.starts_with(b"\x89PNG") && map[..] != png[..]);
+            assert_eq!(logo_alt, "Company logo");
+            assert_eq!(&logo[..], &png[..]);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        doc.to_plain(),
+        "Our store is here:\n[image: Map to the store]\nAnd our logo:\n[image: Company logo]\nSee you soon."
+    );
+    // Without the RTF flavour: a placeholder for each, named after its file.
+    let doc = import(&html, &PasteExtras::default());
+    assert_eq!(
+        doc.to_html(),
+        "<p>Our store is here:</p>
+<p>[Image not available: clip_image001.png]</p>
+<p>And our logo:</p>
+<p>[Image not available: clip_image003.png]</p>
+<p>See you soon.</p>
+"
+    );
+    // A paste that is nothing but a VML picture is not empty.
+    let only = "<p><!--[if gte vml 1]><v:shape alt=\"Chart\"><v:imagedata \
+                src=\"file:///C:/Temp/image001.png\" o:title=\"chart\"/></v:shape><![endif]--></p>";
+    let doc = import(
+        only,
+        &PasteExtras {
+            rtf: Some(&rtf),
+            ..PasteExtras::default()
+        },
+    );
+    assert!(matches!(
+        images(&doc).as_slice(),
+        [Image::Embedded { alt, .. }] if alt == "Chart"
+    ));
+    assert_eq!(
+        html_of(only),
+        "<p>[Image not available: image001.png]</p>\n"
+    );
+    // The title names it when the shape has no alt; VML without a picture adds nothing.
+    let titled = "<!--[if gte vml 1]><v:imagedata src=\"cid:x\" o:title=\"Floor plan\"/><![endif]-->\
+                  <!--[if gte vml 1]><v:line from=\"0,0\" to=\"1,1\"/><![endif]-->";
+    assert_eq!(
+        html_of(titled),
+        "<p>[Image not available: Floor plan]</p>\n"
+    );
+}
+
+#[test]
+fn vml_comments_are_bounded() {
+    let limit = Duration::from_secs(20);
+    let one = "<!--[if gte vml 1]><v:imagedata src='file:///x.png'/><![endif]-->";
+    let doc = timed(&one.repeat(200_000), limit, "many VML comments");
+    // The parse budget runs out long before the comments do.
+    assert!(images(&doc).len() < 2_000, "{}", images(&doc).len());
+    let deep = format!(
+        "<!--[if gte vml 1]>{}<v:imagedata src='file:///deep.png'/><![endif]-->",
+        "<v:group>".repeat(100_000)
+    );
+    // Past the nesting cap the picture's tag is dropped like any other: bounded, not found.
+    timed(&deep, limit, "deep VML");
+}
+
+#[test]
+fn a_linked_picture_keeps_its_link() {
+    let html = fixture("word-linked-image.html");
+    let rtf = fixture_bytes("word.rtf");
+    let png = fixture_bytes("pixel.png");
+    let offers = "https://www.example.com/offers?utm=chat";
+    let doc = import(
+        &html,
+        &PasteExtras {
+            rtf: Some(&rtf),
+            ..PasteExtras::default()
+        },
+    );
+    match images(&doc).as_slice() {
+        [
+            Image::Embedded {
+                bytes, alt, link, ..
+            },
+            Image::Placeholder { reason },
+        ] => {
+            assert_eq!(&bytes[..], &png[..]);
+            assert_eq!(alt, "Spring offers");
+            assert_eq!(link.as_ref().map(|l| l.as_str()), Some(offers));
+            // A javascript: link is no link: the picture comes without it.
+            assert_eq!(reason, "Image not available: clip_image004.png");
+        }
+        other => panic!("{other:?}"),
+    }
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&png);
+    let sent = doc.to_html();
+    assert!(
+        sent.contains(&format!(
+            "\n<p><a href=\"{offers}\" rel=\"noopener noreferrer\"><img \
+             src=\"data:image/png;base64,{b64}\" alt=\"Spring offers\"></a></p>\n"
+        )),
+        "{sent}"
+    );
+    assert_sanitized(&sent);
+    // What is sent reads back the same, link and all (a placeholder reads back as its text).
+    let received = Document::from_stored_html(&sent);
+    assert_eq!(received.to_html(), sent);
+    assert_eq!(received.block(1), doc.block(1));
+
+    // Without bytes, the placeholder's text carries the link.
+    let doc = import(&html, &PasteExtras::default());
+    assert_eq!(
+        doc.to_html(),
+        format!(
+            "<p>Our spring offers:</p>
+<p><a href=\"{offers}\" rel=\"noopener noreferrer\">[Image not available: clip_image002.png]</a></p>
+<p>Details on request.</p>
+<p>[Image not available: clip_image004.png]</p>
+"
+        )
+    );
+
+    // A browser's linked picture, inline with text and in a table cell.
+    let browser = "<p>Sale: <a href='https://shop.example.com/sale'><img \
+                   src='https://cdn.example.com/banner.png' alt='Spring sale'></a> now</p>\
+                   <table><tr><td><a href='https://shop.example.com/'><img src='x.png'></a></td></tr></table>";
+    let doc = import(
+        browser,
+        &PasteExtras {
+            image: Some(&png),
+            ..PasteExtras::default()
+        },
+    );
+    assert_eq!(
+        doc.to_html(),
+        format!(
+            "<p>Sale:</p>
+<p><a href=\"https://shop.example.com/sale\" rel=\"noopener noreferrer\"><img src=\"data:image/png;base64,{b64}\" alt=\"Spring sale\"></a></p>
+<p>now</p>
+<table>
+<tr><td><a href=\"https://shop.example.com/\" rel=\"noopener noreferrer\">[Image not available: x.png]</a></td></tr>
+</table>
+"
+        )
+    );
+}
+
+#[test]
+fn word_numbered_headings_keep_their_numbers_as_text() {
+    let doc = import(
+        &fixture("word-numbered-headings.html"),
+        &PasteExtras::default(),
+    );
+    let sent = doc.to_html();
+    assert_eq!(
+        sent,
+        "<h1>1. Introduction</h1>
+<p>This guide explains refunds.</p>
+<h2>1.1 Who can ask</h2>
+<p>Customers with an order number.</p>
+<h1>2. Scope</h1>
+<p>Orders from the <strong>web shop</strong>.</p>
+"
+    );
+    assert_eq!(
+        styles(&doc),
+        [1, 0, 2, 0, 1, 0].map(|h| match h {
+            0 => BlockStyle::Paragraph,
+            h => BlockStyle::Heading(h),
+        })
+    );
+    // The customer sees the same numbers.
+    assert_eq!(Document::from_stored_html(&sent).to_html(), sent);
+    // A heading class in a bulleted Word list: the bullet, not the symbol font's glyph.
+    let html = "<style>@list l3:level1 {mso-level-number-format:bullet;}</style>\
+                <p class=MsoHeading2 style='mso-list:l3 level1 lfo4'><span style='mso-list:Ignore'>\
+                ·<span style='font:7.0pt \"Times New Roman\"'>&nbsp;&nbsp; </span></span>Notes</p>";
+    assert_eq!(html_of(html), "<h2>• Notes</h2>\n");
 }

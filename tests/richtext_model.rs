@@ -547,6 +547,10 @@ fn html_round_trip_is_stable() {
         "libreoffice",
         "browser",
         "hostile",
+        "word-skipped-level",
+        "word-vml-only",
+        "word-linked-image",
+        "word-numbered-headings",
     ] {
         let raw =
             std::fs::read_to_string(format!("tests/fixtures/paste/{name}.html")).expect("fixture");
@@ -671,4 +675,198 @@ fn an_image_from_a_file_goes_in_as_a_block() {
     assert!(Image::from_bytes(b"<svg/>", "x").is_none());
     doc.undo();
     assert_eq!(doc.to_plain(), "before after");
+}
+
+fn styled(style: BlockStyle, runs: Vec<Run>) -> Block {
+    Block::Text(TextBlock::new(style, runs))
+}
+
+/// Documents covering every block style, mark, table shape and image kind the model has.
+fn every_shape() -> Vec<Document> {
+    let png = std::fs::read("tests/fixtures/paste/pixel.png").expect("fixture");
+    let mark = |f: fn(&mut Marks)| {
+        let mut m = Marks::default();
+        f(&mut m);
+        m
+    };
+    let mail = Marks {
+        link: Link::parse("mailto:help@example.com"),
+        bold: true,
+        ..Marks::default()
+    };
+    let mut head = Cell::new(vec![Run::new("H", mark(|m| m.italic = true))]);
+    head.header = true;
+    let mut linked_image = Image::from_bytes(&png, "linked").expect("a PNG");
+    if let Image::Embedded { link, .. } = &mut linked_image {
+        *link = Link::parse("https://example.com/?a=1&b='2'");
+    }
+    let mut wide = Cell::new(vec![Run::new("wide & \"quoted\"", mail.clone())]);
+    wide.colspan = 3;
+    wide.rowspan = 2;
+    vec![
+        everything(),
+        Document::from_blocks(vec![
+            styled(BlockStyle::Heading(1), vec![Run::plain("One")]),
+            styled(BlockStyle::Heading(2), vec![Run::new("Two", bold())]),
+            styled(BlockStyle::Heading(3), vec![Run::plain("Three\nlines")]),
+            para(vec![
+                Run::new("b", bold()),
+                Run::new("i", mark(|m| m.italic = true)),
+                Run::new("u", mark(|m| m.underline = true)),
+                Run::new("s", mark(|m| m.strike = true)),
+                Run::new("c", mark(|m| m.code = true)),
+                Run::new("red", mark(|m| m.colour = Some(Rgb::new(0xff, 0, 0)))),
+                Run::new("mail", mail.clone()),
+                Run::plain(" 'quotes' \"too\" <tag> & \u{1F600}"),
+            ]),
+        ]),
+        // Lists: both kinds, a start number, nesting to the deepest level, kinds mixed at one
+        // level, and lists broken by a paragraph, a table and an image.
+        Document::from_blocks(vec![
+            numbered("a", 0, 5),
+            bullet("b", 1),
+            numbered("c", 2, 1),
+            bullet("d", 3),
+            bullet("e", 4),
+            bullet("f", 5),
+            bullet("g", 6),
+            bullet("h", 7),
+            bullet("i", 8),
+            numbered("j", 1, 1),
+            bullet("k", 1),
+            numbered("l", 0, 5),
+            para(vec![Run::plain("break")]),
+            numbered("m", 0, 0),
+            bullet("n", 0),
+            Block::Table(Table {
+                rows: vec![vec![Cell::new(vec![Run::plain("t")])]],
+            }),
+            bullet("o", 0),
+            Block::Image(Image::from_bytes(&png, "").expect("a PNG")),
+            numbered("p", 0, 2),
+        ]),
+        Document::from_blocks(vec![Block::Table(Table {
+            rows: vec![
+                vec![head, Cell::new(vec![])],
+                vec![wide],
+                vec![Cell::new(vec![Run::plain("x\ny")])],
+            ],
+        })]),
+        Document::from_blocks(vec![
+            Block::Image(linked_image),
+            Block::Image(Image::from_bytes(&png, "alt with \"quotes\" & <angles>").expect("a PNG")),
+            Block::Image(Image::unavailable("clip_image001.png")),
+            para(vec![Run::plain("between")]),
+            Block::Image(Image::unavailable("a <b> & \"c\"")),
+        ]),
+        // Levels skipped, as a hand-built document may store them.
+        skipped_levels(),
+        Document::new(),
+    ]
+}
+
+fn skipped_levels() -> Document {
+    Document::from_blocks(vec![
+        bullet("One", 0),
+        bullet("Level", 2),
+        bullet("Here", 1),
+        numbered("deep", 6, 1),
+        para(vec![Run::plain("p")]),
+        bullet("starts deep", 4),
+        bullet("and stays", 4),
+    ])
+}
+
+/// Each list item's (stored level, drawn level).
+fn levels(doc: &Document) -> Vec<(u8, u8)> {
+    doc.blocks()
+        .zip(doc.list_markers())
+        .filter_map(|(b, m)| match (b, m) {
+            (
+                Block::Text(TextBlock {
+                    style: BlockStyle::ListItem { level, .. },
+                    ..
+                }),
+                Some(m),
+            ) => Some((*level, m.level)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn assert_levelled(doc: &Document) {
+    let l = levels(doc);
+    assert!(l.iter().all(|(stored, drawn)| stored == drawn), "{l:?}");
+    let received = Document::from_stored_html(&doc.to_html());
+    assert_eq!(received.list_markers(), doc.list_markers());
+    assert_eq!(levels(&received), l);
+}
+
+#[test]
+fn skipped_list_levels_are_stored_as_drawn_and_sent_as_shown() {
+    let doc = skipped_levels();
+    let drawn: Vec<u8> = levels(&doc).iter().map(|l| l.1).collect();
+    assert_eq!(drawn, vec![0, 1, 1, 2, 0, 1]);
+    // Built by hand, the levels are kept as given, but drawn and sent alike.
+    assert_eq!(levels(&doc)[1], (2, 1));
+    let received = Document::from_stored_html(&doc.to_html());
+    assert_eq!(received.list_markers(), doc.list_markers());
+    // Pasted, the levels are stored as drawn.
+    let mut pasted = Document::new();
+    pasted.paste(pos(0, 0), &doc);
+    assert_eq!(pasted.list_markers(), doc.list_markers());
+    assert_levelled(&pasted);
+    // Any edit stores them as drawn, even one far from the list.
+    let mut edited = doc.clone();
+    edited.toggle_mark(sel((4, 0), (4, 1)), Mark::Bold);
+    assert_levelled(&edited);
+    edited.undo();
+    assert_eq!(edited, doc);
+    // Deleting the item between two levels, outdenting a parent, restyling a paragraph as a
+    // deep item: each leaves the levels as drawn.
+    let mut doc = Document::from_blocks(vec![bullet("a", 0), bullet("b", 1), bullet("c", 2)]);
+    doc.delete(sel((0, 1), (1, 1)));
+    assert_eq!(levels(&doc), vec![(0, 0), (1, 1)]);
+    let mut doc = Document::from_blocks(vec![bullet("a", 0), bullet("b", 1), bullet("c", 2)]);
+    assert!(doc.outdent(Selection::caret(pos(1, 0))));
+    assert_eq!(levels(&doc), vec![(0, 0), (0, 0), (1, 1)]);
+    let mut doc = Document::from_blocks(vec![bullet("a", 0), para(vec![Run::plain("b")])]);
+    doc.set_block_style(
+        Selection::caret(pos(1, 0)),
+        BlockStyle::ListItem {
+            kind: ListKind::Bulleted,
+            level: 5,
+        },
+    );
+    assert_eq!(levels(&doc), vec![(0, 0), (1, 1)]);
+    assert_levelled(&doc);
+}
+
+#[test]
+fn stored_html_reads_back_what_to_html_wrote() {
+    for doc in every_shape() {
+        let html = doc.to_html();
+        let back = Document::from_stored_html(&html);
+        assert_eq!(back.to_html(), html, "{doc:?}");
+        assert_eq!(back.list_markers(), doc.list_markers(), "{html}");
+        assert_eq!(back.to_plain(), doc.to_plain(), "{html}");
+    }
+    // A plain message's stored HTML reads back as its text.
+    let stored = livewindow::richtext::plain_to_html("Hi <Sam>,\nyour \"order\" & more");
+    assert_eq!(
+        Document::from_stored_html(&stored).to_plain(),
+        "Hi <Sam>,\nyour \"order\" & more"
+    );
+    // Anything else is read like a paste: sanitized.
+    let hostile = Document::from_stored_html(
+        "<p onclick=x>a<script>alert(1)</script><a href='javascript:alert(1)'>b</a>\
+         <img src='https://tracker.example/p.png'></p>",
+    );
+    let html = hostile.to_html();
+    assert!(
+        !html.contains("script")
+            && !html.contains("javascript")
+            && !html.contains("tracker.example/"),
+        "{html}"
+    );
 }

@@ -58,7 +58,9 @@ impl Document {
     }
 
     /// A document of `blocks`, normalized: runs merged and cleaned, numbers clamped, empty
-    /// tables dropped, at least one block.
+    /// tables dropped, at least one block. List levels are kept as given (clamped to
+    /// [`BlockStyle::MAX_LIST_LEVEL`]) and drawn as [`Document::list_markers`] says; imports
+    /// and every edit also store each item's level as drawn.
     pub fn from_blocks(blocks: Vec<Block>) -> Self {
         let mut out: Vec<Arc<Block>> = Vec::with_capacity(blocks.len());
         for mut block in blocks {
@@ -75,9 +77,18 @@ impl Document {
         }
     }
 
-    /// A document holding plain text: one paragraph per line.
+    /// [`Document::from_blocks`] with each list item's level set to the level it is drawn
+    /// at (see [`level_lists`]): how content from outside enters the model.
+    pub(crate) fn from_blocks_levelled(blocks: Vec<Block>) -> Self {
+        let mut doc = Document::from_blocks(blocks);
+        level_lists(&mut doc.blocks);
+        doc
+    }
+
+    /// A document holding plain text: one paragraph per line (CR LF, CR or LF), control
+    /// characters cleaned, cut at [`MAX_CHARS`] chars and [`MAX_BLOCKS`] lines.
     pub fn from_plain(text: &str) -> Self {
-        super::plain_in::from_plain(text)
+        Document::from_blocks(super::plain_in::blocks(text, MAX_CHARS, MAX_BLOCKS))
     }
 
     pub fn block_count(&self) -> usize {
@@ -189,6 +200,9 @@ impl Document {
         if self.blocks.is_empty() {
             self.blocks.push(Arc::new(Block::paragraph("")));
         }
+        // Pasting, deleting, restyling or re-indenting can leave an item deeper than the
+        // list allows; every edit stores the levels as drawn.
+        level_lists(&mut self.blocks);
         let changed = snapshot.len() != self.blocks.len()
             || snapshot
                 .iter()
@@ -258,6 +272,28 @@ fn normalize_cell(cell: &mut Cell) {
     normalize_runs(&mut cell.runs);
     cell.colspan = cell.colspan.clamp(1, Cell::MAX_SPAN);
     cell.rowspan = cell.rowspan.clamp(1, Cell::MAX_SPAN);
+}
+
+/// Sets each list item's stored level to its drawn level ([`ListMarker::level`]: at most one
+/// deeper than the item before it, 0 for a list's first item). HTML can only nest one level
+/// at a time, so a skipped level would otherwise be drawn by the composer (which indents by
+/// the stored level) deeper than in the sent message. Drawn levels and numbers do not change:
+/// the layout of the result is the layout of the input. Only changed blocks are copied.
+pub(crate) fn level_lists(blocks: &mut [Arc<Block>]) {
+    let markers = list_layout(blocks.iter().map(|b| &**b));
+    for (block, marker) in blocks.iter_mut().zip(markers) {
+        let Some(drawn) = marker.map(|m| m.level) else {
+            continue;
+        };
+        let stale = matches!(&**block, Block::Text(t)
+            if matches!(t.style, BlockStyle::ListItem { level, .. } if level != drawn));
+        if stale
+            && let Block::Text(t) = Arc::make_mut(block)
+            && let BlockStyle::ListItem { kind, .. } = t.style
+        {
+            t.style = BlockStyle::ListItem { kind, level: drawn };
+        }
+    }
 }
 
 /// List numbering and nesting for a sequence of blocks; see [`ListMarker`].

@@ -6,6 +6,7 @@
 //! cut at [`MAX_HTML_BYTES`], nesting capped while parsing (`dom`), no recursion anywhere,
 //! output capped at the document limits.
 
+mod blocks;
 mod cf_html;
 mod convert;
 mod css;
@@ -13,6 +14,9 @@ mod dom;
 mod images;
 mod inline;
 mod rtf;
+mod table;
+mod tags;
+mod word;
 
 use super::document::Document;
 use super::model::{Block, Image};
@@ -58,7 +62,7 @@ pub fn import(html: &str, extras: &PasteExtras<'_>) -> Document {
     let blocks = convert::convert(&dom, &sheet, &mut images, start, end);
     drop(dom);
     if blocks.iter().any(has_content) {
-        return Document::from_blocks(blocks);
+        return Document::from_blocks_levelled(blocks);
     }
     if let Some(plain) = extras.plain.filter(|p| !p.trim().is_empty()) {
         return Document::from_plain(plain);
@@ -67,6 +71,29 @@ pub fn import(html: &str, extras: &PasteExtras<'_>) -> Document {
         return Document::from_blocks(vec![Block::Image(image)]);
     }
     Document::new()
+}
+
+impl Document {
+    /// The document a stored message's HTML shows, for the transcript: the inverse of
+    /// [`Document::to_html`] (and it reads [`super::plain_to_html`]'s output too).
+    ///
+    /// For HTML `to_html()` wrote, the result renders the same `to_html()` and the same
+    /// `list_markers()` as the document that wrote it. Anything else (an older format, a row
+    /// edited by hand, a hostile client) is read like a paste: by the same bounded,
+    /// sanitizing importer, so whatever the input, the result holds only what the model
+    /// can hold.
+    ///
+    /// It simply delegates to [`import`] with no clipboard extras. It is a function of its
+    /// own so the transcript says what it means and does not depend on paste behaviour by
+    /// accident. Delegating is safe because the clipboard heuristics are inert on our
+    /// subset: `to_html()` writes no CF_HTML header (its output starts with a tag, never
+    /// "Version:"), no comments (so no fragment markers or Word conditionals), no classes,
+    /// no `mso-` styles, and its text is escaped so it cannot pass for any of them. With no
+    /// extras, no clipboard image or RTF picture fills an image: an `<img>` that is not a
+    /// valid embedded data: URI becomes a placeholder, and nothing is ever fetched.
+    pub fn from_stored_html(html: &str) -> Document {
+        import(html, &PasteExtras::default())
+    }
 }
 
 fn has_content(b: &Block) -> bool {

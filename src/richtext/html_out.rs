@@ -2,11 +2,11 @@
 //!
 //! Everything written comes from the model, never from input markup, so the output holds
 //! only: p, h1-h3, ul/ol (start)/li, table/tr/td/th (colspan, rowspan), strong, em, u, s,
-//! code, span style="color:#rrggbb", a href (http/https/mailto, rel="noopener noreferrer"),
-//! img src="data:image/…;base64,…" alt, br.
+//! code, span style="color:#rrggbb", a href (http/https/mailto, rel="noopener noreferrer",
+//! around text or an image), img src="data:image/…;base64,…" alt, br.
 
 use super::document::{Document, ListMarker, list_layout};
-use super::model::{Block, Image, Run, Table};
+use super::model::{Block, Image, Link, Run, Table};
 use base64::Engine;
 use std::fmt::Write;
 
@@ -129,14 +129,28 @@ fn write_table(out: &mut String, t: &Table) {
 
 fn write_image(out: &mut String, image: &Image) {
     match image {
-        Image::Embedded { bytes, mime, alt } => {
+        Image::Embedded {
+            bytes,
+            mime,
+            alt,
+            link,
+        } => {
             let data = base64::engine::general_purpose::STANDARD.encode(bytes);
-            let _ = writeln!(
+            out.push_str("<p>");
+            if let Some(l) = link {
+                open_link(out, l);
+            }
+            let _ = write!(
                 out,
-                "<p><img src=\"data:{};base64,{data}\" alt=\"{}\"></p>",
-                mime.as_str(),
-                escape(alt)
+                "<img src=\"data:{};base64,{data}\" alt=\"",
+                mime.as_str()
             );
+            push_escaped(out, alt);
+            out.push_str("\">");
+            if link.is_some() {
+                out.push_str("</a>");
+            }
+            out.push_str("</p>\n");
         }
         Image::Placeholder { reason } => {
             // Written as the paragraph it imports back as.
@@ -147,6 +161,12 @@ fn write_image(out: &mut String, image: &Image) {
     }
 }
 
+fn open_link(out: &mut String, link: &Link) {
+    out.push_str("<a href=\"");
+    push_escaped(out, link.as_str());
+    out.push_str("\" rel=\"noopener noreferrer\">");
+}
+
 /// Writes runs, grouping neighbours with the same link into one `<a>`.
 fn write_runs(out: &mut String, runs: &[Run]) {
     let total = runs.len();
@@ -155,11 +175,7 @@ fn write_runs(out: &mut String, runs: &[Run]) {
     while i < total {
         let link = runs[i].marks.link.clone();
         if let Some(l) = &link {
-            let _ = write!(
-                out,
-                "<a href=\"{}\" rel=\"noopener noreferrer\">",
-                escape(l.as_str())
-            );
+            open_link(out, l);
         }
         while i < total && runs[i].marks.link == link {
             let following = runs.get(i + 1).and_then(|r| r.text.chars().next());
@@ -218,10 +234,10 @@ fn write_run(out: &mut String, run: &Run, space_before: &mut bool, following: Op
                 *space_before = true;
                 continue;
             }
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
+            c => match entity(c) {
+                Some(e) => out.push_str(e),
+                None => out.push(c),
+            },
         }
         *space_before = false;
     }
@@ -230,18 +246,89 @@ fn write_run(out: &mut String, run: &Run, space_before: &mut bool, following: Op
     }
 }
 
-/// Escapes text for an attribute value or element content.
-pub(crate) fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+/// The entity for a char HTML would read as markup, else `None`. Quotes are escaped too, so
+/// one rule serves element content and double-quoted attribute values alike: this is the
+/// only HTML escaping in the crate.
+fn entity(c: char) -> Option<&'static str> {
+    match c {
+        '&' => Some("&amp;"),
+        '<' => Some("&lt;"),
+        '>' => Some("&gt;"),
+        '"' => Some("&quot;"),
+        _ => None,
+    }
+}
+
+/// Appends `text` escaped (see [`entity`]).
+fn push_escaped(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match entity(c) {
+            Some(e) => out.push_str(e),
+            None => out.push(c),
         }
     }
+}
+
+/// The HTML of a plain-text message: `<p>`, the text escaped with each `'\n'` as `<br>`,
+/// `</p>`. Stored plain messages hold exactly this, so its output must never change (the
+/// transcript compares against it to tell plain messages from rich ones).
+pub fn plain_to_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 7);
+    out.push_str("<p>");
+    for line in text.split_inclusive('\n') {
+        match line.strip_suffix('\n') {
+            Some(line) => {
+                push_escaped(&mut out, line);
+                out.push_str("<br>");
+            }
+            None => push_escaped(&mut out, line),
+        }
+    }
+    out.push_str("</p>");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The store's original, kept here to prove the output is the same byte for byte.
+    fn store_plain_to_html(text: &str) -> String {
+        let mut out = String::with_capacity(text.len() + 7);
+        out.push_str("<p>");
+        for c in text.chars() {
+            match c {
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '&' => out.push_str("&amp;"),
+                '"' => out.push_str("&quot;"),
+                '\n' => out.push_str("<br>"),
+                c => out.push(c),
+            }
+        }
+        out.push_str("</p>");
+        out
+    }
+
+    #[test]
+    fn plain_to_html_matches_the_stored_form() {
+        assert_eq!(
+            plain_to_html("a < b && c > \"d\" it's\nnext"),
+            "<p>a &lt; b &amp;&amp; c &gt; &quot;d&quot; it's<br>next</p>"
+        );
+        for text in [
+            "",
+            "\n",
+            "\n\n",
+            "x\n",
+            "\r\n\r\n",
+            "  two  spaces\t\u{a0}tab",
+            "<script>alert('x')</script>",
+            "&amp; &lt; already escaped",
+            "emoji 😀 e\u{301} \u{7} \u{0}",
+            "'\"'\"",
+        ] {
+            assert_eq!(plain_to_html(text), store_plain_to_html(text), "{text:?}");
+        }
+    }
 }

@@ -9,10 +9,15 @@
 //!   [`Marks`] (bold, italic, underline, strike, code, colour [`Rgb`], [`Link`]). A `'\n'` in a
 //!   run is a line break inside the block.
 //! - [`Block::Table`]: rows of [`Cell`]s (runs, colspan, rowspan, header flag).
-//! - [`Block::Image`]: embedded bytes (PNG/JPEG/GIF/WebP) with alt text, or a placeholder.
+//! - [`Block::Image`]: embedded bytes (PNG/JPEG/GIF/WebP) with alt text and an optional
+//!   [`Link`] (`Image::Embedded { link: Option<Link>, .. }`; a linked picture, written as
+//!   `<a href><img></a>`), or a placeholder.
 //!
 //! `doc.blocks()` iterates them; `doc.list_markers()` gives each list item's drawn level and
-//! number (the same ones the HTML and plain text use).
+//! number (the same ones the HTML and plain text use). A list item is drawn at most one
+//! level deeper than the item before it (HTML cannot skip a level); imports, pastes and every
+//! edit store each item's level as drawn, so the composer indents exactly as the sent message
+//! nests. (`Document::from_blocks` keeps the levels it is given, drawn the same way.)
 //!
 //! **Positions.** A [`Position`] is a block index and a char offset in that block (tables and
 //! images: 0 before, 1 after). A [`Selection`] is an anchor and a focus; a `Position`
@@ -41,9 +46,16 @@
 //! and [`MAX_BLOCKS`].
 //!
 //! **Formats.** `to_html()` writes the sanitized HTML subset (see [`html_out`]), `to_plain()`
-//! the plain-text fallback; both leave out empty blocks at the start and end. [`import`]`(html, &PasteExtras)` reads clipboard HTML (CF_HTML
-//! header or not, Word, Excel, Google Docs, LibreOffice, browsers; hostile input is safe and
-//! bounded). [`Document::from_plain`] reads plain text.
+//! the plain-text fallback; both leave out empty blocks at the start and end.
+//! - [`import`]`(html, &PasteExtras) -> Document` reads clipboard HTML (CF_HTML header or
+//!   not, Word, Excel, Google Docs, LibreOffice, browsers; hostile input is safe and bounded).
+//! - [`Document::from_stored_html`]`(html: &str) -> Document` reads a stored message's HTML
+//!   back for the transcript: what `to_html()` wrote renders the same `to_html()` and
+//!   `list_markers()` again; anything else is read like a paste.
+//! - [`Document::from_plain`]`(text: &str) -> Document` reads plain text.
+//! - [`plain_to_html`]`(text: &str) -> String` is the HTML of a plain message as stored (`<p>`,
+//!   escaped text, `<br>` per line break, `</p>`); it and `to_html()` share the crate's one
+//!   HTML escaping rule.
 
 mod document;
 mod edit;
@@ -60,6 +72,7 @@ mod stored_shim;
 pub use document::{Document, ListMarker, MAX_BLOCKS, MAX_CHARS};
 pub use format::InvalidLink;
 pub use html_in::{PasteExtras, import};
+pub use html_out::plain_to_html;
 pub use model::{
     Block, BlockStyle, Cell, Image, ImageMime, Link, ListKind, Mark, Marks, Position, Rgb, Run,
     Selection, Table, TextBlock,

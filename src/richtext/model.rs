@@ -285,8 +285,13 @@ pub enum Image {
         bytes: Arc<[u8]>,
         mime: ImageMime,
         alt: String,
+        /// Where the picture links to (an image inside `<a href>`): written as
+        /// `<a href><img></a>`, checked like every [`Link`]. `None` from
+        /// [`Image::from_bytes`].
+        link: Option<Link>,
     },
-    /// Shown as its `reason`, e.g. "Image not available: clip_image001.png".
+    /// Shown as its `reason`, e.g. "Image not available: clip_image001.png". (The importer
+    /// gives a linked picture it has no bytes for as a paragraph of that text, with the link.)
     Placeholder { reason: String },
 }
 
@@ -304,6 +309,7 @@ impl Image {
             bytes: Arc::from(bytes),
             mime,
             alt: alt.to_string(),
+            link: None,
         })
     }
 

@@ -1,16 +1,18 @@
-//! Plain text into the model, for the plain composer and as the paste fallback.
+//! Plain text into blocks, for the plain composer and as the paste fallback.
+//!
+//! Builds blocks only; `Document::from_plain` wraps them, so the dependency runs one way
+//! (document → plain_in) and the limits come in as arguments.
 
-use super::document::{Document, MAX_BLOCKS, MAX_CHARS};
 use super::model::Block;
 use super::runs;
 
 /// One paragraph per line (CR LF, CR or LF), text cleaned of control characters, cut at
-/// [`MAX_CHARS`] chars and [`MAX_BLOCKS`] lines.
-pub fn from_plain(text: &str) -> Document {
+/// `max_chars` chars and `max_lines` lines.
+pub(crate) fn blocks(text: &str, max_chars: usize, max_lines: usize) -> Vec<Block> {
     let cleaned = runs::clean_text(text);
-    let mut budget = MAX_CHARS;
+    let mut budget = max_chars;
     let mut blocks = Vec::new();
-    for line in cleaned.split('\n').take(MAX_BLOCKS) {
+    for line in cleaned.split('\n').take(max_lines) {
         if budget == 0 {
             break;
         }
@@ -23,5 +25,5 @@ pub fn from_plain(text: &str) -> Document {
         budget -= n.min(budget);
         blocks.push(Block::paragraph(line));
     }
-    Document::from_blocks(blocks)
+    blocks
 }

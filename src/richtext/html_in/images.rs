@@ -1,6 +1,7 @@
-//! Where a pasted `<img>` gets its bytes. Nothing is ever fetched: a `data:` URI is decoded;
-//! any other source (file:, blob:, http…) takes the clipboard's image flavour (first image
-//! only) or the matching RTF picture, else becomes a placeholder naming the file.
+//! Where a pasted `<img>` (or a Word picture written only as VML) gets its bytes. Nothing is
+//! ever fetched: a `data:` URI is decoded; any other source (file:, blob:, http…) takes the
+//! clipboard's image flavour (first image only) or the matching RTF picture, else becomes a
+//! placeholder naming the file.
 
 use crate::richtext::model::Image;
 
