@@ -67,7 +67,6 @@ mod model;
 mod plain_in;
 mod plain_out;
 mod runs;
-mod stored_shim;
 
 pub use document::{Document, ListMarker, MAX_BLOCKS, MAX_CHARS};
 pub use format::InvalidLink;

@@ -297,7 +297,7 @@ pub enum Image {
 
 impl Image {
     /// Largest image accepted, in bytes.
-    pub const MAX_BYTES: usize = 10 * 1024 * 1024;
+    pub const MAX_BYTES: usize = crate::core::limits::IMAGE_BYTES;
 
     /// An embedded image if `bytes` really are PNG, JPEG, GIF or WebP and not too large.
     pub fn from_bytes(bytes: &[u8], alt: &str) -> Option<Image> {

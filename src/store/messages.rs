@@ -6,24 +6,6 @@ use crate::core::{ChatState, EventKind, Message, MessageFormat, NewMessage, Send
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-/// Escapes text for the HTML body of a plain message.
-pub fn plain_to_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 7);
-    out.push_str("<p>");
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\n' => out.push_str("<br>"),
-            c => out.push(c),
-        }
-    }
-    out.push_str("</p>");
-    out
-}
-
 const MESSAGE_SELECT: &str = "SELECT id, chat_id, client_id, sender, sender_name, format, \
      internal, body_html, body_text, created_ms FROM messages";
 
@@ -54,7 +36,7 @@ impl Store {
     ) -> std::result::Result<i64, sqlx::Error> {
         let html = match &m.body_html {
             Some(html) => html.clone(),
-            None => plain_to_html(&m.body_text),
+            None => crate::richtext::plain_to_html(&m.body_text),
         };
         sqlx::query_scalar(self.sql(
             "INSERT INTO messages (chat_id, client_id, sender, sender_name, agent_id, format, \

@@ -31,9 +31,9 @@ pub use crate::core::crm::{
 pub use crate::core::{
     AcceptError, Agent, Chat, Message, NewMessage, Offer, QueueInfo, StoreError,
 };
+pub use crate::richtext::plain_to_html;
 pub use chats::ChatFilter;
 pub use events::Subscription;
-pub use messages::plain_to_html;
 pub use seed::SeedSummary;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
