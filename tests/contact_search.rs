@@ -1,13 +1,19 @@
 //! Contact search (issue 11) on both backends: each kind of query finds its contacts,
 //! through its index; the phone digits follow every write and are filled for rows that
-//! were there before the migration.
+//! were there before the migration; the Contact Search screen searches as the agent types
+//! and never lets an older answer replace a newer one.
 
 mod common;
+mod ui;
 
-use common::fresh;
+use common::{demo_with_available, fresh};
 use livewindow::Store;
 use livewindow::core::crm::{Contact, ContactDraft};
+use livewindow::data::{ConsoleData, ContactMatches};
 use livewindow::store::{Backend, scratch::Scratch};
+use livewindow::ui::console::Message;
+use livewindow::ui::contact_search::{self, Action, DEBOUNCE, Lookup, Message as SearchMessage};
+use livewindow::ui::interaction::Message as ChatMessage;
 
 fn names(found: &[Contact]) -> Vec<String> {
     found.iter().map(Contact::full_name).collect()
@@ -160,6 +166,31 @@ async fn same_results_as_the_old_search() {
         let new = names(&store.search_contacts(q, 50).await.unwrap());
         assert_eq!(new, old_search(&store, q, 50).await, "{q:?}");
     }
+}
+
+#[tokio::test]
+async fn more_than_shown_says_so_without_counting() {
+    let (_db, store) = fresh().await;
+    store.seed_demo().await.unwrap();
+    store.seed_contacts(2_000).await.unwrap();
+    let w = wanda(&store).await;
+    let many: ContactMatches = ConsoleData::search_contacts(&store, "a".into(), 50)
+        .await
+        .unwrap();
+    assert_eq!(many.contacts.len(), 50);
+    assert!(many.more);
+    let one = ConsoleData::search_contacts(&store, "wanda".into(), 50)
+        .await
+        .unwrap();
+    assert_eq!(one.contacts, vec![w]);
+    assert!(!one.more);
+    // Exactly the limit: not "more".
+    let exact = store.search_contacts("lima", 1_000).await.unwrap().len() as i64;
+    let at = ConsoleData::search_contacts(&store, "lima".into(), exact)
+        .await
+        .unwrap();
+    assert_eq!(at.contacts.len() as i64, exact);
+    assert!(!at.more);
 }
 
 /// Each query kind with its fields' branches. Seeded with enough rows that PostgreSQL's
@@ -335,4 +366,142 @@ async fn migration_fills_existing_rows() {
         assert_eq!(names(&found), vec!["Old Timer"], "{q:?}");
     }
     store.close().await;
+}
+
+// The screen, as a state machine: no IO, only the actions it asks for.
+
+fn lookup(action: Action) -> Option<Lookup> {
+    match action {
+        Action::Search(l) => Some(l),
+        _ => None,
+    }
+}
+
+fn answer(n: usize, more: bool) -> Result<ContactMatches, livewindow::core::StoreError> {
+    let contacts = (0..n as i64)
+        .map(|id| Contact {
+            id,
+            account_id: None,
+            account_name: None,
+            first_name: format!("First{id}"),
+            last_name: "Last".into(),
+            email: String::new(),
+            phone: String::new(),
+            version: 1,
+        })
+        .collect();
+    Ok(ContactMatches { contacts, more })
+}
+
+#[test]
+fn typing_waits_for_a_pause_and_enter_does_not() {
+    let mut s = contact_search::State::default();
+    let after = |seq| {
+        Some(Lookup::After {
+            seq,
+            delay: DEBOUNCE,
+        })
+    };
+    assert_eq!(lookup(s.update(SearchMessage::Query("l".into()))), after(1));
+    assert_eq!(
+        lookup(s.update(SearchMessage::Query("li".into()))),
+        after(2)
+    );
+    // The first pause ended after a newer keystroke: nothing.
+    assert_eq!(lookup(s.update(SearchMessage::Due(1))), None);
+    assert_eq!(
+        lookup(s.update(SearchMessage::Due(2))),
+        Some(Lookup::Now {
+            seq: 2,
+            query: "li".into()
+        })
+    );
+    assert!(s.searching);
+    // Enter searches at once; the pause of the last keystroke then does nothing.
+    assert_eq!(
+        lookup(s.update(SearchMessage::Query("lim ".into()))),
+        after(3)
+    );
+    assert_eq!(
+        lookup(s.update(SearchMessage::Search)),
+        Some(Lookup::Now {
+            seq: 4,
+            query: "lim".into()
+        })
+    );
+    assert_eq!(lookup(s.update(SearchMessage::Due(3))), None);
+    // An emptied box searches nothing.
+    assert_eq!(lookup(s.update(SearchMessage::Query(" ".into()))), None);
+    assert!(!s.searching);
+}
+
+#[test]
+fn an_older_answer_never_replaces_a_newer_one() {
+    let mut s = contact_search::State::default();
+    s.update(SearchMessage::Query("l".into()));
+    s.update(SearchMessage::Due(1));
+    s.update(SearchMessage::Query("li".into()));
+    s.update(SearchMessage::Due(2));
+    // The newer answer first, then the slow older one: dropped.
+    s.update(SearchMessage::Results(2, answer(3, false)));
+    assert_eq!(s.count().as_deref(), Some("3 contacts"));
+    assert!(!s.searching);
+    s.update(SearchMessage::Results(1, answer(50, true)));
+    assert_eq!(s.results.len(), 3);
+    assert_eq!(s.count().as_deref(), Some("3 contacts"));
+
+    // An older answer that comes first is shown until the newer one arrives.
+    s.update(SearchMessage::Query("lim".into()));
+    s.update(SearchMessage::Due(3));
+    s.update(SearchMessage::Query("lima".into()));
+    s.update(SearchMessage::Due(4));
+    s.update(SearchMessage::Results(3, answer(50, true)));
+    assert_eq!(s.count().as_deref(), Some("50 of more than 50"));
+    assert!(s.searching, "the newer search is still on its way");
+    s.update(SearchMessage::Results(4, answer(1, false)));
+    assert_eq!(s.count().as_deref(), Some("1 contact"));
+    assert!(!s.searching);
+
+    // Emptying the box: an answer still on its way is older, and dropped.
+    s.update(SearchMessage::Query("b".into()));
+    s.update(SearchMessage::Due(5));
+    s.update(SearchMessage::Query(String::new()));
+    s.update(SearchMessage::Results(5, answer(2, false)));
+    assert!(s.results.is_empty());
+    assert_eq!(s.count(), None);
+}
+
+/// The console runs the pause and the search: typing alone lists the contacts, with
+/// their count.
+#[tokio::test]
+async fn the_console_searches_as_the_agent_types() {
+    let (_db, store) = fresh().await;
+    let agent = demo_with_available(&store, &["maria.santos@example.com"]).await[0];
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = ui::Harness::open(&store, agent, dir.path().into()).await;
+    let (queue, _) = store.find_queue(Some("Support")).await.unwrap();
+    let chat = store
+        .enqueue("Zed Quorra", "zed.q@mail.example.org", queue, Some("hi"))
+        .await
+        .unwrap();
+    h.pump().await;
+    h.click("Accept (Alt+A)").await;
+    assert!(h.shows("Contact Search"));
+    h.send(Message::Chat(
+        chat,
+        ChatMessage::Search(SearchMessage::Query(String::new())),
+    ))
+    .await;
+    // A key at a time, the view rebuilt after each, as in the running app.
+    h.focus("contact-search").await;
+    let t = std::time::Instant::now();
+    h.typing("lima").await;
+    assert!(t.elapsed() >= DEBOUNCE, "the console waited for a pause");
+    let expected = store.search_contacts("lima", 51).await.unwrap();
+    assert!(expected.len() > 1 && expected.len() <= 50);
+    assert!(h.shows(&expected[0].full_name()));
+    assert!(h.shows(&format!("{} contacts", expected.len())));
+    // Searching closed the prefilled new-contact form.
+    assert!(!h.shows("Create contact"));
+    h.snapshot("contact-search.png");
 }

@@ -6,7 +6,7 @@ use crate::core::crm::{Account, Contact, ContactDraft, Record, RecordEdit, Recor
 use crate::core::{
     AcceptError, AgentStatus, Chat, Event, Message, NewMessage, Offer, Sender, StoreError,
 };
-use crate::data::{ConsoleData, Opened, Reply, Restored, Tick};
+use crate::data::{ConsoleData, ContactMatches, Opened, Reply, Restored, Tick};
 use futures::StreamExt;
 use futures::future::BoxFuture;
 use futures::stream::BoxStream;
@@ -152,9 +152,13 @@ impl ConsoleData for Store {
         })
     }
 
-    fn search_contacts(&self, query: String, limit: i64) -> Reply<Vec<Contact>> {
+    fn search_contacts(&self, query: String, limit: i64) -> Reply<ContactMatches> {
         call(self, move |s| async move {
-            s.search_contacts(&query, limit).await
+            // One more than shown says whether there are more, without counting them all.
+            let mut contacts = s.search_contacts(&query, limit + 1).await?;
+            let more = contacts.len() > limit.max(0) as usize;
+            contacts.truncate(limit.max(0) as usize);
+            Ok(ContactMatches { contacts, more })
         })
     }
 
