@@ -70,6 +70,14 @@ pub enum Tick {
     },
 }
 
+/// A contact search's answer: the first contacts by name, and whether more match (more
+/// than shown is all the console says: an exact count over a million rows is a slow scan).
+#[derive(Debug, Clone, Default)]
+pub struct ContactMatches {
+    pub contacts: Vec<Contact>,
+    pub more: bool,
+}
+
 /// A chat opened in the console: its transcript, and (when it is not verified yet) the
 /// contact that matches its customer.
 #[derive(Debug, Clone)]
@@ -149,7 +157,9 @@ pub trait ConsoleData: std::fmt::Debug + Send + Sync + 'static {
     /// Records the verified contact of the agent's chat.
     fn verify(&self, chat_id: i64, agent_id: i64, contact: Contact) -> Reply<Contact>;
 
-    fn search_contacts(&self, query: String, limit: i64) -> Reply<Vec<Contact>>;
+    /// Contacts whose name, email, phone or account starts with `query`: at most `limit`,
+    /// by name, and whether there are more.
+    fn search_contacts(&self, query: String, limit: i64) -> Reply<ContactMatches>;
 
     fn search_accounts(&self, query: String, limit: i64) -> Reply<Vec<Account>>;
 

@@ -3,6 +3,7 @@
 //! by --database-url), never the data of the database it is pointed at. One file per bench.
 
 mod routing;
+mod search;
 
 use crate::store::Store;
 use crate::store::scratch::Scratch;
@@ -25,6 +26,18 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 1000)]
         chats: usize,
     },
+    /// Contact search over seeded contacts: p50/p95/p99 per kind of query, beside the
+    /// search before issue 11 on the same data.
+    Search {
+        #[arg(long, default_value_t = 1_000_000)]
+        contacts: i64,
+        /// Searches timed per kind of query.
+        #[arg(long, default_value_t = 300)]
+        runs: usize,
+        /// Runs per kind of the old search (a full scan, seconds each); 0 skips it.
+        #[arg(long, default_value_t = 10)]
+        old_runs: usize,
+    },
 }
 
 /// Runs a bench on a scratch database: a temporary SQLite file, or a new database on the
@@ -43,6 +56,11 @@ pub async fn run(database_url: Option<&str>, command: &BenchCommand) -> Result<(
             routing::offer_latency(&store, *agents, *chats).await
         }
         BenchCommand::Routing { agents, chats } => routing::routing(&store, *agents, *chats).await,
+        BenchCommand::Search {
+            contacts,
+            runs,
+            old_runs,
+        } => search::search(&store, *contacts, *runs, *old_runs).await,
     };
     store.close().await;
     result

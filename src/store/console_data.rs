@@ -7,7 +7,7 @@ use crate::core::{
     AcceptError, Agent, AgentLoad, AgentStatus, Chat, Event, Message, NewMessage, Offer, QueueStat,
     StoreError, TransferAnswer, TransferTarget, options,
 };
-use crate::data::{ConsoleData, Opened, Reply, Restored, Settings, Tick};
+use crate::data::{ConsoleData, ContactMatches, Opened, Reply, Restored, Settings, Tick};
 use futures::StreamExt;
 use futures::future::BoxFuture;
 use futures::stream::BoxStream;
@@ -213,9 +213,13 @@ impl ConsoleData for Store {
         })
     }
 
-    fn search_contacts(&self, query: String, limit: i64) -> Reply<Vec<Contact>> {
+    fn search_contacts(&self, query: String, limit: i64) -> Reply<ContactMatches> {
         call(self, move |s| async move {
-            s.search_contacts(&query, limit).await
+            // One more than shown says whether there are more, without counting them all.
+            let mut contacts = s.search_contacts(&query, limit + 1).await?;
+            let more = contacts.len() > limit.max(0) as usize;
+            contacts.truncate(limit.max(0) as usize);
+            Ok(ContactMatches { contacts, more })
         })
     }
 

@@ -334,31 +334,79 @@ impl Store {
     /// Bulk-loads `n` synthetic contacts with one INSERT … SELECT over a generated series,
     /// so the rows never cross the wire. Returns how many were added.
     pub async fn seed_contacts(&self, n: i64) -> Result<i64> {
+        self.seed_contacts_in_accounts(n, 0).await
+    }
+
+    /// As [`Store::seed_contacts`], and first `accounts` synthetic accounts ("Northwind
+    /// Logistics 17", …) that the new contacts are spread over, round robin; with 0, the
+    /// contacts have no account. For load tests of account-name search.
+    #[doc(hidden)]
+    pub async fn seed_contacts_in_accounts(&self, n: i64, accounts: i64) -> Result<i64> {
         if n <= 0 {
             return Ok(0);
         }
         let firsts = values_list(FIRST_NAMES);
         let lasts = values_list(LAST_NAMES);
         let (nf, nl) = (FIRST_NAMES.len(), LAST_NAMES.len());
+        let mut w = self.write().await?;
+        if self.backend == Backend::Sqlite {
+            // The rows land in each index at random places: with SQLite's default 2 MB
+            // page cache that is a read and a spill per row and index. 512 MB for this
+            // load (pages are only taken as needed), the default again after it.
+            sqlx::query("PRAGMA cache_size = -524288")
+                .execute(&mut *w.tx)
+                .await?;
+        }
+        let offset: i64 = sqlx::query_scalar("SELECT count(*) FROM contacts")
+            .fetch_one(&mut *w.tx)
+            .await?;
+        // Bulk accounts are numbered BULK-<k>; the contacts find theirs by that number.
+        let account_base: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts")
+            .fetch_one(&mut *w.tx)
+            .await?;
+        if accounts > 0 {
+            let (na, nb) = (COMPANY_A.len(), COMPANY_B.len());
+            let series = self.series_cte("$1");
+            let sql = format!(
+                "{series}, a(k, name) AS (VALUES {}), b(k, name) AS (VALUES {}) \
+                 INSERT INTO accounts (number, name, industry, city, updated_ms) \
+                 SELECT 'BULK-' || CAST(n.i + $2 AS TEXT), \
+                        a.name || ' ' || b.name || ' ' || CAST(n.i + $2 AS TEXT), '', '', NOW_MS \
+                 FROM n JOIN a ON a.k = n.i % {na} JOIN b ON b.k = (n.i / {na}) % {nb}",
+                values_list(COMPANY_A),
+                values_list(COMPANY_B)
+            );
+            sqlx::query(self.sql(&sql))
+                .bind(accounts)
+                .bind(account_base)
+                .execute(&mut *w.tx)
+                .await?;
+        }
+        let account = if accounts > 0 {
+            "(SELECT id FROM accounts WHERE number = 'BULK-' || CAST($3 + n.i % $4 AS TEXT))"
+        } else {
+            "CAST(NULL AS BIGINT)"
+        };
         let series = self.series_cte("$1");
         let sql = format!(
             "{series}, f(k, name) AS (VALUES {firsts}), l(k, name) AS (VALUES {lasts}) \
-             INSERT INTO contacts (first_name, last_name, email, phone, updated_ms) \
-             SELECT f.name, l.name, \
+             INSERT INTO contacts (account_id, first_name, last_name, email, phone, updated_ms) \
+             SELECT {account}, f.name, l.name, \
                     lower(f.name) || '.' || lower(l.name) || '.' || CAST(n.i + $2 AS TEXT) || '@example.net', \
                     '+1-555-' || CAST(1000000 + (n.i * 7919) % 9000000 AS TEXT), NOW_MS \
              FROM n JOIN f ON f.k = n.i % {nf} JOIN l ON l.k = (n.i / {nf}) % {nl}"
         );
-        let mut w = self.write().await?;
-        let offset: i64 = sqlx::query_scalar("SELECT count(*) FROM contacts")
-            .fetch_one(&mut *w.tx)
-            .await?;
-        let added = sqlx::query(self.sql(&sql))
-            .bind(n)
-            .bind(offset)
-            .execute(&mut *w.tx)
-            .await?
-            .rows_affected();
+        let mut q = sqlx::query(self.sql(&sql)).bind(n).bind(offset);
+        if accounts > 0 {
+            q = q.bind(account_base).bind(accounts);
+        }
+        let added = q.execute(&mut *w.tx).await?.rows_affected();
+        if self.backend == Backend::Sqlite {
+            // Back to the default before the connection returns to the pool.
+            sqlx::query("PRAGMA cache_size = -2000")
+                .execute(&mut *w.tx)
+                .await?;
+        }
         w.commit().await?;
         Ok(added as i64)
     }

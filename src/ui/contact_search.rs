@@ -1,20 +1,42 @@
 //! Contact Search: find a contact by name, email, phone or account, or create one.
+//!
+//! It searches as the agent types: each edit asks the console for a pause
+//! ([`Lookup::After`]); when the pause ends with no newer edit, the search runs. Enter
+//! searches at once. Every search carries a number, and an answer older than the one on
+//! screen is dropped, so a slow answer never replaces a newer one.
 
 use super::style;
 use crate::core::StoreError;
 use crate::core::crm::{Account, Contact, ContactDraft};
 use crate::core::records::FieldError;
+use crate::data::ContactMatches;
 use iced::widget::{button, column, container, row, scrollable, text, text_input};
 use iced::{Element, Length};
+use std::time::Duration;
+
+/// The pause after the last keystroke before searching.
+pub const DEBOUNCE: Duration = Duration::from_millis(250);
+
+/// How many contacts a search shows.
+pub const SHOWN: i64 = 50;
 
 #[derive(Debug, Clone, Default)]
 pub struct State {
     pub query: String,
     pub results: Vec<Contact>,
+    /// More contacts match than are shown.
+    pub more: bool,
     pub searched: bool,
     pub searching: bool,
     pub error: Option<String>,
     pub create: Option<CreateForm>,
+    /// Numbers every edit and search; a search's answer carries its number.
+    seq: u64,
+    /// The number of the newest search sent.
+    sent: u64,
+    /// The number of the answer on screen (or of the edit that emptied the box): answers
+    /// with a number not above it are older, and dropped.
+    shown: u64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -30,8 +52,11 @@ pub struct CreateForm {
 #[derive(Debug, Clone)]
 pub enum Message {
     Query(String),
+    /// The pause after the edit with this number is over.
+    Due(u64),
     Search,
-    Results(Result<Vec<Contact>, StoreError>),
+    /// The answer to the search with this number.
+    Results(u64, Result<ContactMatches, StoreError>),
     Choose(Contact),
     NewContact,
     CancelNew,
@@ -47,9 +72,18 @@ pub enum Message {
     Back,
 }
 
+/// What the screen asks of the console for a search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// Search now (at most [`SHOWN`]) and answer with `Message::Results(seq, …)`.
+    Now { seq: u64, query: String },
+    /// Wait `delay`, then send `Message::Due(seq)`.
+    After { seq: u64, delay: Duration },
+}
+
 pub enum Action {
     None,
-    Search(String),
+    Search(Lookup),
     SearchAccounts(String),
     Create(ContactDraft),
     Chosen(Contact),
@@ -75,29 +109,74 @@ impl State {
         }
     }
 
+    /// Sends the search for the query as it is now.
+    fn search_now(&mut self) -> Action {
+        self.searching = true;
+        self.error = None;
+        // Searching again means the agent looks for an existing record.
+        self.create = None;
+        self.sent = self.seq;
+        Action::Search(Lookup::Now {
+            seq: self.seq,
+            query: self.query.trim().to_string(),
+        })
+    }
+
+    /// "3 contacts", "50 of more than 50": what the list shows, once a search answered.
+    pub fn count(&self) -> Option<String> {
+        let n = self.results.len();
+        match (n, self.more) {
+            _ if !self.searched => None,
+            (0, _) => None,
+            (n, true) => Some(format!("{n} of more than {n}")),
+            (1, false) => Some("1 contact".into()),
+            (n, false) => Some(format!("{n} contacts")),
+        }
+    }
+
     pub fn update(&mut self, message: Message) -> Action {
         match message {
             Message::Query(q) => {
                 self.query = q;
-                Action::None
+                self.seq += 1;
+                if self.query.trim().is_empty() {
+                    // Nothing to look for: the list empties, and answers on their way are
+                    // older than this.
+                    self.results.clear();
+                    self.more = false;
+                    self.searched = false;
+                    self.searching = false;
+                    self.error = None;
+                    self.shown = self.seq;
+                    return Action::None;
+                }
+                Action::Search(Lookup::After {
+                    seq: self.seq,
+                    delay: DEBOUNCE,
+                })
             }
+            // Only if nothing was typed (and Enter was not pressed) since.
+            Message::Due(seq) if seq == self.seq => self.search_now(),
+            Message::Due(_) => Action::None,
             Message::Search => {
-                let q = self.query.trim();
-                if q.is_empty() {
+                if self.query.trim().is_empty() {
                     self.error = Some("Type a name, email, phone or account to search.".into());
                     return Action::None;
                 }
-                self.searching = true;
-                self.error = None;
-                // Searching again means the agent looks for an existing record.
-                self.create = None;
-                Action::Search(q.to_string())
+                self.seq += 1;
+                self.search_now()
             }
-            Message::Results(r) => {
-                self.searching = false;
+            Message::Results(seq, _) if seq <= self.shown => Action::None,
+            Message::Results(seq, r) => {
+                self.shown = seq;
+                self.searching = self.sent > seq;
                 self.searched = true;
                 match r {
-                    Ok(results) => self.results = results,
+                    Ok(m) => {
+                        self.results = m.contacts;
+                        self.more = m.more;
+                        self.error = None;
+                    }
                     Err(e) => self.error = Some(super::sentence("The search failed", &e)),
                 }
                 Action::None
@@ -188,12 +267,8 @@ impl State {
                 .on_input(Message::Query)
                 .on_submit(Message::Search)
                 .width(Length::Fill),
-            button(text(if self.searching {
-                "Searching…"
-            } else {
-                "Search"
-            }))
-            .on_press_maybe((!self.searching).then_some(Message::Search)),
+            // Enter or Search: at once, even while an older search is on its way.
+            button(text("Search")).on_press(Message::Search),
         ]
         .spacing(8);
         let mut page = column![
@@ -213,21 +288,40 @@ impl State {
         if let Some(form) = &self.create {
             return page.push(create_view(form)).into();
         }
-        if self.searched && self.results.is_empty() {
-            page = page.push(text("No contact matches. Create a new one?"));
+        // One status line, so the list does not jump as searches come and go.
+        match (self.count(), self.searching) {
+            (Some(count), true) => {
+                page = page.push(text(format!("{count} · searching…")).style(style::muted));
+            }
+            (None, true) => page = page.push(text("Searching…").style(style::muted)),
+            (Some(count), false) => page = page.push(text(count).style(style::muted)),
+            (None, false) if self.searched => {
+                page = page.push(text("No contact matches. Create a new one?"));
+            }
+            (None, false) => {}
         }
         let mut list = column![].spacing(4);
         for c in &self.results {
             list = list.push(
+                // Two lines, so a narrow pane never overlays one field on the next.
                 button(
-                    row![
-                        text(c.full_name()).width(Length::FillPortion(3)),
-                        text(&c.email).width(Length::FillPortion(4)),
-                        text(&c.phone).width(Length::FillPortion(2)),
-                        text(c.account_name.as_deref().unwrap_or("—"))
-                            .width(Length::FillPortion(3)),
+                    column![
+                        row![
+                            text(c.full_name()).width(Length::Fill),
+                            text(c.account_name.as_deref().unwrap_or("—")).style(style::muted),
+                        ]
+                        .spacing(8),
+                        text(
+                            [c.email.as_str(), c.phone.as_str()]
+                                .into_iter()
+                                .filter(|s| !s.is_empty())
+                                .collect::<Vec<_>>()
+                                .join(" · ")
+                        )
+                        .size(13)
+                        .style(style::muted),
                     ]
-                    .spacing(8),
+                    .spacing(2),
                 )
                 .style(button::subtle)
                 .width(Length::Fill)

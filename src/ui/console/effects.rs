@@ -78,11 +78,17 @@ impl Console {
                     interaction::Message::Matched,
                 )
             }
-            Action::SearchContacts(q) => {
-                self.perform_chat(id, data.search_contacts(q, 50), move |r| {
-                    to_search(contact_search::Message::Results(r))
-                })
-            }
+            Action::SearchContacts(contact_search::Lookup::Now { seq, query }) => self
+                .perform_chat(
+                    id,
+                    data.search_contacts(query, contact_search::SHOWN),
+                    move |r| to_search(contact_search::Message::Results(seq, r)),
+                ),
+            // The pause after a keystroke; the screen decides then whether to search.
+            Action::SearchContacts(contact_search::Lookup::After { seq, delay }) => self
+                .perform_chat(id, tokio::time::sleep(delay), move |()| {
+                    to_search(contact_search::Message::Due(seq))
+                }),
             Action::SearchAccounts(q) => {
                 self.perform_chat(id, data.search_accounts(q, 8), move |r| {
                     to_search(contact_search::Message::AccountResults(r))

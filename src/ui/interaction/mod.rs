@@ -88,7 +88,7 @@ pub enum Action {
     Verified(i64),
     /// Look up the contact matching the customer.
     Match,
-    SearchContacts(String),
+    SearchContacts(contact_search::Lookup),
     SearchAccounts(String),
     CreateContact(ContactDraft),
     LoadPop(i64),
