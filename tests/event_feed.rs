@@ -155,3 +155,25 @@ async fn an_older_transaction_never_carries_the_feed_past_a_running_one() {
     assert_eq!(got, table);
     assert!(got[0].id < got[1].id);
 }
+
+/// Subscriptions of one handle share one reader: one that joins late, from an older id,
+/// still gets every event once and in order, as does the first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn subscriptions_of_one_handle_share_a_reader() {
+    let (db, store) = fresh().await;
+    let queue = store.add_queue("Hub").await.unwrap();
+    let start = store.last_event_id().await.unwrap();
+    let desk = Store::open(&db.url).await.unwrap();
+    let mut first = desk.subscribe(start);
+    write_chats(&store, queue, 20, "h").await;
+    let a = take(&mut first, 40).await;
+    // Joins after the hub has moved on, from the same old id.
+    let mut late = desk.subscribe(start);
+    write_chats(&store, queue, 10, "i").await;
+    let mut a2 = a.clone();
+    a2.extend(take(&mut first, 20).await);
+    let b = take(&mut late, 60).await;
+    let table = store.events_after(start, 1000).await.unwrap();
+    assert_eq!(a2, table);
+    assert_eq!(b, table);
+}

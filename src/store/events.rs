@@ -70,6 +70,8 @@ pub(crate) struct DbWake {
     bell: Option<PathBuf>,
     /// Postgres: the running listener's sender, while some subscription holds a receiver.
     listener: std::sync::Mutex<Option<Arc<watch::Sender<u64>>>>,
+    /// The reader all subscriptions share, while one exists.
+    hub: std::sync::Mutex<Weak<Hub>>,
 }
 
 /// A subscription's share of its handle's wake-ups.
@@ -89,6 +91,7 @@ impl DbWake {
             url: connect_url.to_string(),
             bell,
             listener: std::sync::Mutex::new(None),
+            hub: std::sync::Mutex::new(Weak::new()),
         }
     }
 
@@ -314,20 +317,132 @@ impl Store {
     /// Every event after `after_id`, then every new one as it is committed, exactly once
     /// and in order. Errors (a dropped connection) are reported as items; the stream goes on
     /// and catches up from its last id once the database answers again.
+    ///
+    /// All subscriptions of one handle share one reader of the table (its [`Hub`]): a wake-up
+    /// costs one query per handle, not one per subscription.
     pub fn subscribe(&self, after_id: i64) -> Subscription {
         let (tx, rx) = mpsc::channel(1024);
-        let wake = self.db_wake.join();
-        let tasks = vec![tokio::spawn(feed(self.clone(), after_id, tx, wake))];
+        let hub = self.db_wake.hub(self, after_id);
+        let tasks = vec![tokio::spawn(follow(self.clone(), hub, after_id, tx))];
         Subscription { rx, tasks }
     }
 }
 
-async fn feed(
-    store: Store,
-    mut last_id: i64,
-    tx: mpsc::Sender<Result<Event>>,
-    mut wake: Option<WakeHandle>,
-) {
+/// Recent events of the feed, read once for all subscriptions of a handle: every event with
+/// an id in (`start`, `head`], in order, with nothing missing.
+pub(crate) struct Hub {
+    state: std::sync::Mutex<HubState>,
+    /// Bumped when events or an error arrive.
+    changed: watch::Sender<u64>,
+}
+
+struct HubState {
+    start: i64,
+    head: i64,
+    events: std::collections::VecDeque<Event>,
+    /// The reader's latest error and how many there were, so each is reported once.
+    error: Option<(u64, StoreError)>,
+}
+
+/// How many events a hub keeps; a subscription further behind reads the table itself.
+const HUB_KEEP: usize = 4096;
+
+impl DbWake {
+    /// The handle's hub, started at `after_id` if none runs.
+    fn hub(self: &Arc<Self>, store: &Store, after_id: i64) -> Arc<Hub> {
+        let mut slot = self.hub.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(hub) = slot.upgrade() {
+            return hub;
+        }
+        let hub = Arc::new(Hub {
+            state: std::sync::Mutex::new(HubState {
+                start: after_id,
+                head: after_id,
+                events: Default::default(),
+                error: None,
+            }),
+            changed: watch::channel(0).0,
+        });
+        *slot = Arc::downgrade(&hub);
+        let wake = self.join();
+        tokio::spawn(read_into(
+            store.clone(),
+            Arc::downgrade(&hub),
+            after_id,
+            wake,
+        ));
+        hub
+    }
+}
+
+/// A subscription: takes its events from the hub, or from the table while it is behind
+/// what the hub keeps.
+async fn follow(store: Store, hub: Arc<Hub>, mut last_id: i64, tx: mpsc::Sender<Result<Event>>) {
+    let mut changed = hub.changed.subscribe();
+    let mut errors_seen = 0u64;
+    loop {
+        changed.borrow_and_update();
+        let (batch, behind, error) = {
+            let state = hub.state.lock().unwrap_or_else(|e| e.into_inner());
+            let error = match &state.error {
+                Some((n, e)) if *n > errors_seen => {
+                    errors_seen = *n;
+                    Some(e.clone())
+                }
+                _ => None,
+            };
+            if last_id < state.start {
+                (Vec::new(), true, error)
+            } else {
+                let from = state.events.partition_point(|e| e.id <= last_id);
+                (state.events.range(from..).cloned().collect(), false, error)
+            }
+        };
+        if let Some(error) = error
+            && tx.send(Err(error)).await.is_err()
+        {
+            return;
+        }
+        if behind {
+            // Catch up from the table: its pages are gap-free too, and reach the hub's start.
+            match store.page(last_id, BATCH).await {
+                Ok(page) if !page.events.is_empty() => {
+                    for event in page.events {
+                        last_id = event.id;
+                        if tx.send(Ok(event)).await.is_err() {
+                            return;
+                        }
+                    }
+                    continue;
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    if tx.send(Err(error)).await.is_err() {
+                        return;
+                    }
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    continue;
+                }
+            }
+        }
+        for event in batch {
+            last_id = event.id;
+            if tx.send(Ok(event)).await.is_err() {
+                return;
+            }
+        }
+        tokio::select! {
+            r = changed.changed() => if r.is_err() { return },
+            // Behind and the table had nothing settled yet: look again soon.
+            _ = tokio::time::sleep(Duration::from_millis(50)), if behind => {}
+            _ = tx.closed() => return,
+        }
+    }
+}
+
+/// The hub's reader: reads the table after its last id whenever this process commits or
+/// another one signals, as long as some subscription holds the hub.
+async fn read_into(store: Store, hub: Weak<Hub>, mut last_id: i64, mut wake: Option<WakeHandle>) {
     let local_wake = store.local_wake.clone();
     let idle = match (store.backend, wake.is_some()) {
         (Backend::Postgres, _) => PG_SAFETY_POLL,
@@ -336,6 +451,7 @@ async fn feed(
     };
     let mut backoff = Duration::from_millis(100);
     let mut held_wait = HELD_FIRST;
+    let mut errors = 0u64;
     loop {
         // Registered before reading, so a commit that lands during the read still wakes us.
         let local = local_wake.notified();
@@ -346,15 +462,24 @@ async fn feed(
         }
 
         let mut wait = idle;
-        match store.page(last_id, BATCH).await {
+        let result = store.page(last_id, BATCH).await;
+        let Some(hub) = hub.upgrade() else { return };
+        match result {
             Ok(page) => {
                 backoff = Duration::from_millis(100);
                 let full = page.events.len() as i64 == BATCH;
-                for event in page.events {
-                    last_id = event.id;
-                    if tx.send(Ok(event)).await.is_err() {
-                        return;
+                if let Some(last) = page.events.last() {
+                    last_id = last.id;
+                    let mut state = hub.state.lock().unwrap_or_else(|e| e.into_inner());
+                    state.head = last_id;
+                    state.events.extend(page.events);
+                    while state.events.len() > HUB_KEEP {
+                        if let Some(gone) = state.events.pop_front() {
+                            state.start = gone.id;
+                        }
                     }
+                    drop(state);
+                    hub.changed.send_modify(|n| *n = n.wrapping_add(1));
                 }
                 if full {
                     continue;
@@ -368,14 +493,16 @@ async fn feed(
             }
             Err(error) => {
                 tracing::warn!("event feed: {error}");
-                if tx.send(Err(error)).await.is_err() {
-                    return;
-                }
+                errors += 1;
+                hub.state.lock().unwrap_or_else(|e| e.into_inner()).error = Some((errors, error));
+                hub.changed.send_modify(|n| *n = n.wrapping_add(1));
+                drop(hub);
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(Duration::from_secs(5));
                 continue;
             }
         }
+        drop(hub);
         let changed = async {
             let ok = match &mut wake {
                 Some(wake) => wake.rx.changed().await.is_ok(),
@@ -389,7 +516,6 @@ async fn feed(
             _ = &mut local => {}
             _ = changed => {}
             _ = tokio::time::sleep(wait) => {}
-            _ = tx.closed() => return,
         }
     }
 }
