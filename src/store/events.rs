@@ -38,6 +38,8 @@ const SQLITE_SAFETY_POLL: Duration = Duration::from_secs(1);
 /// ends).
 const HELD_FIRST: Duration = Duration::from_millis(2);
 const HELD_MAX: Duration = Duration::from_millis(100);
+/// How long [`Store::events_after`] waits for held events before it answers without them.
+const HELD_PATIENCE: Duration = Duration::from_secs(5);
 
 /// A live stream of events. Dropping it stops its background task.
 pub struct Subscription {
@@ -259,8 +261,20 @@ impl Store {
 
     /// Up to `limit` events with an id greater than `after_id`, oldest first; on Postgres
     /// only those that can be read without ever skipping one (see [`Store::subscribe`]).
+    /// Committed events that wait behind a running transaction (on Postgres, any in the
+    /// cluster that took its xid before them) are waited for, up to `HELD_PATIENCE`, so a
+    /// caller sees what it has just committed.
     pub async fn events_after(&self, after_id: i64, limit: i64) -> Result<Vec<Event>> {
-        Ok(self.page(after_id, limit).await?.events)
+        let started = std::time::Instant::now();
+        let mut wait = HELD_FIRST;
+        loop {
+            let page = self.page(after_id, limit).await?;
+            if !page.held || started.elapsed() >= HELD_PATIENCE {
+                return Ok(page.events);
+            }
+            tokio::time::sleep(wait).await;
+            wait = (wait * 2).min(HELD_MAX);
+        }
     }
 
     async fn page(&self, after_id: i64, limit: i64) -> Result<Page> {
