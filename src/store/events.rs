@@ -68,8 +68,9 @@ impl Drop for Subscription {
 pub(crate) struct DbWake {
     backend: Backend,
     url: String,
-    /// SQLite: the file writers touch after committing events.
+    /// SQLite: the file writers touch after committing events, and its open handle.
     bell: Option<PathBuf>,
+    bell_file: std::sync::Mutex<Option<std::fs::File>>,
     /// Postgres: the running listener's sender, while some subscription holds a receiver.
     listener: std::sync::Mutex<Option<Arc<watch::Sender<u64>>>>,
     /// The reader all subscriptions share, while one exists.
@@ -92,6 +93,7 @@ impl DbWake {
             backend,
             url: connect_url.to_string(),
             bell,
+            bell_file: std::sync::Mutex::new(None),
             listener: std::sync::Mutex::new(None),
             hub: std::sync::Mutex::new(Weak::new()),
         }
@@ -100,10 +102,24 @@ impl DbWake {
     /// Tells subscribers in other processes that events were committed (SQLite; Postgres
     /// writers notify instead).
     pub(crate) fn ring(&self) {
-        if let Some(bell) = &self.bell
-            && let Err(error) = std::fs::write(bell, b"1")
+        let Some(bell) = &self.bell else { return };
+        // One byte rewritten in place on a handle kept open: one write per commit, no
+        // truncation (which makes some file systems start writing back at close).
+        let mut file = self.bell_file.lock().unwrap_or_else(|e| e.into_inner());
+        if file.is_none() {
+            *file = std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(bell)
+                .inspect_err(|e| tracing::debug!("cannot open {}: {e}", bell.display()))
+                .ok();
+        }
+        if let Some(f) = file.as_ref()
+            && let Err(error) = write_byte(f)
         {
             tracing::debug!("cannot ring {}: {error}", bell.display());
+            *file = None;
         }
     }
 
@@ -136,6 +152,16 @@ impl DbWake {
             }
         }
     }
+}
+
+#[cfg(unix)]
+fn write_byte(file: &std::fs::File) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::write_at(file, b"1", 0).map(|_| ())
+}
+
+#[cfg(windows)]
+fn write_byte(file: &std::fs::File) -> std::io::Result<()> {
+    std::os::windows::fs::FileExt::seek_write(file, b"1", 0).map(|_| ())
 }
 
 /// `<db>-wake` beside the SQLite file of a connect URL.
