@@ -1,7 +1,7 @@
 use clap::Parser;
 use livewindow::cli::{self, Cli};
 use livewindow::core::AgentStatus;
-use livewindow::store::Store;
+use livewindow::store::{Role, Store};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -38,7 +38,7 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 fn console(cli: &Cli) -> anyhow::Result<()> {
     let url = cli::database_url(cli)?;
     let agent = runtime()?.block_on(async {
-        let store = Store::open(&url).await?;
+        let store = Store::open_with(&url, Role::Admin).await?;
         if cli.demo {
             store.seed_demo().await?;
         }
@@ -81,7 +81,9 @@ fn console(cli: &Cli) -> anyhow::Result<()> {
     let connect: livewindow::ui::app::Connect = std::sync::Arc::new(move || {
         let url = url.clone();
         Box::pin(async move {
-            let store = Store::open(&url).await?;
+            // One pooled connection plus LISTEN: a team of consoles shares the server's
+            // connection limit.
+            let store = Store::open_with(&url, Role::Console).await?;
             Ok(std::sync::Arc::new(store) as livewindow::data::Data)
         })
     });

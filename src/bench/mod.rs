@@ -2,8 +2,14 @@
 //! scratch database (a temporary SQLite file, or a new database on the Postgres server named
 //! by --database-url), never the data of the database it is pointed at. One file per bench.
 
+mod desktops;
 mod routing;
 mod search;
+
+/// A handle as the agent console opens one.
+async fn open_console(url: &str) -> crate::store::Result<Store> {
+    Store::open_with(url, crate::store::Role::Console).await
+}
 
 use crate::store::Store;
 use crate::store::scratch::Scratch;
@@ -16,8 +22,19 @@ pub enum BenchCommand {
     OfferLatency {
         #[arg(long, default_value_t = 20)]
         agents: usize,
+        /// Consoles the agents are spread over (default: one each). Each console holds
+        /// two PostgreSQL connections (one pooled, one LISTEN).
+        #[arg(long)]
+        desktops: Option<usize>,
         #[arg(long, default_value_t = 300)]
         chats: usize,
+    },
+    /// PostgreSQL connections held by consoles that follow the feed, tick and take chats.
+    Desktops {
+        #[arg(long, default_value_t = 20)]
+        consoles: usize,
+        #[arg(long, default_value_t = 10)]
+        secs: u64,
     },
     /// Chats per second through request, offer, accept and end.
     Routing {
@@ -52,8 +69,13 @@ pub async fn run(database_url: Option<&str>, command: &BenchCommand) -> Result<(
     let scratch = Scratch::new(server).await?;
     let store = Store::open(&scratch.url).await?;
     let result = match command {
-        BenchCommand::OfferLatency { agents, chats } => {
-            routing::offer_latency(&store, *agents, *chats).await
+        BenchCommand::OfferLatency {
+            agents,
+            desktops,
+            chats,
+        } => routing::offer_latency(&store, *agents, desktops.unwrap_or(*agents), *chats).await,
+        BenchCommand::Desktops { consoles, secs } => {
+            desktops::desktops(&store, *consoles, *secs).await
         }
         BenchCommand::Routing { agents, chats } => routing::routing(&store, *agents, *chats).await,
         BenchCommand::Search {

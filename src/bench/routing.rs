@@ -2,7 +2,7 @@
 //! offer at once, customers arriving through several doors.
 
 use crate::core::{AgentStatus, EventKind};
-use crate::store::Store;
+use crate::store::{Role, Store};
 use anyhow::{Result, bail};
 use futures::StreamExt;
 use std::collections::HashMap;
@@ -15,14 +15,16 @@ async fn start_agents(
     store: &Store,
     n: usize,
     desktops: usize,
+    role: Role,
     max_chats: i64,
     offered: mpsc::UnboundedSender<(i64, Instant)>,
 ) -> Result<Vec<tokio::task::JoinHandle<()>>> {
     // Each "desktop" is a store handle of its own, as in another process: the customer's
-    // commits do not wake it in-process; it hears of them by LISTEN (Postgres) or polling.
+    // commits do not wake it in-process; it hears of them by LISTEN (Postgres) or the file
+    // watcher (SQLite).
     let mut handles_of_desktops = Vec::new();
     for _ in 0..desktops {
-        handles_of_desktops.push(Store::open(store.url()).await?);
+        handles_of_desktops.push(Store::open_with(store.url(), role).await?);
     }
     let queue = store.add_queue("Bench").await?;
     let mut handles = Vec::new();
@@ -77,9 +79,16 @@ async fn start_agents(
     Ok(handles)
 }
 
-pub(super) async fn offer_latency(store: &Store, agents: usize, chats: usize) -> Result<()> {
+/// `desktops` consoles (each a handle with a console's connections) share the agents.
+pub(super) async fn offer_latency(
+    store: &Store,
+    agents: usize,
+    desktops: usize,
+    chats: usize,
+) -> Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let handles = start_agents(store, agents, agents, 3, tx).await?;
+    let desktops = desktops.clamp(1, agents.max(1));
+    let handles = start_agents(store, agents, desktops, Role::Console, 3, tx).await?;
     let (queue, _) = store.find_queue(Some("Bench")).await?;
     let mut started = HashMap::new();
     let mut latencies = Vec::with_capacity(chats);
@@ -120,7 +129,7 @@ pub(super) async fn offer_latency(store: &Store, agents: usize, chats: usize) ->
     latencies.sort();
     let pct = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p).round() as usize];
     println!(
-        "offer latency, {} ({} agents, {} chats): median {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        "offer latency, {} ({} agents on {desktops} desktops, {} chats): median {:.2} ms, p99 {:.2} ms, max {:.2} ms",
         store.backend(),
         agents,
         chats,
@@ -133,7 +142,9 @@ pub(super) async fn offer_latency(store: &Store, agents: usize, chats: usize) ->
 
 pub(super) async fn routing(store: &Store, agents: usize, chats: usize) -> Result<()> {
     let (tx, _rx) = mpsc::unbounded_channel();
-    let handles = start_agents(store, agents, 5, 3, tx).await?;
+    // Ten agents a desktop is more than a console serves: these handles get the general
+    // pool (three connections), as before.
+    let handles = start_agents(store, agents, 5, Role::General, 3, tx).await?;
     let (queue, _) = store.find_queue(Some("Bench")).await?;
     let started = Instant::now();
     // Ten customer "front doors" enqueue concurrently.

@@ -228,7 +228,14 @@ pub async fn run(cli: &Cli, command: &Command) -> Result<()> {
     if let Command::Customer(args) = command {
         crate::core::validate::customer(&args.name, &args.email)?;
     }
-    let store = Store::open(&database_url(cli)?).await?;
+    // Connections by job: a waiting customer follows the feed as a console does; one-shot
+    // commands need one; seeding and demo traffic keep the general pool.
+    let role = match command {
+        Command::Customer(_) => store::Role::Console,
+        Command::Seed(_) | Command::DemoTraffic { .. } => store::Role::General,
+        _ => store::Role::Admin,
+    };
+    let store = Store::open_with(&database_url(cli)?, role).await?;
     match command {
         Command::Customer(args) => customer::run(&store, args).await,
         Command::Agent(c) => admin::agent(&store, c).await,

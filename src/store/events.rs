@@ -1,25 +1,45 @@
 //! The event feed: every change to a chat appends a row to `events` in its own transaction.
-//! A subscriber reads rows by id after the last one it saw. Postgres wakes it with
-//! LISTEN/NOTIFY, SQLite by polling; either way the read is "everything after my last id",
-//! so a reconnect or a lost notification never loses an event. Ids appear in commit order
-//! (see `WriteTx::emit`), so reading by id never skips one.
+//! A subscriber reads rows by id after the last one it saw; the read is "everything after my
+//! last id", so a reconnect or a lost wake-up never loses an event.
+//!
+//! Ids never become readable out of order:
+//! - SQLite serializes writers, so ids appear in commit order.
+//! - PostgreSQL writers run in parallel and a smaller id can commit after a larger one; a
+//!   reader delivers only up to an id that no running transaction can still fall below
+//!   (see [`Store::events_after`] and the migration `event_order`).
+//!
+//! Wake-ups from other processes are shared by all subscriptions of one handle: on Postgres
+//! one LISTEN connection (writers notify after they commit), on SQLite one watcher of the
+//! database's directory, where writers touch a small "bell" file (`<db>-wake`) after every
+//! commit that wrote events. Both keep a slow re-read as a safety net.
 
 use super::{Backend, NOTIFY_CHANNEL, Result, Store, StoreError};
 use crate::core::{Event, EventKind};
 use futures::Stream;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock, Weak};
 use std::task::{Context, Poll};
 use std::time::Duration;
-use tokio::sync::Notify;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 const BATCH: i64 = 500;
 /// Postgres subscribers also re-read this often, in case a notification was lost.
 const PG_SAFETY_POLL: Duration = Duration::from_secs(2);
+/// SQLite subscribers re-read this often while the directory is watched (writers of older
+/// versions, or outside livewindow, do not ring the bell).
+const SQLITE_SAFETY_POLL: Duration = Duration::from_secs(1);
+/// Postgres: while committed events wait behind a running transaction, re-read after this,
+/// doubling up to `HELD_MAX` (a transaction that writes no event sends no wake-up when it
+/// ends).
+const HELD_FIRST: Duration = Duration::from_millis(2);
+const HELD_MAX: Duration = Duration::from_millis(100);
+/// How long [`Store::events_after`] waits for held events before it answers without them.
+const HELD_PATIENCE: Duration = Duration::from_secs(5);
 
 /// A live stream of events. Dropping it stops its background task.
 pub struct Subscription {
@@ -43,6 +63,174 @@ impl Drop for Subscription {
     }
 }
 
+/// A handle's source of wake-ups from other processes (one per `Store::open`, shared by its
+/// clones and subscriptions).
+pub(crate) struct DbWake {
+    backend: Backend,
+    url: String,
+    /// SQLite: the file writers touch after committing events, and its open handle.
+    bell: Option<PathBuf>,
+    bell_file: std::sync::Mutex<Option<std::fs::File>>,
+    /// Postgres: the running listener's sender, while some subscription holds a receiver.
+    listener: std::sync::Mutex<Option<Arc<watch::Sender<u64>>>>,
+    /// The reader all subscriptions share, while one exists.
+    hub: std::sync::Mutex<Weak<Hub>>,
+}
+
+/// A subscription's share of its handle's wake-ups.
+struct WakeHandle {
+    rx: watch::Receiver<u64>,
+    /// SQLite: keeps the directory watcher alive.
+    _watch: Option<Arc<FsWatch>>,
+}
+
+impl DbWake {
+    pub(crate) fn new(backend: Backend, connect_url: &str) -> DbWake {
+        let bell = (backend == Backend::Sqlite)
+            .then(|| sqlite_bell(connect_url))
+            .flatten();
+        DbWake {
+            backend,
+            url: connect_url.to_string(),
+            bell,
+            bell_file: std::sync::Mutex::new(None),
+            listener: std::sync::Mutex::new(None),
+            hub: std::sync::Mutex::new(Weak::new()),
+        }
+    }
+
+    /// Tells subscribers in other processes that events were committed (SQLite; Postgres
+    /// writers notify instead).
+    pub(crate) fn ring(&self) {
+        let Some(bell) = &self.bell else { return };
+        // One byte rewritten in place on a handle kept open: one write per commit, no
+        // truncation (which makes some file systems start writing back at close).
+        let mut file = self.bell_file.lock().unwrap_or_else(|e| e.into_inner());
+        if file.is_none() {
+            *file = std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(bell)
+                .inspect_err(|e| tracing::debug!("cannot open {}: {e}", bell.display()))
+                .ok();
+        }
+        if let Some(f) = file.as_ref()
+            && let Err(error) = write_byte(f)
+        {
+            tracing::debug!("cannot ring {}: {error}", bell.display());
+            *file = None;
+        }
+    }
+
+    /// A receiver of wake-ups; starts the listener or watcher if none runs. None when the
+    /// database's directory cannot be watched (then SQLite subscribers poll).
+    fn join(self: &Arc<Self>) -> Option<WakeHandle> {
+        match self.backend {
+            Backend::Postgres => {
+                let mut slot = self.listener.lock().unwrap_or_else(|e| e.into_inner());
+                let sender = match &*slot {
+                    Some(sender) => sender.clone(),
+                    None => {
+                        let sender = Arc::new(watch::channel(0u64).0);
+                        *slot = Some(sender.clone());
+                        tokio::spawn(listen(self.clone(), sender.clone()));
+                        sender
+                    }
+                };
+                Some(WakeHandle {
+                    rx: sender.subscribe(),
+                    _watch: None,
+                })
+            }
+            Backend::Sqlite => {
+                let watch = FsWatch::shared(self.bell.as_deref()?)?;
+                Some(WakeHandle {
+                    rx: watch.tx.subscribe(),
+                    _watch: Some(watch),
+                })
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+fn write_byte(file: &std::fs::File) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::write_at(file, b"1", 0).map(|_| ())
+}
+
+#[cfg(windows)]
+fn write_byte(file: &std::fs::File) -> std::io::Result<()> {
+    std::os::windows::fs::FileExt::seek_write(file, b"1", 0).map(|_| ())
+}
+
+/// `<db>-wake` beside the SQLite file of a connect URL.
+fn sqlite_bell(connect_url: &str) -> Option<PathBuf> {
+    let rest = connect_url.split_once(':')?.1.trim_start_matches("//");
+    let path = rest.split('?').next()?;
+    let path = std::path::absolute(path).ok()?;
+    let mut name = path.file_name()?.to_os_string();
+    name.push("-wake");
+    Some(path.with_file_name(name))
+}
+
+/// One watcher per bell file in a process, shared by every handle on that database.
+struct FsWatch {
+    _watcher: notify::RecommendedWatcher,
+    tx: Arc<watch::Sender<u64>>,
+}
+
+static FS_WATCHES: LazyLock<std::sync::Mutex<HashMap<PathBuf, Weak<FsWatch>>>> =
+    LazyLock::new(Default::default);
+
+impl FsWatch {
+    fn shared(bell: &Path) -> Option<Arc<FsWatch>> {
+        let mut all = FS_WATCHES.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(watch) = all.get(bell).and_then(Weak::upgrade) {
+            return Some(watch);
+        }
+        match FsWatch::start(bell) {
+            Ok(watch) => {
+                let watch = Arc::new(watch);
+                all.retain(|_, w| w.strong_count() > 0);
+                all.insert(bell.to_path_buf(), Arc::downgrade(&watch));
+                Some(watch)
+            }
+            Err(error) => {
+                tracing::warn!(
+                    "cannot watch {} for changes; polling instead: {error}",
+                    bell.display()
+                );
+                None
+            }
+        }
+    }
+
+    fn start(bell: &Path) -> notify::Result<FsWatch> {
+        use notify::Watcher;
+        let tx = Arc::new(watch::channel(0u64).0);
+        let wake = tx.clone();
+        let target = bell.to_path_buf();
+        let mut watcher =
+            notify::recommended_watcher(move |event: notify::Result<notify::Event>| match event {
+                // The directory is watched (the bell may not exist yet, or be replaced), so
+                // every file in it reports here: the database's own writes are ignored.
+                Ok(event) if event.paths.iter().any(|p| p == &target) => {
+                    wake.send_modify(|n| *n = n.wrapping_add(1));
+                }
+                Ok(_) => {}
+                // Events may have been dropped (queue overflow): read, to be sure.
+                Err(_) => wake.send_modify(|n| *n = n.wrapping_add(1)),
+            })?;
+        let dir = bell.parent().unwrap_or(Path::new("."));
+        watcher.watch(dir, notify::RecursiveMode::NonRecursive)?;
+        Ok(FsWatch {
+            _watcher: watcher,
+            tx,
+        })
+    }
+}
+
 fn event_from_row(row: &AnyRow) -> Result<Event> {
     let kind: String = row.try_get("kind")?;
     Ok(Event {
@@ -57,105 +245,334 @@ fn event_from_row(row: &AnyRow) -> Result<Event> {
     })
 }
 
+/// The columns of an event, as `event_from_row` reads them.
+const EVENT_COLUMNS: &str = "id, kind, chat_id, agent_id, queue_id, message_id, created_ms";
+
+/// Postgres: the condition that an event row (alias `e`) is safe to read, with `hz` the
+/// age of the statement's snapshot xmin. Its `xmin` (the subtransaction that inserted it,
+/// whose xid was drawn after the row's id) is at or below the snapshot's xmin, so every
+/// transaction that drew a smaller id has ended. `age` compares 32-bit xids around the
+/// current one; a negative age is a row old enough to have wrapped (older than any running
+/// transaction), and a frozen row has the largest age.
+const SETTLED: &str = "(age(e.xmin) >= hz.age OR age(e.xmin) < 0)";
+/// The age of the snapshot's xmin, for [`SETTLED`]; in the same statement as the read, so
+/// it is the read's own snapshot.
+const HORIZON: &str = "(SELECT age(pg_snapshot_xmin(pg_current_snapshot())::xid) AS age) hz";
+
+/// A page of the feed.
+struct Page {
+    events: Vec<Event>,
+    /// Committed events beyond the page wait for a running transaction to end.
+    held: bool,
+}
+
 impl Store {
-    /// The id of the newest event (0 when there is none): subscribe after it to see only
-    /// what happens from now on.
+    /// The id of the newest event that nothing can still fall below (0 when there is none):
+    /// subscribe after it to see only what happens from now on.
     pub async fn last_event_id(&self) -> Result<i64> {
-        let id: Option<i64> = sqlx::query_scalar("SELECT max(id) FROM events")
-            .fetch_one(self.pool())
-            .await?;
+        let sql = match self.backend {
+            Backend::Sqlite => "SELECT max(id) FROM events".to_string(),
+            // Backwards from the newest: only the few rows of transactions that are still
+            // settling are passed over.
+            Backend::Postgres => format!(
+                "SELECT e.id FROM events e, {HORIZON} WHERE {SETTLED} ORDER BY e.id DESC LIMIT 1"
+            ),
+        };
+        let id: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .fetch_optional(self.pool())
+            .await?
+            .flatten();
         Ok(id.unwrap_or(0))
     }
 
-    /// Up to `limit` events with an id greater than `after_id`, oldest first.
+    /// Up to `limit` events with an id greater than `after_id`, oldest first; on Postgres
+    /// only those that can be read without ever skipping one (see [`Store::subscribe`]).
+    /// Committed events that wait behind a running transaction (on Postgres, any in the
+    /// cluster that took its xid before them) are waited for, up to `HELD_PATIENCE`, so a
+    /// caller sees what it has just committed.
     pub async fn events_after(&self, after_id: i64, limit: i64) -> Result<Vec<Event>> {
-        let rows = sqlx::query(
-            "SELECT id, kind, chat_id, agent_id, queue_id, message_id, created_ms \
-             FROM events WHERE id > $1 ORDER BY id LIMIT $2",
-        )
-        .bind(after_id)
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(event_from_row).collect()
+        let started = std::time::Instant::now();
+        let mut wait = HELD_FIRST;
+        loop {
+            let page = self.page(after_id, limit).await?;
+            if !page.held || started.elapsed() >= HELD_PATIENCE {
+                return Ok(page.events);
+            }
+            tokio::time::sleep(wait).await;
+            wait = (wait * 2).min(HELD_MAX);
+        }
+    }
+
+    async fn page(&self, after_id: i64, limit: i64) -> Result<Page> {
+        match self.backend {
+            Backend::Sqlite => {
+                let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {EVENT_COLUMNS} FROM events WHERE id > $1 ORDER BY id LIMIT $2"
+                )))
+                .bind(after_id)
+                .bind(limit)
+                .fetch_all(self.pool())
+                .await?;
+                Ok(Page {
+                    events: rows.iter().map(event_from_row).collect::<Result<_>>()?,
+                    held: false,
+                })
+            }
+            Backend::Postgres => {
+                // Every visible event up to the newest settled one: a settled row proves
+                // that every transaction that drew a smaller id has ended, so those rows are
+                // all here (even ones whose own row is not settled yet). One statement, so
+                // the horizon and the rows come from one snapshot. The outer row always
+                // exists and carries the newest visible id, to tell "held" from "nothing".
+                let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "WITH upto AS ( \
+                       SELECT e.id FROM events e, {HORIZON} \
+                       WHERE e.id > $1 AND {SETTLED} ORDER BY e.id DESC LIMIT 1) \
+                     SELECT top.newest, r.* FROM (SELECT max(id) AS newest FROM events) top \
+                     LEFT JOIN LATERAL ( \
+                       SELECT {EVENT_COLUMNS} FROM events \
+                       WHERE id > $1 AND id <= (SELECT id FROM upto) ORDER BY id LIMIT $2) r ON true"
+                )))
+                .bind(after_id)
+                .bind(limit)
+                .fetch_all(self.pool())
+                .await?;
+                let mut events = Vec::with_capacity(rows.len());
+                let mut newest = after_id;
+                for row in &rows {
+                    newest = row.try_get::<Option<i64>, _>("newest")?.unwrap_or(0);
+                    if row.try_get::<Option<i64>, _>("id")?.is_some() {
+                        events.push(event_from_row(row)?);
+                    }
+                }
+                let last = events.last().map_or(after_id, |e| e.id);
+                Ok(Page {
+                    held: newest > last && (events.len() as i64) < limit,
+                    events,
+                })
+            }
+        }
     }
 
     /// Every event after `after_id`, then every new one as it is committed, exactly once
     /// and in order. Errors (a dropped connection) are reported as items; the stream goes on
     /// and catches up from its last id once the database answers again.
+    ///
+    /// All subscriptions of one handle share one reader of the table (its [`Hub`]): a wake-up
+    /// costs one query per handle, not one per subscription.
     pub fn subscribe(&self, after_id: i64) -> Subscription {
         let (tx, rx) = mpsc::channel(1024);
-        let wake = Arc::new(Notify::new());
-        let mut tasks = Vec::new();
-        if self.backend == Backend::Postgres {
-            tasks.push(tokio::spawn(listen(self.url.to_string(), wake.clone())));
-        }
-        tasks.push(tokio::spawn(feed(self.clone(), after_id, tx, wake)));
+        let hub = self.db_wake.hub(self, after_id);
+        let tasks = vec![tokio::spawn(follow(self.clone(), hub, after_id, tx))];
         Subscription { rx, tasks }
     }
 }
 
-async fn feed(
-    store: Store,
-    mut last_id: i64,
-    tx: mpsc::Sender<Result<Event>>,
-    pg_wake: Arc<Notify>,
-) {
-    let local_wake = store.local_wake.clone();
-    let idle = match store.backend {
-        Backend::Sqlite => store.poll_interval,
-        Backend::Postgres => PG_SAFETY_POLL,
-    };
-    let mut backoff = Duration::from_millis(100);
-    loop {
-        // Registered before reading, so a commit that lands during the read still wakes us.
-        let local = local_wake.notified();
-        tokio::pin!(local);
-        local.as_mut().enable();
+/// Recent events of the feed, read once for all subscriptions of a handle: every event with
+/// an id in (`start`, `head`], in order, with nothing missing.
+pub(crate) struct Hub {
+    state: std::sync::Mutex<HubState>,
+    /// Bumped when events or an error arrive.
+    changed: watch::Sender<u64>,
+}
 
-        match store.events_after(last_id, BATCH).await {
-            Ok(events) => {
-                backoff = Duration::from_millis(100);
-                let full = events.len() as i64 == BATCH;
-                for event in events {
-                    last_id = event.id;
-                    if tx.send(Ok(event)).await.is_err() {
+struct HubState {
+    start: i64,
+    head: i64,
+    events: std::collections::VecDeque<Event>,
+    /// The reader's latest error and how many there were, so each is reported once.
+    error: Option<(u64, StoreError)>,
+}
+
+/// How many events a hub keeps; a subscription further behind reads the table itself.
+const HUB_KEEP: usize = 4096;
+
+impl DbWake {
+    /// The handle's hub, started at `after_id` if none runs.
+    fn hub(self: &Arc<Self>, store: &Store, after_id: i64) -> Arc<Hub> {
+        let mut slot = self.hub.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(hub) = slot.upgrade() {
+            return hub;
+        }
+        let hub = Arc::new(Hub {
+            state: std::sync::Mutex::new(HubState {
+                start: after_id,
+                head: after_id,
+                events: Default::default(),
+                error: None,
+            }),
+            changed: watch::channel(0).0,
+        });
+        *slot = Arc::downgrade(&hub);
+        let wake = self.join();
+        tokio::spawn(read_into(
+            store.clone(),
+            Arc::downgrade(&hub),
+            after_id,
+            wake,
+        ));
+        hub
+    }
+}
+
+/// A subscription: takes its events from the hub, or from the table while it is behind
+/// what the hub keeps.
+async fn follow(store: Store, hub: Arc<Hub>, mut last_id: i64, tx: mpsc::Sender<Result<Event>>) {
+    let mut changed = hub.changed.subscribe();
+    let mut errors_seen = 0u64;
+    loop {
+        changed.borrow_and_update();
+        let (batch, behind, error) = {
+            let state = hub.state.lock().unwrap_or_else(|e| e.into_inner());
+            let error = match &state.error {
+                Some((n, e)) if *n > errors_seen => {
+                    errors_seen = *n;
+                    Some(e.clone())
+                }
+                _ => None,
+            };
+            if last_id < state.start {
+                (Vec::new(), true, error)
+            } else {
+                let from = state.events.partition_point(|e| e.id <= last_id);
+                (state.events.range(from..).cloned().collect(), false, error)
+            }
+        };
+        if let Some(error) = error
+            && tx.send(Err(error)).await.is_err()
+        {
+            return;
+        }
+        if behind {
+            // Catch up from the table: its pages are gap-free too, and reach the hub's start.
+            match store.page(last_id, BATCH).await {
+                Ok(page) if !page.events.is_empty() => {
+                    for event in page.events {
+                        last_id = event.id;
+                        if tx.send(Ok(event)).await.is_err() {
+                            return;
+                        }
+                    }
+                    continue;
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    if tx.send(Err(error)).await.is_err() {
                         return;
                     }
-                }
-                if full {
+                    tokio::time::sleep(Duration::from_millis(500)).await;
                     continue;
                 }
             }
-            Err(error) => {
-                tracing::warn!("event feed: {error}");
-                if tx.send(Err(error)).await.is_err() {
-                    return;
-                }
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(Duration::from_secs(5));
-                continue;
+        }
+        for event in batch {
+            last_id = event.id;
+            if tx.send(Ok(event)).await.is_err() {
+                return;
             }
         }
         tokio::select! {
-            _ = &mut local => {}
-            _ = pg_wake.notified() => {}
-            _ = tokio::time::sleep(idle) => {}
+            r = changed.changed() => if r.is_err() { return },
+            // Behind and the table had nothing settled yet: look again soon.
+            _ = tokio::time::sleep(Duration::from_millis(50)), if behind => {}
             _ = tx.closed() => return,
         }
     }
 }
 
-/// Turns Postgres notifications into wake-ups. Runs on its own task because
-/// `PgListener::try_recv` is not documented as cancel-safe.
-async fn listen(url: String, wake: Arc<Notify>) {
+/// The hub's reader: reads the table after its last id whenever this process commits or
+/// another one signals, as long as some subscription holds the hub.
+async fn read_into(store: Store, hub: Weak<Hub>, mut last_id: i64, mut wake: Option<WakeHandle>) {
+    let local_wake = store.local_wake.clone();
+    let idle = match (store.backend, wake.is_some()) {
+        (Backend::Postgres, _) => PG_SAFETY_POLL,
+        (Backend::Sqlite, true) => SQLITE_SAFETY_POLL,
+        (Backend::Sqlite, false) => store.poll_interval,
+    };
+    let mut backoff = Duration::from_millis(100);
+    let mut held_wait = HELD_FIRST;
+    let mut errors = 0u64;
     loop {
-        let mut listener = match sqlx::postgres::PgListener::connect(&url).await {
+        // Registered before reading, so a commit that lands during the read still wakes us.
+        let local = local_wake.notified();
+        tokio::pin!(local);
+        local.as_mut().enable();
+        if let Some(wake) = &mut wake {
+            wake.rx.borrow_and_update();
+        }
+
+        let mut wait = idle;
+        let result = store.page(last_id, BATCH).await;
+        let Some(hub) = hub.upgrade() else { return };
+        match result {
+            Ok(page) => {
+                backoff = Duration::from_millis(100);
+                let full = page.events.len() as i64 == BATCH;
+                if let Some(last) = page.events.last() {
+                    last_id = last.id;
+                    let mut state = hub.state.lock().unwrap_or_else(|e| e.into_inner());
+                    state.head = last_id;
+                    state.events.extend(page.events);
+                    while state.events.len() > HUB_KEEP {
+                        if let Some(gone) = state.events.pop_front() {
+                            state.start = gone.id;
+                        }
+                    }
+                    drop(state);
+                    hub.changed.send_modify(|n| *n = n.wrapping_add(1));
+                }
+                if full {
+                    continue;
+                }
+                if page.held {
+                    wait = held_wait;
+                    held_wait = (held_wait * 2).min(HELD_MAX);
+                } else {
+                    held_wait = HELD_FIRST;
+                }
+            }
+            Err(error) => {
+                tracing::warn!("event feed: {error}");
+                errors += 1;
+                hub.state.lock().unwrap_or_else(|e| e.into_inner()).error = Some((errors, error));
+                hub.changed.send_modify(|n| *n = n.wrapping_add(1));
+                drop(hub);
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+                continue;
+            }
+        }
+        drop(hub);
+        let changed = async {
+            let ok = match &mut wake {
+                Some(wake) => wake.rx.changed().await.is_ok(),
+                None => false,
+            };
+            if !ok {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            _ = &mut local => {}
+            _ = changed => {}
+            _ = tokio::time::sleep(wait) => {}
+        }
+    }
+}
+
+/// Turns Postgres notifications into wake-ups for every subscription of one handle, on one
+/// connection. Ends when the last subscription is dropped.
+async fn listen(db: Arc<DbWake>, wake: Arc<watch::Sender<u64>>) {
+    let ring = || wake.send_modify(|n| *n = n.wrapping_add(1));
+    loop {
+        let mut listener = match sqlx::postgres::PgListener::connect(&db.url).await {
             Ok(listener) => listener,
             Err(error) => {
                 tracing::warn!("event listener cannot connect: {error}");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                continue;
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(1)) => continue,
+                    _ = wake.closed() => if stop_listening(&db, &wake) { return } else { continue },
+                }
             }
         };
         if let Err(error) = listener.listen(NOTIFY_CHANNEL).await {
@@ -164,23 +581,49 @@ async fn listen(url: String, wake: Arc<Notify>) {
             continue;
         }
         // Anything committed while we were not listening is read by id.
-        wake.notify_one();
+        ring();
         loop {
-            match listener.try_recv().await {
-                Ok(Some(_)) => wake.notify_one(),
-                Ok(None) => {
+            tokio::select! {
+                next = listener.try_recv() => match next {
+                    // A burst of notifications is drained before subscribers read.
+                    Ok(Some(_)) => {
+                        while listener.next_buffered().is_some() {}
+                        ring();
+                    }
                     // Reconnected: notifications may have been lost; read by id.
-                    wake.notify_one();
-                }
-                Err(error) => {
-                    tracing::warn!("event listener: {error}");
-                    wake.notify_one();
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                    break;
+                    Ok(None) => ring(),
+                    Err(error) => {
+                        tracing::warn!("event listener: {error}");
+                        ring();
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        break;
+                    }
+                },
+                // `try_recv` is dropped here mid-wait, which may lose a notification: the
+                // listener is closed anyway, or it rings once to be safe.
+                _ = wake.closed() => {
+                    if stop_listening(&db, &wake) {
+                        return;
+                    }
+                    ring();
                 }
             }
         }
     }
+}
+
+/// Whether the listener may stop: no subscription holds a receiver. Decided under the
+/// handle's lock, so a subscription that joins meanwhile either finds the listener running
+/// or starts a new one.
+fn stop_listening(db: &DbWake, wake: &Arc<watch::Sender<u64>>) -> bool {
+    let mut slot = db.listener.lock().unwrap_or_else(|e| e.into_inner());
+    if wake.receiver_count() > 0 {
+        return false;
+    }
+    if slot.as_ref().is_some_and(|s| Arc::ptr_eq(s, wake)) {
+        *slot = None;
+    }
+    true
 }
 
 impl Store {
@@ -191,7 +634,33 @@ impl Store {
         let mut w = self.write().await?;
         w.emit(EventKind::AgentStatus, super::NewEvent::default())
             .await?;
+        // Written now (draws its id), not at commit.
+        w.flush().await?;
         tokio::time::sleep(hold).await;
+        w.commit().await
+    }
+}
+
+impl Store {
+    /// A transaction that takes its transaction id at once, says so on `ready`, waits for
+    /// `go`, then appends one event and commits. For tests of the feed's ordering: a writer
+    /// whose xid is older than a running one's, but whose event id is newer.
+    #[doc(hidden)]
+    pub async fn emit_with_early_xid(
+        &self,
+        ready: tokio::sync::oneshot::Sender<()>,
+        go: tokio::sync::oneshot::Receiver<()>,
+    ) -> Result<()> {
+        let mut w = self.write().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_current_xact_id()::text")
+                .execute(&mut *w.tx)
+                .await?;
+        }
+        let _ = ready.send(());
+        let _ = go.await;
+        w.emit(EventKind::AgentStatus, super::NewEvent::default())
+            .await?;
         w.commit().await
     }
 }

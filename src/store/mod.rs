@@ -81,6 +81,36 @@ pub struct Store {
     /// When this handle last ran the presence and queue rules (`sweep`): every few seconds
     /// is enough for rules counted in minutes.
     last_sweep: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
+    /// Wake-ups from other processes, shared by this handle's subscriptions: one LISTEN
+    /// connection (Postgres) or one file watcher (SQLite), started by the first subscription.
+    pub(crate) db_wake: Arc<events::DbWake>,
+}
+
+/// What a handle is for; it sets how many connections it may hold on PostgreSQL, where each
+/// one is a server process and `max_connections` (100 by default) is shared by everyone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// An agent's desktop: one pooled connection, plus one for LISTEN while it follows the
+    /// event feed. Its work is one agent's clicks and a tick a second.
+    Console,
+    /// A one-shot command (queues, agents, options, seeding): one connection, no LISTEN.
+    Admin,
+    /// `livewindow server`, which answers many clients: eight pooled connections plus one
+    /// LISTEN for all its sockets.
+    Server,
+    /// What [`Store::open`] gives: three pooled connections (tests, benches, the demo's
+    /// customers, the customer CLI).
+    General,
+}
+
+impl Role {
+    fn postgres_pool(self) -> u32 {
+        match self {
+            Role::Console | Role::Admin => 1,
+            Role::General => 3,
+            Role::Server => 8,
+        }
+    }
 }
 
 /// The SQLite file used when no database URL is given: the platform data directory.
@@ -99,7 +129,14 @@ pub fn sqlite_url(path: &Path) -> String {
 
 impl Store {
     /// Opens (and for SQLite creates) the database at `url`, then applies migrations.
+    /// A general-purpose handle; see [`Store::open_with`] for a desktop's or a server's.
     pub async fn open(url: &str) -> Result<Store> {
+        Store::open_with(url, Role::General).await
+    }
+
+    /// [`Store::open`] with the connection budget of `role` (PostgreSQL; SQLite connections
+    /// are file handles and every role gets the same few).
+    pub async fn open_with(url: &str, role: Role) -> Result<Store> {
         install_default_drivers();
         let backend = backend_of(url)?;
         let connect_url = match backend {
@@ -114,8 +151,8 @@ impl Store {
         let options = AnyPoolOptions::new()
             .max_connections(match backend {
                 Backend::Sqlite => 8,
-                // A desktop needs few connections; a team of desktops shares one server.
-                Backend::Postgres => 3,
+                // A team of desktops shares one server's connection limit.
+                Backend::Postgres => role.postgres_pool(),
             })
             .acquire_timeout(Duration::from_secs(30));
         let options = if backend == Backend::Sqlite {
@@ -166,6 +203,7 @@ impl Store {
             local_wake: Arc::new(Notify::new()),
             poll_interval: Duration::from_millis(50),
             last_sweep: Arc::default(),
+            db_wake: Arc::new(events::DbWake::new(backend, &connect_url)),
         })
     }
 
@@ -177,7 +215,8 @@ impl Store {
         &self.url
     }
 
-    /// How often SQLite subscribers poll for events written by other processes.
+    /// How often SQLite subscribers poll for events written by other processes when the
+    /// database's files cannot be watched (with a watcher this is a 1 s safety net).
     pub fn set_poll_interval(&mut self, interval: Duration) {
         self.poll_interval = interval;
     }
@@ -211,8 +250,11 @@ impl Store {
             tx,
             backend: self.backend,
             _guard: guard,
+            events: Vec::new(),
             wrote_events: false,
             store_wake: self.local_wake.clone(),
+            pool: self.pool.clone(),
+            db_wake: self.db_wake.clone(),
         })
     }
 
@@ -229,14 +271,18 @@ impl Store {
     }
 }
 
-/// A write transaction. Events are appended with [`WriteTx::emit`] as the last statements
-/// before [`WriteTx::commit`].
+/// A write transaction. Events are added with [`WriteTx::emit`] at any point and written
+/// together at [`WriteTx::commit`].
 pub(crate) struct WriteTx {
     pub tx: Transaction<'static, Any>,
     backend: Backend,
     _guard: Option<OwnedMutexGuard<()>>,
+    /// Emitted, not yet written.
+    events: Vec<(crate::core::EventKind, NewEvent)>,
     wrote_events: bool,
     store_wake: Arc<Notify>,
+    pool: AnyPool,
+    db_wake: Arc<events::DbWake>,
 }
 
 /// An event to append in the same transaction as the change it describes.
@@ -280,42 +326,86 @@ impl NewEvent {
 }
 
 impl WriteTx {
-    /// Appends an event. On Postgres `lw_emit` (a migration) first takes a transaction-scoped
-    /// advisory lock, held to commit: event ids are then handed out in commit order, so a
-    /// reader that has seen id N can never later find a smaller id appear. (A sequence alone
-    /// does not give this: a transaction can take id 5, and commit after another took id 6.)
-    /// Because the lock is held until commit, emitting must be the last thing a transaction
-    /// does, after its row locks; it then never waits while holding the lock.
-    pub async fn emit(&mut self, kind: crate::core::EventKind, event: NewEvent) -> Result<i64> {
-        let id: i64 = match self.backend {
-            Backend::Postgres => {
-                sqlx::query_scalar("SELECT lw_emit($1, $2, $3, $4, $5)")
-                    .bind(kind.as_str())
-                    .bind(event.chat_id)
-                    .bind(event.agent_id)
-                    .bind(event.queue_id)
-                    .bind(event.message_id)
-                    .fetch_one(&mut *self.tx)
-                    .await?
-            }
-            Backend::Sqlite => sqlx::query_scalar(sql_for(
-                Backend::Sqlite,
-                "INSERT INTO events (kind, chat_id, agent_id, queue_id, message_id, created_ms) \
-                     VALUES ($1, $2, $3, $4, $5, NOW_MS) RETURNING id",
-            ))
-            .bind(kind.as_str())
-            .bind(event.chat_id)
-            .bind(event.agent_id)
-            .bind(event.queue_id)
-            .bind(event.message_id)
-            .fetch_one(&mut *self.tx)
-            .await?,
-        };
-        self.wrote_events = true;
-        Ok(id)
+    /// Adds an event, written with the transaction's other events when it commits (so it
+    /// becomes visible with the change it describes). Emitting holds no lock: on Postgres
+    /// the ids are drawn in one call at commit and readers keep the feed gap-free (see
+    /// `events_after` and the migration `event_order`).
+    pub async fn emit(&mut self, kind: crate::core::EventKind, event: NewEvent) -> Result<()> {
+        self.events.push((kind, event));
+        Ok(())
     }
 
-    /// Appends one event and commits: the usual end of a transaction.
+    /// Writes the events emitted so far. `commit` does this; a caller rarely needs it.
+    pub async fn flush(&mut self) -> Result<()> {
+        if self.events.is_empty() {
+            return Ok(());
+        }
+        let events = std::mem::take(&mut self.events);
+        let n = events.len();
+        match self.backend {
+            Backend::Postgres => {
+                // One call for all of them: one subtransaction and one round trip.
+                let list = |first: usize, cast: &str| {
+                    let items: Vec<String> =
+                        (0..n).map(|i| format!("${}", i * 5 + first)).collect();
+                    format!("ARRAY[{}]::{cast}[]", items.join(", "))
+                };
+                let sql = format!(
+                    "SELECT lw_emit_batch({}, {}, {}, {}, {})",
+                    list(1, "text"),
+                    list(2, "bigint"),
+                    list(3, "bigint"),
+                    list(4, "bigint"),
+                    list(5, "bigint"),
+                );
+                let mut query = sqlx::query(AssertSqlSafe(sql));
+                for (kind, e) in &events {
+                    query = query
+                        .bind(kind.as_str())
+                        .bind(e.chat_id)
+                        .bind(e.agent_id)
+                        .bind(e.queue_id)
+                        .bind(e.message_id);
+                }
+                query.execute(&mut *self.tx).await?;
+            }
+            Backend::Sqlite => {
+                // Writers are serialized (BEGIN IMMEDIATE), so ids appear in commit order.
+                let rows: Vec<String> = (0..n)
+                    .map(|i| {
+                        let b = i * 5;
+                        format!(
+                            "(${}, ${}, ${}, ${}, ${}, NOW_MS)",
+                            b + 1,
+                            b + 2,
+                            b + 3,
+                            b + 4,
+                            b + 5
+                        )
+                    })
+                    .collect();
+                let sql = format!(
+                    "INSERT INTO events (kind, chat_id, agent_id, queue_id, message_id, created_ms) \
+                     VALUES {}",
+                    rows.join(", ")
+                );
+                let mut query = sqlx::query(sql_for(Backend::Sqlite, &sql));
+                for (kind, e) in &events {
+                    query = query
+                        .bind(kind.as_str())
+                        .bind(e.chat_id)
+                        .bind(e.agent_id)
+                        .bind(e.queue_id)
+                        .bind(e.message_id);
+                }
+                query.execute(&mut *self.tx).await?;
+            }
+        }
+        self.wrote_events = true;
+        Ok(())
+    }
+
+    /// Adds one event and commits: the usual end of a transaction.
     pub async fn commit_with(
         mut self,
         kind: crate::core::EventKind,
@@ -325,10 +415,29 @@ impl WriteTx {
         self.commit().await
     }
 
-    pub async fn commit(self) -> Result<()> {
+    pub async fn commit(mut self) -> Result<()> {
+        self.flush().await?;
         self.tx.commit().await?;
         if self.wrote_events {
             self.store_wake.notify_waiters();
+            // Other processes: SQLite's watchers see the bell file change.
+            self.db_wake.ring();
+            if self.backend == Backend::Postgres {
+                // After the commit, in a transaction of its own: a transaction that notifies
+                // holds a cluster-wide lock from just before its commit until the commit is
+                // flushed, which would serialize every writer again. Nothing here needs to be
+                // durable, so this one does not wait for its flush. A lost wake-up costs
+                // latency only (subscribers re-read every 2 s).
+                if let Err(error) = sqlx::query(
+                    "SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, '')",
+                )
+                .bind(NOTIFY_CHANNEL)
+                .execute(&self.pool)
+                .await
+                {
+                    tracing::warn!("event wake-up not sent: {error}");
+                }
+            }
         }
         Ok(())
     }

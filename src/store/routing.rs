@@ -45,13 +45,17 @@ enum Step {
 
 impl Store {
     /// The oldest queued chats in queues where some available agent has room. The agents'
-    /// load is counted once per agent (an uncorrelated subquery), not once per chat.
+    /// load is counted once per agent, not once per chat: the queues with room are a
+    /// MATERIALIZED CTE, as Postgres otherwise may turn the IN into a semi-join that counts
+    /// every agent's load again for each queued chat (seconds with hundreds queued).
     fn candidate_chats_sql(&self, limit: i64) -> String {
         format!(
-            "SELECT c.id, c.queue_id FROM chats c WHERE c.state = 'queued' AND c.queue_id IN ( \
+            "WITH ready AS MATERIALIZED ( \
                SELECT aq.queue_id FROM agent_queues aq JOIN agents a ON a.id = aq.agent_id \
                WHERE a.status = 'available' \
                  AND a.last_seen_ms >= NOW_MS - {PRESENCE_TIMEOUT_MS} AND a.max_chats > {LOAD}) \
+             SELECT c.id, c.queue_id FROM chats c WHERE c.state = 'queued' \
+               AND c.queue_id IN (SELECT queue_id FROM ready) \
              ORDER BY c.queued_ms, c.id LIMIT {limit}"
         )
     }
