@@ -311,7 +311,7 @@ async fn twenty_agents_two_hundred_chats() {
         assert!(e.id > last_id);
         last_id = e.id;
         let Some(chat) = e.chat_id else { continue };
-        let mut drop_load = |load: &mut HashMap<i64, i64>, agent: i64| {
+        let drop_load = |load: &mut HashMap<i64, i64>, agent: i64| {
             let l = load.entry(agent).or_default();
             *l -= 1;
             assert!(

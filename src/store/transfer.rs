@@ -159,15 +159,21 @@ impl Store {
                     return Err(StoreError::invalid("choose another agent than yourself"));
                 }
                 // The target's row is locked before their load is counted, as routing does,
-                // so a routing offer in the same instant cannot take the same last slot.
-                let target = sqlx::query(self.sql(&format!(
+                // so a routing offer in the same instant cannot take the same last slot. Two
+                // statements: on PostgreSQL a count in the locking statement would be read
+                // from the snapshot taken before waiting for the lock.
+                sqlx::query(self.sql("SELECT id FROM agents WHERE id = $1 LOCK_WAIT"))
+                    .bind(to)
+                    .fetch_optional(&mut *w.tx)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound(format!("no agent with id {to}")))?;
+                let target = sqlx::query(sqlx::AssertSqlSafe(format!(
                     "SELECT a.name, a.status, a.max_chats - {LOAD} AS free FROM agents a \
-                     WHERE a.id = $1 LOCK_WAIT"
+                     WHERE a.id = $1"
                 )))
                 .bind(to)
-                .fetch_optional(&mut *w.tx)
-                .await?
-                .ok_or_else(|| StoreError::NotFound(format!("no agent with id {to}")))?;
+                .fetch_one(&mut *w.tx)
+                .await?;
                 let name: String = target.try_get("name")?;
                 let status: String = target.try_get("status")?;
                 let free: i64 = target.try_get("free")?;
