@@ -60,6 +60,9 @@ pub enum Command {
         #[arg(long)]
         count: Option<usize>,
     },
+    /// The team's server: the customers' chat page, its API and live channel. Run several
+    /// behind a load balancer on one PostgreSQL database.
+    Server(crate::server::ServerArgs),
     /// Measure offer latency and routing throughput (see BENCHMARKS.md).
     #[command(subcommand)]
     Bench(crate::bench::BenchCommand),
@@ -197,6 +200,7 @@ pub async fn run(cli: &Cli, command: &Command) -> Result<()> {
     let store = Store::open(&database_url(cli)?).await?;
     match command {
         Command::Customer(args) => customer::run(&store, args).await,
+        Command::Server(args) => crate::server::run(store, args.listen, args.config()?).await,
         Command::Agent(c) => admin::agent(&store, c).await,
         Command::Queue(c) => admin::queue(&store, c).await,
         Command::Option(c) => admin::option(&store, cli.agent.as_deref(), c).await,

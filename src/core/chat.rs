@@ -142,6 +142,8 @@ pub enum EventKind {
     Message,
     ContactVerified,
     AgentStatus,
+    /// Someone is typing in a chat: the customer (no agent id) or an agent. Never the text.
+    Typing,
 }
 
 impl EventKind {
@@ -157,6 +159,7 @@ impl EventKind {
             Self::Message => "message",
             Self::ContactVerified => "contact_verified",
             Self::AgentStatus => "agent_status",
+            Self::Typing => "typing",
         }
     }
 
@@ -186,6 +189,7 @@ impl EventKind {
             "message" => Self::Message,
             "contact_verified" => Self::ContactVerified,
             "agent_status" => Self::AgentStatus,
+            "typing" => Self::Typing,
             _ => return None,
         })
     }
@@ -246,6 +250,8 @@ pub struct Chat {
     pub created_ms: i64,
     pub accepted_ms: Option<i64>,
     pub ended_ms: Option<i64>,
+    /// The website that sent the customer signed their email (`--site-secret`).
+    pub verified_by_site: bool,
 }
 
 /// One stored message of a chat's transcript.
@@ -331,4 +337,6 @@ pub struct Offer {
     pub requested_ms: i64,
     /// The customer's first message, if they wrote one.
     pub first_message: Option<String>,
+    /// The website that sent the customer signed their email (`--site-secret`).
+    pub verified_by_site: bool,
 }

@@ -9,7 +9,7 @@ use sqlx::any::AnyRow;
 
 const CHAT_COLUMNS: &str = "c.id, c.queue_id, q.name AS queue_name, c.customer_name, c.customer_email, \
      c.contact_id, c.state, c.end_reason, c.agent_id, a.name AS agent_name, c.created_ms, \
-     c.accepted_ms, c.ended_ms";
+     c.accepted_ms, c.ended_ms, c.verified_by_site";
 
 /// A row's `state` column as the core type.
 pub(super) fn state_of(row: &AnyRow) -> Result<ChatState> {
@@ -34,6 +34,7 @@ fn chat_from_row(row: &AnyRow) -> Result<Chat> {
         created_ms: row.try_get("created_ms")?,
         accepted_ms: row.try_get("accepted_ms")?,
         ended_ms: row.try_get("ended_ms")?,
+        verified_by_site: row.try_get::<i64, _>("verified_by_site")? != 0,
     })
 }
 

@@ -24,10 +24,10 @@ pub fn plain_to_html(text: &str) -> String {
     out
 }
 
-const MESSAGE_SELECT: &str = "SELECT id, chat_id, client_id, sender, sender_name, format, \
+pub(super) const MESSAGE_SELECT: &str = "SELECT id, chat_id, client_id, sender, sender_name, format, \
      internal, body_html, body_text, created_ms FROM messages";
 
-fn message_from_row(row: &AnyRow) -> Result<Message> {
+pub(super) fn message_from_row(row: &AnyRow) -> Result<Message> {
     let sender: String = row.try_get("sender")?;
     let format: String = row.try_get("format")?;
     Ok(Message {

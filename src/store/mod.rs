@@ -15,6 +15,7 @@ mod messages;
 mod routing;
 pub mod scratch;
 mod seed;
+pub mod web;
 /// Name lists shared by the seed and the simulated customers.
 pub mod seed_names {
     pub use super::seed::{FIRST_NAMES, LAST_NAMES};
