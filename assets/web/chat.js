@@ -146,7 +146,7 @@
     if (m.sender !== "system") {
       const who = document.createElement("span");
       who.className = "who";
-      who.textContent = m.sender === "customer" ? "You" : m.name;
+      who.textContent = m.name;
       li.appendChild(who);
     }
     const body = document.createElement("div");
@@ -432,5 +432,6 @@
   $("again").addEventListener("click", forget);
   setInterval(() => sendFrame("heartbeat"), HEARTBEAT_MS);
   window.addEventListener("online", () => { if (chatId && !socket) resume(); });
+  window.addEventListener("resize", scrollDown);
   boot();
 })();
