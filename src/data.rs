@@ -99,6 +99,9 @@ pub trait ConsoleData: std::fmt::Debug + Send + Sync + 'static {
     /// The agent ends the chat.
     fn end_chat(&self, chat_id: i64) -> Reply<()>;
 
+    /// The agent is typing in a chat (the customer's page shows it); never the text.
+    fn typing(&self, chat_id: i64, agent_id: i64) -> Reply<()>;
+
     /// Records the verified contact of the agent's chat.
     fn verify(&self, chat_id: i64, agent_id: i64, contact: Contact) -> Reply<Contact>;
 

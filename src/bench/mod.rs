@@ -3,6 +3,7 @@
 //! by --database-url), never the data of the database it is pointed at. One file per bench.
 
 mod routing;
+mod web;
 
 use crate::store::Store;
 use crate::store::scratch::Scratch;
@@ -25,6 +26,20 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 1000)]
         chats: usize,
     },
+    /// Customers on `livewindow server` processes (loopback): delivery latency both ways
+    /// and memory per connection.
+    Web {
+        #[arg(long, default_value_t = 200)]
+        customers: usize,
+        #[arg(long, default_value_t = 1)]
+        servers: usize,
+        /// Seconds between one customer's messages.
+        #[arg(long, default_value_t = 5.0)]
+        every: f64,
+        /// How long to measure.
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+    },
 }
 
 /// Runs a bench on a scratch database: a temporary SQLite file, or a new database on the
@@ -43,6 +58,12 @@ pub async fn run(database_url: Option<&str>, command: &BenchCommand) -> Result<(
             routing::offer_latency(&store, *agents, *chats).await
         }
         BenchCommand::Routing { agents, chats } => routing::routing(&store, *agents, *chats).await,
+        BenchCommand::Web {
+            customers,
+            servers,
+            every,
+            seconds,
+        } => web::web(&store, *customers, *servers, *every, *seconds).await,
     };
     store.close().await;
     result

@@ -162,6 +162,13 @@ pub fn view(card: &Card, db_now: i64, first: bool) -> Element<'_, Message> {
     .spacing(8)
     .align_y(iced::Alignment::Center);
     let mut body = column![heading, progress_bar(0.0..=total, left as f32).girth(6),].spacing(8);
+    if o.verified_by_site {
+        body = body.push(
+            text("✓ verified by website")
+                .size(13)
+                .style(iced::widget::text::success),
+        );
+    }
     if let Some(m) = &o.first_message {
         body = body.push(text(format!("“{m}”")).size(15));
     }

@@ -57,6 +57,12 @@ impl Console {
                 }),
                 None => Task::none(),
             },
+            EventKind::Typing if event.agent_id.is_none() => {
+                if let Some(c) = self.chat_mut(chat) {
+                    c.customer_typing();
+                }
+                Task::none()
+            }
             EventKind::ChatTransferred if event.agent_id == me => {
                 if let Some(c) = self.chat_mut(chat) {
                     c.end(EndReason::AgentEnded);
