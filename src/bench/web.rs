@@ -170,7 +170,10 @@ async fn customer(
     replied: Times,
     outbound: Samples,
     connected: Arc<tokio::sync::Barrier>,
+    gate: Arc<tokio::sync::Semaphore>,
 ) -> Result<()> {
+    // Customers arrive a few dozen at a time, not all in the same millisecond.
+    let permit = gate.acquire_owned().await?;
     let http = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{port}");
     let r = http
@@ -190,6 +193,7 @@ async fn customer(
     let mut req = format!("ws://127.0.0.1:{port}/api/chats/{chat}/live").into_client_request()?;
     req.headers_mut().insert("cookie", cookie.parse()?);
     let (mut ws, _) = tokio_tungstenite::connect_async(req).await?;
+    drop(permit);
     connected.wait().await;
     // Spread the customers over the interval.
     tokio::time::sleep(every.mul_f64((i % 97) as f64 / 97.0)).await;
@@ -257,7 +261,7 @@ pub(super) async fn web(
     let until = Instant::now() + Duration::from_secs(seconds) + Duration::from_secs(120);
     let start = Instant::now();
     let mut tasks = Vec::new();
-    let gate = Arc::new(tokio::sync::Semaphore::new(64));
+    let gate = Arc::new(tokio::sync::Semaphore::new(32));
     for i in 0..customers {
         let port = procs[i % servers].1;
         let (sent, replied, outbound, connected, gate) = (
@@ -268,10 +272,14 @@ pub(super) async fn web(
             gate.clone(),
         );
         tasks.push(tokio::spawn(async move {
-            let permit = gate.acquire_owned().await;
-            let until_ = until;
-            drop(permit);
-            customer(port, i, every, until_, sent, replied, outbound, connected).await
+            let r = customer(
+                port, i, every, until, sent, replied, outbound, connected, gate,
+            )
+            .await;
+            if let Err(e) = &r {
+                tracing::warn!("bench customer {i}: {e}");
+            }
+            r
         }));
     }
     connected.wait().await;

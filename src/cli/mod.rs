@@ -197,7 +197,12 @@ pub async fn run(cli: &Cli, command: &Command) -> Result<()> {
     if let Command::Customer(args) = command {
         crate::core::validate::customer(&args.name, &args.email)?;
     }
-    let store = Store::open(&database_url(cli)?).await?;
+    let store = match command {
+        Command::Server(args) => {
+            Store::open_sized(&database_url(cli)?, Some(args.db_connections)).await?
+        }
+        _ => Store::open(&database_url(cli)?).await?,
+    };
     match command {
         Command::Customer(args) => customer::run(&store, args).await,
         Command::Server(args) => crate::server::run(store, args.listen, args.config()?).await,

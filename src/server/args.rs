@@ -30,6 +30,9 @@ pub struct ServerArgs {
     /// Messages one chat's customer may send per minute.
     #[arg(long, default_value_t = 30)]
     pub messages_per_minute: i64,
+    /// PostgreSQL connections in this process's pool (besides its one LISTEN connection).
+    #[arg(long, default_value_t = 16)]
+    pub db_connections: u32,
 }
 
 impl ServerArgs {

@@ -93,6 +93,12 @@ pub fn sqlite_url(path: &Path) -> String {
 impl Store {
     /// Opens (and for SQLite creates) the database at `url`, then applies migrations.
     pub async fn open(url: &str) -> Result<Store> {
+        Self::open_sized(url, None).await
+    }
+
+    /// [`Store::open`] with a pool of `max_connections` on PostgreSQL (a server with many
+    /// customers needs more than a desktop's few); `None` keeps the default.
+    pub async fn open_sized(url: &str, max_connections: Option<u32>) -> Result<Store> {
         install_default_drivers();
         let backend = backend_of(url)?;
         let connect_url = match backend {
@@ -108,7 +114,7 @@ impl Store {
             .max_connections(match backend {
                 Backend::Sqlite => 8,
                 // A desktop needs few connections; a team of desktops shares one server.
-                Backend::Postgres => 3,
+                Backend::Postgres => max_connections.unwrap_or(3),
             })
             .acquire_timeout(Duration::from_secs(30));
         let options = if backend == Backend::Sqlite {
