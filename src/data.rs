@@ -154,6 +154,9 @@ pub trait ConsoleData: std::fmt::Debug + Send + Sync + 'static {
     /// What became of the latest transfer of a chat offered to an agent.
     fn transfer_answer(&self, chat_id: i64) -> Reply<Option<TransferAnswer>>;
 
+    /// The agent is typing in a chat (the customer's page shows it); never the text.
+    fn typing(&self, chat_id: i64, agent_id: i64) -> Reply<()>;
+
     /// Records the verified contact of the agent's chat.
     fn verify(&self, chat_id: i64, agent_id: i64, contact: Contact) -> Reply<Contact>;
 

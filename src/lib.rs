@@ -9,6 +9,7 @@ pub mod cli;
 pub mod core;
 pub mod data;
 pub mod richtext;
+pub mod server;
 pub mod store;
 pub mod ui;
 

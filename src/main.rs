@@ -7,14 +7,19 @@ use std::time::Duration;
 
 fn main() -> ExitCode {
     livewindow::ui::mark_start();
+    let cli = Cli::parse();
+    // The server logs its requests (with their request id) unless told otherwise.
+    let default_log = match cli.command {
+        Some(cli::Command::Server(_)) => "info,sqlx=warn",
+        _ => "warn,sqlx=error",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("LIVEWINDOW_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,sqlx=error")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_log)),
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
     let result = match &cli.command {
         Some(command) => runtime().and_then(|rt| rt.block_on(cli::run(&cli, command))),
         None => console(&cli),
@@ -32,6 +37,44 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?)
+}
+
+/// `--demo`: the customers' chat page on loopback beside the console, so one person can be
+/// the customer in a browser and the agent in the window at once.
+fn demo_server(url: &str) {
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(e) => return eprintln!("livewindow: the demo's chat page cannot start: {e}"),
+    };
+    let listener = rt.block_on(async {
+        match tokio::net::TcpListener::bind("127.0.0.1:8080").await {
+            Ok(l) => Ok(l),
+            // Taken: any free port.
+            Err(_) => tokio::net::TcpListener::bind("127.0.0.1:0").await,
+        }
+    });
+    let listener = match listener {
+        Ok(l) => l,
+        Err(e) => return eprintln!("livewindow: the demo's chat page cannot listen: {e}"),
+    };
+    if let Ok(addr) = listener.local_addr() {
+        println!("Be the customer: open http://{addr}/ in a browser.");
+    }
+    let url = url.to_string();
+    std::thread::spawn(move || {
+        rt.block_on(async move {
+            match Store::open(&url).await {
+                Ok(store) => {
+                    let config = livewindow::server::Config::default();
+                    let stop = std::future::pending::<()>();
+                    if let Err(e) = livewindow::server::serve(listener, store, config, stop).await {
+                        tracing::warn!("demo chat page stopped: {e}");
+                    }
+                }
+                Err(e) => tracing::warn!("demo chat page cannot open the database: {e}"),
+            }
+        });
+    });
 }
 
 /// Checks everything that can fail before a window opens, so errors reach the terminal.
@@ -57,6 +100,7 @@ fn console(cli: &Cli) -> anyhow::Result<()> {
         anyhow::Ok(agent)
     })?;
     if cli.demo {
+        demo_server(&url);
         let url = url.clone();
         // Simulated customers run beside the window on their own runtime and store handle,
         // exactly like customers in another process.

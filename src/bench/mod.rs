@@ -10,6 +10,7 @@ mod search;
 async fn open_console(url: &str) -> crate::store::Result<Store> {
     Store::open_with(url, crate::store::Role::Console).await
 }
+mod web;
 
 use crate::store::Store;
 use crate::store::scratch::Scratch;
@@ -55,6 +56,20 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 10)]
         old_runs: usize,
     },
+    /// Customers on `livewindow server` processes (loopback): delivery latency both ways
+    /// and memory per connection.
+    Web {
+        #[arg(long, default_value_t = 200)]
+        customers: usize,
+        #[arg(long, default_value_t = 1)]
+        servers: usize,
+        /// Seconds between one customer's messages.
+        #[arg(long, default_value_t = 5.0)]
+        every: f64,
+        /// How long to measure.
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+    },
 }
 
 /// Runs a bench on a scratch database: a temporary SQLite file, or a new database on the
@@ -83,6 +98,12 @@ pub async fn run(database_url: Option<&str>, command: &BenchCommand) -> Result<(
             runs,
             old_runs,
         } => search::search(&store, *contacts, *runs, *old_runs).await,
+        BenchCommand::Web {
+            customers,
+            servers,
+            every,
+            seconds,
+        } => web::web(&store, *customers, *servers, *every, *seconds).await,
     };
     store.close().await;
     result

@@ -67,6 +67,9 @@ pub enum Command {
         #[arg(long)]
         count: Option<usize>,
     },
+    /// The team's server: the customers' chat page, its API and live channel. Run several
+    /// behind a load balancer on one PostgreSQL database.
+    Server(crate::server::ServerArgs),
     /// Measure offer latency and routing throughput (see BENCHMARKS.md).
     #[command(subcommand)]
     Bench(crate::bench::BenchCommand),
@@ -232,12 +235,14 @@ pub async fn run(cli: &Cli, command: &Command) -> Result<()> {
     // commands need one; seeding and demo traffic keep the general pool.
     let role = match command {
         Command::Customer(_) => store::Role::Console,
+        Command::Server(args) => store::Role::Server(args.db_connections),
         Command::Seed(_) | Command::DemoTraffic { .. } => store::Role::General,
         _ => store::Role::Admin,
     };
     let store = Store::open_with(&database_url(cli)?, role).await?;
     match command {
         Command::Customer(args) => customer::run(&store, args).await,
+        Command::Server(args) => crate::server::run(store, args.listen, args.config()?).await,
         Command::Agent(c) => admin::agent(&store, c).await,
         Command::Queue(c) => admin::queue(&store, c).await,
         Command::Option(c) => admin::option(&store, cli.agent.as_deref(), c).await,

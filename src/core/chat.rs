@@ -149,6 +149,8 @@ pub enum EventKind {
     Message,
     ContactVerified,
     AgentStatus,
+    /// Someone is typing in a chat: the customer (no agent id) or an agent. Never the text.
+    Typing,
 }
 
 impl EventKind {
@@ -165,6 +167,7 @@ impl EventKind {
             Self::Message => "message",
             Self::ContactVerified => "contact_verified",
             Self::AgentStatus => "agent_status",
+            Self::Typing => "typing",
         }
     }
 
@@ -196,6 +199,7 @@ impl EventKind {
             "message" => Self::Message,
             "contact_verified" => Self::ContactVerified,
             "agent_status" => Self::AgentStatus,
+            "typing" => Self::Typing,
             _ => return None,
         })
     }
@@ -259,6 +263,8 @@ pub struct Chat {
     /// When the agent finished the wrap-up; `None` while an ended chat is still in wrap-up.
     pub wrapped_ms: Option<i64>,
     pub disposition: Option<String>,
+    /// The website that sent the customer signed their email (`--site-secret`).
+    pub verified_by_site: bool,
 }
 
 impl Chat {
@@ -354,6 +360,8 @@ pub struct Offer {
     pub first_message: Option<String>,
     /// Set when the chat comes from another agent.
     pub transfer: Option<Transfer>,
+    /// The website that sent the customer signed their email (`--site-secret`).
+    pub verified_by_site: bool,
 }
 
 /// How a chat changed hands other than by routing.

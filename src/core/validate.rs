@@ -2,6 +2,28 @@
 
 use super::StoreError;
 
+/// Text from outside (a web page, a terminal) as it may reach SQL and the transcript: NUL and
+/// the other C0 control characters (and DEL) are dropped, except tab and newline; a CR-LF or
+/// lone CR becomes a newline. Postgres refuses NUL in text, and its raw error must never
+/// reach a customer; the others are invisible and only confuse whoever reads the line.
+pub fn clean_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push('\n');
+                }
+            }
+            '\t' | '\n' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A person's name: not blank, not absurdly long, no control characters.
 pub fn name(value: &str) -> Result<String, String> {
     let trimmed = value.trim();
@@ -69,6 +91,15 @@ pub fn note(value: &str, max: usize) -> Result<String, StoreError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn clean_text() {
+        assert_eq!(
+            super::clean_text("a\0b\u{1}c\td\r\ne\rf\u{7f}"),
+            "abc\td\ne\nf"
+        );
+        assert_eq!(super::clean_text("Ана 😀"), "Ана 😀");
+    }
+
     #[test]
     fn names() {
         assert_eq!(super::name("  Ana Lima ").as_deref(), Ok("Ana Lima"));

@@ -9,7 +9,7 @@ use sqlx::any::AnyRow;
 
 const CHAT_COLUMNS: &str = "c.id, c.queue_id, q.name AS queue_name, c.customer_name, c.customer_email, \
      c.contact_id, c.state, c.end_reason, c.agent_id, a.name AS agent_name, c.created_ms, \
-     c.accepted_ms, c.ended_ms, c.wrapped_ms, c.disposition";
+     c.accepted_ms, c.ended_ms, c.wrapped_ms, c.disposition, c.verified_by_site";
 
 /// Chats with their queue and agent names; callers append WHERE and ORDER BY.
 pub(super) fn chat_select() -> String {
@@ -61,6 +61,7 @@ pub(super) fn chat_from_row(row: &AnyRow) -> Result<Chat> {
         ended_ms: row.try_get("ended_ms")?,
         wrapped_ms: row.try_get("wrapped_ms")?,
         disposition: row.try_get("disposition")?,
+        verified_by_site: row.try_get::<i64, _>("verified_by_site")? != 0,
     })
 }
 

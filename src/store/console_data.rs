@@ -206,6 +206,12 @@ impl ConsoleData for Store {
         )
     }
 
+    fn typing(&self, chat_id: i64, agent_id: i64) -> Reply<()> {
+        call(self, move |s| async move {
+            s.typing(chat_id, Some(agent_id)).await
+        })
+    }
+
     fn verify(&self, chat_id: i64, agent_id: i64, contact: Contact) -> Reply<Contact> {
         call(self, move |s| async move {
             s.verify_contact(chat_id, agent_id, contact.id).await?;

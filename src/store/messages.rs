@@ -6,10 +6,10 @@ use crate::core::{ChatState, EventKind, Message, MessageFormat, NewMessage, Send
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-const MESSAGE_SELECT: &str = "SELECT id, chat_id, client_id, sender, sender_name, format, \
+pub(super) const MESSAGE_SELECT: &str = "SELECT id, chat_id, client_id, sender, sender_name, format, \
      internal, body_html, body_text, created_ms FROM messages";
 
-fn message_from_row(row: &AnyRow) -> Result<Message> {
+pub(super) fn message_from_row(row: &AnyRow) -> Result<Message> {
     let sender: String = row.try_get("sender")?;
     let format: String = row.try_get("format")?;
     Ok(Message {

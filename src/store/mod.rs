@@ -18,6 +18,7 @@ pub mod scratch;
 mod seed;
 mod sweep;
 mod transfer;
+pub mod web;
 mod wrapup;
 /// Name lists shared by the seed and the simulated customers.
 pub mod seed_names {
@@ -95,9 +96,9 @@ pub enum Role {
     Console,
     /// A one-shot command (queues, agents, options, seeding): one connection, no LISTEN.
     Admin,
-    /// `livewindow server`, which answers many clients: eight pooled connections plus one
-    /// LISTEN for all its sockets.
-    Server,
+    /// `livewindow server`, which answers many clients: this many pooled connections
+    /// (`--db-connections`) plus one LISTEN for all its sockets.
+    Server(u32),
     /// What [`Store::open`] gives: three pooled connections (tests, benches, the demo's
     /// customers, the customer CLI).
     General,
@@ -108,7 +109,7 @@ impl Role {
         match self {
             Role::Console | Role::Admin => 1,
             Role::General => 3,
-            Role::Server => 8,
+            Role::Server(n) => n.max(1),
         }
     }
 }

@@ -21,7 +21,7 @@ pub(super) const LOAD: &str = "((SELECT count(*) FROM chats x WHERE x.agent_id =
 /// An offer's columns, with the chat's latest transfer; callers append WHERE (on `c`, the
 /// chat) and ORDER BY.
 const OFFER_SELECT: &str = "SELECT c.id, c.offered_agent_id, c.queue_id, q.name AS queue_name, \
-       c.queued_ms, c.customer_name, c.customer_email, c.offer_deadline_ms, \
+       c.queued_ms, c.customer_name, c.customer_email, c.offer_deadline_ms, c.verified_by_site, \
        (SELECT m.body_text FROM messages m WHERE m.chat_id = c.id AND m.sender = 'customer' \
         ORDER BY m.id LIMIT 1) AS first_message, \
        (SELECT max(o.offered_ms) FROM chat_offers o WHERE o.chat_id = c.id AND o.outcome IS NULL) AS offered_ms, \
@@ -456,6 +456,7 @@ fn offer_from_row(row: &sqlx::any::AnyRow) -> Result<Offer> {
         offered_ms: row.try_get::<Option<i64>, _>("offered_ms")?.unwrap_or(0),
         requested_ms: row.try_get("queued_ms")?,
         transfer: transfer_from_row(row)?,
+        verified_by_site: row.try_get::<i64, _>("verified_by_site")? != 0,
     })
 }
 

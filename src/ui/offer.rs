@@ -165,6 +165,13 @@ pub fn view(card: &Card, db_now: i64, first: bool) -> Element<'_, Message> {
     if let Some(t) = &o.transfer {
         body = body.push(transfer_lines(t));
     }
+    if o.verified_by_site {
+        body = body.push(
+            text("✓ verified by website")
+                .size(13)
+                .style(iced::widget::text::success),
+        );
+    }
     if let Some(m) = &o.first_message {
         body = body.push(text(format!("“{m}”")).size(15));
     }

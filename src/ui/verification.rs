@@ -62,12 +62,24 @@ impl State {
         }
     }
 
-    pub fn view<'a>(&'a self, customer: &'a str, email: &'a str) -> Element<'a, Message> {
+    /// `by_site`: the website the customer came from signed their email.
+    pub fn view<'a>(
+        &'a self,
+        customer: &'a str,
+        email: &'a str,
+        by_site: bool,
+    ) -> Element<'a, Message> {
         let mut page = column![
             text("Contact Verification").size(22),
             text(format!("The customer says they are {customer} <{email}>.")).style(style::muted),
         ]
         .spacing(12);
+        if by_site {
+            page = page.push(
+                text("✓ verified by website: your website signed in this customer as this email.")
+                    .style(iced::widget::text::success),
+            );
+        }
         match &self.contact {
             Some(c) => {
                 let field = |label: &'a str, value: String| {

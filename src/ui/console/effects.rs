@@ -124,6 +124,7 @@ impl Console {
                     interaction::Message::Composer(composer::Message::Copied(r))
                 })
             }
+            Action::Typing => Task::perform(data.typing(id, self.agent.id), |_| ()).discard(),
             Action::PickImage => Task::perform(files::pick_image(), move |path| {
                 Message::ImageChosen(id, path)
             }),

@@ -73,6 +73,12 @@ impl Console {
                 }),
                 None => Task::none(),
             },
+            EventKind::Typing if event.agent_id.is_none() => {
+                if let Some(c) = self.chat_mut(chat) {
+                    c.customer_typing();
+                }
+                Task::none()
+            }
             EventKind::ChatTransferred => {
                 // An offer that went elsewhere (a supervisor moved the chat, the sender's
                 // desktop went silent) is no longer this agent's to take.

@@ -52,6 +52,10 @@ pub struct Interaction {
     error: Option<StoreError>,
     agent_id: i64,
     agent_name: String,
+    /// Typing, both ways: until when "Customer is typing…" shows, and when the agent's
+    /// own typing was last reported.
+    customer_typing_until: Option<std::time::Instant>,
+    typing_sent: Option<std::time::Instant>,
 }
 
 #[derive(Debug, Clone)]
@@ -115,6 +119,8 @@ pub enum Action {
     },
     /// The wrap-up is done: the chat leaves this console.
     Closed,
+    /// The agent typed: tell the customer's page (at most every few seconds).
+    Typing,
 }
 
 /// What a chat's composer starts with.
@@ -157,6 +163,8 @@ impl Interaction {
             error: None,
             agent_id,
             agent_name: agent_name.to_string(),
+            customer_typing_until: None,
+            typing_sent: None,
         }
     }
 
@@ -235,6 +243,9 @@ impl Interaction {
     pub fn receive(&mut self, message: ChatMessage, in_view: bool) {
         if self.messages.iter().any(|m| m.id == message.id) {
             return;
+        }
+        if message.sender == Sender::Customer {
+            self.customer_typing_until = None;
         }
         if message.sender == Sender::Agent {
             self.outbox
@@ -405,9 +416,29 @@ impl Interaction {
         Action::Send(m)
     }
 
+    /// The customer's page says they are typing: shown for a few seconds.
+    pub fn customer_typing(&mut self) {
+        self.customer_typing_until =
+            Some(std::time::Instant::now() + std::time::Duration::from_secs(4));
+    }
+
     fn composer_action(&mut self, m: composer::Message) -> Action {
+        // A changed draft is typing, reported at most every 2.5 s; never its text. The
+        // draft is compared only when a report is due.
+        let now = std::time::Instant::now();
+        let due = self.ended.is_none()
+            && self
+                .typing_sent
+                .is_none_or(|t| now.duration_since(t).as_millis() >= 2500);
+        let before = due.then(|| self.composer.draft_text());
         match self.composer.update(m) {
-            composer::Action::None => Action::None,
+            composer::Action::None => {
+                if before.is_some_and(|b| b != self.composer.draft_text()) {
+                    self.typing_sent = Some(now);
+                    return Action::Typing;
+                }
+                Action::None
+            }
             composer::Action::Run(task) => Action::Run(task.map(Message::Composer)),
             composer::Action::Send => self.send(),
             composer::Action::ReadClipboard => Action::ReadClipboard,

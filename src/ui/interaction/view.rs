@@ -55,6 +55,13 @@ impl Interaction {
                 .height(Length::Fill)
         ]
         .spacing(8);
+        if self
+            .customer_typing_until
+            .is_some_and(|t| t > std::time::Instant::now())
+            && self.ended.is_none()
+        {
+            col = col.push(text("Customer is typing…").size(13).style(style::muted));
+        }
         if let Some(agent) = &self.pending_transfer {
             col = col.push(
                 text(format!(
@@ -93,7 +100,11 @@ impl Interaction {
         }
         match &self.stage {
             Stage::Verify(v) => v
-                .view(&self.chat.customer_name, &self.chat.customer_email)
+                .view(
+                    &self.chat.customer_name,
+                    &self.chat.customer_email,
+                    self.chat.verified_by_site,
+                )
                 .map(Message::Verification),
             Stage::Search(s) => s.view().map(Message::Search),
             Stage::Pop(p) => p.view().map(Message::Pop),

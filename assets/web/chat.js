@@ -1,0 +1,437 @@
+// The customer's chat page. The chat's token lives in an HttpOnly cookie this script never
+// sees; the page keeps only the chat id (not secret) to resume after a reload. Messages are
+// keyed by id: a reconnect asks for everything after the last id held, never a time window.
+"use strict";
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const TYPING_EVERY_MS = 2500;
+  const HEARTBEAT_MS = 15000;
+  const STILL_WAITING_MS = 60000;
+  const KEY = "livewindow.chat";
+
+  let config = { queues: [], embed_origins: [], message_chars: 5000, image_bytes: 10485760 };
+  let chatId = null;
+  let lastId = 0;                 // the newest message id the page holds
+  const shown = new Map();        // message id -> element
+  let chat = null;                // the latest state frame
+  let socket = null;
+  let retryMs = 500;
+  let reconnectTimer = null;
+  let lastTypingSent = 0;
+  let typingTimer = null;
+  let identity = null;            // { signature } handed over by an embedding website
+  let waitingTimer = null;
+  let live = false;               // history loaded: new messages are announced from now on
+
+  function api(path) { return "/api/chats/" + chatId + path; }
+
+  async function jsonOrError(response) {
+    let body = {};
+    try { body = await response.json(); } catch (_) { body = {}; }
+    if (!response.ok) {
+      const e = new Error(body.error || "Something went wrong (" + response.status + "). Please try again.");
+      e.status = response.status;
+      e.body = body;
+      throw e;
+    }
+    return body;
+  }
+
+  // ---- pre-chat form -------------------------------------------------------------------
+  function showForm() {
+    $("chat").hidden = true;
+    $("prechat").hidden = false;
+    const queues = config.queues || [];
+    const select = $("queue");
+    select.replaceChildren();
+    for (const q of queues) {
+      const o = document.createElement("option");
+      o.value = String(q.id);
+      o.textContent = q.name;
+      select.appendChild(o);
+    }
+    $("queue-field").hidden = queues.length < 2;
+    $("name").focus();
+  }
+
+  function fieldError(field, text) {
+    const input = { name: "name", email: "email", queue: "queue", message: "question" }[field];
+    const p = $(field + "-error");
+    if (p) p.textContent = text || "";
+    if (input) $(input).setAttribute("aria-invalid", text ? "true" : "false");
+  }
+
+  async function startChat(event) {
+    event.preventDefault();
+    for (const f of ["name", "email", "queue", "message"]) fieldError(f, "");
+    $("form-error").textContent = "";
+    const name = $("name").value.trim();
+    const email = $("email").value.trim();
+    let bad = false;
+    if (!name) { fieldError("name", "Please enter your name."); bad = true; }
+    if (!email) { fieldError("email", "Please enter your email address."); bad = true; }
+    else if (!$("email").checkValidity()) { fieldError("email", "Please enter a valid email address, like ana@example.com."); bad = true; }
+    if (bad) { focusFirstError(); return; }
+    const body = { name, email, message: $("question").value };
+    if (!$("queue-field").hidden) body.queue_id = Number($("queue").value);
+    if (identity && identity.email === email) body.signature = identity.signature;
+    $("start").disabled = true;
+    try {
+      const r = await fetch("/api/chats", {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+      });
+      const started = await jsonOrError(r);
+      chatId = started.chat.chat_id;
+      localStorage.setItem(KEY, String(chatId));
+      openChat(started.chat, started.messages);
+    } catch (e) {
+      const fields = (e.body && e.body.fields) || {};
+      for (const [f, text] of Object.entries(fields)) fieldError(f, text);
+      if (e.body && e.body.field) fieldError(e.body.field, e.message);
+      if (!Object.keys(fields).length) $("form-error").textContent = errorText(e);
+      focusFirstError();
+    } finally {
+      $("start").disabled = false;
+    }
+  }
+
+  function focusFirstError() {
+    const first = document.querySelector('[aria-invalid="true"]');
+    if (first) first.focus();
+  }
+
+  function errorText(e) {
+    if (e instanceof TypeError) return "We cannot reach the chat service. Check your connection and try again.";
+    return e.message;
+  }
+
+  // ---- the chat ------------------------------------------------------------------------
+  function openChat(state, messages) {
+    $("prechat").hidden = true;
+    $("chat").hidden = false;
+    $("download").href = api("/transcript");
+    for (const m of messages || []) addMessage(m);
+    applyState(state);
+    live = true;
+    connect();
+    $("message").focus();
+  }
+
+  function announce(text) {
+    const p = document.createElement("p");
+    p.textContent = text;
+    $("live").appendChild(p);
+    while ($("live").childNodes.length > 5) $("live").firstChild.remove();
+  }
+
+  function line(kind, text) {
+    const li = document.createElement("li");
+    li.className = "msg " + kind;
+    li.textContent = text;
+    $("transcript").appendChild(li);
+    scrollDown();
+    if (live && !kind.startsWith("customer")) announce(text);
+    return li;
+  }
+
+  function scrollDown() {
+    const t = $("transcript");
+    t.scrollTop = t.scrollHeight;
+  }
+
+  function render(m) {
+    const li = document.createElement("li");
+    li.className = "msg " + m.sender;
+    li.dataset.id = String(m.id);
+    if (m.sender !== "system") {
+      const who = document.createElement("span");
+      who.className = "who";
+      who.textContent = m.name;
+      li.appendChild(who);
+    }
+    const body = document.createElement("div");
+    if (m.format === "html") {
+      body.className = "body";
+      body.appendChild(window.LW.renderHtml(m.html));
+    } else {
+      body.className = "text";
+      body.textContent = m.text;
+    }
+    li.appendChild(body);
+    return li;
+  }
+
+  // Places a stored message once, in id order.
+  function addMessage(m) {
+    if (shown.has(m.id)) return;
+    const li = render(m);
+    shown.set(m.id, li);
+    const t = $("transcript");
+    let before = null;
+    if (m.id < lastId) {
+      for (const el of t.children) {
+        if (el.dataset.id && Number(el.dataset.id) > m.id) { before = el; break; }
+      }
+    }
+    t.insertBefore(li, before);
+    lastId = Math.max(lastId, m.id);
+    scrollDown();
+    if (m.sender === "agent") $("typing").textContent = "";
+    if (live && m.sender !== "customer") {
+      announce((m.sender === "system" ? "" : m.name + ": ") + m.text);
+    }
+  }
+
+  function minutes(s) {
+    if (s < 60) return "less than a minute";
+    const n = Math.round(s / 60);
+    return "about " + n + (n === 1 ? " minute" : " minutes");
+  }
+
+  function applyState(state) {
+    const before = chat;
+    chat = state;
+    const status = $("status");
+    if (state.state === "waiting") {
+      let text = "Waiting for an agent";
+      if (state.position) text += "; you are number " + state.position + " in line";
+      text += ".";
+      if (state.wait_estimate_s != null) text += " Estimated wait: " + minutes(state.wait_estimate_s) + ".";
+      status.textContent = text;
+      if (!waitingTimer) {
+        waitingTimer = setInterval(() => {
+          if (chat && chat.state === "waiting") {
+            line("local", "Still waiting for an agent" +
+              (chat.position ? "; you are number " + chat.position + "." : "."));
+          }
+        }, STILL_WAITING_MS);
+      }
+    } else {
+      clearInterval(waitingTimer);
+      waitingTimer = null;
+    }
+    if (state.state === "active") {
+      status.textContent = "You are chatting with " + (state.agent_name || "an agent") + ".";
+      if (!before || before.state !== "active" || before.agent_name !== state.agent_name) {
+        if (before) line("system", (state.agent_name || "An agent") + " joined the chat.");
+      }
+    }
+    if (state.state === "ended") {
+      status.textContent = state.ended || "The chat has ended.";
+      if (before && before.state !== "ended") line("system", state.ended || "The chat has ended.");
+      $("composer").hidden = true;
+      $("end").hidden = true;
+      $("again").hidden = false;
+      $("typing").textContent = "";
+    } else {
+      $("composer").hidden = false;
+      $("end").hidden = false;
+      $("again").hidden = true;
+    }
+  }
+
+  // ---- the live channel ----------------------------------------------------------------
+  function connect() {
+    clearTimeout(reconnectTimer);
+    if (!chatId) return;
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    const ws = new WebSocket(scheme + location.host + api("/live?after=" + lastId));
+    socket = ws;
+    ws.onopen = () => { retryMs = 500; };
+    ws.onmessage = (ev) => {
+      let frame;
+      try { frame = JSON.parse(ev.data); } catch (_) { return; }
+      if (frame.type === "message") addMessage(frame.message);
+      else if (frame.type === "state") applyState(frame.chat);
+      else if (frame.type === "typing") showTyping(frame.name);
+      else if (frame.type === "reconnect") retryMs = 200;
+      // Unknown frames are for newer pages: ignored.
+    };
+    ws.onclose = (ev) => {
+      if (socket !== ws) return;
+      socket = null;
+      if (ev.code === 1008 || (chat && chat.state === "ended")) return;
+      if (retryMs > 2000) $("status").textContent = "Reconnecting…";
+      const wait = retryMs + Math.random() * retryMs;
+      retryMs = Math.min(retryMs * 2, 10000);
+      reconnectTimer = setTimeout(resume, wait);
+    };
+  }
+
+  // After a drop: is the chat still ours? Then reconnect from the last id held.
+  async function resume() {
+    try {
+      const r = await fetch(api(""));
+      if (r.status === 403) { forget(); return; }
+      applyState(await jsonOrError(r));
+    } catch (_) { /* still offline: the socket retries */ }
+    connect();
+  }
+
+  function showTyping(name) {
+    $("typing").textContent = name + " is typing…";
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => { $("typing").textContent = ""; }, 4000);
+  }
+
+  function sendFrame(type) {
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type }));
+  }
+
+  // ---- sending -------------------------------------------------------------------------
+  async function post(path, init, tries) {
+    for (let i = 0; ; i++) {
+      try {
+        return await jsonOrError(await fetch(api(path), init));
+      } catch (e) {
+        // A lost answer is retried with the same client id: the server stores it once.
+        if (!(e instanceof TypeError) || i + 1 >= tries) throw e;
+        await new Promise((r) => setTimeout(r, 500 * (i + 1)));
+      }
+    }
+  }
+
+  async function sendText(event) {
+    event.preventDefault();
+    const box = $("message");
+    const text = box.value.trim();
+    $("send-error").textContent = "";
+    if (!text) return;
+    if (text.length > config.message_chars) {
+      $("send-error").textContent = "Your message has " + text.length + " characters; the limit is " +
+        config.message_chars + ". Please shorten it or send it in parts.";
+      return;
+    }
+    const pending = line("customer pending", text);
+    box.value = "";
+    try {
+      const m = await post("/messages", {
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ client_id: crypto.randomUUID(), text }),
+      }, 3);
+      pending.remove();
+      addMessage(m);
+    } catch (e) {
+      pending.remove();
+      if (!box.value) box.value = text;
+      $("send-error").textContent = errorText(e);
+    }
+  }
+
+  async function sendImage(file) {
+    $("send-error").textContent = "";
+    if (!file) return;
+    if (!/^image\/(png|jpeg|gif|webp)$/.test(file.type)) {
+      $("send-error").textContent = "“" + file.name + "” is not a picture we can show. Send a PNG, JPEG, GIF or WebP image.";
+      return;
+    }
+    if (file.size > config.image_bytes) {
+      $("send-error").textContent = "“" + file.name + "” is " + (file.size / 1048576).toFixed(1) +
+        " MB; images can be at most " + Math.floor(config.image_bytes / 1048576) + " MB.";
+      return;
+    }
+    const pending = line("customer pending", "Sending " + file.name + "…");
+    try {
+      const m = await post("/images", {
+        method: "POST",
+        headers: { "Content-Type": "application/octet-stream", "X-File-Name": encodeURIComponent(file.name),
+          "X-Client-Id": crypto.randomUUID() },
+        body: file,
+      }, 2);
+      pending.remove();
+      addMessage(m);
+    } catch (e) {
+      pending.remove();
+      $("send-error").textContent = errorText(e);
+    }
+  }
+
+  function onInput() {
+    const now = Date.now();
+    if (now - lastTypingSent > TYPING_EVERY_MS && $("message").value.trim()) {
+      lastTypingSent = now;
+      sendFrame("typing");
+    }
+  }
+
+  async function endChat() {
+    try {
+      applyState(await post("/end", { method: "POST" }, 2));
+    } catch (e) {
+      $("send-error").textContent = errorText(e);
+    }
+  }
+
+  function forget() {
+    localStorage.removeItem(KEY);
+    chatId = null;
+    lastId = 0;
+    chat = null;
+    live = false;
+    shown.clear();
+    $("transcript").replaceChildren();
+    $("live").replaceChildren();
+    if (socket) { const s = socket; socket = null; s.close(); }
+    showForm();
+  }
+
+  // ---- start ---------------------------------------------------------------------------
+  async function boot() {
+    try {
+      config = await jsonOrError(await fetch("/api/config"));
+    } catch (e) {
+      $("prechat").hidden = false;
+      $("form-error").textContent = errorText(e);
+    }
+    const saved = Number(localStorage.getItem(KEY) || "0");
+    if (saved) {
+      chatId = saved;
+      try {
+        const state = await jsonOrError(await fetch(api("")));
+        const messages = await jsonOrError(await fetch(api("/messages?after=0")));
+        openChat(state, messages);
+        return;
+      } catch (_) {
+        localStorage.removeItem(KEY);
+        chatId = null;
+      }
+    }
+    showForm();
+  }
+
+  // A website that signed its user in may hand over their identity (from an allowed origin).
+  window.addEventListener("message", (ev) => {
+    if (!(config.embed_origins || []).includes(ev.origin)) return;
+    const d = ev.data || {};
+    if (d.type !== "livewindow-identity" || typeof d.email !== "string") return;
+    identity = { email: d.email.trim(), signature: String(d.signature || "") };
+    if (typeof d.name === "string" && !$("name").value) $("name").value = d.name;
+    $("email").value = identity.email;
+  });
+
+  $("prechat").addEventListener("submit", startChat);
+  $("composer").addEventListener("submit", sendText);
+  $("message").addEventListener("input", onInput);
+  $("message").addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); $("composer").requestSubmit(); }
+  });
+  $("message").addEventListener("paste", (e) => {
+    const files = e.clipboardData ? [...e.clipboardData.files] : [];
+    if (files.length) { e.preventDefault(); files.forEach(sendImage); }
+  });
+  $("file").addEventListener("change", () => { [...$("file").files].forEach(sendImage); $("file").value = ""; });
+  const composer = $("composer");
+  composer.addEventListener("dragover", (e) => { e.preventDefault(); composer.classList.add("dragging"); });
+  composer.addEventListener("dragleave", () => composer.classList.remove("dragging"));
+  composer.addEventListener("drop", (e) => {
+    e.preventDefault();
+    composer.classList.remove("dragging");
+    [...(e.dataTransfer ? e.dataTransfer.files : [])].forEach(sendImage);
+  });
+  $("end").addEventListener("click", endChat);
+  $("again").addEventListener("click", forget);
+  setInterval(() => sendFrame("heartbeat"), HEARTBEAT_MS);
+  window.addEventListener("online", () => { if (chatId && !socket) resume(); });
+  window.addEventListener("resize", scrollDown);
+  boot();
+})();
