@@ -19,5 +19,7 @@ pub use chat::{
 };
 pub use error::{AcceptError, StoreError};
 pub use options::{
-    DEFAULT_OFFER_TIMEOUT_SECONDS, OPT_CKEDITOR, OPT_OFFER_TIMEOUT, check_option, check_option_name,
+    DEFAULT_OFFER_TIMEOUT_SECONDS, OPT_ABSENT_INTERVAL, OPT_AGENT_ABSENT_RETRIES, OPT_AUTO_AWAY,
+    OPT_CKEDITOR, OPT_ENDUSER_ABSENT_RETRIES, OPT_OFFER_TIMEOUT, OPT_QUEUED_DISCARD,
+    OPT_WRAPUP_MAX, check_option, check_option_name,
 };

@@ -36,6 +36,7 @@ pub use crate::richtext::plain_to_html;
 pub use chats::ChatFilter;
 pub use events::Subscription;
 pub use seed::SeedSummary;
+pub use sweep::{ABSENT_LINE, DISCARD_LINE};
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{Any, AnyPool, AssertSqlSafe, Executor, Transaction};
