@@ -20,10 +20,6 @@ async fn queue(store: &Store, name: &str) -> i64 {
     store.find_queue(Some(name)).await.unwrap().0
 }
 
-async fn agent(store: &Store, who: &str) -> i64 {
-    store.find_agent(who).await.unwrap().id
-}
-
 /// A chat from Ana in Support, accepted and verified by `agent`, with a line each way.
 async fn talking(store: &Store, agent: i64) -> i64 {
     let support = queue(store, "Support").await;
