@@ -137,6 +137,15 @@ impl Harness {
         self.simulator().find(text).is_ok()
     }
 
+    /// The desk's once-a-second tick, now (the frame runs it only when a second has passed).
+    pub async fn tick(&mut self) {
+        let tick = self
+            .store
+            .desk_tick(self.agent_id, self.console.desk(), false)
+            .await;
+        self.send(Message::Ticked(tick)).await;
+    }
+
     /// Whether a widget with this id is on screen.
     pub fn has_id(&self, id: &str) -> bool {
         self.simulator()
