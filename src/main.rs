@@ -21,7 +21,13 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let result = match &cli.command {
-        Some(command) => runtime().and_then(|rt| rt.block_on(cli::run(&cli, command))),
+        Some(command) => runtime().and_then(|rt| {
+            let result = rt.block_on(cli::run(&cli, command));
+            // Not waiting for blocking threads: one may be reading a terminal that stays
+            // open after the customer typed /quit.
+            rt.shutdown_background();
+            result
+        }),
         None => console(&cli),
     };
     match result {

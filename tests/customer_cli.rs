@@ -254,6 +254,21 @@ async fn bad_input_gets_one_clear_line() {
     ])
     .await;
     one_line_error(code, &err, "not a valid email");
+    // Past the standard's 254 characters: refused in one line (it used to be accepted and
+    // break the offer card's layout).
+    let long = format!("{}@{}.com", "a".repeat(60), "b".repeat(236));
+    assert_eq!(long.chars().count(), 301);
+    let (code, err) = run(&[
+        "--database-url",
+        url,
+        "customer",
+        "--name",
+        "Ana",
+        "--email",
+        &long,
+    ])
+    .await;
+    one_line_error(code, &err, "at most 254");
     let (code, err) = run(&[
         "--database-url",
         url,
@@ -320,4 +335,151 @@ async fn bad_input_gets_one_clear_line() {
             .as_deref(),
         Some("30")
     );
+}
+
+/// Starts `livewindow customer` for Bruno with stdin piped; returns the child, its stdin,
+/// its stdout lines and the chat id.
+async fn bruno(
+    url: &str,
+) -> (
+    tokio::process::Child,
+    tokio::process::ChildStdin,
+    Lines<BufReader<ChildStdout>>,
+    i64,
+) {
+    let mut child = Command::new(BIN)
+        .args(["--database-url", url, "customer", "--name", "Bruno Okafor"])
+        .args(["--email", "bruno@example.com"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = line_containing(&mut out, "waiting for an agent").await;
+    let chat: i64 = line
+        .trim_start_matches("Chat #")
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    (child, stdin, out, chat)
+}
+
+#[tokio::test]
+async fn a_line_that_is_not_utf8_is_skipped_and_the_rest_still_goes() {
+    let (db, store) = fresh().await;
+    store.seed_demo().await.unwrap();
+    let (mut child, mut stdin, _out, chat) = bruno(&db.url).await;
+    stdin.write_all(b"caf\xe9 au lait\n").await.unwrap();
+    // NUL and other control characters never reach SQL: the same text on both databases.
+    stdin
+        .write_all(b"still \x00here\x07\n/quit\n")
+        .await
+        .unwrap();
+    stdin.flush().await.unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .expect("exits after /quit")
+        .unwrap();
+    assert!(status.success());
+    let mut err = String::new();
+    use tokio::io::AsyncReadExt;
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .await
+        .unwrap();
+    let lines: Vec<_> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].contains("line 1") && lines[0].contains("UTF-8"),
+        "{err}"
+    );
+    let texts: Vec<String> = store
+        .messages(chat)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.body_text)
+        .collect();
+    assert_eq!(texts, ["still here"]);
+    let c = store.chat(chat).await.unwrap();
+    assert_eq!(c.state, ChatState::Ended);
+}
+
+#[tokio::test]
+async fn the_customer_is_told_of_a_transfer_and_the_next_agent_s_name() {
+    let (db, store) = fresh().await;
+    let ids = demo_with_available(&store, &["maria.santos@example.com"]).await;
+    let maria = ids[0];
+    let (_child, _stdin, mut out, chat) = bruno(&db.url).await;
+    store.accept(chat, maria).await.unwrap();
+    line_containing(&mut out, "Maria Santos joined the chat.").await;
+    let priya = store
+        .find_agent("priya.patel@example.com")
+        .await
+        .unwrap()
+        .id;
+    store
+        .set_agent_status(priya, livewindow::core::AgentStatus::Available)
+        .await
+        .unwrap();
+    let billing = store.find_queue(Some("Billing")).await.unwrap().0;
+    store
+        .transfer(
+            chat,
+            maria,
+            livewindow::core::TransferTarget::Queue(billing),
+            "a secret note",
+        )
+        .await
+        .unwrap();
+    let seen = lines_until(&mut out, "transferred").await;
+    assert!(
+        !seen.iter().any(|l| l.contains("secret")),
+        "the note reached the customer: {seen:?}"
+    );
+    let line = seen.last().unwrap().clone();
+    assert_eq!(
+        line,
+        "* You are being transferred to Billing. Please wait for the next agent."
+    );
+    store.accept(chat, priya).await.unwrap();
+    line_containing(&mut out, "Priya Patel joined the chat.").await;
+    store
+        .send_message(
+            chat,
+            &NewMessage::plain(Sender::Agent, "Priya Patel", Some(priya), "Hello Bruno"),
+        )
+        .await
+        .unwrap();
+    let reply = line_containing(&mut out, "Hello Bruno").await;
+    assert!(reply.contains("Priya Patel: Hello Bruno"), "{reply}");
+}
+
+/// Every line up to and including the first containing `needle`.
+async fn lines_until(lines: &mut Lines<BufReader<ChildStdout>>, needle: &str) -> Vec<String> {
+    let mut seen = Vec::new();
+    loop {
+        let line = line_containing_any(lines).await;
+        let done = line.contains(needle);
+        seen.push(line);
+        if done {
+            return seen;
+        }
+    }
+}
+
+async fn line_containing_any(lines: &mut Lines<BufReader<ChildStdout>>) -> String {
+    tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+        .await
+        .expect("a line within 20 s")
+        .expect("read stdout")
+        .expect("stdout open")
 }

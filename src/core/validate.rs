@@ -24,17 +24,48 @@ pub fn clean_text(value: &str) -> String {
     out
 }
 
-/// A person's name: not blank, not absurdly long, no control characters.
+/// Characters that change how text around them is shown without showing themselves:
+/// bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069, the
+/// marks U+200E/U+200F), zero-width characters and the BOM. In a name or an address they can
+/// only deceive ("Eve\u{202E}moc.live" reads as another address).
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// A one-line value as it may be shown (a name, an address): without invisible characters.
+/// For display of values stored before they were cleaned on the way in.
+pub fn visible(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.chars().any(is_invisible) {
+        value
+            .chars()
+            .filter(|c| !is_invisible(*c))
+            .collect::<String>()
+            .into()
+    } else {
+        value.into()
+    }
+}
+
+/// A one-line value from outside (a name, an address): control characters (NUL included)
+/// and invisible ones removed, so every database stores the same text.
+pub fn clean_line(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| !c.is_control() && !is_invisible(*c))
+        .collect()
+}
+
+/// A person's name: not blank, not absurdly long; control and invisible characters are
+/// removed.
 pub fn name(value: &str) -> Result<String, String> {
-    let trimmed = value.trim();
+    let cleaned = clean_line(value);
+    let trimmed = cleaned.trim();
     if trimmed.is_empty() {
         return Err("the name is empty".into());
     }
     if trimmed.chars().count() > 120 {
         return Err("the name is longer than 120 characters".into());
-    }
-    if trimmed.chars().any(char::is_control) {
-        return Err("the name contains control characters".into());
     }
     Ok(trimmed.to_string())
 }
@@ -45,7 +76,8 @@ pub const MAX_EMAIL_CHARS: usize = 254;
 /// An email address, checked by the `email_address` crate (RFC 5322 syntax) and
 /// additionally required to have a dotted domain, as customers' addresses do.
 pub fn email(value: &str) -> Result<String, String> {
-    let trimmed = value.trim();
+    let cleaned = clean_line(value);
+    let trimmed = cleaned.trim();
     if trimmed.is_empty() {
         return Err("the email address is empty".into());
     }
@@ -104,7 +136,10 @@ mod tests {
     fn names() {
         assert_eq!(super::name("  Ana Lima ").as_deref(), Ok("Ana Lima"));
         assert!(super::name("   ").is_err());
-        assert!(super::name("a\u{7}b").is_err());
+        // Control and invisible characters go, the same on every database.
+        assert_eq!(super::name("a\u{7}b\0c").as_deref(), Ok("abc"));
+        assert_eq!(super::name("Eve\u{202E}x\u{200B}").as_deref(), Ok("Evex"));
+        assert!(super::name("\u{202E}\u{200B}").is_err());
     }
 
     #[test]
@@ -117,5 +152,16 @@ mod tests {
         assert!(super::email("ana@localhost").is_err());
         assert!(super::email("not an email").is_err());
         assert!(super::email("").is_err());
+        assert_eq!(
+            super::email("eve\u{202E}@example.com").as_deref(),
+            Ok("eve@example.com")
+        );
+        let label = "x".repeat(60);
+        let at_limit = format!("a@{label}.{label}.{label}.{label}.xxxx.com");
+        assert_eq!(at_limit.chars().count(), 254);
+        assert!(super::email(&at_limit).is_ok());
+        let over = format!("ab@{label}.{label}.{label}.{label}.xxxx.com");
+        assert!(super::email(&over).unwrap_err().contains("at most 254"));
+        assert_eq!(super::visible("Eve\u{202E}moc"), "Evemoc");
     }
 }

@@ -83,7 +83,7 @@ impl Store {
             "SELECT id, name, email, status, max_chats FROM agents \
              WHERE lower(email) = lower($1) OR name = $1 ORDER BY id LIMIT 1",
         )
-        .bind(who.trim())
+        .bind(core::validate::clean_line(who).trim())
         .fetch_optional(self.pool())
         .await?
         .ok_or_else(|| {
@@ -146,6 +146,7 @@ impl Store {
     }
 
     pub async fn add_queue(&self, name: &str) -> Result<i64> {
+        let name = core::validate::clean_line(name);
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 80 {
             return Err(StoreError::invalid(
@@ -178,7 +179,7 @@ impl Store {
         let row = match name {
             Some(name) => {
                 sqlx::query("SELECT id, name FROM queues WHERE lower(name) = lower($1)")
-                    .bind(name.trim())
+                    .bind(core::validate::clean_line(name).trim())
                     .fetch_optional(self.pool())
                     .await?
             }
@@ -265,6 +266,7 @@ impl Store {
 
     /// Removes an agent-level override (or the site value) of a profile option.
     pub async fn unset_option(&self, name: &str, agent_id: Option<i64>) -> Result<bool> {
+        core::check_option_name(name).map_err(StoreError::invalid)?;
         let mut w = self.write().await?;
         let n = sqlx::query("DELETE FROM profile_options WHERE name = $1 AND agent_id = $2")
             .bind(name)

@@ -107,10 +107,12 @@ impl DbWake {
         // truncation (which makes some file systems start writing back at close).
         let mut file = self.bell_file.lock().unwrap_or_else(|e| e.into_inner());
         if file.is_none() {
-            *file = std::fs::OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(false)
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create(true).truncate(false);
+            // Beside the database, as private as it.
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            *file = options
                 .open(bell)
                 .inspect_err(|e| tracing::debug!("cannot open {}: {e}", bell.display()))
                 .ok();

@@ -2,6 +2,7 @@
 
 use super::error::is_unique_violation;
 use super::{NewEvent, Result, Store, StoreError, WriteTx};
+use crate::core::validate::{clean_line, clean_text};
 use crate::core::{ChatState, EventKind, Message, MessageFormat, NewMessage, Sender, limits};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -34,9 +35,12 @@ impl Store {
         chat_id: i64,
         m: &NewMessage,
     ) -> std::result::Result<i64, sqlx::Error> {
+        // NUL and other control characters never reach SQL (PostgreSQL refuses NUL, SQLite
+        // would keep it): the same text is stored on both databases, whoever sent it.
+        let text = clean_text(&m.body_text);
         let html = match &m.body_html {
-            Some(html) => html.clone(),
-            None => crate::richtext::plain_to_html(&m.body_text),
+            Some(html) => clean_text(html),
+            None => crate::richtext::plain_to_html(&text),
         };
         sqlx::query_scalar(self.sql(
             "INSERT INTO messages (chat_id, client_id, sender, sender_name, agent_id, format, \
@@ -46,11 +50,11 @@ impl Store {
         .bind(chat_id)
         .bind(&m.client_id)
         .bind(m.sender.as_str())
-        .bind(&m.sender_name)
+        .bind(clean_line(&m.sender_name))
         .bind(m.agent_id)
         .bind(m.format().as_str())
         .bind(html)
-        .bind(&m.body_text)
+        .bind(text)
         .fetch_one(&mut *w.tx)
         .await
     }

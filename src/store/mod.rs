@@ -106,6 +106,16 @@ pub enum Role {
 }
 
 impl Role {
+    /// How long a call waits for a connection before it fails as `Unavailable`. A console
+    /// says "Reconnecting" within a second or two anyway; failing after a few seconds lets
+    /// its calls be retried rather than queue for half a minute.
+    fn acquire_timeout(self) -> Duration {
+        match self {
+            Role::Console => Duration::from_secs(5),
+            _ => Duration::from_secs(30),
+        }
+    }
+
     fn postgres_pool(self) -> u32 {
         match self {
             Role::Console | Role::Admin => 1,
@@ -156,7 +166,7 @@ impl Store {
                 // A team of desktops shares one server's connection limit.
                 Backend::Postgres => role.postgres_pool(),
             })
-            .acquire_timeout(Duration::from_secs(30));
+            .acquire_timeout(role.acquire_timeout());
         let options = if backend == Backend::Sqlite {
             options.after_connect(|conn, _meta| {
                 Box::pin(async move {
@@ -488,6 +498,7 @@ fn backend_of(url: &str) -> Result<Backend> {
 
 /// Makes sure the SQLite file's directory exists and the file is created on first use.
 fn prepare_sqlite_url(url: &str) -> Result<String> {
+    use crate::core::paths;
     let rest = url.split_once(':').map(|(_, r)| r).unwrap_or_default();
     let path_part = rest.trim_start_matches("//");
     let (path, query) = match path_part.split_once('?') {
@@ -499,11 +510,24 @@ fn prepare_sqlite_url(url: &str) -> Result<String> {
             "the SQLite URL {url:?} names no file; use sqlite://PATH (an in-memory database cannot be shared between desktops)"
         )));
     }
-    if let Some(parent) = Path::new(path).parent()
+    // The database holds customers' words and names: the folders this creates are the
+    // user's alone, and so is the file (SQLite gives its -wal and -shm the file's mode).
+    let file = Path::new(path);
+    let cannot = |what: &Path, e: std::io::Error| {
+        StoreError::Config(format!("cannot prepare {}: {e}", what.display()))
+    };
+    if let Some(parent) = file.parent()
         && !parent.as_os_str().is_empty()
     {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| StoreError::Config(format!("cannot create {}: {e}", parent.display())))?;
+        paths::private_dir(parent).map_err(|e| cannot(parent, e))?;
+        if crate::core::paths::data_dir().is_some_and(|d| parent.starts_with(&d)) {
+            paths::tighten_dir(parent).map_err(|e| cannot(parent, e))?;
+        }
+    }
+    paths::private_file(file).map_err(|e| cannot(file, e))?;
+    for suffix in ["-wal", "-shm", "-wake"] {
+        let side = PathBuf::from(format!("{path}{suffix}"));
+        paths::tighten_file(&side).map_err(|e| cannot(&side, e))?;
     }
     Ok(match query {
         Some(q) if q.contains("mode=") => format!("sqlite://{path}?{q}"),

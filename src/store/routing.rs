@@ -282,7 +282,11 @@ impl Store {
     /// Declines an offer. A chat from the queue goes back to it (keeping its place) and is
     /// never offered to this agent again; a transfer from another agent stays with them.
     pub async fn decline(&self, chat_id: i64, agent_id: i64, reason: Option<&str>) -> Result<()> {
-        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        let reason = reason
+            .map(crate::core::validate::clean_line)
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty());
+        let reason = reason.as_deref();
         let mut w = self.write().await?;
         let row = sqlx::query(self.sql(&format!(
             "SELECT queue_id, NOW_MS AS now FROM chats c \

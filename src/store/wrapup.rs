@@ -20,7 +20,7 @@ impl Store {
         let note = crate::core::validate::note(note, MAX_WRAPUP_NOTE_CHARS)?;
         let known: Option<String> =
             sqlx::query_scalar("SELECT name FROM dispositions WHERE lower(name) = lower($1)")
-                .bind(disposition.trim())
+                .bind(crate::core::validate::clean_line(disposition).trim())
                 .fetch_optional(self.pool())
                 .await?;
         let Some(disposition) = known else {
@@ -121,6 +121,7 @@ impl Store {
     /// Removes a disposition; chats keep the name they were wrapped up with.
     pub async fn remove_disposition(&self, name: &str) -> Result<()> {
         let mut w = self.write().await?;
+        let name = crate::core::validate::clean_line(name);
         let n = sqlx::query("DELETE FROM dispositions WHERE lower(name) = lower($1)")
             .bind(name.trim())
             .execute(&mut *w.tx)

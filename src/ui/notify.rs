@@ -1,7 +1,12 @@
 //! Desktop notifications for offers and messages while the window is not in front.
-//! Clicking one brings Live Window to the front on the offer or chat it was about.
+//! Clicking one brings Live Window to the front on the offer or chat it was about; an offer's
+//! notification is withdrawn as soon as the offer ends (accepted, declined, expired).
+//!
+//! The freedesktop notification server reads the body as markup (a subset of HTML), so
+//! customer text is escaped first: "my bill is < 5 dollars" must arrive as written.
 
 use iced::Task;
+use tokio::sync::oneshot;
 
 /// What a notification is about: the console shows it when the notification is clicked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -10,21 +15,51 @@ pub enum Target {
     Chat(i64),
 }
 
-/// Shows a notification; the task yields the target if the agent clicked it.
-pub fn show(summary: String, body: String, target: Target) -> Task<Option<Target>> {
-    Task::perform(
-        async move {
-            tokio::task::spawn_blocking(move || show_blocking(&summary, &body, target))
-                .await
-                .ok()
-                .flatten()
-        },
+/// Keeps an offer's notification up; dropping it withdraws the notification.
+#[derive(Debug)]
+pub struct Withdraw(#[allow(dead_code)] oneshot::Sender<()>);
+
+/// Text for the body of a notification, escaped for the markup subset of the freedesktop
+/// specification (`<b>`, `<i>`, `<u>`, `<a href>`, `<img>`, and entities). Elsewhere the
+/// body is shown as plain text and stays as it is.
+pub fn body_text(text: &str) -> String {
+    if cfg!(all(unix, not(target_os = "macos"))) {
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&apos;"),
+                c => out.push(c),
+            }
+        }
+        out
+    } else {
+        text.to_string()
+    }
+}
+
+/// Shows a notification; the task yields the target if the agent clicked it. With a
+/// [`Withdraw`] handed back, the notification closes when it is dropped.
+pub fn show(summary: String, body: String, target: Target) -> (Task<Option<Target>>, Withdraw) {
+    let (keep, withdrawn) = oneshot::channel();
+    let body = body_text(&body);
+    let task = Task::perform(
+        async move { show_until(&summary, &body, target, withdrawn).await },
         |t| t,
-    )
+    );
+    (task, Withdraw(keep))
 }
 
 #[cfg(all(unix, not(target_os = "macos")))]
-fn show_blocking(summary: &str, body: &str, target: Target) -> Option<Target> {
+async fn show_until(
+    summary: &str,
+    body: &str,
+    target: Target,
+    withdrawn: oneshot::Receiver<()>,
+) -> Option<Target> {
     let handle = notify_rust::Notification::new()
         .appname("Live Window")
         .summary(summary)
@@ -32,20 +67,59 @@ fn show_blocking(summary: &str, body: &str, target: Target) -> Option<Target> {
         .action("default", "Open")
         .hint(notify_rust::Hint::Category("im.received".into()))
         .timeout(notify_rust::Timeout::Milliseconds(15_000))
-        .show()
+        .show_async()
+        .await
         .map_err(|e| tracing::info!("no desktop notification: {e}"))
         .ok()?;
     let mut clicked = false;
-    handle.wait_for_action(|action| clicked = action == "default");
-    clicked.then_some(target)
+    tokio::select! {
+        _ = handle.wait_for_action_async(|r| {
+            clicked = matches!(r, notify_rust::NotificationResponse::Default)
+                || matches!(r, notify_rust::NotificationResponse::Action(a) if a == "default");
+        }) => clicked.then_some(target),
+        _ = withdrawn => {
+            handle.close_async().await;
+            None
+        }
+    }
 }
 
 #[cfg(not(all(unix, not(target_os = "macos"))))]
-fn show_blocking(summary: &str, body: &str, _target: Target) -> Option<Target> {
-    let _ = notify_rust::Notification::new()
-        .appname("Live Window")
-        .summary(summary)
-        .body(body)
-        .show();
+async fn show_until(
+    summary: &str,
+    body: &str,
+    _target: Target,
+    _withdrawn: oneshot::Receiver<()>,
+) -> Option<Target> {
+    let (summary, body) = (summary.to_string(), body.to_string());
+    let _ = tokio::task::spawn_blocking(move || {
+        notify_rust::Notification::new()
+            .appname("Live Window")
+            .summary(&summary)
+            .body(&body)
+            .show()
+    })
+    .await;
     None
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    #[cfg(all(unix, not(target_os = "macos")))]
+    fn markup_is_escaped() {
+        use super::body_text;
+        assert_eq!(
+            body_text("my bill is < 5 dollars"),
+            "my bill is &lt; 5 dollars"
+        );
+        assert_eq!(body_text("<b>bold</b>"), "&lt;b&gt;bold&lt;/b&gt;");
+        assert_eq!(
+            body_text(r#"<a href="http://x">link</a>"#),
+            "&lt;a href=&quot;http://x&quot;&gt;link&lt;/a&gt;"
+        );
+        assert_eq!(body_text("<img src=x>"), "&lt;img src=x&gt;");
+        assert_eq!(body_text("Tom & Jerry's"), "Tom &amp; Jerry&apos;s");
+        assert_eq!(body_text("&lt;"), "&amp;lt;");
+    }
 }

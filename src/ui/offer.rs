@@ -2,12 +2,15 @@
 
 use super::style;
 use crate::core::{Offer, Transfer, TransferKind};
-use iced::widget::{button, column, container, progress_bar, row, space, text, text_input};
+use iced::widget::text::Wrapping;
+use iced::widget::{button, column, container, progress_bar, row, text, text_input};
 use iced::{Element, Length};
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Card {
     pub offer: Offer,
+    /// The desktop notification of this offer, withdrawn when the card goes.
+    notification: Option<super::notify::Withdraw>,
     pub reason: String,
     pub busy: bool,
     /// Set by the first view that shows the card: ms from the customer's request.
@@ -18,6 +21,7 @@ impl Card {
     pub fn new(offer: Offer) -> Self {
         Card {
             offer,
+            notification: None,
             reason: String::new(),
             busy: false,
             shown_after_ms: std::cell::Cell::new(None),
@@ -79,6 +83,13 @@ impl Offers {
         }
         self.cards.push(Card::new(offer));
         true
+    }
+
+    /// Keeps an offer's notification up for as long as its card is here.
+    pub fn notified(&mut self, chat: i64, notification: super::notify::Withdraw) {
+        if let Some(card) = self.cards.iter_mut().find(|c| c.offer.chat_id == chat) {
+            card.notification = Some(notification);
+        }
     }
 
     /// Removes the card of a chat, giving it back.
@@ -144,19 +155,27 @@ pub fn view(card: &Card, db_now: i64, first: bool) -> Element<'_, Message> {
     let left = card.left_ms(db_now);
     let total = (o.deadline_ms - o.offered_ms).max(1) as f32;
     let secs = (left + 999) / 1000;
+    // The customer's name and address wrap in the room left; the countdown and the queue
+    // keep theirs whatever the customer typed.
     let heading = row![
         column![
-            text(&o.customer_name).size(20),
-            text(&o.customer_email).style(style::muted),
+            text(style::shown(&o.customer_name, 120))
+                .size(20)
+                .wrapping(style::WRAP),
+            text(style::shown(&o.customer_email, 254))
+                .style(style::muted)
+                .wrapping(style::WRAP),
         ]
-        .spacing(2),
-        space::horizontal(),
+        .spacing(2)
+        .width(Length::Fill),
         column![
-            text(format!("{secs} s")).size(22),
-            text(format!("Queue: {}", o.queue_name))
+            text(format!("{secs} s")).size(22).wrapping(Wrapping::None),
+            text(format!("Queue: {}", style::shown(&o.queue_name, 24)))
                 .size(13)
-                .style(style::muted),
+                .style(style::muted)
+                .wrapping(Wrapping::None),
         ]
+        .width(Length::Shrink)
         .align_x(iced::Alignment::End),
     ]
     .spacing(8)
@@ -173,7 +192,11 @@ pub fn view(card: &Card, db_now: i64, first: bool) -> Element<'_, Message> {
         );
     }
     if let Some(m) = &o.first_message {
-        body = body.push(text(format!("“{m}”")).size(15));
+        body = body.push(
+            text(format!("“{}”", style::shown(m, 400)))
+                .size(15)
+                .wrapping(style::WRAP),
+        );
     }
     let accept = button(text(if first { "Accept (Alt+A)" } else { "Accept" }))
         .style(button::success)

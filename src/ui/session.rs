@@ -18,6 +18,19 @@ pub struct Session {
     pub enter_sends: Option<bool>,
     pub pop_tabs: BTreeMap<i64, String>,
     pub dark: bool,
+    /// Messages sent but not confirmed by the database yet, per chat: written before the
+    /// first attempt, so a console that dies meanwhile sends them on its next start (their
+    /// client ids keep them single).
+    #[serde(default)]
+    pub outbox: BTreeMap<i64, Vec<Unsent>>,
+}
+
+/// One message of the outbox.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Unsent {
+    pub client_id: String,
+    pub text: String,
+    pub html: Option<String>,
 }
 
 /// One file per database and agent, named by a SHA-256 of the database's identity: the
@@ -61,13 +74,23 @@ pub fn load(path: &Path) -> Session {
         .unwrap_or_default()
 }
 
-/// Writes atomically (temp file, then rename), so a crash never leaves half a file.
+/// Writes atomically (temp file, then rename), so a crash never leaves half a file. The
+/// folder and the file are the user's alone: drafts hold customers' details.
 pub fn save(path: &Path, session: &Session) -> std::io::Result<()> {
+    use std::io::Write;
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+        crate::core::paths::private_dir(dir)?;
     }
     let tmp = path.with_extension("json.tmp");
     let bytes = serde_json::to_vec_pretty(session).map_err(std::io::Error::other)?;
-    std::fs::write(&tmp, bytes)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&tmp)?;
+    file.write_all(&bytes)?;
+    drop(file);
+    // A file left by an older build may be open to others: the new one replaces it.
+    crate::core::paths::tighten_file(&tmp)?;
     std::fs::rename(&tmp, path)
 }

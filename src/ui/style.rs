@@ -126,3 +126,19 @@ pub fn internal_note(theme: &Theme) -> container::Style {
         ..container::Style::default()
     }
 }
+
+/// A value from a user as a box shows it: without invisible characters (bidirectional
+/// overrides, zero-width ones) and cut to `max` characters with an ellipsis, so a long name
+/// or address never pushes a countdown or a button out of its place.
+pub fn shown(value: &str, max: usize) -> String {
+    let value = crate::core::validate::visible(value);
+    if value.chars().count() <= max {
+        return value.into_owned();
+    }
+    let mut out: String = value.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// Wrapping for user text in a box: at words, or inside a word too long for the line.
+pub const WRAP: iced::widget::text::Wrapping = iced::widget::text::Wrapping::WordOrGlyph;

@@ -35,10 +35,13 @@ pub fn view<'a, M: Clone + 'a>(
     }
     for ((body, error), id) in pending.zip(pending_ids) {
         let status: Element<'a, M> = match error {
+            // The reason wraps; the Retry button keeps its room.
             Some(e) => row![
                 text(format!("Not sent: {e}"))
                     .size(12)
-                    .style(style::field_error),
+                    .style(style::field_error)
+                    .wrapping(style::WRAP)
+                    .width(Length::Fill),
                 button(text("Retry").size(12))
                     .style(button::text)
                     .on_press(retry(id)),
@@ -90,7 +93,7 @@ fn bubble<'a, M: 'a>(m: &'a ChatMessage, rich: Option<&'a Document>) -> Element<
     }
     let mine = m.sender == Sender::Agent;
     let header = row![
-        text(&m.sender_name).size(13),
+        text(style::shown(&m.sender_name, 60)).size(13),
         text(clock(m.created_ms)).size(12).style(style::muted),
     ]
     .spacing(8);

@@ -71,7 +71,13 @@ impl State {
     ) -> Element<'a, Message> {
         let mut page = column![
             text("Contact Verification").size(22),
-            text(format!("The customer says they are {customer} <{email}>.")).style(style::muted),
+            text(format!(
+                "The customer says they are {} <{}>.",
+                style::shown(customer, 120),
+                style::shown(email, 254)
+            ))
+            .style(style::muted)
+            .wrapping(style::WRAP),
         ]
         .spacing(12);
         if by_site {

@@ -45,7 +45,9 @@ impl Store {
 
     /// Accounts whose name or number starts with `query`.
     pub async fn search_accounts(&self, query: &str, limit: i64) -> Result<Vec<Account>> {
-        let q = query.trim().to_lowercase();
+        let q = crate::core::validate::clean_line(query)
+            .trim()
+            .to_lowercase();
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{ACCOUNT_SELECT} WHERE lower(name) LIKE $1 OR lower(number) LIKE $1 OR lower(name) LIKE $2 \
              ORDER BY name LIMIT $3"

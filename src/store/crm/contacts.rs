@@ -85,7 +85,8 @@ impl Store {
     /// first by name among each field's first `limit` (ask for one more than you show to
     /// learn that there are more).
     pub async fn search_contacts(&self, query: &str, limit: i64) -> Result<Vec<Contact>> {
-        let Some(search) = Search::new(self.backend(), query, limit) else {
+        let query = crate::core::validate::clean_line(query);
+        let Some(search) = Search::new(self.backend(), &query, limit) else {
             return Ok(Vec::new());
         };
         let (sql, binds) = search.statement();

@@ -40,12 +40,15 @@ impl Console {
 
     /// Does what chat `id` asked for.
     pub(super) fn run(&mut self, id: i64, action: Action) -> Task<Message> {
-        let data = &self.data;
+        let data = self.data.clone();
         let to_search = |m: contact_search::Message| interaction::Message::Search(m);
         match action {
             Action::None => Task::none(),
             Action::Run(task) => task.map(move |m| Message::Chat(id, m)),
             Action::Send(m) => {
+                // Written down before the first attempt: a console killed while the
+                // database is away sends it on its next start.
+                self.save_session();
                 let client_id = m.client_id.clone();
                 self.perform_chat(id, data.send(id, m), move |r| {
                     interaction::Message::Sent(client_id.clone(), r)

@@ -203,12 +203,17 @@ impl Console {
             return Task::none();
         }
         let key = (o.chat_id, o.deadline_ms);
+        let chat = o.chat_id;
         let left = ((o.deadline_ms - self.db_now()).max(0) + 999) / 1000;
         let (summary, body) = (
-            format!("Incoming chat: {}", o.customer_name),
+            format!(
+                "Incoming chat: {}",
+                crate::ui::style::shown(&o.customer_name, 60)
+            ),
             format!(
                 "{} · {} · {left} s left to accept",
-                o.customer_email, o.queue_name
+                crate::ui::style::shown(&o.customer_email, 80),
+                o.queue_name
             ),
         );
         let target = Target::Offer(o.chat_id);
@@ -216,7 +221,9 @@ impl Console {
             return Task::none();
         }
         if !self.focused && self.notified_offers.insert(key) {
-            return notify::show(summary, body, target).map(Message::Notified);
+            let (task, withdraw) = notify::show(summary, body, target);
+            self.offers.notified(chat, withdraw);
+            return task.map(Message::Notified);
         }
         Task::none()
     }
@@ -227,12 +234,15 @@ impl Console {
         if self
             .notified_chats
             .get(&chat)
-            .is_some_and(|t| now.duration_since(*t) < Duration::from_secs(15))
+            .is_some_and(|(t, _)| now.duration_since(*t) < Duration::from_secs(15))
         {
             return Task::none();
         }
-        self.notified_chats.insert(chat, now);
-        let body: String = body.chars().take(140).collect();
-        notify::show(format!("{name} wrote"), body, Target::Chat(chat)).map(Message::Notified)
+        let body = crate::ui::style::shown(&body, 140);
+        let name = crate::ui::style::shown(&name, 60);
+        // Kept until the next one for this chat, or until the chat is opened.
+        let (task, withdraw) = notify::show(format!("{name} wrote"), body, Target::Chat(chat));
+        self.notified_chats.insert(chat, (now, withdraw));
+        task.map(Message::Notified)
     }
 }

@@ -65,12 +65,17 @@ pub struct Console {
     /// Lines at the top that fade: (text, shown at, for how long).
     notes: Vec<(String, Instant, std::time::Duration)>,
     notified_offers: HashSet<(i64, i64)>,
-    notified_chats: HashMap<i64, Instant>,
+    /// The last message notification per chat, and when: one per 15 s; it closes when the
+    /// chat is opened.
+    notified_chats: HashMap<i64, (Instant, super::notify::Withdraw)>,
     session_dir: Option<PathBuf>,
     session_path: Option<PathBuf>,
     dirty: bool,
     /// When the desktop last did its share of routing and said it is alive.
     last_tick: Instant,
+    /// When the tick now waiting for the database started: a tick still waiting after a
+    /// second and a half means the database is not answering.
+    tick_since: Option<Instant>,
     /// When the clock offset to the database was last measured.
     last_clock: Instant,
     /// Events changed the queues since their figures were read: read them on the next frame,
@@ -162,6 +167,7 @@ impl Console {
             dirty: false,
             last_tick: Instant::now(),
             last_clock: Instant::now(),
+            tick_since: None,
             queues_stale: false,
             error: None,
         };
@@ -195,6 +201,14 @@ impl Console {
     /// The database's "now", as this desktop best knows it.
     pub fn db_now(&self) -> i64 {
         chrono::Utc::now().timestamp_millis() + self.offset_ms
+    }
+
+    /// Whether the database is not answering now: a tick has waited over 1.5 s, or the last
+    /// call failed to reach it.
+    pub fn reconnecting(&self) -> bool {
+        self.tick_since
+            .is_some_and(|t| t.elapsed() > std::time::Duration::from_millis(1500))
+            || self.error.as_ref().is_some_and(StoreError::is_unavailable)
     }
 
     /// Chats waiting in the agent's queues.
@@ -279,6 +293,7 @@ impl Console {
         };
         c.mark_read();
         let verified = c.verified();
+        self.notified_chats.remove(&id);
         self.selected = Some(id);
         self.view = if verified { View::Chat(id) } else { View::Home };
         self.dirty = true;

@@ -2,7 +2,7 @@
 //! when something changed, and read back when the console opens.
 
 use super::{Console, Message, View};
-use crate::core::Chat;
+use crate::core::{Chat, NewMessage, Sender};
 use crate::ui::screen_pop;
 use crate::ui::session::{self, Session};
 use iced::Task;
@@ -20,7 +20,23 @@ impl Console {
                 .get(&chat.id)
                 .map(|t| screen_pop::Tab::parse(t))
                 .unwrap_or(screen_pop::Tab::Accounts);
+            let id = chat.id;
             tasks.push(self.open_chat(chat, &draft, html.as_deref(), tab));
+            // What was being sent when the console stopped goes out again, once.
+            for unsent in saved.outbox.get(&id).into_iter().flatten() {
+                let m = NewMessage {
+                    client_id: unsent.client_id.clone(),
+                    sender: Sender::Agent,
+                    sender_name: self.agent.name.clone(),
+                    agent_id: Some(self.agent.id),
+                    body_text: unsent.text.clone(),
+                    body_html: unsent.html.clone(),
+                };
+                if let Some(c) = self.chat_mut(id) {
+                    let action = c.resend(m);
+                    tasks.push(self.run(id, action));
+                }
+            }
         }
         if let Some(id) = saved.in_view.filter(|id| self.chat(*id).is_some()) {
             self.selected = Some(id);
@@ -53,6 +69,23 @@ impl Console {
                 .map(|c| (c.chat.id, c.pop_tab().name().to_string()))
                 .collect(),
             dark: self.dark,
+            outbox: self
+                .chats
+                .iter()
+                .filter(|c| !c.outbox().is_empty())
+                .map(|c| {
+                    let unsent = c
+                        .outbox()
+                        .iter()
+                        .map(|o| session::Unsent {
+                            client_id: o.message.client_id.clone(),
+                            text: o.message.body_text.clone(),
+                            html: o.message.body_html.clone(),
+                        })
+                        .collect();
+                    (c.chat.id, unsent)
+                })
+                .collect(),
         };
         if let Err(e) = session::save(path, &s) {
             tracing::warn!("cannot save the session to {}: {e}", path.display());

@@ -28,8 +28,10 @@ impl Console {
                 Message::Queues,
             ));
         }
-        if self.last_tick.elapsed() >= Duration::from_secs(1) {
+        // One tick at a time: while the database does not answer, ticks do not pile up.
+        if self.last_tick.elapsed() >= Duration::from_secs(1) && self.tick_since.is_none() {
             self.last_tick = Instant::now();
+            self.tick_since = Some(Instant::now());
             if self.dirty {
                 self.save_session();
             }
@@ -46,6 +48,7 @@ impl Console {
     }
 
     pub(super) fn ticked(&mut self, r: Result<Tick, StoreError>) -> Task<Message> {
+        self.tick_since = None;
         let (status, offset_ms, settings) = match r {
             Ok(Tick::Superseded) => return self.superseded(),
             Ok(Tick::Alive {

@@ -29,10 +29,11 @@ impl Console {
         .spacing(4);
         for c in self.chats.iter().filter(|c| c.verified()) {
             let id = c.chat.id;
+            let name = style::shown(&c.chat.customer_name, 24);
             let label = if c.unread() > 0 {
-                format!("{} ({})", c.chat.customer_name, c.unread())
+                format!("{name} ({})", c.unread())
             } else {
-                c.chat.customer_name.clone()
+                name
             };
             tabs = tabs.push(
                 button(text(label).size(14))
@@ -94,12 +95,15 @@ impl Console {
                         container(
                             row![
                                 text(format!(
-                                    "Incoming chat: {} · {} · {} s",
-                                    o.customer_name,
-                                    o.queue_name,
-                                    (card.left_ms(now) + 999) / 1000
+                                    "Incoming chat: {} · {}",
+                                    style::shown(&o.customer_name, 60),
+                                    style::shown(&o.queue_name, 24),
                                 ))
+                                .wrapping(style::WRAP)
                                 .width(Length::Fill),
+                                // The countdown keeps its room whatever the name.
+                                text(format!("{} s", (card.left_ms(now) + 999) / 1000))
+                                    .wrapping(iced::widget::text::Wrapping::None),
                                 button(text("Accept").size(14))
                                     .style(button::success)
                                     .on_press_maybe((!card.busy).then_some(Message::Offer(
@@ -122,13 +126,16 @@ impl Console {
         for (note, _, _) in &self.notes {
             status = status.push(text(note.clone()).size(14));
         }
-        if let Some(e) = &self.error {
+        if self.reconnecting() {
             status = status.push(
-                text(crate::ui::sentence(
-                    "Connection to the database lost; retrying",
-                    e,
-                ))
+                text(
+                    "Reconnecting to the database… You can keep working; nothing you send is lost.",
+                )
                 .style(style::field_error),
+            );
+        } else if let Some(e) = &self.error {
+            status = status.push(
+                text(crate::ui::sentence("Something went wrong", e)).style(style::field_error),
             );
         }
         page = page.push(status);
@@ -176,7 +183,9 @@ impl Console {
             let selected = self.selected == Some(c.chat.id);
             let mut line = row![
                 column![
-                    text(c.chat.customer_name.clone()).size(15),
+                    text(style::shown(&c.chat.customer_name, 40))
+                        .size(15)
+                        .wrapping(style::WRAP),
                     text(match (c.ended(), c.verified()) {
                         (Some(r), _) => format!("Wrap-up · ended: {r}"),
                         (None, true) => format!("{} · verified", c.chat.queue_name),

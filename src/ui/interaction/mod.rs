@@ -239,6 +239,23 @@ impl Interaction {
         }
     }
 
+    /// A message the console was sending when it stopped: back in the outbox, and sent
+    /// again (its client id keeps it single).
+    pub fn resend(&mut self, m: NewMessage) -> Action {
+        if self
+            .outbox
+            .iter()
+            .any(|o| o.message.client_id == m.client_id)
+        {
+            return Action::None;
+        }
+        self.outbox.push(Outgoing {
+            message: m.clone(),
+            error: None,
+        });
+        Action::Send(m)
+    }
+
     /// A message arrived through the event feed (or with the transcript).
     pub fn receive(&mut self, message: ChatMessage, in_view: bool) {
         if self.messages.iter().any(|m| m.id == message.id) {

@@ -10,16 +10,21 @@ impl Interaction {
     /// The conversation: transcript, composer and the chat's actions.
     pub fn conversation_view<'a>(&'a self, dispositions: &'a [String]) -> Element<'a, Message> {
         let header = row![
+            // Name and address wrap in the room left; the buttons keep theirs.
             column![
-                text(&self.chat.customer_name).size(20),
+                text(style::shown(&self.chat.customer_name, 120))
+                    .size(20)
+                    .wrapping(style::WRAP),
                 text(format!(
                     "{} · {}",
-                    self.chat.customer_email, self.chat.queue_name
+                    style::shown(&self.chat.customer_email, 254),
+                    self.chat.queue_name
                 ))
                 .size(13)
-                .style(style::muted),
-            ],
-            iced::widget::space::horizontal(),
+                .style(style::muted)
+                .wrapping(style::WRAP),
+            ]
+            .width(Length::Fill),
             button(text("Transfer"))
                 .style(button::secondary)
                 .on_press_maybe(
