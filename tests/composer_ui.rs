@@ -457,3 +457,65 @@ async fn keys_queued_behind_a_slow_frame_apply_in_order() {
     .await;
     assert_eq!(text(&h), "AZ");
 }
+
+/// Each list item's text with its stored level (what the composer indents by) and its drawn
+/// level (what the sent HTML nests to).
+fn list_levels(doc: &livewindow::richtext::Document) -> Vec<(String, u8, u8)> {
+    doc.blocks()
+        .zip(doc.list_markers())
+        .filter_map(|(b, m)| match (b, m) {
+            (Block::Text(t), Some(m)) => match t.style {
+                BlockStyle::ListItem { level, .. } => Some((t.text(), level, m.level)),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_word_list_that_skips_a_level_is_sent_as_the_composer_shows_it() {
+    let (_db, mut h, chat, _dir) = open_chat(true).await;
+    let html =
+        std::fs::read_to_string("tests/fixtures/paste/word-skipped-level.html").expect("fixture");
+    h.send(Message::Chat(
+        chat,
+        interaction::Message::Composer(composer::Message::Pasted(Ok(
+            livewindow::ui::clipboard::Clip {
+                html: Some(html),
+                ..Default::default()
+            },
+        ))),
+    ))
+    .await;
+    let composed = list_levels(composer(&h, chat).document());
+    assert!(composed.len() >= 3, "the list came through: {composed:?}");
+    // The composer indents each item where the message will put it.
+    for (text, stored, drawn) in &composed {
+        assert_eq!(stored, drawn, "{text:?} is drawn as it is stored");
+    }
+    h.snapshot("composer_skipped_level.png");
+    h.named(Named::Enter, NONE).await;
+    h.pump().await;
+    let sent = last_message(&h, chat).await;
+    let shown = h
+        .console
+        .chat(chat)
+        .unwrap()
+        .document(sent.id)
+        .expect("the transcript's document of the sent message");
+    let levels = |v: &[(String, u8, u8)]| {
+        v.iter()
+            .map(|(t, _, drawn)| (t.trim().to_string(), *drawn))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        levels(&composed),
+        levels(&list_levels(shown)),
+        "the transcript shows the list as the composer did"
+    );
+    // And the customer gets that nesting: one <ul>/<ol> deeper per level.
+    let depth = sent.body_html.matches("<ol").count() + sent.body_html.matches("<ul").count();
+    let deepest = composed.iter().map(|(_, _, d)| *d).max().unwrap_or(0) as usize;
+    assert!(depth > deepest, "{}", sent.body_html);
+}

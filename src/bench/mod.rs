@@ -5,6 +5,7 @@
 mod desktops;
 mod routing;
 mod search;
+mod transfer;
 
 /// A handle as the agent console opens one.
 async fn open_console(url: &str) -> crate::store::Result<Store> {
@@ -56,6 +57,24 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 10)]
         old_runs: usize,
     },
+    /// Transfers between two desktops: to a queue and to an agent, each timed from the
+    /// transfer to the offer on the other desktop.
+    Transfer {
+        #[arg(long, default_value_t = 100)]
+        runs: usize,
+    },
+    /// A desktop dies holding a chat: the time until another desktop is offered it, against
+    /// the absent window (interval × 2 retries).
+    Requeue {
+        #[arg(long, default_value_t = 10)]
+        runs: usize,
+        /// ORA_SVC_CHAT_ABSENT_INTERVAL for the run, in seconds.
+        #[arg(long, default_value_t = 2)]
+        interval: u64,
+        /// Consoles still running (each sweeps every few seconds from its tick).
+        #[arg(long, default_value_t = 5)]
+        survivors: usize,
+    },
     /// Customers on `livewindow server` processes (loopback): delivery latency both ways
     /// and memory per connection.
     Web {
@@ -98,6 +117,12 @@ pub async fn run(database_url: Option<&str>, command: &BenchCommand) -> Result<(
             runs,
             old_runs,
         } => search::search(&store, *contacts, *runs, *old_runs).await,
+        BenchCommand::Transfer { runs } => transfer::transfer(&store, *runs).await,
+        BenchCommand::Requeue {
+            runs,
+            interval,
+            survivors,
+        } => transfer::requeue(&store, *runs, *interval, *survivors).await,
         BenchCommand::Web {
             customers,
             servers,

@@ -11,6 +11,11 @@ pub const IMAGE_BYTES: usize = 10 * 1024 * 1024;
 /// so it must fit too), with 1 MB kept for the text around them.
 pub const MESSAGE_IMAGES_BYTES: usize = MESSAGE_HTML_BYTES / 4 * 3 - 1024 * 1024;
 
+/// Longest note for the next agent on a transfer, in characters.
+pub const TRANSFER_NOTE_CHARS: usize = 2000;
+/// Longest wrap-up note, in characters.
+pub const WRAPUP_NOTE_CHARS: usize = 4000;
+
 const MB: f64 = 1024.0 * 1024.0;
 
 /// Checks one image's size: the sentence to show when it is too large.

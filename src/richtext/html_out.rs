@@ -269,6 +269,14 @@ fn push_escaped(out: &mut String, text: &str) {
     }
 }
 
+/// `text` with the characters markup would read escaped: for anything else that shows user
+/// text through a markup parser (desktop notifications' body markup, for one).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_escaped(&mut out, text);
+    out
+}
+
 /// The HTML of a plain-text message: `<p>`, the text escaped with each `'\n'` as `<br>`,
 /// `</p>`. Stored plain messages hold exactly this, so its output must never change (the
 /// transcript compares against it to tell plain messages from rich ones).

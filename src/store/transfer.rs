@@ -11,9 +11,6 @@ use crate::core::{
 };
 use sqlx::Row;
 
-/// Longest transfer note, in characters.
-pub const MAX_NOTE_CHARS: usize = 2000;
-
 impl Store {
     /// Where `agent_id` can send a chat: every queue with what waits and who is free in it,
     /// and the other agents with their availability and room.
@@ -86,7 +83,7 @@ impl Store {
         target: TransferTarget,
         note: &str,
     ) -> Result<()> {
-        let note = crate::core::validate::note(note, MAX_NOTE_CHARS)?;
+        let note = crate::core::validate::note(note, crate::core::limits::TRANSFER_NOTE_CHARS)?;
         let mut w = self.write().await?;
         let row = sqlx::query(self.sql(
             "SELECT c.state, c.agent_id, c.offered_agent_id, c.queue_id, a.name AS agent_name, \

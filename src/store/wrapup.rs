@@ -5,9 +5,6 @@
 use super::{NewEvent, Result, Store, StoreError};
 use crate::core::EventKind;
 
-/// Longest wrap-up note, in characters.
-pub const MAX_WRAPUP_NOTE_CHARS: usize = 4000;
-
 impl Store {
     /// The agent finishes the wrap-up of their ended chat.
     pub async fn wrap_up(
@@ -17,7 +14,7 @@ impl Store {
         disposition: &str,
         note: &str,
     ) -> Result<()> {
-        let note = crate::core::validate::note(note, MAX_WRAPUP_NOTE_CHARS)?;
+        let note = crate::core::validate::note(note, crate::core::limits::WRAPUP_NOTE_CHARS)?;
         let known: Option<String> =
             sqlx::query_scalar("SELECT name FROM dispositions WHERE lower(name) = lower($1)")
                 .bind(crate::core::validate::clean_line(disposition).trim())

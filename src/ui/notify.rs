@@ -24,18 +24,7 @@ pub struct Withdraw(#[allow(dead_code)] oneshot::Sender<()>);
 /// body is shown as plain text and stays as it is.
 pub fn body_text(text: &str) -> String {
     if cfg!(all(unix, not(target_os = "macos"))) {
-        let mut out = String::with_capacity(text.len());
-        for c in text.chars() {
-            match c {
-                '&' => out.push_str("&amp;"),
-                '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                '"' => out.push_str("&quot;"),
-                '\'' => out.push_str("&apos;"),
-                c => out.push(c),
-            }
-        }
-        out
+        crate::richtext::escape(text)
     } else {
         text.to_string()
     }
@@ -119,7 +108,7 @@ mod tests {
             "&lt;a href=&quot;http://x&quot;&gt;link&lt;/a&gt;"
         );
         assert_eq!(body_text("<img src=x>"), "&lt;img src=x&gt;");
-        assert_eq!(body_text("Tom & Jerry's"), "Tom &amp; Jerry&apos;s");
+        assert_eq!(body_text("Tom & Jerry's"), "Tom &amp; Jerry's");
         assert_eq!(body_text("&lt;"), "&amp;lt;");
     }
 }

@@ -159,10 +159,12 @@ pub fn view(card: &Card, db_now: i64, first: bool) -> Element<'_, Message> {
     // keep theirs whatever the customer typed.
     let heading = row![
         column![
-            text(style::shown(&o.customer_name, 120))
+            // Cut to two lines or so: Accept and Decline stay in sight on a small screen;
+            // verification shows the whole values.
+            text(style::shown(&o.customer_name, 60))
                 .size(20)
                 .wrapping(style::WRAP),
-            text(style::shown(&o.customer_email, 254))
+            text(style::shown_middle(&o.customer_email, 80))
                 .style(style::muted)
                 .wrapping(style::WRAP),
         ]

@@ -140,5 +140,38 @@ pub fn shown(value: &str, max: usize) -> String {
     out
 }
 
+/// [`shown`] for an address, cut in the middle so both its start and its domain stay.
+pub fn shown_middle(value: &str, max: usize) -> String {
+    let value = crate::core::validate::visible(value);
+    let n = value.chars().count();
+    if n <= max {
+        return value.into_owned();
+    }
+    let head = max.saturating_sub(1) / 2;
+    let tail = max.saturating_sub(1) - head;
+    let mut out: String = value.chars().take(head).collect();
+    out.push('…');
+    out.extend(value.chars().skip(n - tail));
+    out
+}
+
 /// Wrapping for user text in a box: at words, or inside a word too long for the line.
 pub const WRAP: iced::widget::text::Wrapping = iced::widget::text::Wrapping::WordOrGlyph;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_values_are_cut_to_their_room() {
+        assert_eq!(shown("Ana Lima", 20), "Ana Lima");
+        assert_eq!(shown("abcdefghij", 5), "abcd…");
+        assert_eq!(shown_middle("abcdefghij", 5), "ab…ij");
+        let email = format!("{}@example.com", "x".repeat(100));
+        let cut = shown_middle(&email, 40);
+        assert_eq!(cut.chars().count(), 40);
+        assert!(cut.ends_with("@example.com") && cut.contains('…'));
+        // Invisible characters go before counting: "Eve\u{202E}moc.live" cannot pose.
+        assert_eq!(shown_middle("Eve\u{202E}moc.live", 40), "Evemoc.live");
+    }
+}

@@ -113,7 +113,12 @@ impl Dialog {
                     self.error = None;
                 }
             }
-            Message::Note(note) => self.note = note.chars().take(2000).collect(),
+            Message::Note(note) => {
+                self.note = note
+                    .chars()
+                    .take(crate::core::limits::TRANSFER_NOTE_CHARS)
+                    .collect()
+            }
             Message::Discard(on) => self.discard = on,
             Message::Confirm => {
                 if let Some(target) = self.choice.clone().filter(|_| self.can_confirm()) {

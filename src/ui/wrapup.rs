@@ -39,7 +39,12 @@ impl Form {
                 self.disposition = Some(d);
                 self.error = None;
             }
-            Message::Note(n) => self.note = n.chars().take(4000).collect(),
+            Message::Note(n) => {
+                self.note = n
+                    .chars()
+                    .take(crate::core::limits::WRAPUP_NOTE_CHARS)
+                    .collect()
+            }
             Message::Done => {
                 if let Some(disposition) = self.disposition.clone().filter(|_| !self.busy) {
                     self.busy = true;

@@ -99,11 +99,39 @@ impl Harness {
     }
 
     fn simulator(&self) -> Simulator<'_, Message> {
-        Simulator::with_size(
-            iced::Settings::default(),
-            Size::new(1280.0, 800.0),
-            self.console.view(),
-        )
+        self.simulator_at(Size::new(1280.0, 800.0))
+    }
+
+    fn simulator_at(&self, size: Size) -> Simulator<'_, Message> {
+        Simulator::with_size(iced::Settings::default(), size, self.console.view())
+    }
+
+    /// Whether `text` is on screen in a window of this size.
+    pub fn shows_at(&self, size: Size, text: &str) -> bool {
+        self.simulator_at(size).find(text).is_ok()
+    }
+
+    /// Where `text` is drawn in a window of this size, cut to what is visible; `None` when it
+    /// is not on screen at all.
+    pub fn visible_at(&self, size: Size, text: &str) -> Option<iced::Rectangle> {
+        self.simulator_at(size)
+            .find(text)
+            .ok()
+            .and_then(|t| t.visible_bounds())
+    }
+
+    /// Whether `text` is drawn whole, inside the window and not cut by its container.
+    pub fn whole_at(&self, size: Size, text: &str) -> bool {
+        let Ok(t) = self.simulator_at(size).find(text) else {
+            return false;
+        };
+        let b = t.bounds();
+        t.visible_bounds().is_some_and(|v| {
+            (v.width - b.width).abs() < 0.5
+                && (v.height - b.height).abs() < 0.5
+                && v.x >= 0.0
+                && v.x + v.width <= size.width
+        })
     }
 
     /// Clicks the widget showing `label`; panics with the label if it is not on screen.
@@ -154,9 +182,14 @@ impl Harness {
     }
 
     pub fn snapshot(&self, name: &str) {
+        self.snapshot_at(name, Size::new(1280.0, 800.0));
+    }
+
+    /// A snapshot in a window of this size, to look at.
+    pub fn snapshot_at(&self, name: &str, size: Size) {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ui-snapshots");
         let _ = std::fs::create_dir_all(&dir);
-        if let Ok(shot) = self.simulator().snapshot(&self.console.theme()) {
+        if let Ok(shot) = self.simulator_at(size).snapshot(&self.console.theme()) {
             // A picture to look at, not a golden file: this run's replaces the last.
             let stem = name.trim_end_matches(".png");
             if let Ok(entries) = std::fs::read_dir(&dir) {

@@ -12,12 +12,12 @@ impl Interaction {
         let header = row![
             // Name and address wrap in the room left; the buttons keep theirs.
             column![
-                text(style::shown(&self.chat.customer_name, 120))
+                text(style::shown(&self.chat.customer_name, 40))
                     .size(20)
                     .wrapping(style::WRAP),
                 text(format!(
                     "{} · {}",
-                    style::shown(&self.chat.customer_email, 254),
+                    style::shown_middle(&self.chat.customer_email, 60),
                     self.chat.queue_name
                 ))
                 .size(13)
