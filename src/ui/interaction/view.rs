@@ -42,6 +42,7 @@ impl Interaction {
         let transcript = transcript::view(
             &self.messages,
             &self.rich,
+            self.earlier,
             self.outbox.iter().map(|o| {
                 (
                     o.message.body_text.as_str(),
