@@ -17,11 +17,11 @@ pub fn view<'a, M: Clone + 'a>(
     messages: &'a [ChatMessage],
     rich: &'a HashMap<i64, Document>,
     not_loaded: usize,
-    pending: impl Iterator<Item = (&'a str, Option<String>)>,
+    // Messages not confirmed yet: (text, why the last attempt failed, client id).
+    pending: impl Iterator<Item = (&'a str, Option<String>, &'a str)>,
     shown: usize,
     show_earlier: M,
     retry: impl Fn(&'a str) -> M,
-    pending_ids: impl Iterator<Item = &'a str>,
 ) -> Element<'a, M> {
     let start = messages.len().saturating_sub(shown);
     let mut list = column![].spacing(6).padding([4, 12]);
@@ -37,7 +37,7 @@ pub fn view<'a, M: Clone + 'a>(
     for m in &messages[start..] {
         list = list.push(bubble(m, rich.get(&m.id)));
     }
-    for ((body, error), id) in pending.zip(pending_ids) {
+    for (body, error, id) in pending {
         let status: Element<'a, M> = match error {
             // The reason wraps; the Retry button keeps its room.
             Some(e) => row![

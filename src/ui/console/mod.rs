@@ -260,7 +260,7 @@ impl Console {
         let load = self.perform_chat(
             id,
             self.data.open_chat(chat.clone(), super::transcript::WINDOW),
-            |r| interaction::Message::Opened(r),
+            interaction::Message::Opened,
         );
         let pop = match contact {
             Some(contact) => self.load_pop(id, contact),

@@ -47,12 +47,12 @@ impl Interaction {
                 (
                     o.message.body_text.as_str(),
                     o.error.as_ref().map(|e| e.to_string()),
+                    o.message.client_id.as_str(),
                 )
             }),
             self.shown,
             Message::ShowEarlier,
             |id: &str| Message::Retry(id.to_string()),
-            self.outbox.iter().map(|o| o.message.client_id.as_str()),
         );
         let mut col = column![
             header,
