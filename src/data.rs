@@ -82,7 +82,10 @@ pub struct ContactMatches {
 /// contact that matches its customer.
 #[derive(Debug, Clone)]
 pub struct Opened {
+    /// The newest messages (as many as asked for), oldest first.
     pub messages: Vec<Message>,
+    /// How many older messages the chat has: [`ConsoleData::earlier_messages`] reads them.
+    pub earlier: usize,
     pub candidate: Option<Contact>,
 }
 
@@ -124,7 +127,16 @@ pub trait ConsoleData: std::fmt::Debug + Send + Sync + 'static {
     fn message(&self, message_id: i64) -> Reply<Message>;
 
     /// The transcript of a chat, and its customer's matching contact when not verified.
-    fn open_chat(&self, chat: Chat) -> Reply<Opened>;
+    fn open_chat(&self, chat: Chat, newest: usize) -> Reply<Opened>;
+
+    /// The `limit` messages of a chat just before message `before`, oldest first, and how
+    /// many remain before those.
+    fn earlier_messages(
+        &self,
+        chat_id: i64,
+        before: i64,
+        limit: usize,
+    ) -> Reply<(Vec<Message>, usize)>;
 
     /// The contact that matches a customer: by email, then by name.
     fn match_contact(&self, email: String, name: String) -> Reply<Option<Contact>>;

@@ -448,3 +448,50 @@ async fn rich_messages_render_with_their_formatting() {
     // Rendering builds and lays out (rich_text spans are not found by text selectors).
     h.snapshot("rich_message.png");
 }
+
+/// A long chat: the console holds its newest page of messages, and "Show earlier messages"
+/// reads the older ones from the store a page at a time.
+#[tokio::test]
+async fn long_transcript_read_a_page_at_a_time() {
+    use livewindow::ui::interaction::Message as Chat;
+    use livewindow::ui::transcript::WINDOW;
+    let (_db, store) = fresh().await;
+    let agent = maria(&store).await;
+    let chat = customer(&store, "Ana Lima", "ana.lima@example.com", "hello").await;
+    store.accept(chat, agent).await.unwrap();
+    let extra = 2 * WINDOW + 50;
+    store.seed_messages(chat, extra as i64).await.unwrap();
+    let total = store.messages(chat).await.unwrap().len();
+    assert_eq!(total, extra + 1);
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::open(&store, agent, dir.path().into()).await;
+    h.send(Message::Select(chat)).await;
+    let held = |h: &Harness| h.console.chat(chat).unwrap().messages().len();
+    assert_eq!(held(&h), WINDOW);
+    assert!(h.shows(&format!("Show earlier messages ({} more)", total - WINDOW)));
+
+    h.send(Message::Chat(chat, Chat::ShowEarlier)).await;
+    assert_eq!(held(&h), 2 * WINDOW);
+    assert!(h.shows(&format!(
+        "Show earlier messages ({} more)",
+        total - 2 * WINDOW
+    )));
+    h.send(Message::Chat(chat, Chat::ShowEarlier)).await;
+    assert_eq!(held(&h), total);
+    assert!(!h.shows("Show earlier messages"));
+    // In order, each once, the customer's first message first.
+    let c = h.console.chat(chat).unwrap();
+    assert!(c.messages().windows(2).all(|w| w[0].id < w[1].id));
+    assert_eq!(c.messages()[0].body_text, "hello");
+    // A new message still arrives at the end.
+    store
+        .send_message(
+            chat,
+            &NewMessage::plain(Sender::Customer, "Ana Lima", None, "Still there?"),
+        )
+        .await
+        .unwrap();
+    h.pump().await;
+    assert_eq!(held(&h), total + 1);
+    assert!(h.shows("Still there?"));
+}

@@ -132,7 +132,7 @@ pub(super) async fn option(
     Ok(())
 }
 
-pub(super) async fn seed(store: &Store, args: &SeedArgs) -> Result<()> {
+pub(super) async fn seed(store: &Store, agent: Option<&str>, args: &SeedArgs) -> Result<()> {
     if let Some(n) = args.contacts
         && !(1..=100_000_000).contains(&n)
     {
@@ -158,5 +158,48 @@ pub(super) async fn seed(store: &Store, args: &SeedArgs) -> Result<()> {
             store.contact_count().await?
         );
     }
+    if let Some(n) = args.chats {
+        load_chats(store, agent, n, args.messages).await?;
+    }
+    Ok(())
+}
+
+/// `seed --chats N --messages M`: N active chats of M messages each for one agent, as
+/// `benches/console.rs` makes them, for measuring the real console (BENCHMARKS.md).
+async fn load_chats(store: &Store, agent: Option<&str>, n: usize, messages: i64) -> Result<()> {
+    if !(1..=50).contains(&n) || !(0..=100_000).contains(&messages) {
+        bail!("--chats must be between 1 and 50 and --messages between 0 and 100000");
+    }
+    let agent = match agent {
+        Some(who) => store.find_agent(who).await?,
+        None => store
+            .agents()
+            .await?
+            .into_iter()
+            .next()
+            .context("there are no agents yet: seed --demo first")?,
+    };
+    let (queue, _) = store.find_queue(None).await?;
+    store.set_max_chats(agent.id, n as i64).await?;
+    store.join_queue(agent.id, queue).await?;
+    store
+        .set_agent_status(agent.id, AgentStatus::Available)
+        .await?;
+    for i in 0..n {
+        let chat = store
+            .enqueue(
+                &format!("Customer {i}"),
+                &format!("load{i}@example.com"),
+                queue,
+                None,
+            )
+            .await?;
+        store
+            .accept(chat, agent.id)
+            .await
+            .map_err(|e| anyhow::anyhow!("chat {chat} was not accepted: {e}"))?;
+        store.seed_messages(chat, messages).await?;
+    }
+    println!("Added {n} chats of {messages} messages for {}.", agent.name);
     Ok(())
 }

@@ -201,6 +201,13 @@ pub struct SeedArgs {
     /// Add this many synthetic contacts.
     #[arg(long)]
     pub contacts: Option<i64>,
+    /// Load test: this many chats accepted by the console's agent (--agent, default the
+    /// first) from the first queue, each with --messages synthetic messages.
+    #[arg(long)]
+    pub chats: Option<usize>,
+    /// Messages in each chat of --chats.
+    #[arg(long, default_value_t = 2_000)]
+    pub messages: i64,
 }
 
 /// The URL to use: the flag, or the default SQLite file.
@@ -246,7 +253,7 @@ pub async fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Agent(c) => admin::agent(&store, c).await,
         Command::Queue(c) => admin::queue(&store, c).await,
         Command::Option(c) => admin::option(&store, cli.agent.as_deref(), c).await,
-        Command::Seed(args) => admin::seed(&store, args).await,
+        Command::Seed(args) => admin::seed(&store, cli.agent.as_deref(), args).await,
         Command::Chat(c) => chats::chat(&store, c).await,
         Command::Disposition(c) => chats::disposition(&store, c).await,
         Command::DemoTraffic { every, count } => {

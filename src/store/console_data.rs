@@ -139,9 +139,9 @@ impl ConsoleData for Store {
         call(self, move |s| async move { s.message(message_id).await })
     }
 
-    fn open_chat(&self, chat: Chat) -> Reply<Opened> {
+    fn open_chat(&self, chat: Chat, newest: usize) -> Reply<Opened> {
         call(self, move |s| async move {
-            let messages = s.messages(chat.id).await?;
+            let (messages, earlier) = s.messages_page(chat.id, None, newest).await?;
             let candidate = match chat.contact_id {
                 Some(_) => None,
                 None => {
@@ -151,8 +151,20 @@ impl ConsoleData for Store {
             };
             Ok(Opened {
                 messages,
+                earlier,
                 candidate,
             })
+        })
+    }
+
+    fn earlier_messages(
+        &self,
+        chat_id: i64,
+        before: i64,
+        limit: usize,
+    ) -> Reply<(Vec<Message>, usize)> {
+        call(self, move |s| async move {
+            s.messages_page(chat_id, Some(before), limit).await
         })
     }
 

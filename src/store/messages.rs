@@ -129,6 +129,40 @@ impl Store {
         message_from_row(&row)
     }
 
+    /// The newest `limit` messages of a chat before message `before` (all, when `None`),
+    /// oldest first, and how many older ones remain: the console holds a page of a long
+    /// transcript, not all of it.
+    pub async fn messages_page(
+        &self,
+        chat_id: i64,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Result<(Vec<Message>, usize)> {
+        let before = before.unwrap_or(i64::MAX);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{MESSAGE_SELECT} WHERE chat_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
+        )))
+        .bind(chat_id)
+        .bind(before)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        let mut page = rows
+            .iter()
+            .map(message_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        page.reverse();
+        let first = page.first().map_or(before, |m| m.id);
+        let earlier: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM messages WHERE chat_id = $1 AND id < $2")
+                .bind(chat_id)
+                .bind(first)
+                .fetch_one(self.pool())
+                .await?;
+        Ok((page, usize::try_from(earlier).unwrap_or(0)))
+    }
+
     /// The transcript of a chat, oldest first.
     pub async fn messages(&self, chat_id: i64) -> Result<Vec<Message>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(

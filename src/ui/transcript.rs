@@ -8,24 +8,28 @@ use iced::widget::{button, column, container, row, scrollable, space, text};
 use iced::{Alignment, Element, Length};
 use std::collections::HashMap;
 
-/// How many of the newest messages are laid out at first; older ones on request. Keeps a
-/// switch to a 2,000-message chat cheap.
+/// How many of the newest messages are read and laid out at first; older ones on request,
+/// as many again each time. Keeps a switch to a 2,000-message chat cheap, and the console's
+/// memory independent of how long its chats are.
 pub const WINDOW: usize = 200;
 
 pub fn view<'a, M: Clone + 'a>(
     messages: &'a [ChatMessage],
     rich: &'a HashMap<i64, Document>,
-    pending: impl Iterator<Item = (&'a str, Option<String>)>,
+    not_loaded: usize,
+    // Messages not confirmed yet: (text, why the last attempt failed, client id).
+    pending: impl Iterator<Item = (&'a str, Option<String>, &'a str)>,
     shown: usize,
     show_earlier: M,
     retry: impl Fn(&'a str) -> M,
-    pending_ids: impl Iterator<Item = &'a str>,
 ) -> Element<'a, M> {
     let start = messages.len().saturating_sub(shown);
     let mut list = column![].spacing(6).padding([4, 12]);
-    if start > 0 {
+    // Those held but not shown, and those still in the store.
+    let more = start + not_loaded;
+    if more > 0 {
         list = list.push(
-            button(text(format!("Show earlier messages ({start} more)")).size(13))
+            button(text(format!("Show earlier messages ({more} more)")).size(13))
                 .style(button::text)
                 .on_press(show_earlier),
         );
@@ -33,7 +37,7 @@ pub fn view<'a, M: Clone + 'a>(
     for m in &messages[start..] {
         list = list.push(bubble(m, rich.get(&m.id)));
     }
-    for ((body, error), id) in pending.zip(pending_ids) {
+    for (body, error, id) in pending {
         let status: Element<'a, M> = match error {
             // The reason wraps; the Retry button keeps its room.
             Some(e) => row![

@@ -59,6 +59,11 @@ impl Console {
                 data.end_chat(id, self.agent.id),
                 interaction::Message::Ended,
             ),
+            Action::LoadEarlier(before) => self.perform_chat(
+                id,
+                data.earlier_messages(id, before, crate::ui::transcript::WINDOW),
+                interaction::Message::Earlier,
+            ),
             Action::Verify(contact) => self.perform_chat(
                 id,
                 data.verify(id, self.agent.id, contact),

@@ -257,9 +257,11 @@ impl Console {
         }
         let id = chat.id;
         let contact = chat.contact_id;
-        let load = self.perform_chat(id, self.data.open_chat(chat.clone()), |r| {
-            interaction::Message::Opened(r)
-        });
+        let load = self.perform_chat(
+            id,
+            self.data.open_chat(chat.clone(), super::transcript::WINDOW),
+            interaction::Message::Opened,
+        );
         let pop = match contact {
             Some(contact) => self.load_pop(id, contact),
             None => Task::none(),

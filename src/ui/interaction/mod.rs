@@ -35,7 +35,12 @@ pub struct Outgoing {
 
 pub struct Interaction {
     pub chat: Chat,
+    /// The newest messages: a page of the transcript, more on "Show earlier messages".
     messages: Vec<ChatMessage>,
+    /// How many older messages the store holds beyond `messages`.
+    earlier: usize,
+    /// Earlier messages were asked for and have not come yet.
+    loading_earlier: bool,
     /// Formatted messages' documents, built once from their stored HTML.
     rich: HashMap<i64, Document>,
     unread: usize,
@@ -68,6 +73,8 @@ pub enum Message {
     End,
     Ended(Result<(), StoreError>),
     ShowEarlier,
+    /// Older messages, and how many remain before them.
+    Earlier(Result<(Vec<ChatMessage>, usize), StoreError>),
     Verification(verification::Message),
     Verified(Result<Contact, StoreError>),
     /// The contact matching the customer, looked up again on the way back from search.
@@ -87,6 +94,8 @@ pub enum Action {
     Run(Task<Message>),
     Send(NewMessage),
     End,
+    /// Read the messages before this one (the transcript's next older page).
+    LoadEarlier(i64),
     Verify(Contact),
     /// The contact is verified: show the chat's tab and load its screen pop.
     Verified(i64),
@@ -151,6 +160,8 @@ impl Interaction {
             ended: chat_ended(&chat),
             chat,
             messages: Vec::new(),
+            earlier: 0,
+            loading_earlier: false,
             rich: HashMap::new(),
             unread: 0,
             composer,
@@ -270,17 +281,51 @@ impl Interaction {
         } else if !in_view {
             self.unread += 1;
         }
+        self.parse(&message);
+        let at = self.messages.partition_point(|m| m.id < message.id);
+        self.messages.insert(at, message);
+    }
+
+    /// A formatted message's document, built once from its stored HTML.
+    fn parse(&mut self, message: &ChatMessage) {
         if message.format == MessageFormat::Html {
             self.rich
                 .insert(message.id, Document::from_stored_html(&message.body_html));
         }
-        let at = self.messages.partition_point(|m| m.id < message.id);
-        self.messages.insert(at, message);
+    }
+
+    /// "Show earlier messages": the next page of those held, reading more from the store
+    /// when they run out.
+    fn show_earlier(&mut self) -> Action {
+        self.shown += transcript::WINDOW;
+        if self.shown <= self.messages.len() || self.earlier == 0 || self.loading_earlier {
+            return Action::None;
+        }
+        match self.messages.first() {
+            Some(first) => {
+                self.loading_earlier = true;
+                Action::LoadEarlier(first.id)
+            }
+            None => Action::None,
+        }
+    }
+
+    /// Older messages came: they go before those held.
+    fn earlier_loaded(&mut self, older: Vec<ChatMessage>, remaining: usize) {
+        self.loading_earlier = false;
+        self.earlier = remaining;
+        let first = self.messages.first().map_or(i64::MAX, |m| m.id);
+        let older: Vec<ChatMessage> = older.into_iter().filter(|m| m.id < first).collect();
+        for m in &older {
+            self.parse(m);
+        }
+        self.messages.splice(0..0, older);
     }
 
     pub fn update(&mut self, message: Message) -> Action {
         match message {
             Message::Opened(Ok(opened)) => {
+                self.earlier = opened.earlier;
                 for m in opened.messages {
                     self.receive(m, true);
                 }
@@ -319,7 +364,12 @@ impl Interaction {
             }
             Message::End => return Action::End,
             Message::Ended(r) => self.error = r.err(),
-            Message::ShowEarlier => self.shown += transcript::WINDOW,
+            Message::ShowEarlier => return self.show_earlier(),
+            Message::Earlier(Ok((older, remaining))) => self.earlier_loaded(older, remaining),
+            Message::Earlier(Err(e)) => {
+                self.loading_earlier = false;
+                self.error = Some(e);
+            }
             Message::Verification(m) => {
                 if let Stage::Verify(v) = &mut self.stage {
                     match v.update(m) {

@@ -42,16 +42,17 @@ impl Interaction {
         let transcript = transcript::view(
             &self.messages,
             &self.rich,
+            self.earlier,
             self.outbox.iter().map(|o| {
                 (
                     o.message.body_text.as_str(),
                     o.error.as_ref().map(|e| e.to_string()),
+                    o.message.client_id.as_str(),
                 )
             }),
             self.shown,
             Message::ShowEarlier,
             |id: &str| Message::Retry(id.to_string()),
-            self.outbox.iter().map(|o| o.message.client_id.as_str()),
         );
         let mut col = column![
             header,
