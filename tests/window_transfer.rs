@@ -325,7 +325,11 @@ async fn a_transfer_from_one_console_to_another_and_offline_on_sigterm() {
     .await;
     b.see(
         "transfer-6-accepted.png",
-        &["Active chats (1)", "My filter is red"],
+        &[
+            "My filter is red",
+            "Note from Maria Santos",
+            "transferred to Support",
+        ],
     )
     .await;
     assert!(store.active_chats(maria.id).await.unwrap().is_empty());
