@@ -152,7 +152,7 @@ pub(super) async fn requeue(
     let window = Duration::from_secs(interval_secs * 2);
     let queue = store.add_queue("Bench").await?;
     let survivor = store
-        .add_agent("Survivor", "survivor@bench.example.com", 1000)
+        .add_agent("Survivor", "survivor@bench.example.com", 50)
         .await?;
     store.join_queue(survivor.id, queue).await?;
     // The surviving desktops: each routes and sweeps from its own tick, as consoles do.
