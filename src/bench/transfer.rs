@@ -52,7 +52,7 @@ pub(super) async fn transfer(store: &Store, runs: usize) -> Result<()> {
             .add_agent(
                 &format!("Agent {i}"),
                 &format!("t{i}@bench.example.com"),
-                1000,
+                50,
             )
             .await?;
         store.join_queue(a.id, queue).await?;
