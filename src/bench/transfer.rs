@@ -214,6 +214,10 @@ pub(super) async fn requeue(
         let at = offered(&mut feed, chat, survivor.id).await?;
         keep.abort();
         delays.push(at - last);
+        store
+            .accept(chat, survivor.id)
+            .await
+            .map_err(|e| anyhow::anyhow!("accept the requeued chat: {e}"))?;
         store.end_chat_as(chat, survivor.id).await?;
         store.wrap_up(chat, survivor.id, "Resolved", "").await?;
     }
