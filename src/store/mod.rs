@@ -18,6 +18,7 @@ pub mod scratch;
 mod seed;
 mod sweep;
 mod transfer;
+mod wake;
 pub mod web;
 mod wrapup;
 /// Name lists shared by the seed and the simulated customers.
@@ -85,7 +86,7 @@ pub struct Store {
     last_sweep: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
     /// Wake-ups from other processes, shared by this handle's subscriptions: one LISTEN
     /// connection (Postgres) or one file watcher (SQLite), started by the first subscription.
-    pub(crate) db_wake: Arc<events::DbWake>,
+    pub(crate) db_wake: Arc<wake::DbWake>,
 }
 
 /// What a handle is for; it sets how many connections it may hold on PostgreSQL, where each
@@ -215,7 +216,7 @@ impl Store {
             local_wake: Arc::new(Notify::new()),
             poll_interval: Duration::from_millis(50),
             last_sweep: Arc::default(),
-            db_wake: Arc::new(events::DbWake::new(backend, &connect_url)),
+            db_wake: Arc::new(wake::DbWake::new(backend, &connect_url)),
         })
     }
 
@@ -294,7 +295,7 @@ pub(crate) struct WriteTx {
     wrote_events: bool,
     store_wake: Arc<Notify>,
     pool: AnyPool,
-    db_wake: Arc<events::DbWake>,
+    db_wake: Arc<wake::DbWake>,
 }
 
 /// An event to append in the same transaction as the change it describes.
