@@ -7,10 +7,11 @@
 
 mod common;
 
+use common::window::{Kill, free_display, have};
 use common::{demo_with_available, fresh};
 use livewindow::core::ChatState;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_livewindow");
@@ -18,31 +19,6 @@ const BIN: &str = env!("CARGO_BIN_EXE_livewindow");
 /// One real window at a time: two would race for a display number, and two cores do not run
 /// two GUI apps with OCR in parallel well.
 static ONE_WINDOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-struct Kill(Child);
-impl Drop for Kill {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn have(tool: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-fn free_display() -> u32 {
-    (90..200)
-        .find(|n| {
-            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-                && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
-        })
-        .expect("a free X display number")
-}
 
 fn wait_until(what: &str, secs: u64, mut f: impl FnMut() -> bool) {
     let end = Instant::now() + Duration::from_secs(secs);
@@ -93,7 +69,7 @@ async fn a_customer_cli_chat_reaches_the_window() {
     let (db, store) = fresh().await;
     demo_with_available(&store, &["maria.santos@example.com"]).await;
 
-    let n = free_display();
+    let n = free_display(90);
     let display = format!(":{n}");
     let _x = Kill(
         Command::new("Xvfb")
@@ -245,7 +221,7 @@ async fn word_html_and_a_png_paste_with_ctrl_v() {
         .expect("demo contact");
     store.verify_contact(chat, agent, contact.id).await.unwrap();
 
-    let n = free_display();
+    let n = free_display(90);
     let display = format!(":{n}");
     let _x = Kill(
         Command::new("Xvfb")

@@ -10,37 +10,13 @@
 mod common;
 
 use common::fresh;
+use common::window::{Kill, free_display, have};
 use livewindow::core::{AgentStatus, ChatState};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_livewindow");
-
-struct Kill(Child);
-impl Drop for Kill {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn have(tool: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-fn free_display(after: u32) -> u32 {
-    (after..260)
-        .find(|n| {
-            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-                && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
-        })
-        .expect("a free X display number")
-}
 
 async fn wait_until(what: &str, secs: u64, mut f: impl AsyncFnMut() -> bool) {
     let end = Instant::now() + Duration::from_secs(secs);

@@ -1,6 +1,8 @@
 //! Shared by the integration tests: a fresh database per test, SQLite or Postgres.
 #![allow(dead_code)]
 
+pub mod window;
+
 use livewindow::Store;
 use livewindow::core::{AgentStatus, Event, EventKind};
 use livewindow::store::Subscription;
