@@ -1,17 +1,24 @@
 // The customer's chat page. The chat's token lives in an HttpOnly cookie this script never
 // sees; the page keeps only the chat id (not secret) to resume after a reload. Messages are
-// keyed by id: a reconnect asks for everything after the last id held, never a time window.
+// keyed by id: a reconnect asks for everything after the last id the server delivered (never
+// the id of the page's own send, which may be newer than replies not delivered yet). Texts
+// not stored yet stay in the page's outbox (localStorage, per chat) until they are.
 "use strict";
 (function () {
   const $ = (id) => document.getElementById(id);
   const TYPING_EVERY_MS = 2500;
-  const HEARTBEAT_MS = 15000;
+  const HEARTBEAT_MS = 15000;     // until the server says how often to check in
   const STILL_WAITING_MS = 60000;
   const KEY = "livewindow.chat";
+  const OUTBOX = "livewindow.outbox.";
 
   let config = { queues: [], embed_origins: [], message_chars: 5000, image_bytes: 10485760 };
   let chatId = null;
-  let lastId = 0;                 // the newest message id the page holds
+  let lastId = 0;                 // the newest message id the server delivered: the resume point
+  let outbox = [];                // { cid, text, error }: texts not stored yet, oldest first
+  const inFlight = new Set();     // outbox ids being sent now
+  let checkinMs = 0;
+  let checkinTimer = null;
   const shown = new Map();        // message id -> element
   let chat = null;                // the latest state frame
   let socket = null;
@@ -19,7 +26,7 @@
   let reconnectTimer = null;
   let lastTypingSent = 0;
   let typingTimer = null;
-  let identity = null;            // { signature } handed over by an embedding website
+  let identity = null;            // { email, name, signed_at, signature } from an embedding website
   let waitingTimer = null;
   let live = false;               // history loaded: new messages are announced from now on
 
@@ -74,7 +81,10 @@
     if (bad) { focusFirstError(); return; }
     const body = { name, email, message: $("question").value };
     if (!$("queue-field").hidden) body.queue_id = Number($("queue").value);
-    if (identity && identity.email === email) body.signature = identity.signature;
+    if (identity && identity.email === email && identity.name === name) {
+      body.signature = identity.signature;
+      body.signed_at = identity.signed_at;
+    }
     $("start").disabled = true;
     try {
       const r = await fetch("/api/chats", {
@@ -83,6 +93,7 @@
       const started = await jsonOrError(r);
       chatId = started.chat.chat_id;
       localStorage.setItem(KEY, String(chatId));
+      outbox = [];
       openChat(started.chat, started.messages);
     } catch (e) {
       const fields = (e.body && e.body.fields) || {};
@@ -110,7 +121,8 @@
     $("prechat").hidden = true;
     $("chat").hidden = false;
     $("download").href = api("/transcript");
-    for (const m of messages || []) addMessage(m);
+    for (const m of messages || []) addMessage(m, true);
+    for (const item of outbox) showOutbox(item);
     applyState(state);
     live = true;
     connect();
@@ -128,7 +140,7 @@
     const li = document.createElement("li");
     li.className = "msg " + kind;
     li.textContent = text;
-    $("transcript").appendChild(li);
+    place(li, null);
     scrollDown();
     if (live && !kind.startsWith("customer")) announce(text);
     return li;
@@ -161,20 +173,30 @@
     return li;
   }
 
-  // Places a stored message once, in id order.
-  function addMessage(m) {
-    if (shown.has(m.id)) return;
-    const li = render(m);
-    shown.set(m.id, li);
+  // Puts an element in the transcript: a stored message (with its id) before any newer one;
+  // anything before the outbox, which stays at the bottom.
+  function place(li, id) {
     const t = $("transcript");
     let before = null;
-    if (m.id < lastId) {
-      for (const el of t.children) {
-        if (el.dataset.id && Number(el.dataset.id) > m.id) { before = el; break; }
+    for (const el of t.children) {
+      if (el.classList.contains("outbox") || (id != null && el.dataset.id && Number(el.dataset.id) > id)) {
+        before = el;
+        break;
       }
     }
     t.insertBefore(li, before);
-    lastId = Math.max(lastId, m.id);
+  }
+
+  // Places a stored message once, in id order. Only what the server delivered (`fromServer`:
+  // the live channel or a resync) moves the resume point; the answer to the page's own send
+  // does not.
+  function addMessage(m, fromServer) {
+    if (fromServer) lastId = Math.max(lastId, m.id);
+    if (m.client_id && outbox.some((o) => o.cid === m.client_id)) dropOutbox(m.client_id);
+    if (shown.has(m.id)) return;
+    const li = render(m);
+    shown.set(m.id, li);
+    place(li, m.id);
     scrollDown();
     if (m.sender === "agent") $("typing").textContent = "";
     if (live && m.sender !== "customer") {
@@ -191,6 +213,7 @@
   function applyState(state) {
     const before = chat;
     chat = state;
+    scheduleCheckin(state.checkin_ms || HEARTBEAT_MS);
     const status = $("status");
     if (state.state === "waiting") {
       let text = "Waiting for an agent";
@@ -241,7 +264,7 @@
     ws.onmessage = (ev) => {
       let frame;
       try { frame = JSON.parse(ev.data); } catch (_) { return; }
-      if (frame.type === "message") addMessage(frame.message);
+      if (frame.type === "message") addMessage(frame.message, true);
       else if (frame.type === "state") applyState(frame.chat);
       else if (frame.type === "typing") showTyping(frame.name);
       else if (frame.type === "reconnect") retryMs = 200;
@@ -291,6 +314,88 @@
     }
   }
 
+  // ---- the outbox: texts not stored yet, kept across reloads until they are -------------
+  function loadOutbox() {
+    let saved = [];
+    try { saved = JSON.parse(localStorage.getItem(OUTBOX + chatId) || "[]"); } catch (_) { saved = []; }
+    outbox = (Array.isArray(saved) ? saved : [])
+      .filter((o) => o && typeof o.cid === "string" && typeof o.text === "string")
+      .map((o) => ({ cid: o.cid, text: o.text, error: o.error || "The page was closed before it was sent." }));
+  }
+
+  function saveOutbox() {
+    const items = outbox.map((o) => ({ cid: o.cid, text: o.text, error: o.error }));
+    try {
+      if (items.length) localStorage.setItem(OUTBOX + chatId, JSON.stringify(items));
+      else localStorage.removeItem(OUTBOX + chatId);
+    } catch (_) { /* storage full or off: the texts still show, with Retry */ }
+  }
+
+  function outboxLi(cid) {
+    return [...$("transcript").querySelectorAll("li.outbox")].find((li) => li.dataset.cid === cid) || null;
+  }
+
+  // Shows an outbox text: "Sending…", or "Not sent: why" with Retry.
+  function showOutbox(item) {
+    let li = outboxLi(item.cid);
+    if (!li) {
+      li = document.createElement("li");
+      li.className = "msg customer outbox";
+      li.dataset.cid = item.cid;
+      const body = document.createElement("div");
+      body.className = "text";
+      body.textContent = item.text;
+      const note = document.createElement("p");
+      note.className = "note";
+      li.append(body, note);
+      $("transcript").appendChild(li);
+      scrollDown();
+    }
+    const note = li.querySelector(".note");
+    note.replaceChildren();
+    const failed = !inFlight.has(item.cid) && !!item.error;
+    li.classList.toggle("failed", failed);
+    if (!failed) {
+      note.textContent = "Sending…";
+      return;
+    }
+    note.append("Not sent: " + item.error + " ");
+    const retry = document.createElement("button");
+    retry.type = "button";
+    retry.className = "retry";
+    retry.textContent = "Retry";
+    retry.addEventListener("click", () => deliver(item));
+    note.appendChild(retry);
+  }
+
+  function dropOutbox(cid) {
+    outbox = outbox.filter((o) => o.cid !== cid);
+    saveOutbox();
+    const li = outboxLi(cid);
+    if (li) li.remove();
+  }
+
+  async function deliver(item) {
+    if (inFlight.has(item.cid)) return;
+    inFlight.add(item.cid);
+    showOutbox(item);
+    try {
+      const m = await post("/messages", {
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ client_id: item.cid, text: item.text }),
+      }, 3);
+      inFlight.delete(item.cid);
+      dropOutbox(item.cid);
+      addMessage(m, false);
+    } catch (e) {
+      inFlight.delete(item.cid);
+      item.error = errorText(e);
+      if (!outbox.includes(item)) return; // delivered by the live channel meanwhile
+      saveOutbox();
+      showOutbox(item);
+    }
+  }
+
   async function sendText(event) {
     event.preventDefault();
     const box = $("message");
@@ -302,20 +407,12 @@
         config.message_chars + ". Please shorten it or send it in parts.";
       return;
     }
-    const pending = line("customer pending", text);
+    // Into the outbox (and storage) before the first attempt: a failure or a reload loses nothing.
+    const item = { cid: crypto.randomUUID(), text, error: null };
+    outbox.push(item);
+    saveOutbox();
     box.value = "";
-    try {
-      const m = await post("/messages", {
-        method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ client_id: crypto.randomUUID(), text }),
-      }, 3);
-      pending.remove();
-      addMessage(m);
-    } catch (e) {
-      pending.remove();
-      if (!box.value) box.value = text;
-      $("send-error").textContent = errorText(e);
-    }
+    await deliver(item);
   }
 
   async function sendImage(file) {
@@ -339,7 +436,7 @@
         body: file,
       }, 2);
       pending.remove();
-      addMessage(m);
+      addMessage(m, false);
     } catch (e) {
       pending.remove();
       $("send-error").textContent = errorText(e);
@@ -362,8 +459,25 @@
     }
   }
 
+  // Check-ins as often as the absent interval in force needs (the server says how often),
+  // over HTTP so they also get through while the live channel is reconnecting.
+  function scheduleCheckin(ms) {
+    if (ms === checkinMs) return;
+    checkinMs = ms;
+    clearInterval(checkinTimer);
+    checkinTimer = setInterval(() => {
+      if (chatId && chat && chat.state !== "ended") fetch(api("/heartbeat"), { method: "POST" }).catch(() => {});
+    }, ms);
+  }
+
   function forget() {
     localStorage.removeItem(KEY);
+    if (chatId) {
+      try { localStorage.removeItem(OUTBOX + chatId); } catch (_) { /* nothing kept */ }
+    }
+    outbox = [];
+    clearInterval(checkinTimer);
+    checkinMs = 0;
     chatId = null;
     lastId = 0;
     chat = null;
@@ -386,6 +500,7 @@
     const saved = Number(localStorage.getItem(KEY) || "0");
     if (saved) {
       chatId = saved;
+      loadOutbox();
       try {
         const state = await jsonOrError(await fetch(api("")));
         const messages = await jsonOrError(await fetch(api("/messages?after=0")));
@@ -404,8 +519,9 @@
     if (!(config.embed_origins || []).includes(ev.origin)) return;
     const d = ev.data || {};
     if (d.type !== "livewindow-identity" || typeof d.email !== "string") return;
-    identity = { email: d.email.trim(), signature: String(d.signature || "") };
-    if (typeof d.name === "string" && !$("name").value) $("name").value = d.name;
+    const name = typeof d.name === "string" ? d.name.trim() : "";
+    identity = { email: d.email.trim(), name, signed_at: Number(d.signed_at), signature: String(d.signature || "") };
+    if (name) $("name").value = name;
     $("email").value = identity.email;
   });
 
@@ -430,7 +546,6 @@
   });
   $("end").addEventListener("click", endChat);
   $("again").addEventListener("click", forget);
-  setInterval(() => sendFrame("heartbeat"), HEARTBEAT_MS);
   window.addEventListener("online", () => { if (chatId && !socket) resume(); });
   window.addEventListener("resize", scrollDown);
   boot();

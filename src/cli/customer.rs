@@ -40,7 +40,11 @@ pub(super) async fn run(store: &Store, args: &CustomerArgs) -> Result<()> {
     let mut stdin_open = true;
     let mut events = session.events();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
-    let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    // Check-ins follow the absent interval in force, read again now and then.
+    let mut checkin = checkin_every(store, HEARTBEAT).await;
+    let mut heartbeat = tokio::time::interval(checkin);
+    let mut reread = tokio::time::interval(REREAD_OPTIONS);
+    reread.tick().await;
     let mut still_waiting = tokio::time::interval(STILL_WAITING);
     still_waiting.tick().await;
     let mut accepted = false;
@@ -106,6 +110,13 @@ pub(super) async fn run(store: &Store, args: &CustomerArgs) -> Result<()> {
                 let r = session.heartbeat().await;
                 link.saw(r.as_ref().err(), &mut out)?;
             }
+            _ = reread.tick() => {
+                let now = checkin_every(store, checkin).await;
+                if now != checkin {
+                    checkin = now;
+                    heartbeat = tokio::time::interval(checkin);
+                }
+            }
             _ = tick.tick() => {
                 // Any participant may notice an expired offer; the customer helps too.
                 let r = store.tick().await;
@@ -115,8 +126,18 @@ pub(super) async fn run(store: &Store, args: &CustomerArgs) -> Result<()> {
     }
 }
 
-/// How often the customer's client says it is still there.
+/// How often the customer's client says it is still there until the absent interval is read.
 const HEARTBEAT: Duration = Duration::from_secs(15);
+/// How often the absent interval in force is read again.
+const REREAD_OPTIONS: Duration = Duration::from_secs(30);
+
+/// The check-in period in force (`fallback` while the database does not answer).
+async fn checkin_every(store: &Store, fallback: Duration) -> Duration {
+    match store.customer_checkin_ms().await {
+        Ok(ms) => Duration::from_millis(ms.max(1) as u64),
+        Err(_) => fallback,
+    }
+}
 /// How often a waiting customer is told they are still in line.
 const STILL_WAITING: Duration = Duration::from_secs(60);
 /// How long leaving may wait for the database before the customer is let go anyway.

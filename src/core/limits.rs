@@ -16,6 +16,22 @@ pub const TRANSFER_NOTE_CHARS: usize = 2000;
 /// Longest wrap-up note, in characters.
 pub const WRAPUP_NOTE_CHARS: usize = 4000;
 
+/// Chat tokens a request may present (cookies and header together); the rest are ignored,
+/// so a Cookie header stuffed with tokens costs at most this many lookups.
+pub const TOKENS_PER_REQUEST: usize = 4;
+/// A chat's token opens it until this long after the chat ended, in ms (24 hours).
+pub const CHAT_TOKEN_TTL_MS: i64 = 24 * 3600 * 1000;
+/// How long a server trusts a token it has already looked up, in seconds: also how late
+/// an expiry can be noticed.
+pub const TOKEN_CACHE_SECONDS: u64 = 30;
+/// How long a website's identity signature holds by default (`--identity-max-age`), in
+/// seconds.
+pub const IDENTITY_MAX_AGE_SECONDS: i64 = 600;
+/// How far in the future a signature's timestamp may be (the website's clock runs ahead).
+pub const IDENTITY_CLOCK_SKEW_SECONDS: i64 = 60;
+/// Rate-limit keys untouched this long are deleted, in ms (longer than any limit's window).
+pub const RATE_KEY_KEEP_MS: i64 = 24 * 3600 * 1000;
+
 const MB: f64 = 1024.0 * 1024.0;
 
 /// Checks one image's size: the sentence to show when it is too large.
@@ -41,10 +57,17 @@ pub fn check_message_images(held: usize, more: usize) -> Result<(), String> {
     ))
 }
 
+/// Why a message made only of invisible characters is refused.
+pub const INVISIBLE_ONLY: &str =
+    "the message has only invisible characters; type something to send";
+
 /// Checks a message's bodies against the store's limits.
 pub fn check_message(text: &str, html: Option<&str>) -> Result<(), String> {
     if text.trim().is_empty() && html.is_none_or(|h| h.trim().is_empty()) {
         return Err("the message is empty".into());
+    }
+    if html.is_none() && !super::validate::shows_anything(text) {
+        return Err(INVISIBLE_ONLY.into());
     }
     if text.len() > MESSAGE_TEXT_BYTES {
         return Err(format!(
@@ -80,5 +103,11 @@ mod tests {
         assert!(check_message("  ", None).is_err());
         assert!(check_message("", Some("<p>x</p>")).is_ok());
         assert!(check_message(&"x".repeat(MESSAGE_TEXT_BYTES + 1), None).is_err());
+        assert_eq!(
+            check_message("\u{200B}\u{FEFF} \u{202E}", None).unwrap_err(),
+            INVISIBLE_ONLY
+        );
+        // A zero-width joiner inside an emoji sequence is fine.
+        assert!(check_message("\u{1F469}\u{200D}\u{1F4BB}", None).is_ok());
     }
 }

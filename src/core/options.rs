@@ -127,6 +127,14 @@ pub fn number(name: &str, stored: Option<&str>) -> i64 {
         .unwrap_or(0)
 }
 
+/// How often a customer's client checks in, in ms, for an absent interval of
+/// `absent_interval_s` seconds: a third of it, so two check-ins may be lost before a single
+/// interval passes in silence; never less often than every 15 s, never more than four
+/// times a second.
+pub fn checkin_every_ms(absent_interval_s: i64) -> i64 {
+    (absent_interval_s.saturating_mul(1000) / 3).clamp(250, 15_000)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +149,9 @@ mod tests {
         assert!(e.contains("a whole number from 1 to 100"), "{e}");
         assert!(check_option("NOPE", "1").unwrap_err().contains("unknown"));
         assert_eq!(number(OPT_ABSENT_INTERVAL, None), 120);
+        assert_eq!(checkin_every_ms(2), 666);
+        assert_eq!(checkin_every_ms(120), 15_000);
+        assert_eq!(checkin_every_ms(1), 333);
         assert_eq!(number(OPT_ABSENT_INTERVAL, Some("5")), 5);
         assert_eq!(number(OPT_ABSENT_INTERVAL, Some("junk")), 120);
     }

@@ -33,6 +33,12 @@ pub fn is_invisible(c: char) -> bool {
         | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
+/// Whether text shows anything: it has a character that is neither white space nor
+/// invisible ([`is_invisible`]).
+pub fn shows_anything(text: &str) -> bool {
+    text.chars().any(|c| !c.is_whitespace() && !is_invisible(c))
+}
+
 /// A one-line value as it may be shown (a name, an address): without invisible characters.
 /// For display of values stored before they were cleaned on the way in.
 pub fn visible(value: &str) -> std::borrow::Cow<'_, str> {

@@ -7,7 +7,7 @@ use super::error::{ApiError, sentence, wait_words};
 use super::view::{ChatView, MessageView, chat_view};
 use super::{AppState, WEB_MESSAGE_CHARS};
 use crate::core::{NewMessage, Sender, limits, validate};
-use crate::store::web::{Limit, Started, WebChatRequest};
+use crate::store::web::{Limit, Sent, Started, WebChatRequest};
 use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, RawQuery, State};
@@ -73,8 +73,11 @@ struct StartRequest {
     email: String,
     queue_id: Option<i64>,
     message: Option<String>,
-    /// HMAC-SHA256(site secret, email), hex, from a website that signed its user in.
+    /// From a website that signed its user in: HMAC-SHA256 (hex) over `signed_at`, the
+    /// email and the name ([`auth::verify_identity`]).
     signature: Option<String>,
+    /// When the website signed, in seconds since the Unix epoch.
+    signed_at: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -96,12 +99,15 @@ pub async fn start(
     let email = validate::clean_text(&r.email);
     let message = r.message.as_deref().map(validate::clean_text);
     let mut fields = std::collections::BTreeMap::new();
-    if let Err(e) = validate::name(&name) {
+    // Cleaned as the store will keep them: the identity is checked on exactly that.
+    let name = validate::name(&name).unwrap_or_else(|e| {
         fields.insert("name".to_string(), sentence(&e));
-    }
-    if let Err(e) = validate::email(&email) {
+        String::new()
+    });
+    let email = validate::email(&email).unwrap_or_else(|e| {
         fields.insert("email".to_string(), sentence(&e));
-    }
+        String::new()
+    });
     if let Some(m) = &message
         && m.chars().count() > WEB_MESSAGE_CHARS
     {
@@ -109,6 +115,12 @@ pub async fn start(
             "message".to_string(),
             format!("The question can have at most {WEB_MESSAGE_CHARS} characters."),
         );
+    }
+    if let Some(m) = &message
+        && !m.trim().is_empty()
+        && !validate::shows_anything(m)
+    {
+        fields.insert("message".to_string(), sentence(limits::INVISIBLE_ONLY));
     }
     let queues = state.store.queues().await?;
     let queue_id = match r.queue_id {
@@ -133,8 +145,20 @@ pub async fn start(
             "Chat is not open yet: no team has been set up to answer.",
         ));
     };
-    let verified = match (&state.config.site_secret, r.signature.as_deref()) {
-        (Some(secret), Some(sig)) => auth::verify_signature(secret, &email, sig),
+    let verified = match (
+        &state.config.site_secret,
+        r.signature.as_deref(),
+        r.signed_at,
+    ) {
+        (Some(secret), Some(sig), Some(signed_at)) => {
+            let now_s = state.store.now_ms().await? / 1000;
+            let id = auth::Identity {
+                email: &email,
+                name: &name,
+                signed_at,
+            };
+            auth::verify_identity(secret, &id, sig, now_s, state.config.identity_max_age_s)
+        }
         _ => false,
     };
     let token = auth::new_token();
@@ -145,7 +169,11 @@ pub async fn start(
         first_message: message,
         verified_by_site: verified,
         token_hash: auth::token_hash(&token),
-        client_addr: auth::client_addr(&headers, Some(peer), state.config.trust_forwarded),
+        client_addr: auth::limit_key(&auth::client_addr(
+            &headers,
+            Some(peer),
+            state.config.trust_forwarded,
+        )),
     };
     let limit = Limit {
         max: state.config.chats_per_hour,
@@ -237,39 +265,57 @@ fn client_id(chat_id: i64, given: Option<&str>) -> String {
     }
 }
 
-async fn check_rate(state: &AppState, chat_id: i64) -> Result<(), ApiError> {
-    let limit = Limit {
+fn message_limit(state: &AppState) -> Limit {
+    Limit {
         max: state.config.messages_per_minute,
         window_ms: 60_000,
-    };
-    if let Some(ms) = state
-        .store
-        .customer_message_retry_after(chat_id, limit)
-        .await?
-    {
-        return Err(ApiError::too_many(
-            format!(
-                "You are sending messages faster than we can read them. Please wait {} and send again.",
-                wait_words(ms)
-            ),
-            ms,
-        ));
     }
-    Ok(())
 }
 
+fn too_fast(retry_after_ms: i64) -> ApiError {
+    ApiError::too_many(
+        format!(
+            "You are sending messages faster than we can read them. Please wait {} and send again.",
+            wait_words(retry_after_ms)
+        ),
+        retry_after_ms,
+    )
+}
+
+/// An early refusal before costly work; [`store_message`] counts for real.
+async fn check_rate(state: &AppState, chat_id: i64, client_id: &str) -> Result<(), ApiError> {
+    match state
+        .store
+        .customer_message_retry_after(chat_id, message_limit(state), client_id)
+        .await?
+    {
+        Some(ms) => Err(too_fast(ms)),
+        None => Ok(()),
+    }
+}
+
+/// Stores a customer's message within the per-chat limit (counted in the database); a
+/// retry of one already stored answers with it.
 async fn store_message(
     state: &AppState,
     chat_id: i64,
     m: NewMessage,
 ) -> Result<Response, ApiError> {
-    let id = state.store.send_message(chat_id, &m).await.map_err(|e| {
-        if e.message().contains("ended") {
-            ApiError::new(StatusCode::CONFLICT, "This chat has ended.")
-        } else {
-            e.into()
-        }
-    })?;
+    let sent = state
+        .store
+        .send_customer_message(chat_id, &m, message_limit(state))
+        .await
+        .map_err(|e| {
+            if e.message().contains("ended") {
+                ApiError::new(StatusCode::CONFLICT, "This chat has ended.")
+            } else {
+                e.into()
+            }
+        })?;
+    let id = match sent {
+        Sent::Message(id) => id,
+        Sent::Limited { retry_after_ms } => return Err(too_fast(retry_after_ms)),
+    };
     let stored = state.store.message(id).await?;
     if stored.chat_id != chat_id {
         return Err(ApiError::forbidden());
@@ -288,6 +334,9 @@ pub async fn send(
     if text.is_empty() {
         return Err(ApiError::bad("The message is empty.").field("message"));
     }
+    if !validate::shows_anything(text) {
+        return Err(ApiError::bad(sentence(limits::INVISIBLE_ONLY)).field("message"));
+    }
     let n = text.chars().count();
     if n > WEB_MESSAGE_CHARS {
         return Err(ApiError::new(
@@ -298,7 +347,6 @@ pub async fn send(
         )
         .field("message"));
     }
-    check_rate(&state, access.chat_id).await?;
     let mut m = NewMessage::plain(Sender::Customer, &access.customer_name, None, text);
     m.client_id = client_id(access.chat_id, r.client_id.as_deref());
     store_message(&state, access.chat_id, m).await
@@ -361,7 +409,9 @@ pub async fn image(
         .map(|v| v.trim().chars().take(120).collect::<String>())
         .filter(|v| !v.is_empty())
         .unwrap_or_else(|| "image".into());
-    check_rate(&state, access.chat_id).await?;
+    let given = headers.get("x-client-id").and_then(|v| v.to_str().ok());
+    let cid = client_id(access.chat_id, given);
+    check_rate(&state, access.chat_id, &cid).await?;
     use base64::Engine;
     let data = base64::engine::general_purpose::STANDARD.encode(&bytes);
     let alt = crate::store::plain_to_html(&name);
@@ -377,8 +427,7 @@ pub async fn image(
         html,
         format!("[image: {name}]"),
     );
-    let given = headers.get("x-client-id").and_then(|v| v.to_str().ok());
-    m.client_id = client_id(access.chat_id, given);
+    m.client_id = cid;
     store_message(&state, access.chat_id, m).await
 }
 

@@ -17,10 +17,13 @@ pub struct ServerArgs {
     /// (repeat for several). Without it the page cannot be framed.
     #[arg(long = "embed-origin")]
     pub embed_origins: Vec<String>,
-    /// Secret shared with your website: it passes HMAC-SHA256(secret, email) for signed-in
-    /// users, and their chats show "verified by website" to the agent.
+    /// Secret shared with your website: it signs its signed-in users' email, name and the
+    /// time (HMAC-SHA256, see the README), and their chats show "verified by website".
     #[arg(long, env = "LIVEWINDOW_SITE_SECRET", hide_env_values = true)]
     pub site_secret: Option<String>,
+    /// Seconds a website's identity signature holds after it was made.
+    #[arg(long, default_value_t = crate::core::limits::IDENTITY_MAX_AGE_SECONDS)]
+    pub identity_max_age: i64,
     /// Take the customer's address from X-Forwarded-For (only behind a proxy that sets it).
     #[arg(long)]
     pub trust_forwarded: bool,
@@ -45,6 +48,9 @@ impl ServerArgs {
         if self.chats_per_hour < 1 || self.messages_per_minute < 1 {
             anyhow::bail!("--chats-per-hour and --messages-per-minute must be at least 1");
         }
+        if !(1..=86_400).contains(&self.identity_max_age) {
+            anyhow::bail!("--identity-max-age must be from 1 to 86400 seconds");
+        }
         let site_secret = self.site_secret.clone().filter(|s| !s.trim().is_empty());
         if site_secret.as_ref().is_some_and(|s| s.len() < 16) {
             anyhow::bail!("the site secret is shorter than 16 characters; use a long random one");
@@ -53,6 +59,7 @@ impl ServerArgs {
             public_url: self.public_url.clone(),
             embed_origins,
             site_secret,
+            identity_max_age_s: self.identity_max_age,
             trust_forwarded: self.trust_forwarded,
             chats_per_hour: self.chats_per_hour,
             messages_per_minute: self.messages_per_minute,

@@ -1,10 +1,11 @@
 //! Who may touch a chat: the token a browser got when it started the chat (a cookie scoped
 //! to that chat's path, or the `X-Chat-Token` header for other clients — never the URL),
 //! the origin a browser request comes from, the caller's address, and the website's HMAC
-//! over the customer's email.
+//! over the customer's identity.
 
 use super::AppState;
 use super::error::ApiError;
+use crate::core::limits;
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
@@ -12,8 +13,9 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 /// The cookie that carries a chat's token.
 pub const COOKIE: &str = "lw_chat";
@@ -67,13 +69,15 @@ fn tokens(headers: &HeaderMap) -> Vec<String> {
         out.push(v.trim().to_string());
     }
     out.retain(|t| !t.is_empty() && t.len() <= 128);
+    out.truncate(limits::TOKENS_PER_REQUEST);
     out
 }
 
-/// Token hashes already looked up, to their chat and customer name. A token's chat never
-/// changes, so the cache cannot go stale; it is emptied when it grows large.
+/// Token hashes already looked up, to their chat, customer name and when they were looked
+/// up. A token's chat never changes, but its token expires after the chat ends: an entry
+/// holds for [`limits::TOKEN_CACHE_SECONDS`]. Emptied when it grows large.
 #[derive(Default)]
-pub struct TokenCache(Mutex<HashMap<String, (i64, String)>>);
+pub struct TokenCache(Mutex<HashMap<String, (i64, String, Instant)>>);
 
 const TOKEN_CACHE_MAX: usize = 200_000;
 
@@ -98,12 +102,12 @@ impl FromRequestParts<AppState> for ChatAccess {
             .ok_or_else(ApiError::forbidden)?;
         for token in tokens(&parts.headers) {
             let hash = token_hash(&token);
-            let cached = state
-                .tokens
-                .0
-                .lock()
-                .ok()
-                .and_then(|m| m.get(&hash).cloned());
+            let fresh = Duration::from_secs(limits::TOKEN_CACHE_SECONDS);
+            let cached = state.tokens.0.lock().ok().and_then(|m| {
+                m.get(&hash)
+                    .filter(|(_, _, at)| at.elapsed() < fresh)
+                    .map(|(id, name, _)| (*id, name.clone()))
+            });
             let found = match cached {
                 Some(found) => Some(found),
                 None => match state.store.chat_for_token(&hash).await? {
@@ -113,7 +117,7 @@ impl FromRequestParts<AppState> for ChatAccess {
                             if m.len() >= TOKEN_CACHE_MAX {
                                 m.clear();
                             }
-                            m.insert(hash, found.clone());
+                            m.insert(hash, (found.0, found.1.clone(), Instant::now()));
                         }
                         Some(found)
                     }
@@ -146,8 +150,10 @@ impl FromRequestParts<AppState> for SameOrigin {
 }
 
 /// A browser's request that changes something (or opens the live channel) must come from
-/// a page of this server: its Origin, when sent, is the public URL's or the Host's. Another
-/// site's page cannot post into a chat even where a browser would send the cookie.
+/// a page of this server: its Origin, when sent, is exactly the public URL's origin, or
+/// without one `http://` and the Host (`https://` too when a trusted proxy says the
+/// request came over https). Another site's page cannot post into a chat even where a
+/// browser would send the cookie, and neither can a page on another scheme or port.
 pub fn check_origin(parts: &Parts, state: &AppState) -> Result<(), ApiError> {
     let upgrade = parts.headers.contains_key(header::UPGRADE);
     if parts.method == Method::GET && !upgrade || parts.method == Method::HEAD {
@@ -156,28 +162,12 @@ pub fn check_origin(parts: &Parts, state: &AppState) -> Result<(), ApiError> {
     let Some(origin) = parts.headers.get(header::ORIGIN) else {
         return Ok(()); // not a browser's cross-origin request
     };
-    let origin = origin.to_str().unwrap_or_default();
-    if let Some(public) = &state.config.public_url
-        && origin == public.origin().ascii_serialization()
-    {
-        return Ok(());
-    }
-    let host = parts
-        .headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or_default();
-    let ours = url::Url::parse(origin)
+    let origin = origin
+        .to_str()
         .ok()
-        .and_then(|u| {
-            let h = u.host_str()?.to_string();
-            Some(match u.port() {
-                Some(p) => format!("{h}:{p}"),
-                None => h,
-            })
-        })
-        .is_some_and(|o| !host.is_empty() && o.eq_ignore_ascii_case(host));
-    if ours {
+        .and_then(|o| url::Url::parse(o).ok())
+        .map(|u| u.origin().ascii_serialization());
+    if origin.is_some_and(|o| expected_origins(&parts.headers, state).contains(&o)) {
         Ok(())
     } else {
         Err(ApiError::new(
@@ -187,44 +177,150 @@ pub fn check_origin(parts: &Parts, state: &AppState) -> Result<(), ApiError> {
     }
 }
 
-/// The caller's address: the peer, or behind a trusted reverse proxy the last address in
-/// X-Forwarded-For (the one the proxy itself saw; earlier ones are the client's word).
-pub fn client_addr(headers: &HeaderMap, peer: Option<SocketAddr>, trust_forwarded: bool) -> String {
-    if trust_forwarded
-        && let Some(last) = headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .map(str::trim)
-            .rfind(|s| !s.is_empty())
-    {
-        return last.chars().take(64).collect();
+/// The origins this server's own pages have, for [`check_origin`].
+fn expected_origins(headers: &HeaderMap, state: &AppState) -> Vec<String> {
+    if let Some(public) = &state.config.public_url {
+        return vec![public.origin().ascii_serialization()];
     }
-    peer.map(|p| p.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return Vec::new();
+    };
+    let mut schemes = vec!["http"];
+    let proto = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .map(str::trim);
+    if state.config.trust_forwarded && proto.is_some_and(|p| p.eq_ignore_ascii_case("https")) {
+        schemes.push("https");
+    }
+    schemes
+        .into_iter()
+        .filter_map(|scheme| url::Url::parse(&format!("{scheme}://{host}")).ok())
+        .map(|u| u.origin().ascii_serialization())
+        .collect()
 }
 
-/// Whether `signature` (hex) is HMAC-SHA256(secret, email). The comparison is the hmac
-/// crate's constant-time one. Emails are compared as the website wrote them, trimmed.
-pub fn verify_signature(secret: &str, email: &str, signature: &str) -> bool {
+/// Whether a request's Host (or HTTP/2 authority) names the public URL's host and port.
+/// Without a public URL any host is accepted.
+pub fn host_allowed(
+    headers: &HeaderMap,
+    authority: Option<&str>,
+    public_url: Option<&url::Url>,
+) -> bool {
+    let Some(public) = public_url else {
+        return true;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or(authority);
+    let Some(given) =
+        host.and_then(|h| url::Url::parse(&format!("{}://{h}", public.scheme())).ok())
+    else {
+        return false;
+    };
+    given
+        .host_str()
+        .is_some_and(|h| public.host_str().is_some_and(|p| p.eq_ignore_ascii_case(h)))
+        && given.port_or_known_default() == public.port_or_known_default()
+        && given.path() == "/"
+        && given.username().is_empty()
+}
+
+/// The caller's address: the peer, or behind a trusted reverse proxy the last address in
+/// X-Forwarded-For (the one the proxy itself saw; earlier ones are the client's word). A
+/// last entry that is not an address (with or without a port) is ignored: the peer counts.
+pub fn client_addr(headers: &HeaderMap, peer: Option<SocketAddr>, trust_forwarded: bool) -> String {
+    let forwarded = trust_forwarded
+        .then(|| {
+            headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .map(str::trim)
+                .rfind(|s| !s.is_empty())
+        })
+        .flatten()
+        .and_then(|last| {
+            last.parse::<IpAddr>()
+                .ok()
+                .or_else(|| last.parse::<SocketAddr>().ok().map(|s| s.ip()))
+        });
+    match forwarded.or(peer.map(|p| p.ip())) {
+        Some(ip) => ip.to_canonical().to_string(),
+        None => "unknown".into(),
+    }
+}
+
+/// The key an address is counted under for per-address limits: an IPv4 address itself, an
+/// IPv6 address's /64 network (one subscriber usually holds a whole /64).
+pub fn limit_key(addr: &str) -> String {
+    match addr.parse::<IpAddr>().map(|ip| ip.to_canonical()) {
+        Ok(IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            let net = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+            format!("{net}/64")
+        }
+        Ok(ip) => ip.to_string(),
+        Err(_) => addr.to_string(),
+    }
+}
+
+/// A website's word that its signed-in user is who the pre-chat form says.
+#[derive(Debug, Clone, Copy)]
+pub struct Identity<'a> {
+    /// The email as it will be stored (already cleaned).
+    pub email: &'a str,
+    /// The name as it will be stored (already cleaned).
+    pub name: &'a str,
+    /// When the website signed, in seconds since the Unix epoch.
+    pub signed_at: i64,
+}
+
+/// What the website signs: `signed_at`, the email with A–Z lower-cased (as the CRM matches
+/// addresses) and the name, one per line.
+fn identity_text(id: &Identity) -> String {
+    format!(
+        "{}\n{}\n{}",
+        id.signed_at,
+        id.email.to_ascii_lowercase(),
+        id.name
+    )
+}
+
+/// Whether `signature` (hex) is the website's HMAC-SHA256 over `id` ([`identity_text`])
+/// and was made at most `max_age_s` seconds before `now_s` (and not more than a minute
+/// after). The comparison is the hmac crate's constant-time one.
+pub fn verify_identity(
+    secret: &str,
+    id: &Identity,
+    signature: &str,
+    now_s: i64,
+    max_age_s: i64,
+) -> bool {
+    let age = now_s.saturating_sub(id.signed_at);
+    if age > max_age_s || age < -limits::IDENTITY_CLOCK_SKEW_SECONDS {
+        return false;
+    }
     let Ok(expected) = hex::decode(signature.trim()) else {
         return false;
     };
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
         return false;
     };
-    mac.update(email.trim().as_bytes());
+    mac.update(identity_text(id).as_bytes());
     mac.verify_slice(&expected).is_ok()
 }
 
-/// HMAC-SHA256(secret, email) as hex: what a website computes (used by tests and docs).
-pub fn sign_email(secret: &str, email: &str) -> String {
+/// The signature a website computes for `id` (tests and docs use it).
+pub fn sign_identity(secret: &str, id: &Identity) -> String {
     let mut mac = match Hmac::<Sha256>::new_from_slice(secret.as_bytes()) {
         Ok(mac) => mac,
         Err(_) => return String::new(),
     };
-    mac.update(email.trim().as_bytes());
+    mac.update(identity_text(id).as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }
 
@@ -242,11 +338,67 @@ mod tests {
 
     #[test]
     fn signatures() {
-        let sig = sign_email("s3cret", "ana@example.com");
-        assert!(verify_signature("s3cret", "ana@example.com", &sig));
-        assert!(!verify_signature("s3cret", "bob@example.com", &sig));
-        assert!(!verify_signature("other", "ana@example.com", &sig));
-        assert!(!verify_signature("s3cret", "ana@example.com", "zz"));
+        let ana = Identity {
+            email: "Ana@Example.com",
+            name: "Ana Lima",
+            signed_at: 1_000_000,
+        };
+        let sig = sign_identity("s3cret", &ana);
+        let now = ana.signed_at + 5;
+        assert!(verify_identity("s3cret", &ana, &sig, now, 600));
+        let lower = Identity {
+            email: "ana@example.com",
+            ..ana
+        };
+        assert!(verify_identity("s3cret", &lower, &sig, now, 600));
+        let bob = Identity {
+            email: "bob@example.com",
+            ..ana
+        };
+        assert!(!verify_identity("s3cret", &bob, &sig, now, 600));
+        let renamed = Identity { name: "Eve", ..ana };
+        assert!(!verify_identity("s3cret", &renamed, &sig, now, 600));
+        assert!(!verify_identity("other", &ana, &sig, now, 600));
+        assert!(!verify_identity("s3cret", &ana, "zz", now, 600));
+        assert!(!verify_identity("s3cret", &ana, &sig, now + 600, 600));
+        assert!(!verify_identity(
+            "s3cret",
+            &ana,
+            &sig,
+            ana.signed_at - 61,
+            600
+        ));
+    }
+
+    /// The README's shell and Python examples give this for these inputs.
+    #[test]
+    fn the_readme_examples_agree() {
+        let id = Identity {
+            email: "Ana.Lima@example.com",
+            name: "Ana Lima",
+            signed_at: 1_700_000_000,
+        };
+        assert_eq!(
+            sign_identity("a-long-site-secret-0123456789", &id),
+            "d34112e9d2a5cdafd86df3aab201652ac87cc52c5ac8348fe3c0d1adc1a0969e"
+        );
+    }
+
+    #[test]
+    fn hosts() {
+        let public = url::Url::parse("https://chat.example.com/").unwrap();
+        let with = |host: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::HOST, host.parse().unwrap());
+            host_allowed(&h, None, Some(&public))
+        };
+        assert!(with("chat.example.com"));
+        assert!(with("CHAT.example.com:443"));
+        assert!(!with("chat.example.com:8443"));
+        assert!(!with("evil.example.net"));
+        assert!(!with("chat.example.com@evil.example.net"));
+        assert!(!host_allowed(&HeaderMap::new(), None, Some(&public)));
+        assert!(host_allowed(&HeaderMap::new(), None, None));
     }
 
     #[test]
@@ -264,5 +416,21 @@ mod tests {
         let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
         assert_eq!(client_addr(&h, Some(peer), true), "10.0.0.9");
         assert_eq!(client_addr(&h, Some(peer), false), "127.0.0.1");
+        for junk in [
+            "1.2.3.4, <script>",
+            "1.2.3.4, 10.0.0.9\u{0}x",
+            "1.2.3.4, unknown",
+        ] {
+            let mut h = HeaderMap::new();
+            if let Ok(v) = junk.parse() {
+                h.insert("x-forwarded-for", v);
+            }
+            assert_eq!(client_addr(&h, Some(peer), true), "127.0.0.1", "{junk:?}");
+        }
+        h.insert("x-forwarded-for", "[2001:db8::7]:4711".parse().unwrap());
+        assert_eq!(client_addr(&h, Some(peer), true), "2001:db8::7");
+        assert_eq!(limit_key("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::/64");
+        assert_eq!(limit_key("::ffff:10.1.2.3"), "10.1.2.3");
+        assert_eq!(limit_key("10.1.2.3"), "10.1.2.3");
     }
 }

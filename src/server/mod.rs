@@ -7,6 +7,7 @@
 //! the WebSocket); `/healthz`, `/readyz` for the load balancer. Agent routes will go under
 //! `/api/agent/` and tap the same hub.
 
+mod access;
 mod api;
 mod args;
 mod assets;
@@ -27,7 +28,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tower::ServiceBuilder;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::PropagateRequestIdLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -44,8 +45,11 @@ pub struct Config {
     pub public_url: Option<url::Url>,
     /// Origins allowed to frame the page (CSP frame-ancestors); none: no framing.
     pub embed_origins: Vec<String>,
-    /// With it, a website's HMAC-SHA256(secret, email) marks a chat verified by website.
+    /// With it, a website's HMAC-SHA256 over the customer's identity marks a chat verified
+    /// by website (see [`auth::verify_identity`]).
     pub site_secret: Option<String>,
+    /// How long a website's identity signature holds, in seconds.
+    pub identity_max_age_s: i64,
     /// Take the client's address from X-Forwarded-For (only behind a proxy that sets it).
     pub trust_forwarded: bool,
     pub chats_per_hour: i64,
@@ -58,6 +62,7 @@ impl Default for Config {
             public_url: None,
             embed_origins: Vec::new(),
             site_secret: None,
+            identity_max_age_s: crate::core::limits::IDENTITY_MAX_AGE_SECONDS,
             trust_forwarded: false,
             chats_per_hour: 20,
             messages_per_minute: 30,
@@ -170,7 +175,15 @@ pub fn router(state: AppState) -> Router {
     }
     app.layer(
         ServiceBuilder::new()
-            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+            .layer(axum::middleware::from_fn(access::request_id))
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                access::log,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                access::host_check,
+            ))
             .layer(
                 TraceLayer::new_for_http().make_span_with(|req: &Request<axum::body::Body>| {
                     let id = req

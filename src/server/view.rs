@@ -20,6 +20,8 @@ pub struct ChatView {
     pub agent_name: Option<String>,
     /// Why it ended, as a sentence.
     pub ended: Option<String>,
+    /// How often the page checks in, in ms: from the absent interval in force.
+    pub checkin_ms: i64,
 }
 
 pub async fn chat_view(store: &Store, chat_id: i64) -> Result<ChatView> {
@@ -51,6 +53,7 @@ pub async fn chat_view(store: &Store, chat_id: i64) -> Result<ChatView> {
         ended: chat
             .end_reason
             .map(|r| super::error::sentence(&format!("The chat has ended: {r}"))),
+        checkin_ms: store.customer_checkin_ms().await?,
     })
 }
 
@@ -65,11 +68,20 @@ pub struct MessageView {
     pub html: String,
     pub text: String,
     pub at: i64,
+    /// The id the page gave the message when it sent it, so a page whose answer was lost
+    /// recognizes its own message when the live channel delivers it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
 }
 
 impl From<Message> for MessageView {
     fn from(m: Message) -> Self {
+        let page_id = m
+            .client_id
+            .strip_prefix(&format!("web:{}:", m.chat_id))
+            .map(str::to_string);
         MessageView {
+            client_id: page_id,
             id: m.id,
             sender: match m.sender {
                 Sender::Customer => "customer",

@@ -1,6 +1,7 @@
 //! The conversation: storing a message once per client id, reading transcripts.
 
 use super::error::is_unique_violation;
+use super::web::{Limit, Sent};
 use super::{NewEvent, Result, Store, StoreError, WriteTx};
 use crate::core::validate::{clean_line, clean_text};
 use crate::core::{ChatState, EventKind, Message, MessageFormat, NewMessage, Sender, limits};
@@ -62,11 +63,24 @@ impl Store {
     /// Sends a message in a chat that has not ended. A repeated `client_id` is not stored
     /// twice: the first message's id is returned.
     pub async fn send_message(&self, chat_id: i64, m: &NewMessage) -> Result<i64> {
+        match self.send_within(chat_id, m, None).await? {
+            Sent::Message(id) => Ok(id),
+            Sent::Limited { .. } => Err(StoreError::invalid("too many messages")),
+        }
+    }
+
+    /// [`Store::send_message`], refused when the chat's customer already sent `limit`'s
+    /// worth. The chat's row is locked first, so concurrent sends in one chat count one
+    /// after another (PostgreSQL; SQLite serializes writers anyway), and a retry of a
+    /// message already stored is answered with it whatever the count.
+    pub(super) async fn send_within(
+        &self,
+        chat_id: i64,
+        m: &NewMessage,
+        limit: Option<Limit>,
+    ) -> Result<Sent> {
         limits::check_message(&m.body_text, m.body_html.as_deref()).map_err(StoreError::invalid)?;
         let mut w = self.write().await?;
-        if let Some(id) = self.message_id_of(&mut w, &m.client_id).await? {
-            return Ok(id);
-        }
         let row = sqlx::query(
             self.sql("SELECT state, queue_id, agent_id FROM chats WHERE id = $1 LOCK_WAIT"),
         )
@@ -74,6 +88,9 @@ impl Store {
         .fetch_optional(&mut *w.tx)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("no chat {chat_id}")))?;
+        if let Some(id) = self.message_id_of(&mut w, &m.client_id).await? {
+            return Ok(Sent::Message(id));
+        }
         let state = super::chats::state_of(&row)?;
         let queue_id: i64 = row.try_get("queue_id")?;
         if state == ChatState::Ended {
@@ -87,6 +104,16 @@ impl Store {
                 "this chat is no longer yours: it was transferred".into(),
             ));
         }
+        if let Some(limit) = limit {
+            let counted = sqlx::query(self.sql(super::web::CUSTOMER_MESSAGES_COUNT))
+                .bind(chat_id)
+                .bind(limit.window_ms)
+                .fetch_one(&mut *w.tx)
+                .await?;
+            if let Some(retry_after_ms) = super::web::retry_after(&counted, limit)? {
+                return Ok(Sent::Limited { retry_after_ms });
+            }
+        }
         let id = match self.insert_message(&mut w, chat_id, m).await {
             Ok(id) => id,
             // Two sends of one client id racing on Postgres: the loser hits UNIQUE and gets
@@ -97,7 +124,7 @@ impl Store {
                     .bind(&m.client_id)
                     .fetch_one(self.pool())
                     .await?;
-                return Ok(id);
+                return Ok(Sent::Message(id));
             }
             Err(e) => return Err(e.into()),
         };
@@ -106,7 +133,7 @@ impl Store {
             NewEvent::chat(chat_id, queue_id).by(m.agent_id).message(id),
         )
         .await?;
-        Ok(id)
+        Ok(Sent::Message(id))
     }
 
     async fn message_id_of(&self, w: &mut WriteTx, client_id: &str) -> Result<Option<i64>> {

@@ -83,6 +83,7 @@ impl Store {
         if w.wrapup > 0 {
             changed += self.close_overdue_wrapups(w.wrapup).await?;
         }
+        self.prune_rate_keys().await?;
         if changed > 0 {
             self.route().await?;
         }

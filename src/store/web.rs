@@ -30,6 +30,20 @@ pub struct Limit {
     pub window_ms: i64,
 }
 
+/// What a customer's send came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sent {
+    /// Stored (or stored before, for a retry of the same client id): its id.
+    Message(i64),
+    /// The customer sent their allowance; they may send again after this long.
+    Limited { retry_after_ms: i64 },
+}
+
+/// Counts the customer's messages in a chat within a window (`$1` the chat, `$2` the
+/// window in ms), as [`retry_after`] reads them.
+pub(super) const CUSTOMER_MESSAGES_COUNT: &str = "SELECT count(*) AS n, min(created_ms) AS oldest, NOW_MS AS now FROM messages \
+     WHERE chat_id = $1 AND sender = 'customer' AND created_ms > NOW_MS - $2";
+
 /// What starting a web chat came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Started {
@@ -64,16 +78,19 @@ impl Store {
                 .map_err(|e| StoreError::invalid_field("message", e))?;
         }
         let mut w = self.write().await?;
-        if let Some(retry_after_ms) = limited(
-            &mut w,
-            self,
+        // The address's key row, locked until commit: concurrent starts from one address
+        // count one after another, each seeing the tokens committed before it.
+        self.lock_rate_key(&mut w, &format!("chat-start:{}", r.client_addr))
+            .await?;
+        let counted = sqlx::query(self.sql(
             "SELECT count(*) AS n, min(created_ms) AS oldest, NOW_MS AS now \
-                 FROM chat_tokens WHERE client_addr = $1 AND created_ms > NOW_MS - $2",
-            &r.client_addr,
-            limit,
-        )
-        .await?
-        {
+             FROM chat_tokens WHERE client_addr = $1 AND created_ms > NOW_MS - $2",
+        ))
+        .bind(&r.client_addr)
+        .bind(limit.window_ms)
+        .fetch_one(&mut *w.tx)
+        .await?;
+        if let Some(retry_after_ms) = retry_after(&counted, limit)? {
             return Ok(Started::Limited { retry_after_ms });
         }
         let chat_id: i64 = sqlx::query_scalar(self.sql(
@@ -123,13 +140,16 @@ impl Store {
         Ok(Started::Chat(chat_id))
     }
 
-    /// The chat a token (its SHA-256, hex) opens.
+    /// The chat a token (its SHA-256, hex) opens: none once the chat ended more than
+    /// [`core::limits::CHAT_TOKEN_TTL_MS`] ago.
     pub async fn chat_for_token(&self, token_hash: &str) -> Result<Option<TokenChat>> {
-        let row = sqlx::query(
+        let row = sqlx::query(self.sql(
             "SELECT t.chat_id, c.customer_name FROM chat_tokens t \
-             JOIN chats c ON c.id = t.chat_id WHERE t.token_hash = $1",
-        )
+             JOIN chats c ON c.id = t.chat_id WHERE t.token_hash = $1 \
+             AND (c.ended_ms IS NULL OR c.ended_ms > NOW_MS - $2)",
+        ))
         .bind(token_hash)
+        .bind(core::limits::CHAT_TOKEN_TTL_MS)
         .fetch_optional(self.pool())
         .await?;
         row.map(|row| {
@@ -141,22 +161,50 @@ impl Store {
         .transpose()
     }
 
-    /// `None` while the customer of `chat_id` may send another message; otherwise how long
-    /// until they may.
+    /// Stores a customer's message unless they sent `limit`'s worth in its window; a retry
+    /// of a message already stored (same client id) is answered with it. Counted inside
+    /// the write transaction, after the chat's row is locked, so it holds under concurrency.
+    pub async fn send_customer_message(
+        &self,
+        chat_id: i64,
+        m: &NewMessage,
+        limit: Limit,
+    ) -> Result<Sent> {
+        self.send_within(chat_id, m, Some(limit)).await
+    }
+
+    /// `None` while the customer of `chat_id` may send another message (or `client_id` is
+    /// already stored: a retry); otherwise how long until they may. A cheap early answer
+    /// before costly work (an image); [`Store::send_customer_message`] is the real check.
     pub async fn customer_message_retry_after(
         &self,
         chat_id: i64,
         limit: Limit,
+        client_id: &str,
     ) -> Result<Option<i64>> {
-        let row = sqlx::query(self.sql(
-            "SELECT count(*) AS n, min(created_ms) AS oldest, NOW_MS AS now FROM messages \
-             WHERE chat_id = $1 AND sender = 'customer' AND created_ms > NOW_MS - $2",
-        ))
-        .bind(chat_id)
-        .bind(limit.window_ms)
-        .fetch_one(self.pool())
-        .await?;
+        let stored: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM messages WHERE client_id = $1")
+                .bind(client_id)
+                .fetch_optional(self.pool())
+                .await?;
+        if stored.is_some() {
+            return Ok(None);
+        }
+        let row = sqlx::query(self.sql(CUSTOMER_MESSAGES_COUNT))
+            .bind(chat_id)
+            .bind(limit.window_ms)
+            .fetch_one(self.pool())
+            .await?;
         retry_after(&row, limit)
+    }
+
+    /// How often a customer's client should check in, in ms: from the absent interval in
+    /// force ([`core::options::checkin_every_ms`]).
+    pub async fn customer_checkin_ms(&self) -> Result<i64> {
+        let stored =
+            super::admin::option_on(self.pool(), core::options::OPT_ABSENT_INTERVAL, None).await?;
+        let interval = core::options::number(core::options::OPT_ABSENT_INTERVAL, stored.as_deref());
+        Ok(core::options::checkin_every_ms(interval))
     }
 
     /// The messages of a chat the customer may see, with an id greater than `after_id`,
@@ -217,23 +265,34 @@ impl Store {
     }
 }
 
-/// Runs a "count, oldest, now" query for `key` inside a write transaction.
-async fn limited(
-    w: &mut super::WriteTx,
-    store: &Store,
-    statement: &str,
-    key: &str,
-    limit: Limit,
-) -> Result<Option<i64>> {
-    let row = sqlx::query(store.sql(statement))
+impl Store {
+    /// Upserts the row of a rate-limited key inside `w`: on PostgreSQL the row stays locked
+    /// until `w` ends, so whoever counts for the same key next waits and then sees this
+    /// transaction's rows.
+    async fn lock_rate_key(&self, w: &mut super::WriteTx, key: &str) -> Result<()> {
+        sqlx::query(self.sql(
+            "INSERT INTO rate_keys (name, touched_ms) VALUES ($1, NOW_MS) \
+             ON CONFLICT (name) DO UPDATE SET touched_ms = excluded.touched_ms",
+        ))
         .bind(key)
-        .bind(limit.window_ms)
-        .fetch_one(&mut *w.tx)
+        .execute(&mut *w.tx)
         .await?;
-    retry_after(&row, limit)
+        Ok(())
+    }
+
+    /// Deletes rate-limit keys nobody touched for a day (the sweep runs it).
+    pub(super) async fn prune_rate_keys(&self) -> Result<()> {
+        sqlx::query(self.sql("DELETE FROM rate_keys WHERE touched_ms < NOW_MS - $1"))
+            .bind(core::limits::RATE_KEY_KEEP_MS)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
 }
 
-fn retry_after(row: &sqlx::any::AnyRow, limit: Limit) -> Result<Option<i64>> {
+/// How long until a "count, oldest, now" row lets one more through under `limit`; `None`
+/// when it does now.
+pub(super) fn retry_after(row: &sqlx::any::AnyRow, limit: Limit) -> Result<Option<i64>> {
     let n: i64 = row.try_get("n")?;
     if n < limit.max {
         return Ok(None);
