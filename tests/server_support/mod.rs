@@ -3,6 +3,8 @@
 //! a chat's cookie by hand, and the WebSocket of a chat.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use futures::{SinkExt, StreamExt};
 use livewindow::Store;
 use livewindow::server::{self, Config};
@@ -67,13 +69,34 @@ pub struct Process {
 
 impl Process {
     pub async fn spawn(database_url: &str, port: u16, extra: &[&str]) -> Process {
+        Self::spawn_with(database_url, port, extra, "warn", Stdio::inherit()).await
+    }
+
+    /// [`Process::spawn`] logging at info level into `log` (the access log).
+    pub async fn spawn_logged(
+        database_url: &str,
+        port: u16,
+        extra: &[&str],
+        log: &std::path::Path,
+    ) -> Process {
+        let file = std::fs::File::create(log).expect("log file");
+        Self::spawn_with(database_url, port, extra, "info", Stdio::from(file)).await
+    }
+
+    async fn spawn_with(
+        database_url: &str,
+        port: u16,
+        extra: &[&str],
+        level: &str,
+        stderr: Stdio,
+    ) -> Process {
         let child = Command::new(env!("CARGO_BIN_EXE_livewindow"))
             .args(["server", "--listen", &format!("127.0.0.1:{port}")])
             .args(extra)
             .env("LIVEWINDOW_DATABASE_URL", database_url)
-            .env("LIVEWINDOW_LOG", "warn")
+            .env("LIVEWINDOW_LOG", level)
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("spawn livewindow server");
         let p = Process {
