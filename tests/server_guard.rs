@@ -365,14 +365,21 @@ async fn forwarded_addresses_are_parsed_or_ignored() {
         ..Config::default()
     };
     let server = InProcess::start(&store, config).await;
-    let start = |xff: &str| {
-        http()
-            .post(format!("{}/api/chats", server.base))
-            .header("x-forwarded-for", xff)
-            .json(&json!({"name": "Ana", "email": "ana@example.com"}))
-            .send()
+    let base = server.base.clone();
+    let status = |xff: &'static str| {
+        let base = base.clone();
+        async move {
+            http()
+                .post(format!("{base}/api/chats"))
+                .header("x-forwarded-for", xff)
+                .json(&json!({"name": "Ana", "email": "ana@example.com"}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
     };
-    let status = |xff: &'static str| async move { start(xff).await.unwrap().status().as_u16() };
     assert_eq!(status("198.51.100.1, 203.0.113.5").await, 201);
     assert_eq!(status("203.0.113.5").await, 429, "the same address");
     assert_eq!(status("203.0.113.6").await, 201, "another address");
