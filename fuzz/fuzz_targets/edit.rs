@@ -2,9 +2,7 @@
 //! HTML of the result imports back to itself, and undoing everything gives back the start.
 #![no_main]
 
-#[allow(dead_code, unused_imports)]
-#[path = "../../src/richtext/mod.rs"]
-mod richtext;
+use livewindow_richtext as richtext;
 
 use libfuzzer_sys::fuzz_target;
 use richtext::{

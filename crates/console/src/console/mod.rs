@@ -1,0 +1,491 @@
+//! The console once its data is open: offers, the agent's chats, top-level tabs. The root
+//! of the screens and the only part of the interface that runs IO: screens return actions,
+//! and the console turns them into calls on the data interface ([`livewindow_data`]), the
+//! clipboard, files and notifications.
+//!
+//! `feed` follows the event feed, `tick` the frame, `effects` runs the screens' actions,
+//! `session` remembers drafts and tabs, `view` draws.
+
+mod effects;
+mod feed;
+mod presence;
+mod session;
+mod tick;
+mod view;
+
+use super::interaction::{self, Interaction};
+use super::notify::Target;
+use super::offer::{self, Offers};
+use super::screen_pop;
+use super::toolbar;
+use iced::{Task, Theme};
+use livewindow_core::{
+    AcceptError, Agent, AgentStatus, Chat, Event, Offer, QueueStat, StoreError, TransferAnswer,
+};
+use livewindow_data::{Data, Restored, Settings, Tick};
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::time::Instant;
+
+pub use view::bring_to_front;
+
+/// Which top-level tab is in front: the Live Window, or one verified interaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Home,
+    Chat(i64),
+}
+
+pub struct Console {
+    data: Data,
+    pub agent: Agent,
+    /// This console's desk: while it is the agent's, this console speaks for them.
+    desk: String,
+    /// Another console of the agent took over: this one shows why and does nothing else.
+    pub stopped: bool,
+    /// Database clock minus local clock, in ms: countdowns use the database's time.
+    pub offset_ms: i64,
+    pub offers: Offers,
+    pub chats: Vec<Interaction>,
+    pub view: View,
+    /// The chat shown in the Live Window tab (before it is verified).
+    pub selected: Option<i64>,
+    /// The queues the agent works, at a glance.
+    pub queues: Vec<QueueStat>,
+    pub last_event: i64,
+    pub focused: bool,
+    pub dark: bool,
+    /// The agent's options (formatted composer, auto-Away, dispositions); re-read once a
+    /// minute.
+    pub settings: Settings,
+    /// The agent's last key press or click in the window, for auto-Away.
+    last_activity: Instant,
+    /// Enter sends (else Ctrl+Enter), as the agent last set it.
+    enter_sends: bool,
+    /// Lines at the top that fade: (text, shown at, for how long).
+    notes: Vec<(String, Instant, std::time::Duration)>,
+    notified_offers: HashSet<(i64, i64)>,
+    /// The last message notification per chat, and when: one per 15 s; it closes when the
+    /// chat is opened.
+    notified_chats: HashMap<i64, (Instant, super::notify::Withdraw)>,
+    session_dir: Option<PathBuf>,
+    session_path: Option<PathBuf>,
+    dirty: bool,
+    /// When the desktop last did its share of routing and said it is alive.
+    last_tick: Instant,
+    /// When the tick now waiting for the database started: a tick still waiting after a
+    /// second and a half means the database is not answering.
+    tick_since: Option<Instant>,
+    /// When the clock offset to the database was last measured.
+    last_clock: Instant,
+    /// Events changed the queues since their figures were read: read them on the next frame,
+    /// once, however many events came.
+    queues_stale: bool,
+    pub error: Option<StoreError>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Event(Result<Event, StoreError>),
+    OfferLoaded(Result<Option<Offer>, StoreError>),
+    Offer(offer::Message),
+    Accepted(i64, Result<Chat, AcceptError>),
+    Declined(i64, Result<(), StoreError>),
+    ChatLoaded(Result<Chat, StoreError>),
+    MessageLoaded(i64, Result<livewindow_core::Message, StoreError>),
+    Chat(i64, interaction::Message),
+    Toolbar(toolbar::Message),
+    StatusSet(AgentStatus, Result<bool, StoreError>),
+    Queues(Result<Vec<QueueStat>, StoreError>),
+    /// The agent as stored, after their status changed elsewhere.
+    AgentLoaded(Result<Agent, StoreError>),
+    /// What became of a transfer of one of this agent's chats offered to another agent.
+    TransferAnswered(i64, Result<Option<TransferAnswer>, StoreError>),
+    /// The agent chose to take the console back after another took over.
+    TakeOver,
+    /// The console opened again after taking over: everything as the database holds it now.
+    Reopened(Box<Result<Restored, StoreError>>),
+    /// A key press or click: the agent is at the desk.
+    Activity,
+    /// The window system or a signal asks the console to quit: go Offline first.
+    Quit,
+    Select(i64),
+    Home,
+    Frame,
+    /// The desktop's tick finished (with the minute's measurements when taken).
+    Ticked(Result<Tick, StoreError>),
+    /// A file was dropped on the window: an image for the composer in view.
+    FileDropped(PathBuf),
+    /// The file picker closed, with the image chosen for a chat's composer (or none).
+    ImageChosen(i64, Option<PathBuf>),
+    Focus(bool),
+    Key(Shortcut),
+    Notified(Option<Target>),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Shortcut {
+    AcceptFirst,
+    DeclineFirst,
+    Nth(usize),
+}
+
+impl Console {
+    /// The console over `data`, as restored, with this desktop's remembered session.
+    pub fn new(data: Data, r: Restored, session_dir: Option<PathBuf>) -> (Console, Task<Message>) {
+        let session_path = session_dir
+            .as_deref()
+            .map(|d| super::session::path(d, &data.identity(), r.agent.id));
+        let saved = session_path
+            .as_deref()
+            .map(super::session::load)
+            .unwrap_or_default();
+        let mut console = Console {
+            data,
+            agent: r.agent,
+            desk: r.desk,
+            stopped: false,
+            offset_ms: r.offset_ms,
+            offers: Offers::new(r.offers),
+            chats: Vec::new(),
+            view: View::Home,
+            selected: None,
+            queues: r.queues,
+            last_event: r.last_event,
+            // Not focused until the window system says so: an agent who has not looked yet
+            // gets notifications.
+            focused: false,
+            dark: saved.dark,
+            settings: r.settings,
+            last_activity: Instant::now(),
+            enter_sends: saved.enter_sends.unwrap_or(true),
+            notes: Vec::new(),
+            notified_offers: HashSet::new(),
+            notified_chats: HashMap::new(),
+            session_dir,
+            session_path,
+            dirty: false,
+            last_tick: Instant::now(),
+            last_clock: Instant::now(),
+            tick_since: None,
+            queues_stale: false,
+            error: None,
+        };
+        if !r.requeued.is_empty() {
+            let list: Vec<String> = r
+                .requeued
+                .iter()
+                .map(|(_, customer, queue)| format!("{customer} ({queue})"))
+                .collect();
+            console.note_for(
+                format!(
+                    "While this desktop was silent, your chats went back to their queues: {}.",
+                    list.join(", ")
+                ),
+                std::time::Duration::from_secs(60),
+            );
+        }
+        let task = console.reopen(r.chats, &saved);
+        (console, task)
+    }
+
+    /// The data interface, for the app's subscriptions.
+    pub fn data(&self) -> &Data {
+        &self.data
+    }
+
+    pub fn theme(&self) -> Theme {
+        if self.dark { Theme::Dark } else { Theme::Light }
+    }
+
+    /// The database's "now", as this desktop best knows it.
+    pub fn db_now(&self) -> i64 {
+        chrono::Utc::now().timestamp_millis() + self.offset_ms
+    }
+
+    /// Whether the database is not answering now: a tick has waited over 1.5 s, or the last
+    /// call failed to reach it.
+    pub fn reconnecting(&self) -> bool {
+        self.tick_since
+            .is_some_and(|t| t.elapsed() > std::time::Duration::from_millis(1500))
+            || self.error.as_ref().is_some_and(StoreError::is_unavailable)
+    }
+
+    /// Chats waiting in the agent's queues.
+    pub fn waiting(&self) -> i64 {
+        self.queues.iter().map(|q| q.waiting).sum()
+    }
+
+    /// This console's desk id.
+    pub fn desk(&self) -> &str {
+        &self.desk
+    }
+
+    /// Active interactions: what the badge shows.
+    pub fn active(&self) -> usize {
+        self.chats.iter().filter(|c| c.ended().is_none()).count()
+    }
+
+    pub fn chat(&self, id: i64) -> Option<&Interaction> {
+        self.chats.iter().find(|c| c.chat.id == id)
+    }
+
+    fn chat_mut(&mut self, id: i64) -> Option<&mut Interaction> {
+        self.chats.iter_mut().find(|c| c.chat.id == id)
+    }
+
+    /// The chat whose conversation is on screen now, if any.
+    pub fn in_view(&self) -> Option<i64> {
+        match self.view {
+            View::Chat(id) => Some(id),
+            View::Home => self
+                .selected
+                .filter(|id| self.chat(*id).is_some_and(|c| !c.verified())),
+        }
+    }
+
+    /// Starts a chat in the console and loads what it shows.
+    fn open_chat(
+        &mut self,
+        chat: Chat,
+        draft: &str,
+        html: Option<&str>,
+        tab: screen_pop::Tab,
+    ) -> Task<Message> {
+        if self.chat(chat.id).is_some() {
+            return Task::none();
+        }
+        let id = chat.id;
+        let contact = chat.contact_id;
+        let load = self.perform_chat(
+            id,
+            self.data.open_chat(chat.clone(), super::transcript::WINDOW),
+            interaction::Message::Opened,
+        );
+        let pop = match contact {
+            Some(contact) => self.load_pop(id, contact),
+            None => Task::none(),
+        };
+        self.chats.push(Interaction::new(
+            chat,
+            self.agent.id,
+            &self.agent.name,
+            interaction::Draft {
+                rich: self.settings.rich,
+                text: draft,
+                html,
+                enter_sends: self.enter_sends,
+            },
+            tab,
+        ));
+        Task::batch([load, pop])
+    }
+
+    fn note(&mut self, text: String) {
+        self.note_for(text, std::time::Duration::from_secs(8));
+    }
+
+    fn note_for(&mut self, text: String, duration: std::time::Duration) {
+        self.notes.push((text, Instant::now(), duration));
+    }
+
+    fn show(&mut self, id: i64) -> Task<Message> {
+        let Some(c) = self.chat_mut(id) else {
+            return Task::none();
+        };
+        c.mark_read();
+        let verified = c.verified();
+        self.notified_chats.remove(&id);
+        self.selected = Some(id);
+        self.view = if verified { View::Chat(id) } else { View::Home };
+        self.dirty = true;
+        iced::widget::operation::focus(interaction::composer_id(id))
+    }
+
+    fn close_chat(&mut self, id: i64) {
+        self.chats.retain(|c| c.chat.id != id);
+        if self.selected == Some(id) {
+            self.selected = None;
+        }
+        if self.view == View::Chat(id) {
+            self.view = View::Home;
+        }
+        self.dirty = true;
+    }
+
+    pub fn update(&mut self, message: Message) -> Task<Message> {
+        if self.stopped
+            && !matches!(
+                message,
+                Message::TakeOver | Message::Reopened(_) | Message::Quit
+            )
+        {
+            // Another console speaks for the agent: this one acts on nothing.
+            return Task::none();
+        }
+        match message {
+            Message::Event(Ok(event)) => self.on_event(event),
+            Message::Event(Err(e)) => {
+                self.error = Some(e);
+                Task::none()
+            }
+            Message::OfferLoaded(Ok(Some(o))) => self.add_offer(o),
+            Message::OfferLoaded(_) => Task::none(),
+            Message::Offer(m) => match self.offers.update(m) {
+                offer::Action::Accept(chat) => {
+                    let accept = self.data.accept(chat, self.agent.id);
+                    Task::perform(accept, move |r| Message::Accepted(chat, r))
+                }
+                offer::Action::Decline(chat, reason) => {
+                    let decline = self.data.decline(chat, self.agent.id, reason);
+                    Task::perform(decline, move |r| Message::Declined(chat, r))
+                }
+                offer::Action::None => Task::none(),
+            },
+            Message::Accepted(chat, Ok(c)) => {
+                self.offers.remove(chat);
+                let task = self.open_chat(c, "", None, screen_pop::Tab::Accounts);
+                let show = self.show(chat);
+                self.queues_stale = true;
+                Task::batch([task, show])
+            }
+            Message::Accepted(chat, Err(e)) => {
+                if let Some(card) = self.offers.remove(chat) {
+                    self.note(format!("{}: {e}", card.offer.customer_name));
+                }
+                Task::none()
+            }
+            Message::Declined(chat, r) => {
+                if let Err(e) = r {
+                    self.note(super::sentence("The decline did not go through", &e));
+                }
+                self.offers.remove(chat);
+                self.queues_stale = true;
+                Task::none()
+            }
+            Message::ChatLoaded(r) => self.chat_loaded(r),
+            Message::MessageLoaded(chat, r) => self.message_loaded(chat, r),
+            Message::Chat(id, m) => {
+                // Any change in a chat may be a draft to remember; the save is once a second.
+                self.dirty = true;
+                let Some(c) = self.chat_mut(id) else {
+                    return Task::none();
+                };
+                let action = c.update(m);
+                self.run(id, action)
+            }
+            Message::Toolbar(toolbar::Message::Status(status)) => self.set_status(status),
+            Message::Toolbar(toolbar::Message::Interactions) => {
+                self.view = View::Home;
+                self.dirty = true;
+                Task::none()
+            }
+            Message::Toolbar(toolbar::Message::Dark(dark)) => {
+                self.dark = dark;
+                self.dirty = true;
+                Task::none()
+            }
+            Message::StatusSet(status, Ok(true)) => {
+                self.agent.status = status;
+                self.queues_stale = true;
+                Task::none()
+            }
+            Message::StatusSet(_, Ok(false)) => self.superseded(),
+            Message::StatusSet(_, Err(e)) => {
+                self.error = Some(e);
+                Task::none()
+            }
+            Message::Queues(r) => {
+                if let Ok(queues) = r {
+                    self.queues = queues;
+                }
+                Task::none()
+            }
+            Message::AgentLoaded(r) => {
+                if let Ok(agent) = r {
+                    self.agent = agent;
+                }
+                Task::none()
+            }
+            Message::TransferAnswered(chat, r) => self.transfer_answered(chat, r),
+            Message::TakeOver => Task::perform(self.data.restore(self.agent.id), |r| {
+                Message::Reopened(Box::new(r))
+            }),
+            Message::Reopened(r) => match *r {
+                // Back as the agent's desk: start over from what the database holds now.
+                Ok(restored) => {
+                    let (console, task) =
+                        Console::new(self.data.clone(), restored, self.session_dir.clone());
+                    *self = console;
+                    self.note("This console speaks for you again.".into());
+                    task
+                }
+                Err(e) => {
+                    self.error = Some(e);
+                    Task::none()
+                }
+            },
+            Message::Activity => {
+                self.last_activity = Instant::now();
+                Task::none()
+            }
+            Message::Quit => self.quit(),
+            Message::Select(id) => self.show(id),
+            Message::Home => {
+                self.view = View::Home;
+                self.dirty = true;
+                Task::none()
+            }
+            Message::Frame => self.frame(),
+            Message::Ticked(r) => self.ticked(r),
+            Message::FileDropped(path) => match self.in_view() {
+                Some(id) => self.load_image(id, path),
+                None => {
+                    self.note("Open a chat to drop an image into its message.".to_string());
+                    Task::none()
+                }
+            },
+            Message::ImageChosen(id, Some(path)) => self.load_image(id, path),
+            Message::ImageChosen(_, None) => Task::none(),
+            Message::Focus(focused) => {
+                self.focused = focused;
+                if focused
+                    && let Some(id) = self.in_view()
+                    && let Some(c) = self.chat_mut(id)
+                {
+                    c.mark_read();
+                }
+                Task::none()
+            }
+            Message::Key(shortcut) => match shortcut {
+                Shortcut::AcceptFirst => match self.offers.first() {
+                    Some(chat) => self.update(Message::Offer(offer::Message::Accept(chat))),
+                    None => Task::none(),
+                },
+                Shortcut::DeclineFirst => match self.offers.first() {
+                    Some(chat) => self.update(Message::Offer(offer::Message::Decline(chat))),
+                    None => Task::none(),
+                },
+                Shortcut::Nth(n) => match self.chats.get(n) {
+                    Some(c) => {
+                        let id = c.chat.id;
+                        self.show(id)
+                    }
+                    None => Task::none(),
+                },
+            },
+            Message::Notified(Some(target)) => {
+                tracing::info!("notification clicked: {target:?}; bringing the window forward");
+                let show = match target {
+                    Target::Offer(_) => {
+                        self.view = View::Home;
+                        Task::none()
+                    }
+                    Target::Chat(id) => self.show(id),
+                };
+                Task::batch([show, bring_to_front()])
+            }
+            Message::Notified(None) => Task::none(),
+        }
+    }
+}

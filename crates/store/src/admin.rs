@@ -1,0 +1,341 @@
+//! Agents, queues, membership and profile options.
+
+use super::{NewEvent, Result, Store, StoreError};
+use livewindow_core::{Agent, AgentStatus, EventKind, QueueInfo};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+fn agent_from_row(row: &AnyRow) -> Result<Agent> {
+    let status: String = row.try_get("status")?;
+    Ok(Agent {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        email: row.try_get("email")?,
+        status: AgentStatus::parse(&status).unwrap_or(AgentStatus::Offline),
+        max_chats: row.try_get("max_chats")?,
+    })
+}
+
+/// Seconds without a heartbeat after which an "available" agent gets no more offers
+/// (their desktop has gone away without saying so).
+pub const PRESENCE_TIMEOUT_MS: i64 = 90_000;
+
+impl Store {
+    pub async fn add_agent(&self, name: &str, email: &str, max_chats: i64) -> Result<Agent> {
+        let name = livewindow_core::validate::name(name)
+            .map_err(|e| StoreError::invalid_field("name", e))?;
+        let email = livewindow_core::validate::email(email)
+            .map_err(|e| StoreError::invalid_field("email", e))?;
+        if !(0..=50).contains(&max_chats) {
+            return Err(StoreError::invalid(format!(
+                "max chats must be between 0 and 50, not {max_chats}"
+            )));
+        }
+        let mut w = self.write().await?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM agents WHERE lower(email) = lower($1)")
+                .bind(&email)
+                .fetch_optional(&mut *w.tx)
+                .await?;
+        if exists.is_some() {
+            return Err(StoreError::invalid(format!(
+                "an agent with email {email} already exists"
+            )));
+        }
+        let id: i64 = sqlx::query_scalar(self.sql(
+            "INSERT INTO agents (name, email, max_chats, created_ms) VALUES ($1, $2, $3, NOW_MS) \
+             RETURNING id",
+        ))
+        .bind(&name)
+        .bind(&email)
+        .bind(max_chats)
+        .fetch_one(&mut *w.tx)
+        .await?;
+        w.commit().await?;
+        Ok(Agent {
+            id,
+            name,
+            email,
+            status: AgentStatus::Offline,
+            max_chats,
+        })
+    }
+
+    pub async fn agents(&self) -> Result<Vec<Agent>> {
+        let rows = sqlx::query("SELECT id, name, email, status, max_chats FROM agents ORDER BY id")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(agent_from_row).collect()
+    }
+
+    pub async fn agent(&self, id: i64) -> Result<Agent> {
+        let row =
+            sqlx::query("SELECT id, name, email, status, max_chats FROM agents WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("no agent with id {id}")))?;
+        agent_from_row(&row)
+    }
+
+    /// Finds an agent by email (case-insensitive) or by exact name.
+    pub async fn find_agent(&self, who: &str) -> Result<Agent> {
+        let row = sqlx::query(
+            "SELECT id, name, email, status, max_chats FROM agents \
+             WHERE lower(email) = lower($1) OR name = $1 ORDER BY id LIMIT 1",
+        )
+        .bind(livewindow_core::validate::clean_line(who).trim())
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or_else(|| {
+            StoreError::NotFound(format!(
+                "no agent {:?}; `livewindow agent list` shows the agents",
+                who.trim()
+            ))
+        })?;
+        agent_from_row(&row)
+    }
+
+    pub async fn set_max_chats(&self, agent_id: i64, max_chats: i64) -> Result<()> {
+        if !(0..=50).contains(&max_chats) {
+            return Err(StoreError::invalid(format!(
+                "max chats must be between 0 and 50, not {max_chats}"
+            )));
+        }
+        let mut w = self.write().await?;
+        sqlx::query("UPDATE agents SET max_chats = $1 WHERE id = $2")
+            .bind(max_chats)
+            .bind(agent_id)
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit().await?;
+        self.route().await?;
+        Ok(())
+    }
+
+    /// Sets availability (and counts as a heartbeat). Becoming available may bring offers,
+    /// so routing runs after the change.
+    pub async fn set_agent_status(&self, agent_id: i64, status: AgentStatus) -> Result<()> {
+        let mut w = self.write().await?;
+        let changed = sqlx::query(
+            self.sql("UPDATE agents SET status = $1, last_seen_ms = NOW_MS WHERE id = $2"),
+        )
+        .bind(status.as_str())
+        .bind(agent_id)
+        .execute(&mut *w.tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound(format!("no agent with id {agent_id}")));
+        }
+        w.commit_with(EventKind::AgentStatus, NewEvent::agent(agent_id))
+            .await?;
+        if status == AgentStatus::Available {
+            self.route().await?;
+        }
+        Ok(())
+    }
+
+    /// Tells the others this agent's desktop is still there.
+    pub async fn heartbeat(&self, agent_id: i64) -> Result<()> {
+        let mut w = self.write().await?;
+        sqlx::query(self.sql("UPDATE agents SET last_seen_ms = NOW_MS WHERE id = $1"))
+            .bind(agent_id)
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit().await
+    }
+
+    pub async fn add_queue(&self, name: &str) -> Result<i64> {
+        let name = livewindow_core::validate::clean_line(name);
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 80 {
+            return Err(StoreError::invalid(
+                "a queue name must have 1 to 80 characters",
+            ));
+        }
+        let mut w = self.write().await?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM queues WHERE lower(name) = lower($1)")
+                .bind(name)
+                .fetch_optional(&mut *w.tx)
+                .await?;
+        if exists.is_some() {
+            return Err(StoreError::invalid(format!(
+                "queue {name:?} already exists"
+            )));
+        }
+        let id: i64 = sqlx::query_scalar(
+            self.sql("INSERT INTO queues (name, created_ms) VALUES ($1, NOW_MS) RETURNING id"),
+        )
+        .bind(name)
+        .fetch_one(&mut *w.tx)
+        .await?;
+        w.commit().await?;
+        Ok(id)
+    }
+
+    /// A queue by name (case-insensitive); `None` gives the first queue.
+    pub async fn find_queue(&self, name: Option<&str>) -> Result<(i64, String)> {
+        let row = match name {
+            Some(name) => {
+                sqlx::query("SELECT id, name FROM queues WHERE lower(name) = lower($1)")
+                    .bind(livewindow_core::validate::clean_line(name).trim())
+                    .fetch_optional(self.pool())
+                    .await?
+            }
+            None => {
+                sqlx::query("SELECT id, name FROM queues ORDER BY id LIMIT 1")
+                    .fetch_optional(self.pool())
+                    .await?
+            }
+        };
+        let row = row.ok_or_else(|| match name {
+            Some(name) => StoreError::NotFound(format!(
+                "no queue {:?}; `livewindow queue list` shows the queues",
+                name.trim()
+            )),
+            None => StoreError::NotFound(
+                "there are no queues yet; add one with `livewindow queue add NAME` or run `livewindow seed --demo`".into(),
+            ),
+        })?;
+        Ok((row.try_get("id")?, row.try_get("name")?))
+    }
+
+    pub async fn queues(&self) -> Result<Vec<QueueInfo>> {
+        let rows = sqlx::query(
+            "SELECT q.id, q.name, \
+               (SELECT count(*) FROM agent_queues aq WHERE aq.queue_id = q.id) AS agents, \
+               (SELECT count(*) FROM chats c WHERE c.queue_id = q.id AND c.state = 'queued') AS queued \
+             FROM queues q ORDER BY q.id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(QueueInfo {
+                    id: row.try_get("id")?,
+                    name: row.try_get("name")?,
+                    agents: row.try_get("agents")?,
+                    queued: row.try_get("queued")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn join_queue(&self, agent_id: i64, queue_id: i64) -> Result<()> {
+        let mut w = self.write().await?;
+        sqlx::query(
+            "INSERT INTO agent_queues (agent_id, queue_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(agent_id)
+        .bind(queue_id)
+        .execute(&mut *w.tx)
+        .await?;
+        w.commit().await?;
+        self.route().await?;
+        Ok(())
+    }
+
+    pub async fn leave_queue(&self, agent_id: i64, queue_id: i64) -> Result<bool> {
+        let mut w = self.write().await?;
+        let n = sqlx::query("DELETE FROM agent_queues WHERE agent_id = $1 AND queue_id = $2")
+            .bind(agent_id)
+            .bind(queue_id)
+            .execute(&mut *w.tx)
+            .await?
+            .rows_affected();
+        w.commit().await?;
+        Ok(n > 0)
+    }
+
+    /// Sets a profile option at site level (`agent_id` None) or for one agent.
+    pub async fn set_option(&self, name: &str, value: &str, agent_id: Option<i64>) -> Result<()> {
+        livewindow_core::check_option(name, value).map_err(StoreError::invalid)?;
+        let mut w = self.write().await?;
+        sqlx::query(self.sql(
+            "INSERT INTO profile_options (name, agent_id, value, updated_ms) VALUES ($1, $2, $3, NOW_MS) \
+             ON CONFLICT (name, agent_id) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms",
+        ))
+        .bind(name)
+        .bind(agent_id.unwrap_or(0))
+        .bind(value)
+        .execute(&mut *w.tx)
+        .await?;
+        w.commit().await
+    }
+
+    /// Removes an agent-level override (or the site value) of a profile option.
+    pub async fn unset_option(&self, name: &str, agent_id: Option<i64>) -> Result<bool> {
+        livewindow_core::check_option_name(name).map_err(StoreError::invalid)?;
+        let mut w = self.write().await?;
+        let n = sqlx::query("DELETE FROM profile_options WHERE name = $1 AND agent_id = $2")
+            .bind(name)
+            .bind(agent_id.unwrap_or(0))
+            .execute(&mut *w.tx)
+            .await?
+            .rows_affected();
+        w.commit().await?;
+        Ok(n > 0)
+    }
+
+    /// The value in force for an agent: their own, else the site's, else `None`.
+    pub async fn option(&self, name: &str, agent_id: Option<i64>) -> Result<Option<String>> {
+        option_on(self.pool(), name, agent_id).await
+    }
+
+    /// Every option row: (name, agent email or None for site, value).
+    pub async fn options(&self) -> Result<Vec<(String, Option<String>, String)>> {
+        let rows = sqlx::query(
+            "SELECT o.name, a.email, o.value FROM profile_options o \
+             LEFT JOIN agents a ON a.id = o.agent_id ORDER BY o.name, o.agent_id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("name")?, r.try_get("email")?, r.try_get("value")?)))
+            .collect()
+    }
+
+    pub async fn rich_text_enabled(&self, agent_id: i64) -> Result<bool> {
+        Ok(self
+            .option(livewindow_core::OPT_CKEDITOR, Some(agent_id))
+            .await?
+            .as_deref()
+            == Some("Y"))
+    }
+}
+
+/// A profile option in force for an agent (their own, else the site's), read on any
+/// executor: the pool, or the connection of a transaction in progress (asking the pool for
+/// a second connection while holding one can exhaust it under load).
+pub(super) async fn option_on<'e, E>(
+    e: E,
+    name: &str,
+    agent_id: Option<i64>,
+) -> Result<Option<String>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let value: Option<String> = sqlx::query_scalar(
+        "SELECT value FROM profile_options WHERE name = $1 AND (agent_id = $2 OR agent_id = 0) \
+         ORDER BY agent_id DESC LIMIT 1",
+    )
+    .bind(name.to_string())
+    .bind(agent_id.unwrap_or(0))
+    .fetch_optional(e)
+    .await?;
+    Ok(value)
+}
+
+/// The offer timeout in force for an agent, in ms.
+pub(super) async fn offer_timeout_ms_on<'e, E>(e: E, agent_id: Option<i64>) -> Result<i64>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let seconds = option_on(e, livewindow_core::OPT_OFFER_TIMEOUT, agent_id)
+        .await?
+        .and_then(|v| v.parse::<i64>().ok())
+        .unwrap_or(livewindow_core::DEFAULT_OFFER_TIMEOUT_SECONDS);
+    Ok(seconds * 1000)
+}

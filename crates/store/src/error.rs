@@ -1,0 +1,12 @@
+//! The store's errors are core's [`StoreError`] (its `From<sqlx::Error>` lives in core,
+//! behind the `sqlx` feature); here, what the store asks of a driver error first.
+
+/// Whether a sqlx error is a UNIQUE violation (looked at before it becomes a `StoreError`).
+pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+/// Whether a sqlx error is a foreign-key violation.
+pub(crate) fn is_foreign_key_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_foreign_key_violation())
+}
