@@ -131,7 +131,7 @@ async fn a_chat_from_request_to_end() {
     let late = NewMessage::plain(Sender::Customer, "Ana Lima", None, "hello?");
     assert!(matches!(
         store.send_message(chat, &late).await,
-        Err(StoreError::Invalid { .. })
+        Err(StoreError::Ended)
     ));
     // The ended chat stays James's, in wrap-up, until he records how it went.
     let mine = store.active_chats(james).await.unwrap();

@@ -206,13 +206,10 @@ impl State {
             Message::Saved(Err(e)) => {
                 if let Some(f) = &mut self.create {
                     f.saving = false;
-                    f.errors = vec![match &e {
+                    f.errors = vec![match e.field() {
                         // A field the store refused is shown at that field.
-                        StoreError::Invalid {
-                            field: Some(field),
-                            message,
-                        } => (field_key(field), message.clone()),
-                        _ => ("form", super::sentence("The contact was not created", &e)),
+                        Some(field) => (field_key(field), e.message()),
+                        None => ("form", super::sentence("The contact was not created", &e)),
                     }];
                 }
                 Action::None

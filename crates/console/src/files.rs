@@ -32,7 +32,7 @@ pub async fn load_image(path: PathBuf) -> Result<(Vec<u8>, String), FileError> {
         .unwrap_or_else(|| path.display().to_string());
     let cannot = |e: std::io::Error| FileError(format!("Cannot read {name}: {e}"));
     let meta = tokio::fs::metadata(&path).await.map_err(cannot)?;
-    limits::check_image_size(&name, meta.len()).map_err(FileError)?;
+    limits::check_image_size(&name, meta.len()).map_err(|e| FileError(e.to_string()))?;
     let bytes = tokio::fs::read(&path).await.map_err(cannot)?;
     if ImageMime::sniff(&bytes).is_none() {
         return Err(FileError(format!(

@@ -4,6 +4,8 @@ use super::style;
 use iced::widget::text::Wrapping;
 use iced::widget::{button, column, container, progress_bar, row, text, text_input};
 use iced::{Element, Length};
+use livewindow_core::chat::OFFER_CARD_GRACE_MS;
+use livewindow_core::limits::DECLINE_REASON_CHARS;
 use livewindow_core::{Offer, Transfer, TransferKind};
 
 #[derive(Debug)]
@@ -103,7 +105,7 @@ impl Offers {
     pub fn expire(&mut self, db_now: i64) -> Vec<Card> {
         let (gone, kept) = std::mem::take(&mut self.cards)
             .into_iter()
-            .partition(|c| c.offer.deadline_ms + 1500 < db_now);
+            .partition(|c| c.offer.deadline_ms + OFFER_CARD_GRACE_MS < db_now);
         self.cards = kept;
         gone
     }
@@ -123,7 +125,7 @@ impl Offers {
             },
             Message::Reason(chat, reason) => {
                 if let Some(card) = self.cards.iter_mut().find(|c| c.offer.chat_id == chat) {
-                    card.reason = reason.chars().take(200).collect();
+                    card.reason = reason.chars().take(DECLINE_REASON_CHARS).collect();
                 }
                 Action::None
             }

@@ -304,11 +304,9 @@ impl RecordTab {
             }
             Message::Saved(Err(e)) => {
                 self.saving = false;
-                self.conflict = matches!(e, StoreError::Conflict(_));
-                self.status = Some(match &e {
-                    StoreError::Invalid {
-                        field: Some(field), ..
-                    } if self.fields.iter().any(|f| f.key == field) => {
+                self.conflict = matches!(e, StoreError::EditConflict { .. });
+                self.status = Some(match e.field() {
+                    Some(field) if self.fields.iter().any(|f| f.key == field) => {
                         // The field says what is wrong; the status says where.
                         let key = self.fields.iter().find(|f| f.key == field).map(|f| f.key);
                         if let Some(key) = key {

@@ -342,6 +342,11 @@ impl NewMessage {
     }
 }
 
+/// How long an offer's card stays after its countdown runs out, in ms: the database's
+/// expiry event may arrive a moment late (the sweep runs on a desk's tick), and a card that
+/// vanished early would refuse an accept the store would still take.
+pub const OFFER_CARD_GRACE_MS: i64 = 1500;
+
 /// A pending offer of a chat to an agent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Offer {

@@ -9,6 +9,7 @@ pub mod limits;
 pub mod options;
 pub mod paths;
 pub mod records;
+pub mod rule;
 #[cfg(feature = "sqlx")]
 mod sqlx_errors;
 pub mod time;
@@ -25,3 +26,4 @@ pub use options::{
     OPT_CKEDITOR, OPT_ENDUSER_ABSENT_RETRIES, OPT_OFFER_TIMEOUT, OPT_QUEUED_DISCARD,
     OPT_WRAPUP_MAX, check_option, check_option_name,
 };
+pub use rule::RuleError;

@@ -1,5 +1,7 @@
 //! Size limits, in one place: the composer, the store and the server all check these.
 
+use super::RuleError;
+
 /// Longest plain-text body of a message, in bytes.
 pub const MESSAGE_TEXT_BYTES: usize = 256 * 1024;
 /// Longest HTML body of a message, in bytes: room for a 10 MB image embedded as a data URL.
@@ -15,48 +17,75 @@ pub const MESSAGE_IMAGES_BYTES: usize = MESSAGE_HTML_BYTES / 4 * 3 - 1024 * 1024
 pub const TRANSFER_NOTE_CHARS: usize = 2000;
 /// Longest wrap-up note, in characters.
 pub const WRAPUP_NOTE_CHARS: usize = 4000;
+/// Longest wrap-up disposition, in characters: a label picked from a short list.
+pub const DISPOSITION_CHARS: usize = 60;
+/// Longest queue name, in characters: it fits on the page's queue picker.
+pub const QUEUE_NAME_CHARS: usize = 80;
+/// Longest reason given for declining an offer, in characters: a line, not a letter.
+pub const DECLINE_REASON_CHARS: usize = 200;
+/// Longest customer message from the web page, in characters: a chat line, not a document.
+pub const WEB_MESSAGE_CHARS: usize = 5000;
+/// Ms without a heartbeat after which an "available" agent gets no more offers (their
+/// desktop has gone away without saying so).
+pub const PRESENCE_TIMEOUT_MS: i64 = 90_000;
 
-const MB: f64 = 1024.0 * 1024.0;
+const MB: usize = 1024 * 1024;
 
-/// Checks one image's size: the sentence to show when it is too large.
-pub fn check_image_size(name: &str, len: u64) -> Result<(), String> {
+/// Checks one image's size: `name` is how the sentence names it ("That image", a file name).
+pub fn check_image_size(name: &str, len: u64) -> Result<(), RuleError> {
     if len > IMAGE_BYTES as u64 {
-        return Err(format!(
-            "{name} is {:.1} MB; images can be at most {} MB.",
-            len as f64 / MB,
-            IMAGE_BYTES / (1024 * 1024)
-        ));
+        return Err(image_too_large(name, Some(len)));
     }
     Ok(())
 }
 
+/// The error for an image over [`IMAGE_BYTES`]; `len` is `None` when only "too large" is
+/// known (a body cut off while reading).
+pub fn image_too_large(name: &str, len: Option<u64>) -> RuleError {
+    RuleError::ImageTooLarge {
+        name: name.into(),
+        bytes: len,
+        max_mb: IMAGE_BYTES / MB,
+    }
+}
+
 /// Checks that `more` image bytes still fit in a message already holding `held`.
-pub fn check_message_images(held: usize, more: usize) -> Result<(), String> {
+pub fn check_message_images(held: usize, more: usize) -> Result<(), RuleError> {
     if more == 0 || held + more <= MESSAGE_IMAGES_BYTES {
         return Ok(());
     }
-    Err(format!(
-        "The images in one message can total at most {} MB; send this in the next message.",
-        MESSAGE_IMAGES_BYTES / (1024 * 1024)
-    ))
+    Err(RuleError::ImagesTooLarge {
+        max_mb: MESSAGE_IMAGES_BYTES / MB,
+    })
 }
 
 /// Checks a message's bodies against the store's limits.
-pub fn check_message(text: &str, html: Option<&str>) -> Result<(), String> {
+pub fn check_message(text: &str, html: Option<&str>) -> Result<(), RuleError> {
     if text.trim().is_empty() && html.is_none_or(|h| h.trim().is_empty()) {
-        return Err("the message is empty".into());
+        return Err(RuleError::Empty {
+            what: "message".into(),
+        });
     }
     if text.len() > MESSAGE_TEXT_BYTES {
-        return Err(format!(
-            "the message's text is larger than {} KB",
-            MESSAGE_TEXT_BYTES / 1024
-        ));
+        return Err(RuleError::TextTooLarge {
+            max_kb: MESSAGE_TEXT_BYTES / 1024,
+        });
     }
     if html.is_some_and(|h| h.len() > MESSAGE_HTML_BYTES) {
-        return Err(format!(
-            "the message is larger than {} MB with its images",
-            MESSAGE_HTML_BYTES / (1024 * 1024)
-        ));
+        return Err(RuleError::HtmlTooLarge {
+            max_mb: MESSAGE_HTML_BYTES / MB,
+        });
+    }
+    Ok(())
+}
+
+/// Checks a one-line value against its longest length in characters.
+pub fn check_chars(what: &str, value: &str, max: usize) -> Result<(), RuleError> {
+    if value.chars().count() > max {
+        return Err(RuleError::TooLong {
+            what: what.into(),
+            max,
+        });
     }
     Ok(())
 }
@@ -69,7 +98,14 @@ mod tests {
     fn images() {
         assert!(check_image_size("a.png", IMAGE_BYTES as u64).is_ok());
         let e = check_image_size("a.png", IMAGE_BYTES as u64 + 1).unwrap_err();
-        assert!(e.starts_with("a.png is 10.0 MB"), "{e}");
+        assert_eq!(
+            e.to_string(),
+            "a.png is 10.0 MB; images can be at most 10 MB."
+        );
+        assert_eq!(
+            check_message_images(MESSAGE_IMAGES_BYTES, 1).unwrap_err(),
+            RuleError::ImagesTooLarge { max_mb: 11 }
+        );
         assert!(check_message_images(MESSAGE_IMAGES_BYTES - 10, 10).is_ok());
         assert!(check_message_images(MESSAGE_IMAGES_BYTES - 10, 11).is_err());
         assert!(check_message_images(MESSAGE_IMAGES_BYTES + 1, 0).is_ok());
@@ -79,6 +115,26 @@ mod tests {
     fn messages() {
         assert!(check_message("  ", None).is_err());
         assert!(check_message("", Some("<p>x</p>")).is_ok());
-        assert!(check_message(&"x".repeat(MESSAGE_TEXT_BYTES + 1), None).is_err());
+        assert_eq!(
+            check_message(&"x".repeat(MESSAGE_TEXT_BYTES + 1), None)
+                .unwrap_err()
+                .to_string(),
+            "the message's text is larger than 256 KB"
+        );
+        assert_eq!(
+            check_message("  ", None).unwrap_err().to_string(),
+            "the message is empty"
+        );
+    }
+
+    #[test]
+    fn chars() {
+        assert!(check_chars("disposition", &"é".repeat(60), DISPOSITION_CHARS).is_ok());
+        assert_eq!(
+            check_chars("reason", &"x".repeat(201), DECLINE_REASON_CHARS)
+                .unwrap_err()
+                .to_string(),
+            "the reason is longer than 200 characters"
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! Profile options: site-wide values with per-agent overrides, each one known here with its
 //! default and a check of its values.
 
+use super::RuleError;
+
 /// The composer is a formatted-text editor when `Y`.
 pub const OPT_CKEDITOR: &str = "SVC_CHAT_CKEDITOR_ENABLED";
 /// Seconds an agent has to accept an offered chat.
@@ -79,41 +81,45 @@ pub const OPTIONS: &[Spec] = &[
     seconds(OPT_WRAPUP_MAX, "0", 0, 86400),
 ];
 
-fn spec(name: &str) -> Result<&'static Spec, String> {
-    OPTIONS.iter().find(|s| s.name == name).ok_or_else(|| {
-        let known: Vec<&str> = OPTIONS.iter().map(|s| s.name).collect();
-        format!(
-            "unknown profile option {name:?} (known: {})",
-            known.join(", ")
-        )
-    })
+fn spec(name: &str) -> Result<&'static Spec, RuleError> {
+    OPTIONS
+        .iter()
+        .find(|s| s.name == name)
+        .ok_or_else(|| RuleError::UnknownOption {
+            name: name.into(),
+            known: OPTIONS
+                .iter()
+                .map(|s| s.name)
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
 }
 
 /// Checks a value for a known option.
-pub fn check_option(name: &str, value: &str) -> Result<(), String> {
+pub fn check_option(name: &str, value: &str) -> Result<(), RuleError> {
     match spec(name)?.kind {
         Kind::YesNo => match value {
             "Y" | "N" => Ok(()),
-            _ => Err(format!("{name} must be Y or N, not {value:?}")),
+            _ => Err(RuleError::NotYesNo {
+                name: name.into(),
+                value: value.into(),
+            }),
         },
         Kind::Number { min, max, unit } => match value.parse::<i64>() {
             Ok(n) if (min..=max).contains(&n) => Ok(()),
-            _ => {
-                let what = if unit.is_empty() {
-                    String::from("a whole number")
-                } else {
-                    format!("a whole number of {unit}")
-                };
-                Err(format!(
-                    "{name} must be {what} from {min} to {max}, not {value:?}"
-                ))
-            }
+            _ => Err(RuleError::OutOfRange {
+                name: name.into(),
+                value: value.into(),
+                unit: unit.into(),
+                min,
+                max,
+            }),
         },
     }
 }
 
 /// Checks that `name` is a profile option this livewindow knows.
-pub fn check_option_name(name: &str) -> Result<(), String> {
+pub fn check_option_name(name: &str) -> Result<(), RuleError> {
     spec(name).map(|_| ())
 }
 
@@ -138,8 +144,14 @@ mod tests {
         assert!(check_option(OPT_OFFER_TIMEOUT, "0").is_err());
         assert!(check_option(OPT_QUEUED_DISCARD, "0").is_ok());
         let e = check_option(OPT_AGENT_ABSENT_RETRIES, "x").unwrap_err();
-        assert!(e.contains("a whole number from 1 to 100"), "{e}");
-        assert!(check_option("NOPE", "1").unwrap_err().contains("unknown"));
+        assert_eq!(
+            e.to_string(),
+            format!("{OPT_AGENT_ABSENT_RETRIES} must be a whole number from 1 to 100, not \"x\"")
+        );
+        assert!(matches!(
+            check_option("NOPE", "1"),
+            Err(RuleError::UnknownOption { .. })
+        ));
         assert_eq!(number(OPT_ABSENT_INTERVAL, None), 120);
         assert_eq!(number(OPT_ABSENT_INTERVAL, Some("5")), 5);
         assert_eq!(number(OPT_ABSENT_INTERVAL, Some("junk")), 120);

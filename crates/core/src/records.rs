@@ -61,7 +61,7 @@ pub fn email(field: &'static str, value: &str) -> Result<String, FieldError> {
     if value.trim().is_empty() {
         return Ok(String::new());
     }
-    super::validate::email(value).map_err(|e| (field, e))
+    super::validate::email(value).map_err(|e| (field, e.to_string()))
 }
 
 /// A date typed as YYYY-MM-DD, to ms at midnight UTC; empty is None.

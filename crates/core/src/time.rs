@@ -17,6 +17,13 @@ pub fn duration(ms: i64) -> String {
     }
 }
 
+/// How long until something lets go (a rate limit), rounded up to whole seconds and at
+/// least one, in the same words as [`duration`]: a wait that shows "0 s" would be a lie.
+pub fn wait(ms: i64) -> String {
+    let secs = ms.max(1000).saturating_add(999) / 1000;
+    duration(secs * 1000)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -25,5 +32,8 @@ mod tests {
         assert_eq!(super::duration(185_000), "3 min");
         assert_eq!(super::duration(3_900_000), "1 h 05 min");
         assert_eq!(super::duration(-5), "0 s");
+        assert_eq!(super::wait(0), "1 s");
+        assert_eq!(super::wait(41_001), "42 s");
+        assert_eq!(super::wait(185_000), "3 min");
     }
 }

@@ -1,6 +1,6 @@
 //! Checks of what people type: one readable sentence when something is wrong.
 
-use super::StoreError;
+use super::{RuleError, StoreError};
 
 /// Text from outside (a web page, a terminal) as it may reach SQL and the transcript: NUL and
 /// the other C0 control characters (and DEL) are dropped, except tab and newline; a CR-LF or
@@ -58,42 +58,54 @@ pub fn clean_line(value: &str) -> String {
 
 /// A person's name: not blank, not absurdly long; control and invisible characters are
 /// removed.
-pub fn name(value: &str) -> Result<String, String> {
+pub fn name(value: &str) -> Result<String, RuleError> {
     let cleaned = clean_line(value);
     let trimmed = cleaned.trim();
     if trimmed.is_empty() {
-        return Err("the name is empty".into());
+        return Err(RuleError::Empty {
+            what: "name".into(),
+        });
     }
-    if trimmed.chars().count() > 120 {
-        return Err("the name is longer than 120 characters".into());
+    if trimmed.chars().count() > NAME_CHARS {
+        return Err(RuleError::TooLong {
+            what: "name".into(),
+            max: NAME_CHARS,
+        });
     }
     Ok(trimmed.to_string())
 }
+
+/// Longest person's name, in characters.
+pub const NAME_CHARS: usize = 120;
 
 /// Longest email address accepted (RFC 5321's limit on a forward path).
 pub const MAX_EMAIL_CHARS: usize = 254;
 
 /// An email address, checked by the `email_address` crate (RFC 5322 syntax) and
 /// additionally required to have a dotted domain, as customers' addresses do.
-pub fn email(value: &str) -> Result<String, String> {
+pub fn email(value: &str) -> Result<String, RuleError> {
     let cleaned = clean_line(value);
     let trimmed = cleaned.trim();
     if trimmed.is_empty() {
-        return Err("the email address is empty".into());
+        return Err(RuleError::Empty {
+            what: "email address".into(),
+        });
     }
     let n = trimmed.chars().count();
     if n > MAX_EMAIL_CHARS {
-        return Err(format!(
-            "the email address has {n} characters; at most {MAX_EMAIL_CHARS} are allowed"
-        ));
+        return Err(RuleError::TooManyChars {
+            what: "email address".into(),
+            chars: n,
+            max: MAX_EMAIL_CHARS,
+        });
     }
-    let parsed: email_address::EmailAddress = trimmed
-        .parse()
-        .map_err(|e| format!("{trimmed:?} is not a valid email address ({e})"))?;
+    let bad = |why: String| RuleError::BadEmail {
+        value: trimmed.to_string(),
+        why,
+    };
+    let parsed: email_address::EmailAddress = trimmed.parse().map_err(|e| bad(format!("{e}")))?;
     if !parsed.domain().contains('.') {
-        return Err(format!(
-            "{trimmed:?} is not a valid email address (the domain has no dot)"
-        ));
+        return Err(bad("the domain has no dot".into()));
     }
     Ok(trimmed.to_string())
 }
@@ -101,8 +113,8 @@ pub fn email(value: &str) -> Result<String, String> {
 /// A customer asking for a chat: their name and email, checked once for every door (the
 /// terminal, the web page, the store). Errors name the field.
 pub fn customer(name: &str, email: &str) -> Result<(String, String), StoreError> {
-    let name = self::name(name).map_err(|e| StoreError::invalid_field("name", e))?;
-    let email = self::email(email).map_err(|e| StoreError::invalid_field("email", e))?;
+    let name = self::name(name).map_err(|e| StoreError::rule_field("name", e))?;
+    let email = self::email(email).map_err(|e| StoreError::rule_field("email", e))?;
     Ok((name, email))
 }
 
@@ -111,9 +123,12 @@ pub fn customer(name: &str, email: &str) -> Result<(String, String), StoreError>
 pub fn note(value: &str, max: usize) -> Result<String, StoreError> {
     let v = value.trim();
     if v.chars().count() > max {
-        return Err(StoreError::invalid_field(
+        return Err(StoreError::rule_field(
             "note",
-            format!("at most {max} characters"),
+            RuleError::TooLong {
+                what: "note".into(),
+                max,
+            },
         ));
     }
     Ok(v.chars()
@@ -135,7 +150,14 @@ mod tests {
     #[test]
     fn names() {
         assert_eq!(super::name("  Ana Lima ").as_deref(), Ok("Ana Lima"));
-        assert!(super::name("   ").is_err());
+        assert_eq!(
+            super::name("   ").unwrap_err().to_string(),
+            "the name is empty"
+        );
+        assert_eq!(
+            super::name(&"x".repeat(121)).unwrap_err().to_string(),
+            "the name is longer than 120 characters"
+        );
         // Control and invisible characters go, the same on every database.
         assert_eq!(super::name("a\u{7}b\0c").as_deref(), Ok("abc"));
         assert_eq!(super::name("Eve\u{202E}x\u{200B}").as_deref(), Ok("Evex"));
@@ -161,7 +183,18 @@ mod tests {
         assert_eq!(at_limit.chars().count(), 254);
         assert!(super::email(&at_limit).is_ok());
         let over = format!("ab@{label}.{label}.{label}.{label}.xxxx.com");
-        assert!(super::email(&over).unwrap_err().contains("at most 254"));
+        assert_eq!(
+            super::email(&over).unwrap_err(),
+            super::RuleError::TooManyChars {
+                what: "email address".into(),
+                chars: 255,
+                max: 254
+            }
+        );
+        assert_eq!(
+            super::email("ana@localhost").unwrap_err().to_string(),
+            "\"ana@localhost\" is not a valid email address (the domain has no dot)"
+        );
         assert_eq!(super::visible("Eve\u{202E}moc"), "Evemoc");
     }
 }

@@ -135,18 +135,11 @@ fn write_image(out: &mut String, image: &Image) {
             alt,
             link,
         } => {
-            let data = base64::engine::general_purpose::STANDARD.encode(bytes);
             out.push_str("<p>");
             if let Some(l) = link {
                 open_link(out, l);
             }
-            let _ = write!(
-                out,
-                "<img src=\"data:{};base64,{data}\" alt=\"",
-                mime.as_str()
-            );
-            push_escaped(out, alt);
-            out.push_str("\">");
+            push_img(out, bytes, mime.as_str(), alt);
             if link.is_some() {
                 out.push_str("</a>");
             }
@@ -269,6 +262,26 @@ fn push_escaped(out: &mut String, text: &str) {
     }
 }
 
+/// One `<img>` with its bytes as a data URL and its alt text escaped: the only place the
+/// tag is written.
+fn push_img(out: &mut String, bytes: &[u8], mime: &str, alt: &str) {
+    let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let _ = write!(out, "<img src=\"data:{mime};base64,{data}\" alt=\"");
+    push_escaped(out, alt);
+    out.push_str("\">");
+}
+
+/// The HTML of a message that is one image with its name under it (a customer's upload):
+/// the image's paragraph, then the name as a plain paragraph. `mime` must be an image type
+/// the caller read from the bytes.
+pub fn image_message_html(bytes: &[u8], mime: &str, name: &str) -> String {
+    let mut out = String::from("<p>");
+    push_img(&mut out, bytes, mime, name);
+    out.push_str("</p>");
+    out.push_str(&plain_to_html(name));
+    out
+}
+
 /// `text` with the characters markup would read escaped: for anything else that shows user
 /// text through a markup parser (desktop notifications' body markup, for one).
 pub fn escape(text: &str) -> String {
@@ -299,6 +312,14 @@ pub fn plain_to_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn image_message() {
+        let html = super::image_message_html(b"\x89PNG", "image/png", "a<b>.png");
+        assert_eq!(
+            html,
+            "<p><img src=\"data:image/png;base64,iVBORw==\" alt=\"a&lt;b&gt;.png\"></p><p>a&lt;b&gt;.png</p>"
+        );
+    }
 
     /// The store's original, kept here to prove the output is the same byte for byte.
     fn store_plain_to_html(text: &str) -> String {

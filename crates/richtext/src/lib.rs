@@ -71,7 +71,7 @@ mod runs;
 pub use document::{Document, ListMarker, MAX_BLOCKS, MAX_CHARS};
 pub use format::InvalidLink;
 pub use html_in::{PasteExtras, import};
-pub use html_out::{escape, plain_to_html};
+pub use html_out::{escape, image_message_html, plain_to_html};
 pub use model::{
     Block, BlockStyle, Cell, Image, ImageMime, Link, ListKind, Mark, Marks, Position, Rgb, Run,
     Selection, Table, TextBlock,

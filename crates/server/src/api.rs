@@ -2,16 +2,18 @@
 //! cookie is scoped to, and answers only the holder of that chat's token ([`ChatAccess`]).
 //! Agent routes will sit beside these under `/api/agent/`.
 
+use super::AppState;
 use super::auth::{self, ChatAccess};
-use super::error::{ApiError, sentence, wait_words};
+use super::error::{ApiError, sentence};
+use super::query::query_after;
 use super::view::{ChatView, MessageView, chat_view};
-use super::{AppState, WEB_MESSAGE_CHARS};
 use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use livewindow_core::{NewMessage, Sender, limits, validate};
+use livewindow_core::limits::WEB_MESSAGE_CHARS;
+use livewindow_core::{NewMessage, Sender, StoreError, limits, validate};
 use livewindow_store::web::{Limit, Started, WebChatRequest};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
@@ -97,10 +99,10 @@ pub async fn start(
     let message = r.message.as_deref().map(validate::clean_text);
     let mut fields = std::collections::BTreeMap::new();
     if let Err(e) = validate::name(&name) {
-        fields.insert("name".to_string(), sentence(&e));
+        fields.insert("name".to_string(), sentence(&e.to_string()));
     }
     if let Err(e) = validate::email(&email) {
-        fields.insert("email".to_string(), sentence(&e));
+        fields.insert("email".to_string(), sentence(&e.to_string()));
     }
     if let Some(m) = &message
         && m.chars().count() > WEB_MESSAGE_CHARS
@@ -157,7 +159,7 @@ pub async fn start(
             return Err(ApiError::too_many(
                 format!(
                     "Too many chats were started from your network in the last hour. Please try again in {}.",
-                    wait_words(retry_after_ms)
+                    livewindow_core::time::wait(retry_after_ms)
                 ),
                 retry_after_ms,
             ));
@@ -188,30 +190,17 @@ pub async fn state(
 }
 
 /// `after` from the query string (a message id); nothing else there is read.
-fn after_of(query: Option<&str>) -> i64 {
-    query
-        .into_iter()
-        .flat_map(|q| url::form_urlencoded::parse(q.as_bytes()))
-        .find(|(k, _)| k == "after")
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0)
-}
-
 pub async fn messages(
     State(state): State<AppState>,
     access: ChatAccess,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Vec<MessageView>>, ApiError> {
-    let after = after_of(query.as_deref());
+    let after = query_after(query.as_deref());
     let list = state
         .store
         .customer_messages_after(access.chat_id, after)
         .await?;
     Ok(Json(list.into_iter().map(MessageView::from).collect()))
-}
-
-pub(super) fn query_after(query: Option<&str>) -> i64 {
-    after_of(query)
 }
 
 #[derive(Deserialize)]
@@ -250,7 +239,7 @@ async fn check_rate(state: &AppState, chat_id: i64) -> Result<(), ApiError> {
         return Err(ApiError::too_many(
             format!(
                 "You are sending messages faster than we can read them. Please wait {} and send again.",
-                wait_words(ms)
+                livewindow_core::time::wait(ms)
             ),
             ms,
         ));
@@ -263,13 +252,7 @@ async fn store_message(
     chat_id: i64,
     m: NewMessage,
 ) -> Result<Response, ApiError> {
-    let id = state.store.send_message(chat_id, &m).await.map_err(|e| {
-        if e.message().contains("ended") {
-            ApiError::new(StatusCode::CONFLICT, "This chat has ended.")
-        } else {
-            e.into()
-        }
-    })?;
+    let id = state.store.send_message(chat_id, &m).await?;
     let stored = state.store.message(id).await?;
     if stored.chat_id != chat_id {
         return Err(ApiError::forbidden());
@@ -315,17 +298,7 @@ pub async fn image(
 ) -> Result<Response, ApiError> {
     let max = limits::IMAGE_BYTES;
     let too_large = |len: Option<u64>| {
-        let size = match len {
-            Some(n) => format!("is {:.1} MB", n as f64 / 1_048_576.0),
-            None => "is too large".into(),
-        };
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "That image {size}; images can be at most {} MB.",
-                max / 1_048_576
-            ),
-        )
+        ApiError::from(StoreError::from(limits::image_too_large("That image", len)))
     };
     let declared = headers
         .get(header::CONTENT_LENGTH)
@@ -362,14 +335,7 @@ pub async fn image(
         .filter(|v| !v.is_empty())
         .unwrap_or_else(|| "image".into());
     check_rate(&state, access.chat_id).await?;
-    use base64::Engine;
-    let data = base64::engine::general_purpose::STANDARD.encode(&bytes);
-    let alt = livewindow_store::plain_to_html(&name);
-    let alt = alt
-        .strip_prefix("<p>")
-        .and_then(|a| a.strip_suffix("</p>"))
-        .unwrap_or_default();
-    let html = format!("<p><img src=\"data:{mime};base64,{data}\" alt=\"{alt}\"></p><p>{alt}</p>");
+    let html = livewindow_richtext::image_message_html(&bytes, mime, &name);
     let mut m = NewMessage::rich(
         Sender::Customer,
         &access.customer_name,

@@ -69,17 +69,6 @@ impl ApiError {
     }
 }
 
-/// "in 42 seconds", "in 3 minutes": how long until a limit lets go.
-pub fn wait_words(ms: i64) -> String {
-    let secs = (ms.max(1000) + 999) / 1000;
-    if secs < 90 {
-        format!("{secs} second{}", if secs == 1 { "" } else { "s" })
-    } else {
-        let mins = (secs + 59) / 60;
-        format!("{mins} minutes")
-    }
-}
-
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
@@ -87,8 +76,26 @@ impl From<StoreError> for ApiError {
                 field,
                 ..ApiError::bad(sentence(&message))
             },
-            StoreError::NotFound(_) => ApiError::forbidden(),
-            StoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, sentence(&m)),
+            StoreError::Rule { field, rule } => ApiError {
+                field,
+                ..ApiError::new(
+                    if rule.is_too_large() {
+                        StatusCode::PAYLOAD_TOO_LARGE
+                    } else {
+                        StatusCode::BAD_REQUEST
+                    },
+                    sentence(&rule.to_string()),
+                )
+            },
+            // Not this caller's, like a chat that does not exist: nothing is learned.
+            StoreError::NotFound(_) | StoreError::NotYours => ApiError::forbidden(),
+            e @ StoreError::Ended => ApiError::new(StatusCode::CONFLICT, sentence(&e.to_string())),
+            e @ (StoreError::Conflict(_)
+            | StoreError::TargetAway { .. }
+            | StoreError::TargetBusy { .. }
+            | StoreError::EditConflict { .. }) => {
+                ApiError::new(StatusCode::CONFLICT, sentence(&e.to_string()))
+            }
             StoreError::Unavailable(m) => {
                 tracing::warn!(error = %m, "database unavailable");
                 ApiError {

@@ -14,6 +14,7 @@ pub mod auth;
 mod error;
 mod hub;
 mod live;
+mod query;
 mod view;
 
 use axum::Router;
@@ -34,8 +35,7 @@ use tower_http::trace::TraceLayer;
 pub use args::ServerArgs;
 pub use hub::Hub;
 
-/// Longest customer message, in characters: a chat line, not a document.
-pub const WEB_MESSAGE_CHARS: usize = 5000;
+pub use livewindow_core::limits::WEB_MESSAGE_CHARS;
 
 #[derive(Debug, Clone)]
 pub struct Config {

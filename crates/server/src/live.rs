@@ -38,7 +38,7 @@ pub async fn live(
         )
         .into_response();
     }
-    let after = super::api::query_after(query.as_deref());
+    let after = super::query::query_after(query.as_deref());
     ws.max_message_size(4096)
         .on_upgrade(move |socket| run(state, access.chat_id, after, socket))
 }

@@ -16,16 +16,14 @@ fn agent_from_row(row: &AnyRow) -> Result<Agent> {
     })
 }
 
-/// Seconds without a heartbeat after which an "available" agent gets no more offers
-/// (their desktop has gone away without saying so).
-pub const PRESENCE_TIMEOUT_MS: i64 = 90_000;
+pub use livewindow_core::limits::PRESENCE_TIMEOUT_MS;
 
 impl Store {
     pub async fn add_agent(&self, name: &str, email: &str, max_chats: i64) -> Result<Agent> {
-        let name = livewindow_core::validate::name(name)
-            .map_err(|e| StoreError::invalid_field("name", e))?;
+        let name =
+            livewindow_core::validate::name(name).map_err(|e| StoreError::rule_field("name", e))?;
         let email = livewindow_core::validate::email(email)
-            .map_err(|e| StoreError::invalid_field("email", e))?;
+            .map_err(|e| StoreError::rule_field("email", e))?;
         if !(0..=50).contains(&max_chats) {
             return Err(StoreError::invalid(format!(
                 "max chats must be between 0 and 50, not {max_chats}"
@@ -149,10 +147,11 @@ impl Store {
     pub async fn add_queue(&self, name: &str) -> Result<i64> {
         let name = livewindow_core::validate::clean_line(name);
         let name = name.trim();
-        if name.is_empty() || name.chars().count() > 80 {
-            return Err(StoreError::invalid(
-                "a queue name must have 1 to 80 characters",
-            ));
+        let max = livewindow_core::limits::QUEUE_NAME_CHARS;
+        if name.is_empty() || name.chars().count() > max {
+            return Err(StoreError::invalid(format!(
+                "a queue name must have 1 to {max} characters"
+            )));
         }
         let mut w = self.write().await?;
         let exists: Option<i64> =
@@ -251,7 +250,7 @@ impl Store {
 
     /// Sets a profile option at site level (`agent_id` None) or for one agent.
     pub async fn set_option(&self, name: &str, value: &str, agent_id: Option<i64>) -> Result<()> {
-        livewindow_core::check_option(name, value).map_err(StoreError::invalid)?;
+        livewindow_core::check_option(name, value)?;
         let mut w = self.write().await?;
         sqlx::query(self.sql(
             "INSERT INTO profile_options (name, agent_id, value, updated_ms) VALUES ($1, $2, $3, NOW_MS) \
@@ -267,7 +266,7 @@ impl Store {
 
     /// Removes an agent-level override (or the site value) of a profile option.
     pub async fn unset_option(&self, name: &str, agent_id: Option<i64>) -> Result<bool> {
-        livewindow_core::check_option_name(name).map_err(StoreError::invalid)?;
+        livewindow_core::check_option_name(name)?;
         let mut w = self.write().await?;
         let n = sqlx::query("DELETE FROM profile_options WHERE name = $1 AND agent_id = $2")
             .bind(name)

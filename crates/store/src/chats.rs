@@ -276,10 +276,8 @@ impl Store {
                 self.route().await?;
                 Ok(reason)
             }
-            None if not_theirs => Err(StoreError::Conflict(
-                "this chat is no longer yours: it was transferred".into(),
-            )),
-            None => Err(StoreError::Conflict("this chat has already ended".into())),
+            None if not_theirs => Err(StoreError::NotYours),
+            None => Err(StoreError::Ended),
         }
     }
 

@@ -13,6 +13,7 @@
 //! database's directory, where writers touch a small "bell" file (`<db>-wake`) after every
 //! commit that wrote events. Both keep a slow re-read as a safety net.
 
+use super::feed_hub::{HUB_KEEP, Hub};
 use super::wake::{DbWake, WakeHandle};
 use super::{Backend, Result, Store, StoreError};
 use futures::Stream;
@@ -23,7 +24,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Weak};
 use std::task::{Context, Poll};
 use std::time::Duration;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 const BATCH: i64 = 500;
@@ -199,25 +200,6 @@ impl Store {
     }
 }
 
-/// Recent events of the feed, read once for all subscriptions of a handle: every event with
-/// an id in (`start`, `head`], in order, with nothing missing.
-pub(crate) struct Hub {
-    state: std::sync::Mutex<HubState>,
-    /// Bumped when events or an error arrive.
-    changed: watch::Sender<u64>,
-}
-
-struct HubState {
-    start: i64,
-    head: i64,
-    events: std::collections::VecDeque<Event>,
-    /// The reader's latest error and how many there were, so each is reported once.
-    error: Option<(u64, StoreError)>,
-}
-
-/// How many events a hub keeps; a subscription further behind reads the table itself.
-const HUB_KEEP: usize = 4096;
-
 impl DbWake {
     /// The handle's hub, started at `after_id` if none runs.
     fn hub(self: &Arc<Self>, store: &Store, after_id: i64) -> Arc<Hub> {
@@ -225,15 +207,7 @@ impl DbWake {
         if let Some(hub) = slot.upgrade() {
             return hub;
         }
-        let hub = Arc::new(Hub {
-            state: std::sync::Mutex::new(HubState {
-                start: after_id,
-                head: after_id,
-                events: Default::default(),
-                error: None,
-            }),
-            changed: watch::channel(0).0,
-        });
+        let hub = Arc::new(Hub::new(after_id));
         *slot = Arc::downgrade(&hub);
         let wake = self.join();
         tokio::spawn(read_into(

@@ -11,6 +11,7 @@ mod console_data;
 mod crm;
 mod error;
 mod events;
+mod feed_hub;
 mod messages;
 mod presence;
 mod routing;

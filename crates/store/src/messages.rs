@@ -62,7 +62,7 @@ impl Store {
     /// Sends a message in a chat that has not ended. A repeated `client_id` is not stored
     /// twice: the first message's id is returned.
     pub async fn send_message(&self, chat_id: i64, m: &NewMessage) -> Result<i64> {
-        limits::check_message(&m.body_text, m.body_html.as_deref()).map_err(StoreError::invalid)?;
+        limits::check_message(&m.body_text, m.body_html.as_deref())?;
         let mut w = self.write().await?;
         if let Some(id) = self.message_id_of(&mut w, &m.client_id).await? {
             return Ok(id);
@@ -77,15 +77,13 @@ impl Store {
         let state = super::chats::state_of(&row)?;
         let queue_id: i64 = row.try_get("queue_id")?;
         if state == ChatState::Ended {
-            return Err(StoreError::invalid("this chat has ended"));
+            return Err(StoreError::Ended);
         }
         if m.sender == Sender::Agent && state != ChatState::Active {
             return Err(StoreError::invalid("the chat is not active"));
         }
         if m.sender == Sender::Agent && row.try_get::<Option<i64>, _>("agent_id")? != m.agent_id {
-            return Err(StoreError::Conflict(
-                "this chat is no longer yours: it was transferred".into(),
-            ));
+            return Err(StoreError::NotYours);
         }
         let id = match self.insert_message(&mut w, chat_id, m).await {
             Ok(id) => id,

@@ -289,6 +289,14 @@ impl Store {
             .map(|r| r.trim().to_string())
             .filter(|r| !r.is_empty());
         let reason = reason.as_deref();
+        if let Some(r) = reason {
+            livewindow_core::limits::check_chars(
+                "reason",
+                r,
+                livewindow_core::limits::DECLINE_REASON_CHARS,
+            )
+            .map_err(|e| StoreError::rule_field("reason", e))?;
+        }
         let mut w = self.write().await?;
         let row = sqlx::query(self.sql(&format!(
             "SELECT queue_id, NOW_MS AS now FROM chats c \

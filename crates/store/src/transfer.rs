@@ -102,10 +102,10 @@ impl Store {
         let agent_name: String = row.try_get("agent_name")?;
         let now: i64 = row.try_get("now")?;
         if state != ChatState::Active || owner != Some(agent_id) {
-            return Err(StoreError::Conflict(match state {
-                ChatState::Ended => "the customer has left this chat".into(),
-                _ => "only your own active chat can be transferred".into(),
-            }));
+            return Err(match state {
+                ChatState::Ended => StoreError::Ended,
+                _ => StoreError::NotYours,
+            });
         }
         if pending.is_some() {
             return Err(StoreError::Conflict(
@@ -176,12 +176,10 @@ impl Store {
                 let status: String = target.try_get("status")?;
                 let free: i64 = target.try_get("free")?;
                 if status != AgentStatus::Available.as_str() {
-                    return Err(StoreError::Conflict(format!("{name} is not available now")));
+                    return Err(StoreError::TargetAway { name });
                 }
                 if free <= 0 {
-                    return Err(StoreError::Conflict(format!(
-                        "{name} is at capacity and cannot take another chat"
-                    )));
+                    return Err(StoreError::TargetBusy { name });
                 }
                 let timeout = super::admin::offer_timeout_ms_on(&mut *w.tx, Some(to)).await?;
                 let deadline = now + timeout;
@@ -244,7 +242,7 @@ impl Store {
         let from_queue: i64 = row.try_get("queue_id")?;
         let now: i64 = row.try_get("now")?;
         if state == ChatState::Ended {
-            return Err(StoreError::Conflict(format!("chat {chat_id} has ended")));
+            return Err(StoreError::Ended);
         }
         let queue = self.queue_name(&mut w, queue_id).await?;
         if let Some(offered) = offered {

@@ -2,7 +2,7 @@
 //! connection shared by every subscription, on SQLite one watcher of the database's directory
 //! where writers touch a small "bell" file (`<db>-wake`) after each commit that wrote events.
 
-use super::events::Hub;
+use super::feed_hub::Hub;
 use super::{Backend, NOTIFY_CHANNEL};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -61,7 +61,7 @@ impl Store {
             .filter(|m| !m.is_empty());
         if let Some(text) = first {
             livewindow_core::limits::check_message(text, None)
-                .map_err(|e| StoreError::invalid_field("message", e))?;
+                .map_err(|e| StoreError::rule_field("message", e))?;
         }
         let mut w = self.write().await?;
         if let Some(retry_after_ms) = limited(

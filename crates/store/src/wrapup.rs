@@ -90,10 +90,11 @@ impl Store {
 
     pub async fn add_disposition(&self, name: &str) -> Result<()> {
         let name = name.trim();
-        if name.is_empty() || name.chars().count() > 60 || name.chars().any(char::is_control) {
-            return Err(StoreError::invalid(
-                "a disposition needs 1 to 60 characters, without control characters",
-            ));
+        let max = livewindow_core::limits::DISPOSITION_CHARS;
+        if name.is_empty() || name.chars().count() > max || name.chars().any(char::is_control) {
+            return Err(StoreError::invalid(format!(
+                "a disposition needs 1 to {max} characters, without control characters"
+            )));
         }
         let mut w = self.write().await?;
         let exists: Option<i64> =

@@ -10,7 +10,7 @@ use livewindow_richtext::{Document, Image, PasteExtras};
 impl Rich {
     fn paste_fragment(&mut self, fragment: &Document) -> Result<(), Notice> {
         limits::check_message_images(self.held_image_bytes(fragment), fragment.image_bytes())
-            .map_err(Notice)?;
+            .map_err(|e| Notice(e.to_string()))?;
         let at = self.doc.paste(self.selection, fragment);
         self.edited(at);
         Ok(())
@@ -27,8 +27,10 @@ impl Rich {
     }
 
     pub(super) fn insert_image(&mut self, bytes: &[u8], name: &str) -> Result<(), Notice> {
-        limits::check_image_size("That image", bytes.len() as u64).map_err(Notice)?;
-        limits::check_message_images(self.doc.image_bytes(), bytes.len()).map_err(Notice)?;
+        limits::check_image_size("That image", bytes.len() as u64)
+            .map_err(|e| Notice(e.to_string()))?;
+        limits::check_message_images(self.doc.image_bytes(), bytes.len())
+            .map_err(|e| Notice(e.to_string()))?;
         let image = Image::from_bytes(bytes, name).ok_or_else(|| {
             Notice("Only PNG, JPEG, GIF and WebP images can be sent.".to_string())
         })?;

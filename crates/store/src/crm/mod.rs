@@ -79,9 +79,10 @@ impl Store {
             .fetch_optional(self.pool())
             .await
         {
-            Ok(Some(v)) => StoreError::Conflict(format!(
-                "someone else saved this {what} first (it is now at version {v}); reload it to see their changes"
-            )),
+            Ok(Some(version)) => StoreError::EditConflict {
+                what: what.to_string(),
+                version,
+            },
             Ok(None) => StoreError::NotFound(format!("this {what} no longer exists")),
             Err(e) => e.into(),
         }
