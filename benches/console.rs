@@ -71,8 +71,8 @@ async fn offer_shown(store: &Store, queue: i64) {
         .expect("status");
     let desktop = Store::open(store.url()).await.expect("open");
     let restored = desktop.restore(james.id).await.expect("restore");
-    let mut events = desktop.subscribe(restored.last_event);
-    let (mut console, task) = Console::new(Arc::new(desktop.clone()), restored, None);
+    let mut events = desktop.desk_feed(james.id, restored.last_event);
+    let (mut console, task) = Console::new(Arc::new(desktop.desk(james.id)), restored, None);
     settle(&mut console, task).await;
     let mut renderer = iced::Renderer::new(
         Font::with_name("Fira Sans"),
@@ -200,7 +200,7 @@ fn main() {
 
         let restored = store.restore(agent.id).await.expect("restore");
         let t = Instant::now();
-        let (mut console, task) = Console::new(Arc::new(store.clone()), restored, None);
+        let (mut console, task) = Console::new(Arc::new(store.desk(agent.id)), restored, None);
         settle(&mut console, task).await;
         println!(
             "console restored with {} chats in {:.0} ms",

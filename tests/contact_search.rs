@@ -174,19 +174,19 @@ async fn more_than_shown_says_so_without_counting() {
     store.seed_demo().await.unwrap();
     store.seed_contacts(2_000).await.unwrap();
     let w = wanda(&store).await;
-    let many: ContactMatches = ConsoleData::search_contacts(&store, "a".into(), 50)
+    let many: ContactMatches = ConsoleData::search_contacts(&store.desk(1), "a".into(), 50)
         .await
         .unwrap();
     assert_eq!(many.contacts.len(), 50);
     assert!(many.more);
-    let one = ConsoleData::search_contacts(&store, "wanda".into(), 50)
+    let one = ConsoleData::search_contacts(&store.desk(1), "wanda".into(), 50)
         .await
         .unwrap();
     assert_eq!(one.contacts, vec![w]);
     assert!(!one.more);
     // Exactly the limit: not "more".
     let exact = store.search_contacts("lima", 1_000).await.unwrap().len() as i64;
-    let at = ConsoleData::search_contacts(&store, "lima".into(), exact)
+    let at = ConsoleData::search_contacts(&store.desk(1), "lima".into(), exact)
         .await
         .unwrap();
     assert_eq!(at.contacts.len() as i64, exact);

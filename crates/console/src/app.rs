@@ -13,14 +13,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Opens the console's data: the store for one machine (see `main.rs`), a team server's
-/// client later. The console never knows which.
+/// Opens the console's data, bound to one agent: the store for one machine (see `main.rs`),
+/// a team server's client later. The console never knows which.
 pub type Connect = Arc<dyn Fn() -> BoxFuture<'static, Result<Data, StoreError>> + Send + Sync>;
 
 #[derive(Clone)]
 pub struct Config {
     pub connect: Connect,
-    pub agent_id: i64,
     /// Where drafts and open tabs are remembered; None remembers nothing.
     pub session_dir: Option<PathBuf>,
 }
@@ -48,6 +47,7 @@ struct Feed {
 impl Hash for Feed {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.data.identity().hash(state);
+        self.data.agent_id().hash(state);
     }
 }
 
@@ -135,13 +135,12 @@ fn signals() -> impl futures::Stream<Item = Message> {
 impl App {
     pub fn boot(config: Config) -> (App, Task<Message>) {
         let connect = (config.connect)();
-        let agent = config.agent_id;
         (
             App::Loading(config),
             Task::perform(
                 async move {
                     let data = connect.await?;
-                    let restored = data.restore(agent).await?;
+                    let restored = data.restore().await?;
                     Ok((data, restored))
                 },
                 Message::Opened,

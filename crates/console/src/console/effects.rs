@@ -54,21 +54,15 @@ impl Console {
                     interaction::Message::Sent(client_id.clone(), r)
                 })
             }
-            Action::End => self.perform_chat(
-                id,
-                data.end_chat(id, self.agent.id),
-                interaction::Message::Ended,
-            ),
+            Action::End => self.perform_chat(id, data.end_chat(id), interaction::Message::Ended),
             Action::LoadEarlier(before) => self.perform_chat(
                 id,
                 data.earlier_messages(id, before, crate::transcript::WINDOW),
                 interaction::Message::Earlier,
             ),
-            Action::Verify(contact) => self.perform_chat(
-                id,
-                data.verify(id, self.agent.id, contact),
-                interaction::Message::Verified,
-            ),
+            Action::Verify(contact) => {
+                self.perform_chat(id, data.verify(id, contact), interaction::Message::Verified)
+            }
             Action::Verified(contact) => {
                 // The screen pop opens as a top-level tab of its own.
                 self.view = View::Chat(id);
@@ -132,17 +126,15 @@ impl Console {
                     interaction::Message::Composer(composer::Message::Copied(r))
                 })
             }
-            Action::Typing => Task::perform(data.typing(id, self.agent.id), |_| ()).discard(),
+            Action::Typing => Task::perform(data.typing(id), |_| ()).discard(),
             Action::PickImage => Task::perform(files::pick_image(), move |path| {
                 Message::ImageChosen(id, path)
             }),
-            Action::LoadTransferTargets => {
-                self.perform_chat(id, data.transfer_targets(self.agent.id), |r| {
-                    interaction::Message::Dialog(transfer::Message::Loaded(r))
-                })
-            }
+            Action::LoadTransferTargets => self.perform_chat(id, data.transfer_targets(), |r| {
+                interaction::Message::Dialog(transfer::Message::Loaded(r))
+            }),
             Action::Transfer { target, note } => {
-                self.perform_chat(id, data.transfer(id, self.agent.id, target, note), |r| {
+                self.perform_chat(id, data.transfer(id, target, note), |r| {
                     interaction::Message::Dialog(transfer::Message::Done(r))
                 })
             }
@@ -155,11 +147,11 @@ impl Console {
                 }
                 Task::none()
             }
-            Action::WrapUp { disposition, note } => self.perform_chat(
-                id,
-                data.wrap_up(id, self.agent.id, disposition, note),
-                |r| interaction::Message::WrapUp(wrapup::Message::Saved(r)),
-            ),
+            Action::WrapUp { disposition, note } => {
+                self.perform_chat(id, data.wrap_up(id, disposition, note), |r| {
+                    interaction::Message::WrapUp(wrapup::Message::Saved(r))
+                })
+            }
             Action::Closed => {
                 self.close_chat(id);
                 Task::none()

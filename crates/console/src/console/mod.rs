@@ -19,10 +19,8 @@ use super::offer::{self, Offers};
 use super::screen_pop;
 use super::toolbar;
 use iced::{Task, Theme};
-use livewindow_core::{
-    AcceptError, Agent, AgentStatus, Chat, Event, Offer, QueueStat, StoreError, TransferAnswer,
-};
-use livewindow_data::{Data, Restored, Settings, Tick};
+use livewindow_core::{AcceptError, Agent, AgentStatus, Chat, QueueStat, StoreError};
+use livewindow_data::{Data, FeedItem, Restored, Settings, Tick};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -86,21 +84,15 @@ pub struct Console {
 
 #[derive(Debug, Clone)]
 pub enum Message {
-    Event(Result<Event, StoreError>),
-    OfferLoaded(Result<Option<Offer>, StoreError>),
+    /// The agent's feed: an event with what it shows, or a lost connection.
+    Event(Result<FeedItem, StoreError>),
     Offer(offer::Message),
     Accepted(i64, Result<Chat, AcceptError>),
     Declined(i64, Result<(), StoreError>),
-    ChatLoaded(Result<Chat, StoreError>),
-    MessageLoaded(i64, Result<livewindow_core::Message, StoreError>),
     Chat(i64, interaction::Message),
     Toolbar(toolbar::Message),
     StatusSet(AgentStatus, Result<bool, StoreError>),
     Queues(Result<Vec<QueueStat>, StoreError>),
-    /// The agent as stored, after their status changed elsewhere.
-    AgentLoaded(Result<Agent, StoreError>),
-    /// What became of a transfer of one of this agent's chats offered to another agent.
-    TransferAnswered(i64, Result<Option<TransferAnswer>, StoreError>),
     /// The agent chose to take the console back after another took over.
     TakeOver,
     /// The console opened again after taking over: everything as the database holds it now.
@@ -175,7 +167,7 @@ impl Console {
             let list: Vec<String> = r
                 .requeued
                 .iter()
-                .map(|(_, customer, queue)| format!("{customer} ({queue})"))
+                .map(|r| format!("{} ({})", r.customer, r.queue))
                 .collect();
             console.note_for(
                 format!(
@@ -329,15 +321,13 @@ impl Console {
                 self.error = Some(e);
                 Task::none()
             }
-            Message::OfferLoaded(Ok(Some(o))) => self.add_offer(o),
-            Message::OfferLoaded(_) => Task::none(),
             Message::Offer(m) => match self.offers.update(m) {
                 offer::Action::Accept(chat) => {
-                    let accept = self.data.accept(chat, self.agent.id);
+                    let accept = self.data.accept(chat);
                     Task::perform(accept, move |r| Message::Accepted(chat, r))
                 }
                 offer::Action::Decline(chat, reason) => {
-                    let decline = self.data.decline(chat, self.agent.id, reason);
+                    let decline = self.data.decline(chat, reason);
                     Task::perform(decline, move |r| Message::Declined(chat, r))
                 }
                 offer::Action::None => Task::none(),
@@ -363,8 +353,6 @@ impl Console {
                 self.queues_stale = true;
                 Task::none()
             }
-            Message::ChatLoaded(r) => self.chat_loaded(r),
-            Message::MessageLoaded(chat, r) => self.message_loaded(chat, r),
             Message::Chat(id, m) => {
                 // Any change in a chat may be a draft to remember; the save is once a second.
                 self.dirty = true;
@@ -401,16 +389,9 @@ impl Console {
                 }
                 Task::none()
             }
-            Message::AgentLoaded(r) => {
-                if let Ok(agent) = r {
-                    self.agent = agent;
-                }
-                Task::none()
+            Message::TakeOver => {
+                Task::perform(self.data.restore(), |r| Message::Reopened(Box::new(r)))
             }
-            Message::TransferAnswered(chat, r) => self.transfer_answered(chat, r),
-            Message::TakeOver => Task::perform(self.data.restore(self.agent.id), |r| {
-                Message::Reopened(Box::new(r))
-            }),
             Message::Reopened(r) => match *r {
                 // Back as the agent's desk: start over from what the database holds now.
                 Ok(restored) => {

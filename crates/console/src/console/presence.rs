@@ -8,9 +8,7 @@ use std::time::Duration;
 
 impl Console {
     pub(super) fn set_status(&mut self, status: AgentStatus) -> Task<Message> {
-        let set = self
-            .data
-            .set_status(self.agent.id, self.desk.clone(), status);
+        let set = self.data.set_status(self.desk.clone(), status);
         Task::perform(set, move |r| Message::StatusSet(status, r))
     }
 
@@ -54,7 +52,7 @@ impl Console {
         }
         let offline = self
             .data
-            .set_status(self.agent.id, self.desk.clone(), AgentStatus::Offline);
+            .set_status(self.desk.clone(), AgentStatus::Offline);
         Task::perform(offline, |r| {
             if let Err(e) = r {
                 tracing::warn!("could not set Offline on the way out: {e}");

@@ -23,10 +23,7 @@ impl Console {
             .retain(|(_, at, how_long)| at.elapsed() < *how_long);
         let mut tasks = vec![self.auto_away()];
         if std::mem::take(&mut self.queues_stale) {
-            tasks.push(Task::perform(
-                self.data.queue_stats(self.agent.id),
-                Message::Queues,
-            ));
+            tasks.push(Task::perform(self.data.queue_stats(), Message::Queues));
         }
         // One tick at a time: while the database does not answer, ticks do not pile up.
         if self.last_tick.elapsed() >= Duration::from_secs(1) && self.tick_since.is_none() {
@@ -40,7 +37,7 @@ impl Console {
                 self.last_clock = Instant::now();
             }
             tasks.push(Task::perform(
-                self.data.tick(self.agent.id, self.desk.clone(), measure),
+                self.data.tick(self.desk.clone(), measure),
                 Message::Ticked,
             ));
         }
