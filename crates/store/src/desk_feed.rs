@@ -256,3 +256,122 @@ async fn run(store: Store, agent: i64, mut last: i64, tx: mpsc::Sender<Result<Fe
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(kind: EventKind, chat: Option<i64>, agent: Option<i64>) -> Event {
+        Event {
+            id: 1,
+            kind,
+            chat_id: chat,
+            agent_id: agent,
+            queue_id: Some(1),
+            message_id: Some(9),
+            created_ms: 0,
+        }
+    }
+
+    fn follow() -> Follow {
+        Follow {
+            agent: 7,
+            offered: HashSet::from([10]),
+            mine: HashSet::from([20]),
+        }
+    }
+
+    fn ended(chat: i64, why: OfferEnd) -> Step {
+        Step::Show(Box::new(DeskEvent::OfferEnded { chat_id: chat, why }))
+    }
+
+    #[test]
+    fn offers_are_the_agents_own() {
+        let mut f = follow();
+        let e = event(EventKind::ChatOffered, Some(11), Some(8));
+        assert_eq!(f.step(&e), Step::Skip, "another agent's offer");
+        let e = event(EventKind::ChatOffered, Some(11), Some(7));
+        assert_eq!(f.step(&e), Step::ReadOffer(11));
+        assert!(f.offered.contains(&11));
+        let e = event(EventKind::OfferExpired, Some(11), Some(7));
+        assert_eq!(f.step(&e), ended(11, OfferEnd::Expired));
+        assert!(!f.offered.contains(&11));
+        assert_eq!(f.step(&e), Step::Skip, "told once");
+    }
+
+    #[test]
+    fn an_offer_ends_when_the_customer_leaves_or_the_chat_moves() {
+        let mut f = follow();
+        let e = event(EventKind::ChatEnded, Some(10), None);
+        assert_eq!(f.step(&e), ended(10, OfferEnd::CustomerLeft));
+        let mut f = follow();
+        let e = event(EventKind::ChatTransferred, Some(10), Some(3));
+        assert_eq!(f.step(&e), ended(10, OfferEnd::Moved));
+        let mut f = follow();
+        let e = event(EventKind::OfferDeclined, Some(10), Some(7));
+        assert_eq!(f.step(&e), ended(10, OfferEnd::Declined));
+    }
+
+    #[test]
+    fn accepting_makes_the_chat_the_agents() {
+        let mut f = follow();
+        let e = event(EventKind::ChatAccepted, Some(10), Some(7));
+        assert_eq!(f.step(&e), Step::ReadChat(10));
+        assert!(f.mine.contains(&10) && !f.offered.contains(&10));
+        let e = event(EventKind::Message, Some(10), None);
+        assert_eq!(f.step(&e), Step::ReadMessage(9));
+    }
+
+    #[test]
+    fn only_the_agents_chats_bring_messages_and_typing() {
+        let mut f = follow();
+        assert_eq!(
+            f.step(&event(EventKind::Message, Some(30), None)),
+            Step::Skip
+        );
+        assert_eq!(
+            f.step(&event(EventKind::Typing, Some(20), None)),
+            Step::Show(Box::new(DeskEvent::CustomerTyping { chat_id: 20 }))
+        );
+        assert_eq!(
+            f.step(&event(EventKind::Typing, Some(20), Some(7))),
+            Step::Skip,
+            "the agent's own typing"
+        );
+    }
+
+    #[test]
+    fn a_transfer_of_the_agents_chat_is_answered_by_another() {
+        let mut f = follow();
+        let e = event(EventKind::ChatAccepted, Some(20), Some(8));
+        assert_eq!(f.step(&e), Step::ReadTransferAnswer(20));
+        f.answered(20, true);
+        assert!(!f.mine.contains(&20));
+    }
+
+    #[test]
+    fn a_chat_taken_or_closed_leaves_the_desk() {
+        let mut f = follow();
+        let e = event(EventKind::ChatTransferred, Some(20), Some(7));
+        assert_eq!(
+            f.step(&e),
+            Step::Show(Box::new(DeskEvent::ChatTaken { chat_id: 20 }))
+        );
+        assert_eq!(f.step(&e), Step::Skip);
+        let mut f = follow();
+        let e = event(EventKind::ChatClosed, Some(20), Some(7));
+        assert_eq!(
+            f.step(&e),
+            Step::Show(Box::new(DeskEvent::ChatClosed { chat_id: 20 }))
+        );
+    }
+
+    #[test]
+    fn status_is_the_agents_own() {
+        let mut f = follow();
+        let mine = event(EventKind::AgentStatus, None, Some(7));
+        assert_eq!(f.step(&mine), Step::ReadAgent);
+        let other = event(EventKind::AgentStatus, None, Some(8));
+        assert_eq!(f.step(&other), Step::Skip);
+    }
+}
