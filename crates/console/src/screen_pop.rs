@@ -7,7 +7,7 @@ use iced::widget::{button, column, container, row, scrollable, space, table, tex
 use iced::{Element, Length};
 use livewindow_core::StoreError;
 use livewindow_core::crm::{
-    Account, Asset, Contact, RecordEdit, RecordKind as Kind, ScreenPop, WorkOrder,
+    Account, Asset, Contact, Record, RecordEdit, RecordKind as Kind, ScreenPop, WorkOrder,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +59,8 @@ pub enum Message {
     New(Kind, Option<i64>),
     CloseRecord(usize),
     Record(u64, record::Message),
+    /// A record as saved or read again, for the tab with this key.
+    Saved(u64, Result<Record, StoreError>),
 }
 
 pub enum Action {
@@ -131,6 +133,9 @@ impl State {
                         t => t,
                     };
                 }
+            }
+            Message::Saved(key, r) => {
+                return self.update(Message::Record(key, record::Message::Saved(r)));
             }
             Message::Record(key, m) => {
                 let Some((_, rec)) = self.records.iter_mut().find(|(k, _)| *k == key) else {

@@ -2,7 +2,10 @@
 //! screen pop stages on the side. A state machine: what needs the database or the system
 //! comes back to the console as an [`Action`]. Its picture is in `view`.
 
+mod outcome;
 mod view;
+
+pub use outcome::Outcome;
 
 use super::composer::{self, Composer};
 use super::contact_search;
@@ -85,6 +88,8 @@ pub enum Message {
     Transfer,
     Dialog(transfer::Message),
     WrapUp(wrapup::Message),
+    /// What the console's data (or the clipboard, or a file) answered to an action.
+    Done(Outcome),
 }
 
 /// What the chat asks of the console.
@@ -338,6 +343,7 @@ impl Interaction {
                 }
             }
             Message::Opened(Err(e)) => self.error = Some(e),
+            Message::Done(outcome) => return self.update(outcome.into_message()),
             Message::Composer(m) => return self.composer_action(m),
             Message::Send => return self.send(),
             Message::Retry(client_id) => {
