@@ -151,8 +151,8 @@ impl App {
     pub fn title(&self) -> String {
         match self {
             App::Ready(c) => match c.active() {
-                0 => format!("Live Window — {}", c.agent.name),
-                n => format!("Live Window — {} ({n} active)", c.agent.name),
+                0 => format!("Live Window — {}", c.agent().name),
+                n => format!("Live Window — {} ({n} active)", c.agent().name),
             },
             _ => "Live Window".into(),
         }
@@ -207,7 +207,7 @@ impl App {
     pub fn subscription(&self) -> Subscription<Message> {
         let close = window::close_requests().map(Message::CloseRequested);
         let App::Ready(c) = self else { return close };
-        let frame = if c.offers.is_empty() { 1000 } else { 250 };
+        let frame = if c.offers().is_empty() { 1000 } else { 250 };
         Subscription::batch([
             close,
             iced::event::listen_with(window_event),
@@ -215,7 +215,7 @@ impl App {
             Subscription::run_with(
                 Feed {
                     data: c.data().clone(),
-                    after: c.last_event,
+                    after: c.last_event(),
                 },
                 feed,
             ),

@@ -58,8 +58,8 @@ impl Console {
             }
             Action::Verified(contact) => {
                 // The screen pop opens as a top-level tab of its own.
-                self.view = View::Chat(id);
-                self.selected = Some(id);
+                self.work.view = View::Chat(id);
+                self.work.selected = Some(id);
                 self.load_pop(id, contact)
             }
             Action::Match => {
@@ -124,7 +124,7 @@ impl Console {
             Action::TransferredToQueue(queue) => {
                 let name = self.chat(id).map(|c| c.chat.customer_name.clone());
                 self.close_chat(id);
-                self.queues_stale = true;
+                self.work.queues_stale = true;
                 if let Some(name) = name {
                     self.note(format!("{name}'s chat was transferred to {queue}."));
                 }
@@ -141,8 +141,8 @@ impl Console {
             }
             Action::EnterSends(on) => {
                 // One setting for the agent: every composer follows.
-                self.enter_sends = on;
-                for c in &mut self.chats {
+                self.me.enter_sends = on;
+                for c in &mut self.work.chats {
                     c.set_enter_sends(on);
                 }
                 iced::widget::operation::focus(interaction::composer_id(id))

@@ -21,7 +21,7 @@ impl Console {
         match item.event {
             DeskEvent::Offered(offer) => self.add_offer(offer),
             DeskEvent::OfferEnded { chat_id, why } => {
-                if let Some(card) = self.offers.remove(chat_id) {
+                if let Some(card) = self.work.offers.remove(chat_id) {
                     let name = &card.offer.customer_name;
                     match why {
                         OfferEnd::Expired => self.note(expired_note(name)),
@@ -34,7 +34,7 @@ impl Console {
                 Task::none()
             }
             DeskEvent::ChatChanged(chat) => {
-                self.offers.remove(chat.id);
+                self.work.offers.remove(chat.id);
                 self.chat_changed(chat)
             }
             DeskEvent::Message(m) => self.message_arrived(m),
@@ -71,11 +71,11 @@ impl Console {
             }
             DeskEvent::Status(agent) => {
                 // Changed elsewhere (an admin command, the absent rule): the toolbar follows.
-                self.agent = agent;
+                self.me.agent = agent;
                 Task::none()
             }
             DeskEvent::Queues(queues) => {
-                self.queues = queues;
+                self.work.queues = queues;
                 Task::none()
             }
         }
@@ -128,7 +128,7 @@ impl Console {
             }
             return Task::none();
         }
-        if chat.state == ChatState::Active && chat.agent_id == Some(self.agent.id) {
+        if chat.state == ChatState::Active && chat.agent_id == Some(self.me.agent.id) {
             // Accepted on another desktop of this agent: it shows here too.
             return self.open_chat(chat, "", None, screen_pop::Tab::Accounts);
         }
@@ -137,7 +137,7 @@ impl Console {
 
     fn message_arrived(&mut self, m: livewindow_core::Message) -> Task<Message> {
         let chat = m.chat_id;
-        let in_view = self.in_view() == Some(chat) && self.focused;
+        let in_view = self.in_view() == Some(chat) && self.alerts.focused;
         let from_customer = m.sender == Sender::Customer;
         let (name, body) = (m.sender_name.clone(), m.body_text.clone());
         let Some(c) = self.chat_mut(chat) else {
@@ -151,7 +151,7 @@ impl Console {
     }
 
     pub(super) fn add_offer(&mut self, o: Offer) -> Task<Message> {
-        if o.agent_id != self.agent.id {
+        if o.agent_id != self.me.agent.id {
             return Task::none();
         }
         let key = (o.chat_id, o.deadline_ms);
@@ -169,12 +169,12 @@ impl Console {
             ),
         );
         let target = Target::Offer(o.chat_id);
-        if !self.offers.add(o) {
+        if !self.work.offers.add(o) {
             return Task::none();
         }
-        if !self.focused && self.notified_offers.insert(key) {
+        if !self.alerts.focused && self.alerts.notified_offers.insert(key) {
             let (task, withdraw) = notify::show(summary, body, target);
-            self.offers.notified(chat, withdraw);
+            self.work.offers.notified(chat, withdraw);
             return task.map(Message::Notified);
         }
         Task::none()
@@ -184,6 +184,7 @@ impl Console {
         // One notification per chat per 15 s: a burst of lines is one nudge, not a storm.
         let now = Instant::now();
         if self
+            .alerts
             .notified_chats
             .get(&chat)
             .is_some_and(|(t, _)| now.duration_since(*t) < Duration::from_secs(15))
@@ -194,7 +195,7 @@ impl Console {
         let name = crate::style::shown(&name, 60);
         // Kept until the next one for this chat, or until the chat is opened.
         let (task, withdraw) = notify::show(format!("{name} wrote"), body, Target::Chat(chat));
-        self.notified_chats.insert(chat, (now, withdraw));
+        self.alerts.notified_chats.insert(chat, (now, withdraw));
         task.map(Message::Notified)
     }
 }
