@@ -121,9 +121,9 @@ async fn offer_shown(store: &Store, queue: i64) {
         cache = ui.into_cache();
         shown = console
             .offers()
-            .cards
+            .cards()
             .iter()
-            .filter_map(|c| c.shown_after_ms.get())
+            .filter_map(|c| c.shown_after_ms())
             .collect();
     }
     let asked = customers.await.expect("customers");
@@ -217,7 +217,7 @@ fn main() {
         .expect("renderer");
         let size = Size::new(1280.0, 800.0);
         let mut cache = Cache::default();
-        let ids: Vec<i64> = console.chats().iter().map(|c| c.chat.id).collect();
+        let ids: Vec<i64> = console.chats().iter().map(|c| c.chat().id).collect();
 
         // Warm up: every chat laid out once (a real app has laid them out when shown).
         for id in &ids {

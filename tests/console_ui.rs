@@ -43,7 +43,7 @@ async fn offer_accept_verify_screen_pop() {
     assert!(h.shows("Ana Lima"));
     assert!(h.shows("ana.lima@example.com"));
     assert!(h.shows("“My filter is red”"));
-    let left = h.console.offers().cards[0].left_ms(h.console.db_now());
+    let left = h.console.offers().cards()[0].left_ms(h.console.db_now());
     assert!((25_000..=30_000).contains(&left), "{left} ms left");
 
     h.click("Accept (Alt+A)").await;
@@ -216,9 +216,9 @@ async fn decline_and_expiry() {
     assert!(
         h.console
             .offers()
-            .cards
+            .cards()
             .iter()
-            .all(|c| c.offer.chat_id != b || c.offer.deadline_ms > h.console.db_now())
+            .all(|c| c.offer().chat_id != b || c.offer().deadline_ms > h.console.db_now())
     );
     assert!(
         h.shows("The offer from Bruno Okafor ran out of time; the chat went back to the queue.")

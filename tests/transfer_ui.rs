@@ -213,7 +213,7 @@ async fn status_set_elsewhere_stops_and_resumes_offers_and_the_queues_panel_foll
     m.pump().await;
     assert_eq!(m.console.agent().status, AgentStatus::Available);
     assert!(m.shows("Incoming (1)"));
-    assert_eq!(m.console.offers().cards[0].offer.chat_id, chat);
+    assert_eq!(m.console.offers().cards()[0].offer().chat_id, chat);
 }
 
 #[tokio::test]

@@ -41,14 +41,14 @@ impl Tab {
 }
 
 pub struct State {
-    pub contact_id: i64,
-    pub data: Option<Box<ScreenPop>>,
-    pub tab: Tab,
+    contact_id: i64,
+    data: Option<Box<ScreenPop>>,
+    tab: Tab,
     /// Open records, each with the key its messages carry (an index would point at another
     /// record once a tab before it closes).
-    pub records: Vec<(u64, RecordTab)>,
+    records: Vec<(u64, RecordTab)>,
     next_key: u64,
-    pub error: Option<StoreError>,
+    error: Option<StoreError>,
 }
 
 #[derive(Debug, Clone)]
@@ -72,6 +72,11 @@ pub enum Action {
 }
 
 impl State {
+    /// The nested tab in front.
+    pub fn tab(&self) -> Tab {
+        self.tab
+    }
+
     /// A screen pop for a verified contact; the parent loads its data ([`Action::Load`]).
     pub fn new(contact_id: i64, tab: Tab) -> State {
         State {

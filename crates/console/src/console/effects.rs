@@ -66,7 +66,10 @@ impl Console {
                 let Some(c) = self.chat(id) else {
                     return Task::none();
                 };
-                let (email, name) = (c.chat.customer_email.clone(), c.chat.customer_name.clone());
+                let (email, name) = (
+                    c.chat().customer_email.clone(),
+                    c.chat().customer_name.clone(),
+                );
                 self.perform_chat(id, self.data.match_contact(email, name), Message::Matched)
             }
             Action::SearchContacts(contact_search::Lookup::Now { seq, query }) => self
@@ -122,7 +125,7 @@ impl Console {
                 })
             }
             Action::TransferredToQueue(queue) => {
-                let name = self.chat(id).map(|c| c.chat.customer_name.clone());
+                let name = self.chat(id).map(|c| c.chat().customer_name.clone());
                 self.close_chat(id);
                 self.work.queues_stale = true;
                 if let Some(name) = name {

@@ -22,7 +22,7 @@ impl Console {
             DeskEvent::Offered(offer) => self.add_offer(offer),
             DeskEvent::OfferEnded { chat_id, why } => {
                 if let Some(card) = self.work.offers.remove(chat_id) {
-                    let name = &card.offer.customer_name;
+                    let name = &card.offer().customer_name;
                     match why {
                         OfferEnd::Expired => self.note(expired_note(name)),
                         OfferEnd::CustomerLeft => {
@@ -48,7 +48,7 @@ impl Console {
                 // Taken from this console, not by it (its own transfers leave at once): a
                 // supervisor, or the absent rule.
                 if let Some(c) = self.chat(chat_id) {
-                    let name = c.chat.customer_name.clone();
+                    let name = c.chat().customer_name.clone();
                     self.close_chat(chat_id);
                     self.note_for(
                         format!("{name}'s chat went back to a queue and is no longer yours."),
@@ -60,7 +60,7 @@ impl Console {
             DeskEvent::ChatClosed { chat_id } => {
                 if let Some(c) = self.chat(chat_id) {
                     // Completed for the agent after the maximum wrap-up time.
-                    let name = c.chat.customer_name.clone();
+                    let name = c.chat().customer_name.clone();
                     self.close_chat(chat_id);
                     self.note(format!("The wrap-up of {name}'s chat was completed."));
                 }
@@ -87,7 +87,7 @@ impl Console {
         let Some(c) = self.chat_mut(chat) else {
             return Task::none();
         };
-        let customer = c.chat.customer_name.clone();
+        let customer = c.chat().customer_name.clone();
         let to = &answer.to_agent;
         match answer.outcome {
             Some(OfferOutcome::Accepted) => {

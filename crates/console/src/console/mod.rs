@@ -310,11 +310,11 @@ impl Console {
     }
 
     pub fn chat(&self, id: i64) -> Option<&Interaction> {
-        self.work.chats.iter().find(|c| c.chat.id == id)
+        self.work.chats.iter().find(|c| c.chat().id == id)
     }
 
     fn chat_mut(&mut self, id: i64) -> Option<&mut Interaction> {
-        self.work.chats.iter_mut().find(|c| c.chat.id == id)
+        self.work.chats.iter_mut().find(|c| c.chat().id == id)
     }
 
     /// The chat whose conversation is on screen now, if any.
@@ -387,7 +387,7 @@ impl Console {
     }
 
     fn close_chat(&mut self, id: i64) {
-        self.work.chats.retain(|c| c.chat.id != id);
+        self.work.chats.retain(|c| c.chat().id != id);
         if self.work.selected == Some(id) {
             self.work.selected = None;
         }
@@ -433,7 +433,7 @@ impl Console {
             }
             Message::Accepted(chat, Err(e)) => {
                 if let Some(card) = self.work.offers.remove(chat) {
-                    self.note(format!("{}: {e}", card.offer.customer_name));
+                    self.note(format!("{}: {e}", card.offer().customer_name));
                 }
                 Task::none()
             }
@@ -541,7 +541,7 @@ impl Console {
                 },
                 Shortcut::Nth(n) => match self.work.chats.get(n) {
                     Some(c) => {
-                        let id = c.chat.id;
+                        let id = c.chat().id;
                         self.show(id)
                     }
                     None => Task::none(),

@@ -40,7 +40,7 @@ impl Console {
         }
         if let Some(id) = saved.in_view.filter(|id| self.chat(*id).is_some()) {
             self.work.selected = Some(id);
-            if saved.on_tab && self.chat(id).is_some_and(|c| c.chat.contact_id.is_some()) {
+            if saved.on_tab && self.chat(id).is_some_and(|c| c.chat().contact_id.is_some()) {
                 self.work.view = View::Chat(id);
             }
         }
@@ -56,18 +56,18 @@ impl Console {
             in_view: self.work.selected,
             on_tab: matches!(self.work.view, View::Chat(_)),
             drafts: live()
-                .map(|c| (c.chat.id, c.draft().0))
+                .map(|c| (c.chat().id, c.draft().0))
                 .filter(|(_, d)| !d.trim().is_empty())
                 .collect(),
             draft_html: live()
-                .filter_map(|c| Some((c.chat.id, c.draft().1?)))
+                .filter_map(|c| Some((c.chat().id, c.draft().1?)))
                 .collect(),
             enter_sends: Some(self.me.enter_sends),
             pop_tabs: self
                 .work
                 .chats
                 .iter()
-                .map(|c| (c.chat.id, c.pop_tab().name().to_string()))
+                .map(|c| (c.chat().id, c.pop_tab().name().to_string()))
                 .collect(),
             dark: self.me.dark,
             outbox: self
@@ -85,7 +85,7 @@ impl Console {
                             html: o.message.body_html.clone(),
                         })
                         .collect();
-                    (c.chat.id, unsent)
+                    (c.chat().id, unsent)
                 })
                 .collect(),
         };

@@ -17,7 +17,7 @@ impl Console {
             return Task::none();
         }
         for card in self.work.offers.expire(self.db_now()) {
-            self.note(expired_note(&card.offer.customer_name));
+            self.note(expired_note(&card.offer().customer_name));
         }
         self.alerts
             .notes

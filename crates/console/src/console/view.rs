@@ -28,8 +28,8 @@ impl Console {
         ]
         .spacing(4);
         for c in self.work.chats.iter().filter(|c| c.verified()) {
-            let id = c.chat.id;
-            let name = style::shown(&c.chat.customer_name, 24);
+            let id = c.chat().id;
+            let name = style::shown(&c.chat().customer_name, 24);
             let label = if c.unread() > 0 {
                 format!("{name} ({})", c.unread())
             } else {
@@ -88,8 +88,8 @@ impl Console {
                     .on_press(Message::Home),
                 );
             }
-            for card in self.work.offers.cards.iter().take(2) {
-                let o = &card.offer;
+            for card in self.work.offers.cards().iter().take(2) {
+                let o = card.offer();
                 status =
                     status.push(
                         container(
@@ -106,12 +106,12 @@ impl Console {
                                     .wrapping(iced::widget::text::Wrapping::None),
                                 button(text("Accept").size(14))
                                     .style(button::success)
-                                    .on_press_maybe((!card.busy).then_some(Message::Offer(
+                                    .on_press_maybe((!card.busy()).then_some(Message::Offer(
                                         offer::Message::Accept(o.chat_id)
                                     ))),
                                 button(text("Decline").size(14))
                                     .style(button::secondary)
-                                    .on_press_maybe((!card.busy).then_some(Message::Offer(
+                                    .on_press_maybe((!card.busy()).then_some(Message::Offer(
                                         offer::Message::Decline(o.chat_id)
                                     ))),
                             ]
@@ -166,12 +166,19 @@ impl Console {
             );
         }
         left = left.push(
-            keyed_column(self.work.offers.cards.iter().enumerate().map(|(i, card)| {
-                (
-                    card.offer.chat_id,
-                    offer::view(card, now, i == 0).map(Message::Offer),
-                )
-            }))
+            keyed_column(
+                self.work
+                    .offers
+                    .cards()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, card)| {
+                        (
+                            card.offer().chat_id,
+                            offer::view(card, now, i == 0).map(Message::Offer),
+                        )
+                    }),
+            )
             .spacing(8),
         );
         left = left.push(text(format!("Active chats ({})", self.active())).size(18));
@@ -179,16 +186,16 @@ impl Console {
             left = left.push(text("Chats you accept appear here.").style(style::muted));
         }
         for (i, c) in self.work.chats.iter().enumerate() {
-            let selected = self.work.selected == Some(c.chat.id);
+            let selected = self.work.selected == Some(c.chat().id);
             let mut line = row![
                 column![
-                    text(style::shown(&c.chat.customer_name, 40))
+                    text(style::shown(&c.chat().customer_name, 40))
                         .size(15)
                         .wrapping(style::WRAP),
                     text(match (c.ended(), c.verified()) {
                         (Some(r), _) => format!("Wrap-up · ended: {r}"),
-                        (None, true) => format!("{} · verified", c.chat.queue_name),
-                        (None, false) => format!("{} · not verified yet", c.chat.queue_name),
+                        (None, true) => format!("{} · verified", c.chat().queue_name),
+                        (None, false) => format!("{} · not verified yet", c.chat().queue_name),
                     })
                     .size(12)
                     .style(style::muted),
@@ -211,12 +218,12 @@ impl Console {
                 button(line)
                     .width(Length::Fill)
                     .style(style::tab(selected))
-                    .on_press(Message::Select(c.chat.id)),
+                    .on_press(Message::Select(c.chat().id)),
             );
         }
         let main: Element<'_, Message> = match self.work.selected.and_then(|id| self.chat(id)).filter(|c| !c.verified()) {
             Some(c) => {
-                let id = c.chat.id;
+                let id = c.chat().id;
                 row![
                     container(c.conversation_view(&self.me.settings.dispositions).map(move |m| Message::Chat(id, m))).width(Length::FillPortion(1)),
                     container(c.side_view().map(move |m| Message::Chat(id, m))).width(Length::FillPortion(1)),

@@ -37,7 +37,7 @@ pub struct Outgoing {
 }
 
 pub struct Interaction {
-    pub chat: Chat,
+    chat: Chat,
     /// The newest messages: a page of the transcript, more on "Show earlier messages".
     messages: Vec<ChatMessage>,
     /// How many older messages the store holds beyond `messages`.
@@ -146,6 +146,11 @@ pub struct Draft<'a> {
 }
 
 impl Interaction {
+    /// The chat as the console last heard of it.
+    pub fn chat(&self) -> &Chat {
+        &self.chat
+    }
+
     /// A chat that was just accepted or restored; the console loads its transcript (and
     /// its screen pop when verified).
     pub fn new(
@@ -250,7 +255,7 @@ impl Interaction {
 
     pub fn pop_tab(&self) -> screen_pop::Tab {
         match &self.stage {
-            Stage::Pop(p) => p.tab,
+            Stage::Pop(p) => p.tab(),
             _ => screen_pop::Tab::Accounts,
         }
     }
@@ -465,8 +470,8 @@ impl Interaction {
 
     fn search_prefilled(&mut self) {
         self.stage = Stage::Search(Box::new(contact_search::State::prefilled(
-            &self.chat.customer_name,
-            &self.chat.customer_email,
+            &self.chat().customer_name,
+            &self.chat().customer_email,
         )));
     }
 
