@@ -3,10 +3,12 @@
 //! proof that another implementation (the team server's client) slots in with no change to
 //! the console, and that an offer reaches the screen from the event alone.
 
+mod ui;
+
 use futures::StreamExt;
 use futures::future::BoxFuture;
 use futures::stream::BoxStream;
-use iced::{Size, Task};
+use iced::Size;
 use iced_test::simulator::Simulator;
 use livewindow::core::crm::{
     Account, Contact, ContactDraft, Record, RecordEdit, RecordKind, ScreenPop,
@@ -20,6 +22,7 @@ use livewindow::data::{
 };
 use livewindow::ui::console::{Console, Message};
 use std::sync::{Arc, Mutex};
+use ui::settle;
 
 const CHAT: i64 = 41;
 
@@ -219,21 +222,6 @@ impl ConsoleData for Scripted {
     }
     fn record(&self, _: RecordKind, _: i64) -> Reply<Record> {
         not_scripted("record", &self.0)
-    }
-}
-
-/// Runs a task and every task its messages lead to, until nothing is left.
-async fn settle(console: &mut Console, task: Task<Message>) {
-    let mut queue = vec![task];
-    while let Some(task) = queue.pop() {
-        let Some(mut stream) = iced_runtime::task::into_stream(task) else {
-            continue;
-        };
-        while let Some(action) = stream.next().await {
-            if let iced_runtime::Action::Output(message) = action {
-                queue.push(console.update(message));
-            }
-        }
     }
 }
 

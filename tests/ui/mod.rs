@@ -30,6 +30,22 @@ struct Live {
     cursor: iced::mouse::Cursor,
 }
 
+/// Runs a task and every task its messages lead to, until nothing is left: the console's
+/// Tasks as the running app would run them, whatever its data handle.
+pub async fn settle(console: &mut Console, task: Task<Message>) {
+    let mut queue = vec![task];
+    while let Some(task) = queue.pop() {
+        let Some(mut stream) = iced_runtime::task::into_stream(task) else {
+            continue;
+        };
+        while let Some(action) = stream.next().await {
+            if let iced_runtime::Action::Output(message) = action {
+                queue.push(console.update(message));
+            }
+        }
+    }
+}
+
 pub fn key_event(
     key: iced::keyboard::Key,
     text: Option<&str>,
@@ -72,17 +88,7 @@ impl Harness {
 
     /// Runs a task and every task its messages lead to, until nothing is left.
     pub async fn settle(&mut self, task: Task<Message>) {
-        let mut queue = vec![task];
-        while let Some(task) = queue.pop() {
-            let Some(mut stream) = iced_runtime::task::into_stream(task) else {
-                continue;
-            };
-            while let Some(action) = stream.next().await {
-                if let iced_runtime::Action::Output(message) = action {
-                    queue.push(self.console.update(message));
-                }
-            }
-        }
+        settle(&mut self.console, task).await;
     }
 
     pub async fn send(&mut self, message: Message) {
