@@ -8,11 +8,8 @@ use futures::StreamExt;
 use livewindow_core::{Event, EventKind, OfferOutcome};
 use livewindow_data::{DeskEvent, FeedItem, OfferEnd};
 use std::collections::HashSet;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 /// Queue figures are read at most this often per desk, however many events change them:
@@ -144,7 +141,7 @@ impl Store {
     pub fn desk_feed(&self, agent_id: i64, after: i64) -> DeskFeed {
         let (tx, rx) = mpsc::channel(256);
         let task = tokio::spawn(run(self.clone(), agent_id, after, tx));
-        DeskFeed { rx, task }
+        DeskFeed::new(rx, vec![task])
     }
 
     /// A reader of the agent's desk events, starting from their offers and chats as they
@@ -182,24 +179,7 @@ impl Store {
 }
 
 /// The agent's feed; dropping it stops the task that follows the database.
-pub struct DeskFeed {
-    rx: mpsc::Receiver<Result<FeedItem>>,
-    task: JoinHandle<()>,
-}
-
-impl futures::Stream for DeskFeed {
-    type Item = Result<FeedItem>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.rx.poll_recv(cx)
-    }
-}
-
-impl Drop for DeskFeed {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
+pub type DeskFeed = super::Subscription<FeedItem>;
 
 async fn run(store: Store, agent: i64, mut last: i64, tx: mpsc::Sender<Result<FeedItem>>) {
     let mut reader = loop {
