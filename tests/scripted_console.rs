@@ -142,9 +142,6 @@ impl ConsoleData for Scripted {
             })
         })
     }
-    fn queue_stats(&self) -> Reply<Vec<QueueStat>> {
-        Box::pin(async { Ok(Vec::new()) })
-    }
     fn set_status(&self, _desk: String, _status: AgentStatus) -> Reply<bool> {
         Box::pin(async { Ok(true) })
     }

@@ -178,9 +178,6 @@ pub trait ConsoleData: std::fmt::Debug + Send + Sync + 'static {
     /// with `measure`, also reads the clock offset and the agent's options.
     fn tick(&self, desk: String, measure: bool) -> Reply<Tick>;
 
-    /// The queues the agent works, at a glance.
-    fn queue_stats(&self) -> Reply<Vec<QueueStat>>;
-
     /// Sets the agent's status from this desk; false when another desk took over.
     fn set_status(&self, desk: String, status: AgentStatus) -> Reply<bool>;
 

@@ -132,10 +132,6 @@ impl ConsoleData for Desk {
         self.call(|s, me| async move { s.desk_tick(me, &desk, measure).await })
     }
 
-    fn queue_stats(&self) -> Reply<Vec<QueueStat>> {
-        self.call(|s, me| async move { s.queue_stats(Some(me)).await })
-    }
-
     fn set_status(&self, desk: String, status: AgentStatus) -> Reply<bool> {
         self.call(|s, me| async move { s.set_desk_status(me, &desk, status).await })
     }

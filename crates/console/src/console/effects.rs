@@ -127,7 +127,6 @@ impl Console {
             Action::TransferredToQueue(queue) => {
                 let name = self.chat(id).map(|c| c.chat().customer_name.clone());
                 self.close_chat(id);
-                self.work.queues_stale = true;
                 if let Some(name) = name {
                     self.note(format!("{name}'s chat was transferred to {queue}."));
                 }

@@ -71,11 +71,8 @@ struct Work {
     view: View,
     /// The chat shown in the Live Window tab (before it is verified).
     selected: Option<i64>,
-    /// The queues the agent works, at a glance.
+    /// The queues the agent works, at a glance; the feed brings their figures.
     queues: Vec<QueueStat>,
-    /// This console changed the queues (an accept, a status): read their figures on the
-    /// next frame.
-    queues_stale: bool,
 }
 
 struct Clock {
@@ -118,7 +115,6 @@ pub enum Message {
     Chat(i64, interaction::Message),
     Toolbar(toolbar::Message),
     StatusSet(AgentStatus, Result<bool, StoreError>),
-    Queues(Result<Vec<QueueStat>, StoreError>),
     /// The agent chose to take the console back after another took over.
     TakeOver,
     /// The console opened again after taking over: everything as the database holds it now.
@@ -175,7 +171,6 @@ impl Console {
                 view: View::Home,
                 selected: None,
                 queues: r.queues,
-                queues_stale: false,
             },
             clock: Clock {
                 offset_ms: r.offset_ms,
@@ -428,7 +423,6 @@ impl Console {
                 self.work.offers.remove(chat);
                 let task = self.open_chat(c, "", None, screen_pop::Tab::Accounts);
                 let show = self.show(chat);
-                self.work.queues_stale = true;
                 Task::batch([task, show])
             }
             Message::Accepted(chat, Err(e)) => {
@@ -442,7 +436,6 @@ impl Console {
                     self.note(super::sentence("The decline did not go through", &e));
                 }
                 self.work.offers.remove(chat);
-                self.work.queues_stale = true;
                 Task::none()
             }
             Message::Chat(id, m) => {
@@ -467,18 +460,11 @@ impl Console {
             }
             Message::StatusSet(status, Ok(true)) => {
                 self.me.agent.status = status;
-                self.work.queues_stale = true;
                 Task::none()
             }
             Message::StatusSet(_, Ok(false)) => self.superseded(),
             Message::StatusSet(_, Err(e)) => {
                 self.error = Some(e);
-                Task::none()
-            }
-            Message::Queues(r) => {
-                if let Ok(queues) = r {
-                    self.work.queues = queues;
-                }
                 Task::none()
             }
             Message::TakeOver => {

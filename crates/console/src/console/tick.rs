@@ -23,9 +23,6 @@ impl Console {
             .notes
             .retain(|(_, at, how_long)| at.elapsed() < *how_long);
         let mut tasks = vec![self.auto_away()];
-        if std::mem::take(&mut self.work.queues_stale) {
-            tasks.push(Task::perform(self.data.queue_stats(), Message::Queues));
-        }
         // One tick at a time: while the database does not answer, ticks do not pile up.
         if self.clock.last_tick.elapsed() >= Duration::from_secs(1)
             && self.clock.tick_since.is_none()
@@ -65,7 +62,6 @@ impl Console {
         if status != self.me.agent.status {
             // Set elsewhere: an admin command, another window, the absent rule.
             self.me.agent.status = status;
-            self.work.queues_stale = true;
         }
         if let Some(offset) = offset_ms {
             self.clock.offset_ms = offset;
