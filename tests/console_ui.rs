@@ -43,7 +43,7 @@ async fn offer_accept_verify_screen_pop() {
     assert!(h.shows("Ana Lima"));
     assert!(h.shows("ana.lima@example.com"));
     assert!(h.shows("“My filter is red”"));
-    let left = h.console.offers.cards[0].left_ms(h.console.db_now());
+    let left = h.console.offers().cards()[0].left_ms(h.console.db_now());
     assert!((25_000..=30_000).contains(&left), "{left} ms left");
 
     h.click("Accept (Alt+A)").await;
@@ -57,7 +57,7 @@ async fn offer_accept_verify_screen_pop() {
     assert!(h.shows("Contact Verification"));
     assert!(h.shows("+1-555-") || h.shows("ana.lima@example.com"));
     h.click("Verify and Continue").await;
-    assert_eq!(h.console.view, View::Chat(chat));
+    assert_eq!(h.console.front(), View::Chat(chat));
     let contact = store
         .chat(chat)
         .await
@@ -215,10 +215,10 @@ async fn decline_and_expiry() {
     h.pump().await;
     assert!(
         h.console
-            .offers
-            .cards
+            .offers()
+            .cards()
             .iter()
-            .all(|c| c.offer.chat_id != b || c.offer.deadline_ms > h.console.db_now())
+            .all(|c| c.offer().chat_id != b || c.offer().deadline_ms > h.console.db_now())
     );
     assert!(
         h.shows("The offer from Bruno Okafor ran out of time; the chat went back to the queue.")
@@ -241,7 +241,7 @@ async fn two_chats_switching_and_badge() {
     // The badge on the interactions icon.
     assert!(h.shows("2"));
     h.send(Message::Key(Shortcut::Nth(0))).await;
-    assert_eq!(h.console.selected, Some(a));
+    assert_eq!(h.console.selected(), Some(a));
     // A message in the chat not in view counts as unread there.
     store
         .send_message(
@@ -253,9 +253,9 @@ async fn two_chats_switching_and_badge() {
     h.pump().await;
     assert_eq!(h.console.chat(b).unwrap().unread(), 1);
     h.click("Interactions").await;
-    assert_eq!(h.console.view, View::Home);
+    assert_eq!(h.console.front(), View::Home);
     h.click("Bruno Okafor").await;
-    assert_eq!(h.console.selected, Some(b));
+    assert_eq!(h.console.selected(), Some(b));
     assert_eq!(h.console.chat(b).unwrap().unread(), 0);
     // The customer leaves: the badge follows.
     store.end_chat(b, Sender::Customer).await.unwrap();
@@ -363,7 +363,7 @@ async fn restart_restores_chats_tabs_and_drafts() {
         h.console.chat(b).unwrap().draft().0.trim(),
         "half a thought"
     );
-    assert_eq!(h.console.selected, Some(b));
+    assert_eq!(h.console.selected(), Some(b));
     assert!(h.shows("Bruno Okafor"));
     assert!(h.shows("Ana Lima"));
 }

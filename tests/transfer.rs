@@ -395,7 +395,7 @@ async fn a_silent_desktop_s_chats_go_back_to_their_queue_ahead_of_later_arrivals
     // When Maria starts again she is told, once.
     let back = store.restore(maria).await.unwrap();
     assert_eq!(back.requeued.len(), 1);
-    assert_eq!(back.requeued[0].0, chat);
+    assert_eq!(back.requeued[0].chat_id, chat);
     assert!(store.restore(maria).await.unwrap().requeued.is_empty());
     println!("requeued {requeued_after:?} after the desktop died (window 2 s)");
 }

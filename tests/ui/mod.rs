@@ -7,6 +7,8 @@ use futures::StreamExt;
 use iced::{Size, Task};
 use iced_test::simulator::Simulator;
 use livewindow::Store;
+use livewindow::data::FeedItem;
+use livewindow::store::DeskReader;
 use livewindow::ui::console::{Console, Message};
 use std::path::PathBuf;
 
@@ -16,6 +18,7 @@ pub struct Harness {
     pub agent_id: i64,
     pub session_dir: PathBuf,
     last_event: i64,
+    reader: DeskReader,
     live: Option<Live>,
 }
 
@@ -25,6 +28,22 @@ struct Live {
     renderer: iced::Renderer,
     cache: Option<iced_runtime::user_interface::Cache>,
     cursor: iced::mouse::Cursor,
+}
+
+/// Runs a task and every task its messages lead to, until nothing is left: the console's
+/// Tasks as the running app would run them, whatever its data handle.
+pub async fn settle(console: &mut Console, task: Task<Message>) {
+    let mut queue = vec![task];
+    while let Some(task) = queue.pop() {
+        let Some(mut stream) = iced_runtime::task::into_stream(task) else {
+            continue;
+        };
+        while let Some(action) = stream.next().await {
+            if let iced_runtime::Action::Output(message) = action {
+                queue.push(console.update(message));
+            }
+        }
+    }
 }
 
 pub fn key_event(
@@ -48,8 +67,9 @@ pub fn key_event(
 impl Harness {
     pub async fn open(store: &Store, agent_id: i64, session_dir: PathBuf) -> Harness {
         let restored = store.restore(agent_id).await.expect("restore");
+        let reader = store.desk_reader(agent_id).await.expect("desk reader");
         let last_event = restored.last_event;
-        let data: livewindow::data::Data = std::sync::Arc::new(store.clone());
+        let data: livewindow::data::Data = std::sync::Arc::new(store.desk(agent_id));
         let (console, task) = Console::new(data, restored, Some(session_dir.clone()));
         let mut h = Harness {
             console,
@@ -57,6 +77,7 @@ impl Harness {
             agent_id,
             session_dir,
             last_event,
+            reader,
             live: None,
         };
         h.settle(task).await;
@@ -67,17 +88,7 @@ impl Harness {
 
     /// Runs a task and every task its messages lead to, until nothing is left.
     pub async fn settle(&mut self, task: Task<Message>) {
-        let mut queue = vec![task];
-        while let Some(task) = queue.pop() {
-            let Some(mut stream) = iced_runtime::task::into_stream(task) else {
-                continue;
-            };
-            while let Some(action) = stream.next().await {
-                if let iced_runtime::Action::Output(message) = action {
-                    queue.push(self.console.update(message));
-                }
-            }
-        }
+        settle(&mut self.console, task).await;
     }
 
     pub async fn send(&mut self, message: Message) {
@@ -85,7 +96,8 @@ impl Harness {
         self.settle(task).await;
     }
 
-    /// Delivers the events committed since the last pump, as the subscription does.
+    /// Delivers the agent's events committed since the last pump, as the subscription does
+    /// (the store's desk reader, the same one the feed runs).
     pub async fn pump(&mut self) {
         let events = self
             .store
@@ -94,7 +106,15 @@ impl Harness {
             .expect("events");
         for e in events {
             self.last_event = e.id;
-            self.send(Message::Event(Ok(e))).await;
+            let shown = self.reader.read(&self.store, &e).await.expect("desk event");
+            if let Some(event) = shown {
+                self.send(Message::Event(Ok(FeedItem { id: e.id, event })))
+                    .await;
+            }
+        }
+        if let Some(event) = self.reader.queues(&self.store).await.expect("queues") {
+            let id = self.last_event;
+            self.send(Message::Event(Ok(FeedItem { id, event }))).await;
         }
     }
 

@@ -13,14 +13,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Opens the console's data: the store for one machine (see `main.rs`), a team server's
-/// client later. The console never knows which.
+/// Opens the console's data, bound to one agent: the store for one machine (see `main.rs`),
+/// a team server's client later. The console never knows which.
 pub type Connect = Arc<dyn Fn() -> BoxFuture<'static, Result<Data, StoreError>> + Send + Sync>;
 
 #[derive(Clone)]
 pub struct Config {
     pub connect: Connect,
-    pub agent_id: i64,
     /// Where drafts and open tabs are remembered; None remembers nothing.
     pub session_dir: Option<PathBuf>,
 }
@@ -48,6 +47,7 @@ struct Feed {
 impl Hash for Feed {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.data.identity().hash(state);
+        self.data.agent_id().hash(state);
     }
 }
 
@@ -135,13 +135,12 @@ fn signals() -> impl futures::Stream<Item = Message> {
 impl App {
     pub fn boot(config: Config) -> (App, Task<Message>) {
         let connect = (config.connect)();
-        let agent = config.agent_id;
         (
             App::Loading(config),
             Task::perform(
                 async move {
                     let data = connect.await?;
-                    let restored = data.restore(agent).await?;
+                    let restored = data.restore().await?;
                     Ok((data, restored))
                 },
                 Message::Opened,
@@ -152,8 +151,8 @@ impl App {
     pub fn title(&self) -> String {
         match self {
             App::Ready(c) => match c.active() {
-                0 => format!("Live Window — {}", c.agent.name),
-                n => format!("Live Window — {} ({n} active)", c.agent.name),
+                0 => format!("Live Window — {}", c.agent().name),
+                n => format!("Live Window — {} ({n} active)", c.agent().name),
             },
             _ => "Live Window".into(),
         }
@@ -208,7 +207,7 @@ impl App {
     pub fn subscription(&self) -> Subscription<Message> {
         let close = window::close_requests().map(Message::CloseRequested);
         let App::Ready(c) = self else { return close };
-        let frame = if c.offers.is_empty() { 1000 } else { 250 };
+        let frame = if c.offers().is_empty() { 1000 } else { 250 };
         Subscription::batch([
             close,
             iced::event::listen_with(window_event),
@@ -216,7 +215,7 @@ impl App {
             Subscription::run_with(
                 Feed {
                     data: c.data().clone(),
-                    after: c.last_event,
+                    after: c.last_event(),
                 },
                 feed,
             ),

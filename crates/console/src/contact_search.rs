@@ -22,14 +22,14 @@ pub const SHOWN: i64 = 50;
 
 #[derive(Debug, Clone, Default)]
 pub struct State {
-    pub query: String,
-    pub results: Vec<Contact>,
+    query: String,
+    results: Vec<Contact>,
     /// More contacts match than are shown.
-    pub more: bool,
-    pub searched: bool,
-    pub searching: bool,
-    pub error: Option<String>,
-    pub create: Option<CreateForm>,
+    more: bool,
+    searched: bool,
+    searching: bool,
+    error: Option<String>,
+    create: Option<CreateForm>,
     /// Numbers every edit and search; a search's answer carries its number.
     seq: u64,
     /// The number of the newest search sent.
@@ -41,12 +41,12 @@ pub struct State {
 
 #[derive(Debug, Clone, Default)]
 pub struct CreateForm {
-    pub draft: ContactDraft,
-    pub account_query: String,
-    pub account: Option<Account>,
-    pub account_results: Vec<Account>,
-    pub errors: Vec<FieldError>,
-    pub saving: bool,
+    draft: ContactDraft,
+    account_query: String,
+    account: Option<Account>,
+    account_results: Vec<Account>,
+    errors: Vec<FieldError>,
+    saving: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -91,6 +91,16 @@ pub enum Action {
 }
 
 impl State {
+    /// The contacts found by the latest search.
+    pub fn results(&self) -> &[Contact] {
+        &self.results
+    }
+
+    /// A search is on its way.
+    pub fn searching(&self) -> bool {
+        self.searching
+    }
+
     /// Prefilled from the customer's name and email when nothing matched.
     pub fn prefilled(name: &str, email: &str) -> Self {
         let (first, last) = name.trim().rsplit_once(' ').unwrap_or(("", name.trim()));

@@ -10,16 +10,30 @@ use livewindow_core::{Offer, Transfer, TransferKind};
 
 #[derive(Debug)]
 pub struct Card {
-    pub offer: Offer,
+    offer: Offer,
     /// The desktop notification of this offer, withdrawn when the card goes.
     notification: Option<super::notify::Withdraw>,
-    pub reason: String,
-    pub busy: bool,
+    reason: String,
+    busy: bool,
     /// Set by the first view that shows the card: ms from the customer's request.
-    pub shown_after_ms: std::cell::Cell<Option<i64>>,
+    shown_after_ms: std::cell::Cell<Option<i64>>,
 }
 
 impl Card {
+    pub fn offer(&self) -> &Offer {
+        &self.offer
+    }
+
+    /// How long after the offer the card was first drawn (the bench's offer-shown figure).
+    pub fn shown_after_ms(&self) -> Option<i64> {
+        self.shown_after_ms.get()
+    }
+
+    /// Accepting or declining is on its way: the buttons wait.
+    pub fn busy(&self) -> bool {
+        self.busy
+    }
+
     pub fn new(offer: Offer) -> Self {
         Card {
             offer,
@@ -39,7 +53,7 @@ impl Card {
 /// The incoming offers, oldest first.
 #[derive(Debug, Default)]
 pub struct Offers {
-    pub cards: Vec<Card>,
+    cards: Vec<Card>,
 }
 
 #[derive(Debug, Clone)]
@@ -56,6 +70,11 @@ pub enum Action {
 }
 
 impl Offers {
+    /// The cards, oldest offer first.
+    pub fn cards(&self) -> &[Card] {
+        &self.cards
+    }
+
     pub fn new(offers: Vec<Offer>) -> Self {
         Offers {
             cards: offers.into_iter().map(Card::new).collect(),

@@ -7,7 +7,7 @@ use iced::widget::{button, column, container, row, scrollable, space, table, tex
 use iced::{Element, Length};
 use livewindow_core::StoreError;
 use livewindow_core::crm::{
-    Account, Asset, Contact, RecordEdit, RecordKind as Kind, ScreenPop, WorkOrder,
+    Account, Asset, Contact, Record, RecordEdit, RecordKind as Kind, ScreenPop, WorkOrder,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,14 +41,14 @@ impl Tab {
 }
 
 pub struct State {
-    pub contact_id: i64,
-    pub data: Option<Box<ScreenPop>>,
-    pub tab: Tab,
+    contact_id: i64,
+    data: Option<Box<ScreenPop>>,
+    tab: Tab,
     /// Open records, each with the key its messages carry (an index would point at another
     /// record once a tab before it closes).
-    pub records: Vec<(u64, RecordTab)>,
+    records: Vec<(u64, RecordTab)>,
     next_key: u64,
-    pub error: Option<StoreError>,
+    error: Option<StoreError>,
 }
 
 #[derive(Debug, Clone)]
@@ -59,6 +59,8 @@ pub enum Message {
     New(Kind, Option<i64>),
     CloseRecord(usize),
     Record(u64, record::Message),
+    /// A record as saved or read again, for the tab with this key.
+    Saved(u64, Result<Record, StoreError>),
 }
 
 pub enum Action {
@@ -70,6 +72,11 @@ pub enum Action {
 }
 
 impl State {
+    /// The nested tab in front.
+    pub fn tab(&self) -> Tab {
+        self.tab
+    }
+
     /// A screen pop for a verified contact; the parent loads its data ([`Action::Load`]).
     pub fn new(contact_id: i64, tab: Tab) -> State {
         State {
@@ -131,6 +138,9 @@ impl State {
                         t => t,
                     };
                 }
+            }
+            Message::Saved(key, r) => {
+                return self.update(Message::Record(key, record::Message::Saved(r)));
             }
             Message::Record(key, m) => {
                 let Some((_, rec)) = self.records.iter_mut().find(|(k, _)| *k == key) else {

@@ -8,9 +8,9 @@ use livewindow_core::crm::Contact;
 
 #[derive(Debug, Clone, Default)]
 pub struct State {
-    pub contact: Option<Contact>,
-    pub busy: bool,
-    pub error: Option<StoreError>,
+    contact: Option<Contact>,
+    busy: bool,
+    error: Option<StoreError>,
 }
 
 #[derive(Debug, Clone)]

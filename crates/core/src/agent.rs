@@ -1,7 +1,9 @@
 //! Agents, their availability, and the queues they work.
 
+use serde::{Deserialize, Serialize};
+
 /// Agent availability; only `Available` receives offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Serialize, Deserialize, Copy, PartialEq, Eq, Hash)]
 pub enum AgentStatus {
     Available,
     Away,
@@ -39,7 +41,7 @@ impl std::fmt::Display for AgentStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Agent {
     pub id: i64,
     pub name: String,
@@ -48,7 +50,7 @@ pub struct Agent {
     pub max_chats: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct QueueInfo {
     pub id: i64,
     pub name: String,
@@ -57,7 +59,7 @@ pub struct QueueInfo {
 }
 
 /// A queue at a glance: what waits, for how long, and who can take it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct QueueStat {
     pub id: i64,
     pub name: String,
@@ -70,7 +72,7 @@ pub struct QueueStat {
 }
 
 /// An agent as a transfer target: their availability and room.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct AgentLoad {
     pub id: i64,
     pub name: String,

@@ -1,8 +1,9 @@
 //! Chat life cycle: states, offer outcomes and the events every change emits.
 
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Serialize, Deserialize, Copy, PartialEq, Eq, Hash)]
 pub enum ChatState {
     Queued,
     Offered,
@@ -32,7 +33,7 @@ impl ChatState {
 }
 
 /// Why a chat ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Serialize, Deserialize, Copy, PartialEq, Eq, Hash)]
 pub enum EndReason {
     /// The agent closed the conversation.
     AgentEnded,
@@ -88,7 +89,7 @@ impl fmt::Display for EndReason {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Serialize, Deserialize, Copy, PartialEq, Eq, Hash)]
 pub enum OfferOutcome {
     Accepted,
     Declined,
@@ -108,7 +109,7 @@ impl OfferOutcome {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Serialize, Deserialize, Copy, PartialEq, Eq, Hash)]
 pub enum Sender {
     Customer,
     Agent,
@@ -135,7 +136,7 @@ impl Sender {
 }
 
 /// What an event says happened. Stored as text in `events.kind`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Serialize, Deserialize, Copy, PartialEq, Eq, Hash)]
 pub enum EventKind {
     ChatQueued,
     ChatOffered,
@@ -207,7 +208,7 @@ impl EventKind {
 
 /// One row of the event feed. `agent_id` is the agent the event concerns (the one offered,
 /// accepting, declining or sending), `message_id` is set for `Message`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Event {
     pub id: i64,
     pub kind: EventKind,
@@ -220,7 +221,7 @@ pub struct Event {
 
 /// How a message's body is written: plain text, or the sanitized HTML subset of the
 /// rich-text model. Stored in `messages.format`, so nobody has to guess from the HTML.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Copy, PartialEq, Eq, Hash, Default)]
 pub enum MessageFormat {
     #[default]
     Plain,
@@ -245,7 +246,7 @@ impl MessageFormat {
 }
 
 /// A chat as the console and the customer see it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Chat {
     pub id: i64,
     pub queue_id: i64,
@@ -276,7 +277,7 @@ impl Chat {
 }
 
 /// One stored message of a chat's transcript.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Message {
     pub id: i64,
     pub chat_id: i64,
@@ -294,7 +295,7 @@ pub struct Message {
 
 /// A message to send. `client_id` is made by the sender once per message and reused on a
 /// retry, so a send that is repeated after a lost answer is stored once.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct NewMessage {
     pub client_id: String,
     pub sender: Sender,
@@ -348,7 +349,7 @@ impl NewMessage {
 pub const OFFER_CARD_GRACE_MS: i64 = 1500;
 
 /// A pending offer of a chat to an agent.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Offer {
     pub chat_id: i64,
     pub agent_id: i64,
@@ -370,7 +371,7 @@ pub struct Offer {
 }
 
 /// How a chat changed hands other than by routing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Serialize, Deserialize, Copy, PartialEq, Eq, Hash)]
 pub enum TransferKind {
     /// An agent sent it to a queue.
     Queue,
@@ -404,7 +405,7 @@ impl TransferKind {
 }
 
 /// What the next agent is told about a chat that comes from another.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Transfer {
     pub kind: TransferKind,
     /// Who sent it (none for a supervisor's move).
@@ -416,7 +417,7 @@ pub struct Transfer {
 }
 
 /// What became of a transfer offered to an agent.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct TransferAnswer {
     pub to_agent: String,
     /// `None` while it waits for an answer.
@@ -425,7 +426,7 @@ pub struct TransferAnswer {
 }
 
 /// Where an agent can send a chat.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub enum TransferTarget {
     Queue(i64),
     Agent(i64),

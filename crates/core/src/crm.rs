@@ -2,8 +2,9 @@
 //! and work orders, the drafts an edit sends, and their checks.
 
 use super::records::{self as rules, FieldError};
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Account {
     pub id: i64,
     pub number: String,
@@ -14,7 +15,7 @@ pub struct Account {
     pub version: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Contact {
     pub id: i64,
     pub account_id: Option<i64>,
@@ -32,7 +33,7 @@ impl Contact {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Asset {
     pub id: i64,
     pub account_id: Option<i64>,
@@ -43,7 +44,7 @@ pub struct Asset {
     pub version: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct WorkOrder {
     pub id: i64,
     pub number: String,
@@ -59,7 +60,7 @@ pub struct WorkOrder {
 }
 
 /// What a screen pop shows for a verified contact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ScreenPop {
     pub contact: Contact,
     pub account: Option<Account>,
@@ -68,7 +69,7 @@ pub struct ScreenPop {
     pub work_orders: Vec<WorkOrder>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Serialize, Deserialize, Copy, PartialEq, Eq, Hash)]
 pub enum RecordKind {
     Account,
     Contact,
@@ -89,7 +90,7 @@ impl RecordKind {
 }
 
 /// One record of any kind, as read back after a save.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub enum Record {
     Account(Account),
     Contact(Contact),
@@ -109,14 +110,14 @@ impl Record {
 }
 
 /// A change to save: a new record (`id` None) or an edit of `id` from `version`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct RecordEdit {
     pub id: Option<i64>,
     pub version: i64,
     pub draft: Draft,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub enum Draft {
     Account(AccountDraft),
     Contact(ContactDraft),
@@ -149,7 +150,7 @@ fn errors<const N: usize>(checks: [Option<FieldError>; N]) -> Vec<FieldError> {
     checks.into_iter().flatten().collect()
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
 pub struct ContactDraft {
     pub first_name: String,
     pub last_name: String,
@@ -169,7 +170,7 @@ impl ContactDraft {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
 pub struct AccountDraft {
     pub name: String,
     pub industry: String,
@@ -188,7 +189,7 @@ impl AccountDraft {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
 pub struct AssetDraft {
     pub account_id: Option<i64>,
     pub contact_id: Option<i64>,
@@ -207,7 +208,7 @@ impl AssetDraft {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
 pub struct WorkOrderDraft {
     pub account_id: Option<i64>,
     pub contact_id: Option<i64>,

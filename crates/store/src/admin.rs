@@ -1,7 +1,7 @@
 //! Agents, queues, membership and profile options.
 
-use super::{NewEvent, Result, Store, StoreError};
-use livewindow_core::{Agent, AgentStatus, EventKind, QueueInfo};
+use super::{Result, Store, StoreError};
+use livewindow_core::{Agent, AgentStatus, QueueInfo};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -114,22 +114,8 @@ impl Store {
     /// Sets availability (and counts as a heartbeat). Becoming available may bring offers,
     /// so routing runs after the change.
     pub async fn set_agent_status(&self, agent_id: i64, status: AgentStatus) -> Result<()> {
-        let mut w = self.write().await?;
-        let changed = sqlx::query(
-            self.sql("UPDATE agents SET status = $1, last_seen_ms = NOW_MS WHERE id = $2"),
-        )
-        .bind(status.as_str())
-        .bind(agent_id)
-        .execute(&mut *w.tx)
-        .await?
-        .rows_affected();
-        if changed == 0 {
+        if !self.change_status(agent_id, status, None).await? {
             return Err(StoreError::NotFound(format!("no agent with id {agent_id}")));
-        }
-        w.commit_with(EventKind::AgentStatus, NewEvent::agent(agent_id))
-            .await?;
-        if status == AgentStatus::Available {
-            self.route().await?;
         }
         Ok(())
     }

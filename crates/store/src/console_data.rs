@@ -9,10 +9,12 @@ use livewindow_core::crm::{
     Account, Contact, ContactDraft, Record, RecordEdit, RecordKind, ScreenPop,
 };
 use livewindow_core::{
-    AcceptError, Agent, AgentLoad, AgentStatus, Chat, Event, Message, NewMessage, Offer, QueueStat,
-    StoreError, TransferAnswer, TransferTarget, options,
+    AcceptError, AgentLoad, AgentStatus, Chat, Message, NewMessage, QueueStat, Sender, StoreError,
+    TransferTarget, options,
 };
-use livewindow_data::{ConsoleData, ContactMatches, Opened, Reply, Restored, Settings, Tick};
+use livewindow_data::{
+    ConsoleData, ContactMatches, FeedItem, Opened, Reply, Requeued, Restored, Settings, Tick,
+};
 
 impl Store {
     /// Database clock minus local clock, in ms, measured as the midpoint of a round trip.
@@ -35,7 +37,16 @@ impl Store {
             offers: self.pending_offers(agent_id).await?,
             queues: self.queue_stats(Some(agent_id)).await?,
             settings: self.settings(agent_id).await?,
-            requeued: self.requeued_while_away(agent_id).await?,
+            requeued: self
+                .requeued_while_away(agent_id)
+                .await?
+                .into_iter()
+                .map(|(chat_id, customer, queue)| Requeued {
+                    chat_id,
+                    customer,
+                    queue,
+                })
+                .collect(),
         })
     }
 
@@ -72,77 +83,72 @@ impl Store {
     }
 }
 
-/// Runs `f` on a clone of the store, as a `'static` future.
-fn call<T, F>(store: &Store, f: impl FnOnce(Store) -> F) -> BoxFuture<'static, T>
-where
-    F: Future<Output = T> + Send + 'static,
-{
-    Box::pin(f(store.clone()))
+/// The store as one agent's desk: the console's data interface, every call acting as that
+/// agent.
+#[derive(Debug, Clone)]
+pub struct Desk {
+    store: Store,
+    agent_id: i64,
 }
 
-impl ConsoleData for Store {
+impl Store {
+    /// This store as the desk of `agent_id`: what the console of one machine works through.
+    pub fn desk(&self, agent_id: i64) -> Desk {
+        Desk {
+            store: self.clone(),
+            agent_id,
+        }
+    }
+}
+
+impl Desk {
+    /// Runs `f` on a clone of the store with the desk's agent, as a `'static` future.
+    fn call<T, F>(&self, f: impl FnOnce(Store, i64) -> F) -> BoxFuture<'static, T>
+    where
+        F: Future<Output = T> + Send + 'static,
+    {
+        Box::pin(f(self.store.clone(), self.agent_id))
+    }
+}
+
+impl ConsoleData for Desk {
     fn identity(&self) -> String {
-        self.url().to_string()
+        self.store.url().to_string()
     }
 
-    fn restore(&self, agent_id: i64) -> Reply<Restored> {
-        call(self, move |s| async move { s.restore(agent_id).await })
+    fn agent_id(&self) -> i64 {
+        self.agent_id
     }
 
-    fn events(&self, after_id: i64) -> BoxStream<'static, Result<Event, StoreError>> {
-        self.subscribe(after_id).boxed()
+    fn restore(&self) -> Reply<Restored> {
+        self.call(|s, me| async move { s.restore(me).await })
     }
 
-    fn tick(&self, agent_id: i64, desk: String, measure: bool) -> Reply<Tick> {
-        call(self, move |s| async move {
-            s.desk_tick(agent_id, &desk, measure).await
-        })
+    fn events(&self, after: i64) -> BoxStream<'static, Result<FeedItem, StoreError>> {
+        self.store.desk_feed(self.agent_id, after).boxed()
     }
 
-    fn agent(&self, agent_id: i64) -> Reply<Agent> {
-        call(self, move |s| async move { s.agent(agent_id).await })
+    fn tick(&self, desk: String, measure: bool) -> Reply<Tick> {
+        self.call(|s, me| async move { s.desk_tick(me, &desk, measure).await })
     }
 
-    fn queue_stats(&self, agent_id: i64) -> Reply<Vec<QueueStat>> {
-        call(
-            self,
-            move |s| async move { s.queue_stats(Some(agent_id)).await },
-        )
+    fn set_status(&self, desk: String, status: AgentStatus) -> Reply<bool> {
+        self.call(|s, me| async move { s.set_desk_status(me, &desk, status).await })
     }
 
-    fn set_status(&self, agent_id: i64, desk: String, status: AgentStatus) -> Reply<bool> {
-        call(self, move |s| async move {
-            s.set_desk_status(agent_id, &desk, status).await
-        })
-    }
-
-    fn offer(&self, chat_id: i64) -> Reply<Option<Offer>> {
-        call(self, move |s| async move { s.offer(chat_id).await })
-    }
-
-    fn accept(&self, chat_id: i64, agent_id: i64) -> BoxFuture<'static, Result<Chat, AcceptError>> {
-        call(self, move |s| async move {
-            s.accept(chat_id, agent_id).await?;
+    fn accept(&self, chat_id: i64) -> BoxFuture<'static, Result<Chat, AcceptError>> {
+        self.call(|s, me| async move {
+            s.accept(chat_id, me).await?;
             Ok(s.chat(chat_id).await?)
         })
     }
 
-    fn decline(&self, chat_id: i64, agent_id: i64, reason: Option<String>) -> Reply<()> {
-        call(self, move |s| async move {
-            s.decline(chat_id, agent_id, reason.as_deref()).await
-        })
-    }
-
-    fn chat(&self, chat_id: i64) -> Reply<Chat> {
-        call(self, move |s| async move { s.chat(chat_id).await })
-    }
-
-    fn message(&self, message_id: i64) -> Reply<Message> {
-        call(self, move |s| async move { s.message(message_id).await })
+    fn decline(&self, chat_id: i64, reason: Option<String>) -> Reply<()> {
+        self.call(|s, me| async move { s.decline(chat_id, me, reason.as_deref()).await })
     }
 
     fn open_chat(&self, chat: Chat, newest: usize) -> Reply<Opened> {
-        call(self, move |s| async move {
+        self.call(|s, _| async move {
             let (messages, earlier) = s.messages_page(chat.id, None, newest).await?;
             let candidate = match chat.contact_id {
                 Some(_) => None,
@@ -165,76 +171,54 @@ impl ConsoleData for Store {
         before: i64,
         limit: usize,
     ) -> Reply<(Vec<Message>, usize)> {
-        call(self, move |s| async move {
-            s.messages_page(chat_id, Some(before), limit).await
-        })
+        self.call(|s, _| async move { s.messages_page(chat_id, Some(before), limit).await })
     }
 
     fn match_contact(&self, email: String, name: String) -> Reply<Option<Contact>> {
-        call(self, move |s| async move {
-            s.match_contact(&email, &name).await
-        })
+        self.call(|s, _| async move { s.match_contact(&email, &name).await })
     }
 
     fn send(&self, chat_id: i64, message: NewMessage) -> Reply<i64> {
-        call(self, move |s| async move {
+        self.call(|s, me| async move {
+            // The sender is the desk's agent, whatever the message says.
+            let message = NewMessage {
+                sender: Sender::Agent,
+                agent_id: Some(me),
+                ..message
+            };
             s.send_message(chat_id, &message).await
         })
     }
 
-    fn end_chat(&self, chat_id: i64, agent_id: i64) -> Reply<()> {
-        call(self, move |s| async move {
-            s.end_chat_as(chat_id, agent_id).await.map(|_| ())
-        })
+    fn end_chat(&self, chat_id: i64) -> Reply<()> {
+        self.call(|s, me| async move { s.end_chat_as(chat_id, me).await.map(|_| ()) })
     }
 
-    fn wrap_up(&self, chat_id: i64, agent_id: i64, disposition: String, note: String) -> Reply<()> {
-        call(self, move |s| async move {
-            s.wrap_up(chat_id, agent_id, &disposition, &note).await
-        })
+    fn wrap_up(&self, chat_id: i64, disposition: String, note: String) -> Reply<()> {
+        self.call(|s, me| async move { s.wrap_up(chat_id, me, &disposition, &note).await })
     }
 
-    fn transfer_targets(&self, agent_id: i64) -> Reply<(Vec<QueueStat>, Vec<AgentLoad>)> {
-        call(
-            self,
-            move |s| async move { s.transfer_targets(agent_id).await },
-        )
+    fn transfer_targets(&self) -> Reply<(Vec<QueueStat>, Vec<AgentLoad>)> {
+        self.call(|s, me| async move { s.transfer_targets(me).await })
     }
 
-    fn transfer(
-        &self,
-        chat_id: i64,
-        agent_id: i64,
-        target: TransferTarget,
-        note: String,
-    ) -> Reply<()> {
-        call(self, move |s| async move {
-            s.transfer(chat_id, agent_id, target, &note).await
-        })
+    fn transfer(&self, chat_id: i64, target: TransferTarget, note: String) -> Reply<()> {
+        self.call(|s, me| async move { s.transfer(chat_id, me, target, &note).await })
     }
 
-    fn transfer_answer(&self, chat_id: i64) -> Reply<Option<TransferAnswer>> {
-        call(
-            self,
-            move |s| async move { s.transfer_answer(chat_id).await },
-        )
+    fn typing(&self, chat_id: i64) -> Reply<()> {
+        self.call(|s, me| async move { s.typing(chat_id, Some(me)).await })
     }
 
-    fn typing(&self, chat_id: i64, agent_id: i64) -> Reply<()> {
-        call(self, move |s| async move {
-            s.typing(chat_id, Some(agent_id)).await
-        })
-    }
-
-    fn verify(&self, chat_id: i64, agent_id: i64, contact: Contact) -> Reply<Contact> {
-        call(self, move |s| async move {
-            s.verify_contact(chat_id, agent_id, contact.id).await?;
+    fn verify(&self, chat_id: i64, contact: Contact) -> Reply<Contact> {
+        self.call(|s, me| async move {
+            s.verify_contact(chat_id, me, contact.id).await?;
             Ok(contact)
         })
     }
 
     fn search_contacts(&self, query: String, limit: i64) -> Reply<ContactMatches> {
-        call(self, move |s| async move {
+        self.call(|s, _| async move {
             // One more than shown says whether there are more, without counting them all.
             let mut contacts = s.search_contacts(&query, limit + 1).await?;
             let more = contacts.len() > limit.max(0) as usize;
@@ -244,24 +228,22 @@ impl ConsoleData for Store {
     }
 
     fn search_accounts(&self, query: String, limit: i64) -> Reply<Vec<Account>> {
-        call(self, move |s| async move {
-            s.search_accounts(&query, limit).await
-        })
+        self.call(|s, _| async move { s.search_accounts(&query, limit).await })
     }
 
     fn create_contact(&self, draft: ContactDraft) -> Reply<Contact> {
-        call(self, move |s| async move { s.create_contact(&draft).await })
+        self.call(|s, _| async move { s.create_contact(&draft).await })
     }
 
     fn screen_pop(&self, contact_id: i64) -> Reply<ScreenPop> {
-        call(self, move |s| async move { s.screen_pop(contact_id).await })
+        self.call(|s, _| async move { s.screen_pop(contact_id).await })
     }
 
     fn save_record(&self, edit: RecordEdit) -> Reply<Record> {
-        call(self, move |s| async move { s.save_record(&edit).await })
+        self.call(|s, _| async move { s.save_record(&edit).await })
     }
 
     fn record(&self, kind: RecordKind, id: i64) -> Reply<Record> {
-        call(self, move |s| async move { s.record(kind, id).await })
+        self.call(|s, _| async move { s.record(kind, id).await })
     }
 }

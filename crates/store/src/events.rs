@@ -41,21 +41,29 @@ const HELD_MAX: Duration = Duration::from_millis(100);
 /// How long [`Store::events_after`] waits for held events before it answers without them.
 const HELD_PATIENCE: Duration = Duration::from_secs(5);
 
-/// A live stream of events. Dropping it stops its background task.
-pub struct Subscription {
-    rx: mpsc::Receiver<Result<Event>>,
+/// A live stream fed by background tasks: the database's events, or (as
+/// [`crate::DeskFeed`]) one agent's desk events. Dropping it stops its tasks.
+pub struct Subscription<T = Event> {
+    rx: mpsc::Receiver<Result<T>>,
     tasks: Vec<JoinHandle<()>>,
 }
 
-impl Stream for Subscription {
-    type Item = Result<Event>;
+impl<T> Subscription<T> {
+    /// The stream of what `tasks` send into the channel that `rx` reads.
+    pub(crate) fn new(rx: mpsc::Receiver<Result<T>>, tasks: Vec<JoinHandle<()>>) -> Self {
+        Subscription { rx, tasks }
+    }
+}
+
+impl<T> Stream for Subscription<T> {
+    type Item = Result<T>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.rx.poll_recv(cx)
     }
 }
 
-impl Drop for Subscription {
+impl<T> Drop for Subscription<T> {
     fn drop(&mut self) {
         for task in &self.tasks {
             task.abort();
@@ -196,7 +204,7 @@ impl Store {
         let (tx, rx) = mpsc::channel(1024);
         let hub = self.db_wake.hub(self, after_id);
         let tasks = vec![tokio::spawn(follow(self.clone(), hub, after_id, tx))];
-        Subscription { rx, tasks }
+        Subscription::new(rx, tasks)
     }
 }
 

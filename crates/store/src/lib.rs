@@ -9,6 +9,7 @@ mod admin;
 mod chats;
 mod console_data;
 mod crm;
+mod desk_feed;
 mod error;
 mod events;
 mod feed_hub;
@@ -29,6 +30,8 @@ pub mod seed_names {
 
 // The domain types live in `core`; they are re-exported here for the store's callers.
 pub use chats::ChatFilter;
+pub use console_data::Desk;
+pub use desk_feed::{DeskFeed, DeskReader};
 pub use events::Subscription;
 pub use livewindow_core::crm::{
     Account, AccountDraft, Asset, AssetDraft, Contact, ContactDraft, WorkOrder, WorkOrderDraft,

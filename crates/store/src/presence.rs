@@ -51,16 +51,33 @@ impl Store {
         desk: &str,
         status: AgentStatus,
     ) -> Result<bool> {
+        self.change_status(agent_id, status, Some(desk)).await
+    }
+
+    /// The one way a status changes: the row (from `desk` only, when given; it also counts
+    /// as a heartbeat), its event in the same transaction, and routing after a change to
+    /// Available, which may bring offers. False when no row matched.
+    pub(super) async fn change_status(
+        &self,
+        agent_id: i64,
+        status: AgentStatus,
+        desk: Option<&str>,
+    ) -> Result<bool> {
         let mut w = self.write().await?;
-        let changed = sqlx::query(self.sql(
-            "UPDATE agents SET status = $1, last_seen_ms = NOW_MS WHERE id = $2 AND desk = $3",
-        ))
-        .bind(status.as_str())
-        .bind(agent_id)
-        .bind(desk)
-        .execute(&mut *w.tx)
-        .await?
-        .rows_affected();
+        let update = match desk {
+            Some(desk) => sqlx::query(self.sql(
+                "UPDATE agents SET status = $1, last_seen_ms = NOW_MS WHERE id = $2 AND desk = $3",
+            ))
+            .bind(status.as_str())
+            .bind(agent_id)
+            .bind(desk),
+            None => sqlx::query(
+                self.sql("UPDATE agents SET status = $1, last_seen_ms = NOW_MS WHERE id = $2"),
+            )
+            .bind(status.as_str())
+            .bind(agent_id),
+        };
+        let changed = update.execute(&mut *w.tx).await?.rows_affected();
         if changed == 0 {
             return Ok(false);
         }

@@ -144,31 +144,11 @@ impl Store {
                     // opposite orders would deadlock.
                     return Ok(Step::Retry);
                 }
-                let timeout = super::admin::offer_timeout_ms_on(&mut *w.tx, Some(agent_id)).await?;
                 // The clock again: the agent lock may have been a wait.
                 let now: i64 = sqlx::query_scalar(self.sql("SELECT NOW_MS"))
                     .fetch_one(&mut *w.tx)
                     .await?;
-                let deadline = now + timeout;
-                sqlx::query(
-                    "UPDATE chats SET state = 'offered', offered_agent_id = $1, offer_deadline_ms = $2 \
-                     WHERE id = $3 AND state = 'queued'",
-                )
-                .bind(agent_id)
-                .bind(deadline)
-                .bind(chat_id)
-                .execute(&mut *w.tx)
-                .await?;
-                sqlx::query(
-                    "INSERT INTO chat_offers (chat_id, agent_id, offered_ms, deadline_ms) \
-                     VALUES ($1, $2, $3, $4)",
-                )
-                .bind(chat_id)
-                .bind(agent_id)
-                .bind(now)
-                .bind(deadline)
-                .execute(&mut *w.tx)
-                .await?;
+                make_offer(&mut w, chat_id, agent_id, now, OfferFrom::Queue).await?;
                 sqlx::query("UPDATE agents SET last_offer_ms = $1 WHERE id = $2")
                     .bind(now)
                     .bind(agent_id)
@@ -492,4 +472,52 @@ fn transfer_from_row(row: &sqlx::any::AnyRow) -> Result<Option<Transfer>> {
             .unwrap_or_default(),
         contact: first.zip(last).map(|(f, l)| format!("{f} {l}")),
     }))
+}
+
+/// Where an offer comes from: routing takes the chat from its queue; a transfer to an agent
+/// offers it while the first agent keeps it active.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum OfferFrom {
+    Queue,
+    Transfer,
+}
+
+/// Makes an offer of a chat to an agent inside the caller's transaction: the deadline from
+/// the offer timeout in force for that agent, the chat's offered agent and deadline, and the
+/// offer's row in `chat_offers`. The one place an offer is made; routing and transfers call it.
+pub(super) async fn make_offer(
+    w: &mut super::WriteTx,
+    chat_id: i64,
+    agent_id: i64,
+    now: i64,
+    from: OfferFrom,
+) -> Result<()> {
+    let timeout = super::admin::offer_timeout_ms_on(&mut *w.tx, Some(agent_id)).await?;
+    let deadline = now + timeout;
+    let sql = match from {
+        OfferFrom::Queue => {
+            "UPDATE chats SET state = 'offered', offered_agent_id = $1, offer_deadline_ms = $2 \
+             WHERE id = $3 AND state = 'queued'"
+        }
+        OfferFrom::Transfer => {
+            "UPDATE chats SET offered_agent_id = $1, offer_deadline_ms = $2 WHERE id = $3"
+        }
+    };
+    sqlx::query(sql)
+        .bind(agent_id)
+        .bind(deadline)
+        .bind(chat_id)
+        .execute(&mut *w.tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO chat_offers (chat_id, agent_id, offered_ms, deadline_ms) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(chat_id)
+    .bind(agent_id)
+    .bind(now)
+    .bind(deadline)
+    .execute(&mut *w.tx)
+    .await?;
+    Ok(())
 }

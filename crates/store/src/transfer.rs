@@ -3,7 +3,7 @@
 //! supervisor moves a chat to a queue. Each is one transaction with its lines for the
 //! customer and the next agent.
 
-use super::routing::LOAD;
+use super::routing::{LOAD, OfferFrom};
 use super::{NewEvent, Result, Store, StoreError, WriteTx};
 use livewindow_core::{
     AgentLoad, AgentStatus, ChatState, EventKind, NewMessage, OfferOutcome, QueueStat, Sender,
@@ -181,26 +181,7 @@ impl Store {
                 if free <= 0 {
                     return Err(StoreError::TargetBusy { name });
                 }
-                let timeout = super::admin::offer_timeout_ms_on(&mut *w.tx, Some(to)).await?;
-                let deadline = now + timeout;
-                sqlx::query(
-                    "UPDATE chats SET offered_agent_id = $1, offer_deadline_ms = $2 WHERE id = $3",
-                )
-                .bind(to)
-                .bind(deadline)
-                .bind(chat_id)
-                .execute(&mut *w.tx)
-                .await?;
-                sqlx::query(
-                    "INSERT INTO chat_offers (chat_id, agent_id, offered_ms, deadline_ms) \
-                     VALUES ($1, $2, $3, $4)",
-                )
-                .bind(chat_id)
-                .bind(to)
-                .bind(now)
-                .bind(deadline)
-                .execute(&mut *w.tx)
-                .await?;
+                super::routing::make_offer(&mut w, chat_id, to, now, OfferFrom::Transfer).await?;
                 self.record_transfer(
                     &mut w,
                     chat_id,

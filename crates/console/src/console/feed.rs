@@ -1,14 +1,13 @@
-//! Following the event feed: offers arriving and leaving, the agent's chats changing,
+//! Following the agent's feed: offers arriving and leaving, the agent's chats changing,
 //! messages arriving, and the desktop notifications they bring while the window is behind.
+//! Each event carries what it shows: nothing here reads the data again.
 
 use super::{Console, Message};
 use crate::notify::{self, Target};
 use crate::screen_pop;
 use iced::Task;
-use livewindow_core::{
-    Chat, ChatState, EndReason, Event, EventKind, Offer, OfferOutcome, Sender, StoreError,
-    TransferAnswer,
-};
+use livewindow_core::{Chat, ChatState, EndReason, Offer, OfferOutcome, Sender, TransferAnswer};
+use livewindow_data::{DeskEvent, FeedItem, OfferEnd};
 use std::time::{Duration, Instant};
 
 /// The note when an offer ran out of time, whichever side noticed first.
@@ -17,77 +16,40 @@ pub(super) fn expired_note(customer: &str) -> String {
 }
 
 impl Console {
-    pub(super) fn on_event(&mut self, event: Event) -> Task<Message> {
-        self.last_event = self.last_event.max(event.id);
-        if event.kind.changes_queues() || event.kind == EventKind::AgentStatus {
-            self.queues_stale = true;
-        }
-        let me = Some(self.agent.id);
-        let Some(chat) = event.chat_id else {
-            if event.kind == EventKind::AgentStatus && event.agent_id == me {
-                // Changed elsewhere (an admin command, the absent rule): the toolbar follows.
-                return Task::perform(self.data.agent(self.agent.id), Message::AgentLoaded);
-            }
-            return Task::none();
-        };
-        let mine = self.chat(chat).is_some_and(|c| c.ended().is_none());
-        match event.kind {
-            EventKind::ChatOffered if event.agent_id == me => {
-                Task::perform(self.data.offer(chat), Message::OfferLoaded)
-            }
-            // A transfer of one of this agent's chats was answered by the agent offered it.
-            EventKind::ChatAccepted | EventKind::OfferDeclined | EventKind::OfferExpired
-                if mine && event.agent_id != me =>
-            {
-                Task::perform(self.data.transfer_answer(chat), move |r| {
-                    Message::TransferAnswered(chat, r)
-                })
-            }
-            EventKind::OfferExpired
-            | EventKind::OfferDeclined
-            | EventKind::ChatAccepted
-            | EventKind::ChatEnded => {
-                if let Some(card) = self.offers.remove(chat) {
-                    let name = &card.offer.customer_name;
-                    match event.kind {
-                        EventKind::OfferExpired => self.note(expired_note(name)),
-                        EventKind::ChatEnded => {
+    pub(super) fn on_event(&mut self, item: FeedItem) -> Task<Message> {
+        self.last_event = self.last_event.max(item.id);
+        match item.event {
+            DeskEvent::Offered(offer) => self.add_offer(offer),
+            DeskEvent::OfferEnded { chat_id, why } => {
+                if let Some(card) = self.work.offers.remove(chat_id) {
+                    let name = &card.offer().customer_name;
+                    match why {
+                        OfferEnd::Expired => self.note(expired_note(name)),
+                        OfferEnd::CustomerLeft => {
                             self.note(format!("{name} left before the chat was accepted."))
                         }
-                        _ => {}
+                        OfferEnd::Declined | OfferEnd::Accepted | OfferEnd::Moved => {}
                     }
                 }
-                let ended_here = event.kind == EventKind::ChatEnded && self.chat(chat).is_some();
-                let accepted_elsewhere = event.kind == EventKind::ChatAccepted
-                    && event.agent_id == me
-                    && self.chat(chat).is_none();
-                if ended_here || accepted_elsewhere {
-                    Task::perform(self.data.chat(chat), Message::ChatLoaded)
-                } else {
-                    Task::none()
-                }
+                Task::none()
             }
-            EventKind::Message if self.chat(chat).is_some() => match event.message_id {
-                Some(id) => Task::perform(self.data.message(id), move |r| {
-                    Message::MessageLoaded(chat, r)
-                }),
-                None => Task::none(),
-            },
-            EventKind::Typing if event.agent_id.is_none() => {
-                if let Some(c) = self.chat_mut(chat) {
+            DeskEvent::ChatChanged(chat) => {
+                self.work.offers.remove(chat.id);
+                self.chat_changed(chat)
+            }
+            DeskEvent::Message(m) => self.message_arrived(m),
+            DeskEvent::CustomerTyping { chat_id } => {
+                if let Some(c) = self.chat_mut(chat_id) {
                     c.customer_typing();
                 }
                 Task::none()
             }
-            EventKind::ChatTransferred => {
-                // An offer that went elsewhere (a supervisor moved the chat, the sender's
-                // desktop went silent) is no longer this agent's to take.
-                self.offers.remove(chat);
-                if let Some(c) = self.chat(chat).filter(|_| event.agent_id == me) {
-                    // Taken from this console, not by it (its own transfers leave at once):
-                    // a supervisor, or the absent rule.
-                    let name = c.chat.customer_name.clone();
-                    self.close_chat(chat);
+            DeskEvent::ChatTaken { chat_id } => {
+                // Taken from this console, not by it (its own transfers leave at once): a
+                // supervisor, or the absent rule.
+                if let Some(c) = self.chat(chat_id) {
+                    let name = c.chat().customer_name.clone();
+                    self.close_chat(chat_id);
                     self.note_for(
                         format!("{name}'s chat went back to a queue and is no longer yours."),
                         Duration::from_secs(30),
@@ -95,33 +57,37 @@ impl Console {
                 }
                 Task::none()
             }
-            EventKind::ChatClosed if event.agent_id == me => {
-                if let Some(c) = self.chat(chat) {
+            DeskEvent::ChatClosed { chat_id } => {
+                if let Some(c) = self.chat(chat_id) {
                     // Completed for the agent after the maximum wrap-up time.
-                    let name = c.chat.customer_name.clone();
-                    self.close_chat(chat);
+                    let name = c.chat().customer_name.clone();
+                    self.close_chat(chat_id);
                     self.note(format!("The wrap-up of {name}'s chat was completed."));
                 }
                 Task::none()
             }
-            _ => Task::none(),
+            DeskEvent::TransferAnswered { chat_id, answer } => {
+                self.transfer_answered(chat_id, answer)
+            }
+            DeskEvent::Status(agent) => {
+                // Changed elsewhere (an admin command, the absent rule): the toolbar follows.
+                self.me.agent = agent;
+                Task::none()
+            }
+            DeskEvent::Queues(queues) => {
+                self.work.queues = queues;
+                Task::none()
+            }
         }
     }
 
     /// The agent offered one of this agent's chats answered: accepted (the chat leaves
     /// here), declined or let it run out (it stays, and the note says why).
-    pub(super) fn transfer_answered(
-        &mut self,
-        chat: i64,
-        r: Result<Option<TransferAnswer>, StoreError>,
-    ) -> Task<Message> {
-        let Ok(Some(answer)) = r else {
-            return Task::none();
-        };
+    fn transfer_answered(&mut self, chat: i64, answer: TransferAnswer) -> Task<Message> {
         let Some(c) = self.chat_mut(chat) else {
             return Task::none();
         };
-        let customer = c.chat.customer_name.clone();
+        let customer = c.chat().customer_name.clone();
         let to = &answer.to_agent;
         match answer.outcome {
             Some(OfferOutcome::Accepted) => {
@@ -153,45 +119,31 @@ impl Console {
         Task::none()
     }
 
-    pub(super) fn chat_loaded(&mut self, r: Result<Chat, StoreError>) -> Task<Message> {
-        let chat = match r {
-            Ok(chat) => chat,
-            Err(e) => {
-                self.error = Some(e);
-                return Task::none();
-            }
-        };
+    /// One of the agent's chats as it is now: ended (the chat here follows), or accepted on
+    /// another desktop of the agent's (it opens here too).
+    fn chat_changed(&mut self, chat: Chat) -> Task<Message> {
         if let Some(c) = self.chat_mut(chat.id) {
             if chat.state == ChatState::Ended {
                 c.end(chat.end_reason.unwrap_or(EndReason::AgentEnded));
             }
             return Task::none();
         }
-        if chat.state == ChatState::Active && chat.agent_id == Some(self.agent.id) {
+        if chat.state == ChatState::Active && chat.agent_id == Some(self.me.agent.id) {
             // Accepted on another desktop of this agent: it shows here too.
             return self.open_chat(chat, "", None, screen_pop::Tab::Accounts);
         }
         Task::none()
     }
 
-    pub(super) fn message_loaded(
-        &mut self,
-        chat: i64,
-        r: Result<livewindow_core::Message, StoreError>,
-    ) -> Task<Message> {
-        let m = match r {
-            Ok(m) => m,
-            Err(e) => {
-                self.error = Some(e);
-                return Task::none();
-            }
-        };
-        let in_view = self.in_view() == Some(chat) && self.focused;
+    fn message_arrived(&mut self, m: livewindow_core::Message) -> Task<Message> {
+        let chat = m.chat_id;
+        let in_view = self.in_view() == Some(chat) && self.alerts.focused;
         let from_customer = m.sender == Sender::Customer;
         let (name, body) = (m.sender_name.clone(), m.body_text.clone());
-        if let Some(c) = self.chat_mut(chat) {
-            c.receive(m, in_view);
-        }
+        let Some(c) = self.chat_mut(chat) else {
+            return Task::none();
+        };
+        c.receive(m, in_view);
         if from_customer && !in_view {
             return self.notify_message(chat, name, body);
         }
@@ -199,7 +151,7 @@ impl Console {
     }
 
     pub(super) fn add_offer(&mut self, o: Offer) -> Task<Message> {
-        if o.agent_id != self.agent.id {
+        if o.agent_id != self.me.agent.id {
             return Task::none();
         }
         let key = (o.chat_id, o.deadline_ms);
@@ -217,12 +169,12 @@ impl Console {
             ),
         );
         let target = Target::Offer(o.chat_id);
-        if !self.offers.add(o) {
+        if !self.work.offers.add(o) {
             return Task::none();
         }
-        if !self.focused && self.notified_offers.insert(key) {
+        if !self.alerts.focused && self.alerts.notified_offers.insert(key) {
             let (task, withdraw) = notify::show(summary, body, target);
-            self.offers.notified(chat, withdraw);
+            self.work.offers.notified(chat, withdraw);
             return task.map(Message::Notified);
         }
         Task::none()
@@ -232,6 +184,7 @@ impl Console {
         // One notification per chat per 15 s: a burst of lines is one nudge, not a storm.
         let now = Instant::now();
         if self
+            .alerts
             .notified_chats
             .get(&chat)
             .is_some_and(|(t, _)| now.duration_since(*t) < Duration::from_secs(15))
@@ -242,7 +195,7 @@ impl Console {
         let name = crate::style::shown(&name, 60);
         // Kept until the next one for this chat, or until the chat is opened.
         let (task, withdraw) = notify::show(format!("{name} wrote"), body, Target::Chat(chat));
-        self.notified_chats.insert(chat, (now, withdraw));
+        self.alerts.notified_chats.insert(chat, (now, withdraw));
         task.map(Message::Notified)
     }
 }

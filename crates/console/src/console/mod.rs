@@ -19,10 +19,8 @@ use super::offer::{self, Offers};
 use super::screen_pop;
 use super::toolbar;
 use iced::{Task, Theme};
-use livewindow_core::{
-    AcceptError, Agent, AgentStatus, Chat, Event, Offer, QueueStat, StoreError, TransferAnswer,
-};
-use livewindow_data::{Data, Restored, Settings, Tick};
+use livewindow_core::{AcceptError, Agent, AgentStatus, Chat, QueueStat, StoreError};
+use livewindow_data::{Data, FeedItem, Restored, Settings, Tick};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -38,39 +36,48 @@ pub enum View {
 
 pub struct Console {
     data: Data,
-    pub agent: Agent,
+    /// Who the console speaks for, and how they set it up.
+    me: Me,
+    /// Offers, the agent's chats, and what is in front.
+    work: Work,
+    /// Time: the database's clock, the desk's tick, the agent's last activity.
+    clock: Clock,
+    /// Lines that fade and desktop notifications.
+    alerts: Alerts,
+    /// Where this desktop remembers drafts, tabs and the outbox.
+    memory: Memory,
+    /// The newest feed event seen: the feed resumes after it.
+    last_event: i64,
+    error: Option<StoreError>,
+}
+
+struct Me {
+    agent: Agent,
     /// This console's desk: while it is the agent's, this console speaks for them.
     desk: String,
     /// Another console of the agent took over: this one shows why and does nothing else.
-    pub stopped: bool,
-    /// Database clock minus local clock, in ms: countdowns use the database's time.
-    pub offset_ms: i64,
-    pub offers: Offers,
-    pub chats: Vec<Interaction>,
-    pub view: View,
-    /// The chat shown in the Live Window tab (before it is verified).
-    pub selected: Option<i64>,
-    /// The queues the agent works, at a glance.
-    pub queues: Vec<QueueStat>,
-    pub last_event: i64,
-    pub focused: bool,
-    pub dark: bool,
+    stopped: bool,
     /// The agent's options (formatted composer, auto-Away, dispositions); re-read once a
     /// minute.
-    pub settings: Settings,
-    /// The agent's last key press or click in the window, for auto-Away.
-    last_activity: Instant,
+    settings: Settings,
     /// Enter sends (else Ctrl+Enter), as the agent last set it.
     enter_sends: bool,
-    /// Lines at the top that fade: (text, shown at, for how long).
-    notes: Vec<(String, Instant, std::time::Duration)>,
-    notified_offers: HashSet<(i64, i64)>,
-    /// The last message notification per chat, and when: one per 15 s; it closes when the
-    /// chat is opened.
-    notified_chats: HashMap<i64, (Instant, super::notify::Withdraw)>,
-    session_dir: Option<PathBuf>,
-    session_path: Option<PathBuf>,
-    dirty: bool,
+    dark: bool,
+}
+
+struct Work {
+    offers: Offers,
+    chats: Vec<Interaction>,
+    view: View,
+    /// The chat shown in the Live Window tab (before it is verified).
+    selected: Option<i64>,
+    /// The queues the agent works, at a glance; the feed brings their figures.
+    queues: Vec<QueueStat>,
+}
+
+struct Clock {
+    /// Database clock minus local clock, in ms: countdowns use the database's time.
+    offset_ms: i64,
     /// When the desktop last did its share of routing and said it is alive.
     last_tick: Instant,
     /// When the tick now waiting for the database started: a tick still waiting after a
@@ -78,29 +85,36 @@ pub struct Console {
     tick_since: Option<Instant>,
     /// When the clock offset to the database was last measured.
     last_clock: Instant,
-    /// Events changed the queues since their figures were read: read them on the next frame,
-    /// once, however many events came.
-    queues_stale: bool,
-    pub error: Option<StoreError>,
+    /// The agent's last key press or click in the window, for auto-Away.
+    last_activity: Instant,
+}
+
+struct Alerts {
+    /// Lines at the top that fade: (text, shown at, for how long).
+    notes: Vec<(String, Instant, std::time::Duration)>,
+    notified_offers: HashSet<(i64, i64)>,
+    /// The last message notification per chat, and when: one per 15 s; it closes when the
+    /// chat is opened.
+    notified_chats: HashMap<i64, (Instant, super::notify::Withdraw)>,
+    focused: bool,
+}
+
+struct Memory {
+    session_dir: Option<PathBuf>,
+    session_path: Option<PathBuf>,
+    dirty: bool,
 }
 
 #[derive(Debug, Clone)]
 pub enum Message {
-    Event(Result<Event, StoreError>),
-    OfferLoaded(Result<Option<Offer>, StoreError>),
+    /// The agent's feed: an event with what it shows, or a lost connection.
+    Event(Result<FeedItem, StoreError>),
     Offer(offer::Message),
     Accepted(i64, Result<Chat, AcceptError>),
     Declined(i64, Result<(), StoreError>),
-    ChatLoaded(Result<Chat, StoreError>),
-    MessageLoaded(i64, Result<livewindow_core::Message, StoreError>),
     Chat(i64, interaction::Message),
     Toolbar(toolbar::Message),
     StatusSet(AgentStatus, Result<bool, StoreError>),
-    Queues(Result<Vec<QueueStat>, StoreError>),
-    /// The agent as stored, after their status changed elsewhere.
-    AgentLoaded(Result<Agent, StoreError>),
-    /// What became of a transfer of one of this agent's chats offered to another agent.
-    TransferAnswered(i64, Result<Option<TransferAnswer>, StoreError>),
     /// The agent chose to take the console back after another took over.
     TakeOver,
     /// The console opened again after taking over: everything as the database holds it now.
@@ -140,42 +154,52 @@ impl Console {
             .as_deref()
             .map(super::session::load)
             .unwrap_or_default();
+        let now = Instant::now();
         let mut console = Console {
             data,
-            agent: r.agent,
-            desk: r.desk,
-            stopped: false,
-            offset_ms: r.offset_ms,
-            offers: Offers::new(r.offers),
-            chats: Vec::new(),
-            view: View::Home,
-            selected: None,
-            queues: r.queues,
+            me: Me {
+                agent: r.agent,
+                desk: r.desk,
+                stopped: false,
+                settings: r.settings,
+                enter_sends: saved.enter_sends.unwrap_or(true),
+                dark: saved.dark,
+            },
+            work: Work {
+                offers: Offers::new(r.offers),
+                chats: Vec::new(),
+                view: View::Home,
+                selected: None,
+                queues: r.queues,
+            },
+            clock: Clock {
+                offset_ms: r.offset_ms,
+                last_tick: now,
+                tick_since: None,
+                last_clock: now,
+                last_activity: now,
+            },
+            alerts: Alerts {
+                notes: Vec::new(),
+                notified_offers: HashSet::new(),
+                notified_chats: HashMap::new(),
+                // Not focused until the window system says so: an agent who has not looked
+                // yet gets notifications.
+                focused: false,
+            },
+            memory: Memory {
+                session_dir,
+                session_path,
+                dirty: false,
+            },
             last_event: r.last_event,
-            // Not focused until the window system says so: an agent who has not looked yet
-            // gets notifications.
-            focused: false,
-            dark: saved.dark,
-            settings: r.settings,
-            last_activity: Instant::now(),
-            enter_sends: saved.enter_sends.unwrap_or(true),
-            notes: Vec::new(),
-            notified_offers: HashSet::new(),
-            notified_chats: HashMap::new(),
-            session_dir,
-            session_path,
-            dirty: false,
-            last_tick: Instant::now(),
-            last_clock: Instant::now(),
-            tick_since: None,
-            queues_stale: false,
             error: None,
         };
         if !r.requeued.is_empty() {
             let list: Vec<String> = r
                 .requeued
                 .iter()
-                .map(|(_, customer, queue)| format!("{customer} ({queue})"))
+                .map(|r| format!("{} ({})", r.customer, r.queue))
                 .collect();
             console.note_for(
                 format!(
@@ -194,51 +218,106 @@ impl Console {
         &self.data
     }
 
+    /// The agent this console speaks for.
+    pub fn agent(&self) -> &Agent {
+        &self.me.agent
+    }
+
+    /// Whether another console of the agent took over.
+    pub fn stopped(&self) -> bool {
+        self.me.stopped
+    }
+
+    /// The offers waiting for the agent's answer.
+    pub fn offers(&self) -> &Offers {
+        &self.work.offers
+    }
+
+    /// The agent's chats open in the console, in their order.
+    pub fn chats(&self) -> &[Interaction] {
+        &self.work.chats
+    }
+
+    /// The queues the agent works, at a glance.
+    pub fn queues(&self) -> &[QueueStat] {
+        &self.work.queues
+    }
+
+    /// Which top-level tab is in front.
+    pub fn front(&self) -> View {
+        self.work.view
+    }
+
+    /// The chat chosen in the Live Window tab.
+    pub fn selected(&self) -> Option<i64> {
+        self.work.selected
+    }
+
+    /// The newest feed event seen: the feed resumes after it.
+    pub fn last_event(&self) -> i64 {
+        self.last_event
+    }
+
+    /// The last error the data gave, until the next success clears it.
+    pub fn error(&self) -> Option<&StoreError> {
+        self.error.as_ref()
+    }
+
     pub fn theme(&self) -> Theme {
-        if self.dark { Theme::Dark } else { Theme::Light }
+        if self.me.dark {
+            Theme::Dark
+        } else {
+            Theme::Light
+        }
     }
 
     /// The database's "now", as this desktop best knows it.
     pub fn db_now(&self) -> i64 {
-        chrono::Utc::now().timestamp_millis() + self.offset_ms
+        chrono::Utc::now().timestamp_millis() + self.clock.offset_ms
     }
 
     /// Whether the database is not answering now: a tick has waited over 1.5 s, or the last
     /// call failed to reach it.
     pub fn reconnecting(&self) -> bool {
-        self.tick_since
+        self.clock
+            .tick_since
             .is_some_and(|t| t.elapsed() > std::time::Duration::from_millis(1500))
             || self.error.as_ref().is_some_and(StoreError::is_unavailable)
     }
 
     /// Chats waiting in the agent's queues.
     pub fn waiting(&self) -> i64 {
-        self.queues.iter().map(|q| q.waiting).sum()
+        self.work.queues.iter().map(|q| q.waiting).sum()
     }
 
     /// This console's desk id.
     pub fn desk(&self) -> &str {
-        &self.desk
+        &self.me.desk
     }
 
     /// Active interactions: what the badge shows.
     pub fn active(&self) -> usize {
-        self.chats.iter().filter(|c| c.ended().is_none()).count()
+        self.work
+            .chats
+            .iter()
+            .filter(|c| c.ended().is_none())
+            .count()
     }
 
     pub fn chat(&self, id: i64) -> Option<&Interaction> {
-        self.chats.iter().find(|c| c.chat.id == id)
+        self.work.chats.iter().find(|c| c.chat().id == id)
     }
 
     fn chat_mut(&mut self, id: i64) -> Option<&mut Interaction> {
-        self.chats.iter_mut().find(|c| c.chat.id == id)
+        self.work.chats.iter_mut().find(|c| c.chat().id == id)
     }
 
     /// The chat whose conversation is on screen now, if any.
     pub fn in_view(&self) -> Option<i64> {
-        match self.view {
+        match self.work.view {
             View::Chat(id) => Some(id),
             View::Home => self
+                .work
                 .selected
                 .filter(|id| self.chat(*id).is_some_and(|c| !c.verified())),
         }
@@ -266,15 +345,15 @@ impl Console {
             Some(contact) => self.load_pop(id, contact),
             None => Task::none(),
         };
-        self.chats.push(Interaction::new(
+        self.work.chats.push(Interaction::new(
             chat,
-            self.agent.id,
-            &self.agent.name,
+            self.me.agent.id,
+            &self.me.agent.name,
             interaction::Draft {
-                rich: self.settings.rich,
+                rich: self.me.settings.rich,
                 text: draft,
                 html,
-                enter_sends: self.enter_sends,
+                enter_sends: self.me.enter_sends,
             },
             tab,
         ));
@@ -286,7 +365,7 @@ impl Console {
     }
 
     fn note_for(&mut self, text: String, duration: std::time::Duration) {
-        self.notes.push((text, Instant::now(), duration));
+        self.alerts.notes.push((text, Instant::now(), duration));
     }
 
     fn show(&mut self, id: i64) -> Task<Message> {
@@ -295,26 +374,26 @@ impl Console {
         };
         c.mark_read();
         let verified = c.verified();
-        self.notified_chats.remove(&id);
-        self.selected = Some(id);
-        self.view = if verified { View::Chat(id) } else { View::Home };
-        self.dirty = true;
+        self.alerts.notified_chats.remove(&id);
+        self.work.selected = Some(id);
+        self.work.view = if verified { View::Chat(id) } else { View::Home };
+        self.memory.dirty = true;
         iced::widget::operation::focus(interaction::composer_id(id))
     }
 
     fn close_chat(&mut self, id: i64) {
-        self.chats.retain(|c| c.chat.id != id);
-        if self.selected == Some(id) {
-            self.selected = None;
+        self.work.chats.retain(|c| c.chat().id != id);
+        if self.work.selected == Some(id) {
+            self.work.selected = None;
         }
-        if self.view == View::Chat(id) {
-            self.view = View::Home;
+        if self.work.view == View::Chat(id) {
+            self.work.view = View::Home;
         }
-        self.dirty = true;
+        self.memory.dirty = true;
     }
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
-        if self.stopped
+        if self.me.stopped
             && !matches!(
                 message,
                 Message::TakeOver | Message::Reopened(_) | Message::Quit
@@ -329,29 +408,26 @@ impl Console {
                 self.error = Some(e);
                 Task::none()
             }
-            Message::OfferLoaded(Ok(Some(o))) => self.add_offer(o),
-            Message::OfferLoaded(_) => Task::none(),
-            Message::Offer(m) => match self.offers.update(m) {
+            Message::Offer(m) => match self.work.offers.update(m) {
                 offer::Action::Accept(chat) => {
-                    let accept = self.data.accept(chat, self.agent.id);
+                    let accept = self.data.accept(chat);
                     Task::perform(accept, move |r| Message::Accepted(chat, r))
                 }
                 offer::Action::Decline(chat, reason) => {
-                    let decline = self.data.decline(chat, self.agent.id, reason);
+                    let decline = self.data.decline(chat, reason);
                     Task::perform(decline, move |r| Message::Declined(chat, r))
                 }
                 offer::Action::None => Task::none(),
             },
             Message::Accepted(chat, Ok(c)) => {
-                self.offers.remove(chat);
+                self.work.offers.remove(chat);
                 let task = self.open_chat(c, "", None, screen_pop::Tab::Accounts);
                 let show = self.show(chat);
-                self.queues_stale = true;
                 Task::batch([task, show])
             }
             Message::Accepted(chat, Err(e)) => {
-                if let Some(card) = self.offers.remove(chat) {
-                    self.note(format!("{}: {e}", card.offer.customer_name));
+                if let Some(card) = self.work.offers.remove(chat) {
+                    self.note(format!("{}: {e}", card.offer().customer_name));
                 }
                 Task::none()
             }
@@ -359,15 +435,12 @@ impl Console {
                 if let Err(e) = r {
                     self.note(super::sentence("The decline did not go through", &e));
                 }
-                self.offers.remove(chat);
-                self.queues_stale = true;
+                self.work.offers.remove(chat);
                 Task::none()
             }
-            Message::ChatLoaded(r) => self.chat_loaded(r),
-            Message::MessageLoaded(chat, r) => self.message_loaded(chat, r),
             Message::Chat(id, m) => {
                 // Any change in a chat may be a draft to remember; the save is once a second.
-                self.dirty = true;
+                self.memory.dirty = true;
                 let Some(c) = self.chat_mut(id) else {
                     return Task::none();
                 };
@@ -376,18 +449,17 @@ impl Console {
             }
             Message::Toolbar(toolbar::Message::Status(status)) => self.set_status(status),
             Message::Toolbar(toolbar::Message::Interactions) => {
-                self.view = View::Home;
-                self.dirty = true;
+                self.work.view = View::Home;
+                self.memory.dirty = true;
                 Task::none()
             }
             Message::Toolbar(toolbar::Message::Dark(dark)) => {
-                self.dark = dark;
-                self.dirty = true;
+                self.me.dark = dark;
+                self.memory.dirty = true;
                 Task::none()
             }
             Message::StatusSet(status, Ok(true)) => {
-                self.agent.status = status;
-                self.queues_stale = true;
+                self.me.agent.status = status;
                 Task::none()
             }
             Message::StatusSet(_, Ok(false)) => self.superseded(),
@@ -395,27 +467,14 @@ impl Console {
                 self.error = Some(e);
                 Task::none()
             }
-            Message::Queues(r) => {
-                if let Ok(queues) = r {
-                    self.queues = queues;
-                }
-                Task::none()
+            Message::TakeOver => {
+                Task::perform(self.data.restore(), |r| Message::Reopened(Box::new(r)))
             }
-            Message::AgentLoaded(r) => {
-                if let Ok(agent) = r {
-                    self.agent = agent;
-                }
-                Task::none()
-            }
-            Message::TransferAnswered(chat, r) => self.transfer_answered(chat, r),
-            Message::TakeOver => Task::perform(self.data.restore(self.agent.id), |r| {
-                Message::Reopened(Box::new(r))
-            }),
             Message::Reopened(r) => match *r {
                 // Back as the agent's desk: start over from what the database holds now.
                 Ok(restored) => {
                     let (console, task) =
-                        Console::new(self.data.clone(), restored, self.session_dir.clone());
+                        Console::new(self.data.clone(), restored, self.memory.session_dir.clone());
                     *self = console;
                     self.note("This console speaks for you again.".into());
                     task
@@ -426,14 +485,14 @@ impl Console {
                 }
             },
             Message::Activity => {
-                self.last_activity = Instant::now();
+                self.clock.last_activity = Instant::now();
                 Task::none()
             }
             Message::Quit => self.quit(),
             Message::Select(id) => self.show(id),
             Message::Home => {
-                self.view = View::Home;
-                self.dirty = true;
+                self.work.view = View::Home;
+                self.memory.dirty = true;
                 Task::none()
             }
             Message::Frame => self.frame(),
@@ -448,7 +507,7 @@ impl Console {
             Message::ImageChosen(id, Some(path)) => self.load_image(id, path),
             Message::ImageChosen(_, None) => Task::none(),
             Message::Focus(focused) => {
-                self.focused = focused;
+                self.alerts.focused = focused;
                 if focused
                     && let Some(id) = self.in_view()
                     && let Some(c) = self.chat_mut(id)
@@ -458,17 +517,17 @@ impl Console {
                 Task::none()
             }
             Message::Key(shortcut) => match shortcut {
-                Shortcut::AcceptFirst => match self.offers.first() {
+                Shortcut::AcceptFirst => match self.work.offers.first() {
                     Some(chat) => self.update(Message::Offer(offer::Message::Accept(chat))),
                     None => Task::none(),
                 },
-                Shortcut::DeclineFirst => match self.offers.first() {
+                Shortcut::DeclineFirst => match self.work.offers.first() {
                     Some(chat) => self.update(Message::Offer(offer::Message::Decline(chat))),
                     None => Task::none(),
                 },
-                Shortcut::Nth(n) => match self.chats.get(n) {
+                Shortcut::Nth(n) => match self.work.chats.get(n) {
                     Some(c) => {
-                        let id = c.chat.id;
+                        let id = c.chat().id;
                         self.show(id)
                     }
                     None => Task::none(),
@@ -478,7 +537,7 @@ impl Console {
                 tracing::info!("notification clicked: {target:?}; bringing the window forward");
                 let show = match target {
                     Target::Offer(_) => {
-                        self.view = View::Home;
+                        self.work.view = View::Home;
                         Task::none()
                     }
                     Target::Chat(id) => self.show(id),

@@ -27,8 +27,8 @@ impl Console {
                 let m = NewMessage {
                     client_id: unsent.client_id.clone(),
                     sender: Sender::Agent,
-                    sender_name: self.agent.name.clone(),
-                    agent_id: Some(self.agent.id),
+                    sender_name: self.me.agent.name.clone(),
+                    agent_id: Some(self.me.agent.id),
                     body_text: unsent.text.clone(),
                     body_html: unsent.html.clone(),
                 };
@@ -39,37 +39,39 @@ impl Console {
             }
         }
         if let Some(id) = saved.in_view.filter(|id| self.chat(*id).is_some()) {
-            self.selected = Some(id);
-            if saved.on_tab && self.chat(id).is_some_and(|c| c.chat.contact_id.is_some()) {
-                self.view = View::Chat(id);
+            self.work.selected = Some(id);
+            if saved.on_tab && self.chat(id).is_some_and(|c| c.chat().contact_id.is_some()) {
+                self.work.view = View::Chat(id);
             }
         }
         Task::batch(tasks)
     }
 
     pub fn save_session(&mut self) {
-        let Some(path) = &self.session_path else {
+        let Some(path) = &self.memory.session_path else {
             return;
         };
-        let live = || self.chats.iter().filter(|c| c.ended().is_none());
+        let live = || self.work.chats.iter().filter(|c| c.ended().is_none());
         let s = Session {
-            in_view: self.selected,
-            on_tab: matches!(self.view, View::Chat(_)),
+            in_view: self.work.selected,
+            on_tab: matches!(self.work.view, View::Chat(_)),
             drafts: live()
-                .map(|c| (c.chat.id, c.draft().0))
+                .map(|c| (c.chat().id, c.draft().0))
                 .filter(|(_, d)| !d.trim().is_empty())
                 .collect(),
             draft_html: live()
-                .filter_map(|c| Some((c.chat.id, c.draft().1?)))
+                .filter_map(|c| Some((c.chat().id, c.draft().1?)))
                 .collect(),
-            enter_sends: Some(self.enter_sends),
+            enter_sends: Some(self.me.enter_sends),
             pop_tabs: self
+                .work
                 .chats
                 .iter()
-                .map(|c| (c.chat.id, c.pop_tab().name().to_string()))
+                .map(|c| (c.chat().id, c.pop_tab().name().to_string()))
                 .collect(),
-            dark: self.dark,
+            dark: self.me.dark,
             outbox: self
+                .work
                 .chats
                 .iter()
                 .filter(|c| !c.outbox().is_empty())
@@ -83,13 +85,13 @@ impl Console {
                             html: o.message.body_html.clone(),
                         })
                         .collect();
-                    (c.chat.id, unsent)
+                    (c.chat().id, unsent)
                 })
                 .collect(),
         };
         if let Err(e) = session::save(path, &s) {
             tracing::warn!("cannot save the session to {}: {e}", path.display());
         }
-        self.dirty = false;
+        self.memory.dirty = false;
     }
 }

@@ -13,34 +13,31 @@ use std::time::{Duration, Instant};
 impl Console {
     /// Every frame tick (4 a second while offers count down, else 1).
     pub(super) fn frame(&mut self) -> Task<Message> {
-        if self.stopped {
+        if self.me.stopped {
             return Task::none();
         }
-        for card in self.offers.expire(self.db_now()) {
-            self.note(expired_note(&card.offer.customer_name));
+        for card in self.work.offers.expire(self.db_now()) {
+            self.note(expired_note(&card.offer().customer_name));
         }
-        self.notes
+        self.alerts
+            .notes
             .retain(|(_, at, how_long)| at.elapsed() < *how_long);
         let mut tasks = vec![self.auto_away()];
-        if std::mem::take(&mut self.queues_stale) {
-            tasks.push(Task::perform(
-                self.data.queue_stats(self.agent.id),
-                Message::Queues,
-            ));
-        }
         // One tick at a time: while the database does not answer, ticks do not pile up.
-        if self.last_tick.elapsed() >= Duration::from_secs(1) && self.tick_since.is_none() {
-            self.last_tick = Instant::now();
-            self.tick_since = Some(Instant::now());
-            if self.dirty {
+        if self.clock.last_tick.elapsed() >= Duration::from_secs(1)
+            && self.clock.tick_since.is_none()
+        {
+            self.clock.last_tick = Instant::now();
+            self.clock.tick_since = Some(Instant::now());
+            if self.memory.dirty {
                 self.save_session();
             }
-            let measure = self.last_clock.elapsed() >= Duration::from_secs(60);
+            let measure = self.clock.last_clock.elapsed() >= Duration::from_secs(60);
             if measure {
-                self.last_clock = Instant::now();
+                self.clock.last_clock = Instant::now();
             }
             tasks.push(Task::perform(
-                self.data.tick(self.agent.id, self.desk.clone(), measure),
+                self.data.tick(self.me.desk.clone(), measure),
                 Message::Ticked,
             ));
         }
@@ -48,7 +45,7 @@ impl Console {
     }
 
     pub(super) fn ticked(&mut self, r: Result<Tick, StoreError>) -> Task<Message> {
-        self.tick_since = None;
+        self.clock.tick_since = None;
         let (status, offset_ms, settings) = match r {
             Ok(Tick::Superseded) => return self.superseded(),
             Ok(Tick::Alive {
@@ -62,21 +59,20 @@ impl Console {
             }
         };
         self.error = None;
-        if status != self.agent.status {
+        if status != self.me.agent.status {
             // Set elsewhere: an admin command, another window, the absent rule.
-            self.agent.status = status;
-            self.queues_stale = true;
+            self.me.agent.status = status;
         }
         if let Some(offset) = offset_ms {
-            self.offset_ms = offset;
+            self.clock.offset_ms = offset;
         }
         if let Some(settings) = settings {
-            if settings.rich != self.settings.rich {
-                for c in &mut self.chats {
+            if settings.rich != self.me.settings.rich {
+                for c in &mut self.work.chats {
                     c.set_rich(settings.rich);
                 }
             }
-            self.settings = settings;
+            self.me.settings = settings;
         }
         Task::none()
     }

@@ -11,25 +11,25 @@ use livewindow_core::AgentStatus;
 
 impl Console {
     pub fn view(&self) -> Element<'_, Message> {
-        if self.stopped {
+        if self.me.stopped {
             return self.stopped_view();
         }
         let bar = toolbar::view(
-            &self.agent.name,
-            self.agent.status,
+            &self.me.agent.name,
+            self.me.agent.status,
             self.active(),
-            self.dark,
+            self.me.dark,
         )
         .map(Message::Toolbar);
         let mut tabs = row![
             button(text("Live Window").size(14))
-                .style(style::tab(self.view == View::Home))
+                .style(style::tab(self.work.view == View::Home))
                 .on_press(Message::Home)
         ]
         .spacing(4);
-        for c in self.chats.iter().filter(|c| c.verified()) {
-            let id = c.chat.id;
-            let name = style::shown(&c.chat.customer_name, 24);
+        for c in self.work.chats.iter().filter(|c| c.verified()) {
+            let id = c.chat().id;
+            let name = style::shown(&c.chat().customer_name, 24);
             let label = if c.unread() > 0 {
                 format!("{name} ({})", c.unread())
             } else {
@@ -37,16 +37,16 @@ impl Console {
             };
             tabs = tabs.push(
                 button(text(label).size(14))
-                    .style(style::tab(self.view == View::Chat(id)))
+                    .style(style::tab(self.work.view == View::Chat(id)))
                     .on_press(Message::Select(id)),
             );
         }
-        let body = match self.view {
+        let body = match self.work.view {
             View::Home => self.home_view(),
             View::Chat(id) => match self.chat(id) {
                 Some(c) => row![
                     container(
-                        c.conversation_view(&self.settings.dispositions)
+                        c.conversation_view(&self.me.settings.dispositions)
                             .map(move |m| Message::Chat(id, m))
                     )
                     .width(Length::FillPortion(9)),
@@ -71,16 +71,16 @@ impl Console {
         // Notes and errors live in one column that is always there: inserting children
         // before the body would shift its widget tree and drop the composer's focus.
         let mut status = column![].padding([0, 16]).spacing(4);
-        if self.view != View::Home {
+        if self.work.view != View::Home {
             // Offers keep arriving while a chat tab is in front: a compact strip of them.
             let now = self.db_now();
             // Two at most, so the chat keeps its room; the rest wait on the Live Window tab.
-            if self.offers.len() > 2 {
+            if self.work.offers.len() > 2 {
                 status = status.push(
                     button(
                         text(format!(
                             "{} more incoming on the Live Window tab",
-                            self.offers.len() - 2
+                            self.work.offers.len() - 2
                         ))
                         .size(13),
                     )
@@ -88,8 +88,8 @@ impl Console {
                     .on_press(Message::Home),
                 );
             }
-            for card in self.offers.cards.iter().take(2) {
-                let o = &card.offer;
+            for card in self.work.offers.cards().iter().take(2) {
+                let o = card.offer();
                 status =
                     status.push(
                         container(
@@ -106,12 +106,12 @@ impl Console {
                                     .wrapping(iced::widget::text::Wrapping::None),
                                 button(text("Accept").size(14))
                                     .style(button::success)
-                                    .on_press_maybe((!card.busy).then_some(Message::Offer(
+                                    .on_press_maybe((!card.busy()).then_some(Message::Offer(
                                         offer::Message::Accept(o.chat_id)
                                     ))),
                                 button(text("Decline").size(14))
                                     .style(button::secondary)
-                                    .on_press_maybe((!card.busy).then_some(Message::Offer(
+                                    .on_press_maybe((!card.busy()).then_some(Message::Offer(
                                         offer::Message::Decline(o.chat_id)
                                     ))),
                             ]
@@ -123,7 +123,7 @@ impl Console {
                     );
             }
         }
-        for (note, _, _) in &self.notes {
+        for (note, _, _) in &self.alerts.notes {
             status = status.push(text(note.clone()).size(14));
         }
         if self.reconnecting() {
@@ -146,19 +146,19 @@ impl Console {
         let now = self.db_now();
         let mut left = column![
             self.queues_view(now),
-            text(format!("Incoming ({})", self.offers.len())).size(18)
+            text(format!("Incoming ({})", self.work.offers.len())).size(18)
         ]
         .spacing(8);
-        if self.offers.is_empty() {
+        if self.work.offers.is_empty() {
             left = left.push(
-                text(match self.agent.status {
+                text(match self.me.agent.status {
                     AgentStatus::Available => format!(
                         "No offers right now. {} waiting in the queues.",
                         self.waiting()
                     ),
                     _ => format!(
                         "You are {}: no offers come in. {} waiting in the queues.",
-                        self.agent.status,
+                        self.me.agent.status,
                         self.waiting()
                     ),
                 })
@@ -166,29 +166,36 @@ impl Console {
             );
         }
         left = left.push(
-            keyed_column(self.offers.cards.iter().enumerate().map(|(i, card)| {
-                (
-                    card.offer.chat_id,
-                    offer::view(card, now, i == 0).map(Message::Offer),
-                )
-            }))
+            keyed_column(
+                self.work
+                    .offers
+                    .cards()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, card)| {
+                        (
+                            card.offer().chat_id,
+                            offer::view(card, now, i == 0).map(Message::Offer),
+                        )
+                    }),
+            )
             .spacing(8),
         );
         left = left.push(text(format!("Active chats ({})", self.active())).size(18));
-        if self.chats.is_empty() {
+        if self.work.chats.is_empty() {
             left = left.push(text("Chats you accept appear here.").style(style::muted));
         }
-        for (i, c) in self.chats.iter().enumerate() {
-            let selected = self.selected == Some(c.chat.id);
+        for (i, c) in self.work.chats.iter().enumerate() {
+            let selected = self.work.selected == Some(c.chat().id);
             let mut line = row![
                 column![
-                    text(style::shown(&c.chat.customer_name, 40))
+                    text(style::shown(&c.chat().customer_name, 40))
                         .size(15)
                         .wrapping(style::WRAP),
                     text(match (c.ended(), c.verified()) {
                         (Some(r), _) => format!("Wrap-up · ended: {r}"),
-                        (None, true) => format!("{} · verified", c.chat.queue_name),
-                        (None, false) => format!("{} · not verified yet", c.chat.queue_name),
+                        (None, true) => format!("{} · verified", c.chat().queue_name),
+                        (None, false) => format!("{} · not verified yet", c.chat().queue_name),
                     })
                     .size(12)
                     .style(style::muted),
@@ -211,14 +218,14 @@ impl Console {
                 button(line)
                     .width(Length::Fill)
                     .style(style::tab(selected))
-                    .on_press(Message::Select(c.chat.id)),
+                    .on_press(Message::Select(c.chat().id)),
             );
         }
-        let main: Element<'_, Message> = match self.selected.and_then(|id| self.chat(id)).filter(|c| !c.verified()) {
+        let main: Element<'_, Message> = match self.work.selected.and_then(|id| self.chat(id)).filter(|c| !c.verified()) {
             Some(c) => {
-                let id = c.chat.id;
+                let id = c.chat().id;
                 row![
-                    container(c.conversation_view(&self.settings.dispositions).map(move |m| Message::Chat(id, m))).width(Length::FillPortion(1)),
+                    container(c.conversation_view(&self.me.settings.dispositions).map(move |m| Message::Chat(id, m))).width(Length::FillPortion(1)),
                     container(c.side_view().map(move |m| Message::Chat(id, m))).width(Length::FillPortion(1)),
                 ]
                 .spacing(12)
@@ -263,10 +270,10 @@ impl Console {
             .spacing(6),
         ]
         .spacing(2);
-        if self.queues.is_empty() {
+        if self.work.queues.is_empty() {
             col = col.push(text("You work no queue yet.").size(13).style(style::muted));
         }
-        for q in &self.queues {
+        for q in &self.work.queues {
             let longest = q
                 .oldest_ms
                 .map(|t| livewindow_core::time::duration(now - t))
@@ -297,7 +304,7 @@ impl Console {
                     "Live Window was opened for {} on another desktop, and that one now \
                      receives the offers and sends the messages. Nothing here is lost: your \
                      drafts are saved.",
-                    self.agent.name
+                    self.me.agent.name
                 )),
                 button(text("Use this desktop instead"))
                     .style(button::primary)

@@ -2,7 +2,10 @@
 //! screen pop stages on the side. A state machine: what needs the database or the system
 //! comes back to the console as an [`Action`]. Its picture is in `view`.
 
+mod outcome;
 mod view;
+
+pub use outcome::Outcome;
 
 use super::composer::{self, Composer};
 use super::contact_search;
@@ -34,7 +37,7 @@ pub struct Outgoing {
 }
 
 pub struct Interaction {
-    pub chat: Chat,
+    chat: Chat,
     /// The newest messages: a page of the transcript, more on "Show earlier messages".
     messages: Vec<ChatMessage>,
     /// How many older messages the store holds beyond `messages`.
@@ -85,6 +88,8 @@ pub enum Message {
     Transfer,
     Dialog(transfer::Message),
     WrapUp(wrapup::Message),
+    /// What the console's data (or the clipboard, or a file) answered to an action.
+    Done(Outcome),
 }
 
 /// What the chat asks of the console.
@@ -141,6 +146,11 @@ pub struct Draft<'a> {
 }
 
 impl Interaction {
+    /// The chat as the console last heard of it.
+    pub fn chat(&self) -> &Chat {
+        &self.chat
+    }
+
     /// A chat that was just accepted or restored; the console loads its transcript (and
     /// its screen pop when verified).
     pub fn new(
@@ -245,7 +255,7 @@ impl Interaction {
 
     pub fn pop_tab(&self) -> screen_pop::Tab {
         match &self.stage {
-            Stage::Pop(p) => p.tab,
+            Stage::Pop(p) => p.tab(),
             _ => screen_pop::Tab::Accounts,
         }
     }
@@ -338,6 +348,7 @@ impl Interaction {
                 }
             }
             Message::Opened(Err(e)) => self.error = Some(e),
+            Message::Done(outcome) => return self.update(outcome.into_message()),
             Message::Composer(m) => return self.composer_action(m),
             Message::Send => return self.send(),
             Message::Retry(client_id) => {
@@ -459,8 +470,8 @@ impl Interaction {
 
     fn search_prefilled(&mut self) {
         self.stage = Stage::Search(Box::new(contact_search::State::prefilled(
-            &self.chat.customer_name,
-            &self.chat.customer_email,
+            &self.chat().customer_name,
+            &self.chat().customer_email,
         )));
     }
 
