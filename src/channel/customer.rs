@@ -2,7 +2,7 @@
 
 use crate::core::time::clock;
 use crate::core::{EventKind, NewMessage, Sender};
-use crate::store::{Result, Store, StoreError, Subscription};
+use crate::store::{Result, Store, Subscription};
 
 pub struct CustomerSession {
     pub store: Store,
