@@ -21,6 +21,10 @@ pub const OPT_QUEUED_DISCARD: &str = "ORA_SVC_QUEUED_REQUEST_DISCARD_SECONDS";
 pub const OPT_AUTO_AWAY: &str = "SVC_CHAT_AUTO_AWAY_SECONDS";
 /// Seconds an ended chat may stay in wrap-up before it is completed for the agent; 0 never.
 pub const OPT_WRAPUP_MAX: &str = "SVC_CHAT_WRAPUP_MAX_SECONDS";
+/// Hours a signed-in session may stay unused before it ends (sliding).
+pub const OPT_SESSION_IDLE_HOURS: &str = "SVC_CHAT_SESSION_IDLE_HOURS";
+/// Days a signed-in session lasts at most, however much it is used.
+pub const OPT_SESSION_MAX_DAYS: &str = "SVC_CHAT_SESSION_MAX_DAYS";
 
 /// Offer timeout used when the profile option is not set.
 pub const DEFAULT_OFFER_TIMEOUT_SECONDS: i64 = 30;
@@ -57,6 +61,20 @@ const fn seconds(name: &'static str, default: &'static str, min: i64, max: i64) 
     }
 }
 
+const fn whole(
+    name: &'static str,
+    default: &'static str,
+    min: i64,
+    max: i64,
+    unit: &'static str,
+) -> Spec {
+    Spec {
+        name,
+        default,
+        kind: Kind::Number { min, max, unit },
+    }
+}
+
 const fn count(name: &'static str, default: &'static str, min: i64, max: i64) -> Spec {
     Spec {
         name,
@@ -79,6 +97,8 @@ pub const OPTIONS: &[Spec] = &[
     seconds(OPT_QUEUED_DISCARD, "0", 0, 7 * 86400),
     seconds(OPT_AUTO_AWAY, "600", 0, 86400),
     seconds(OPT_WRAPUP_MAX, "0", 0, 86400),
+    whole(OPT_SESSION_IDLE_HOURS, "12", 1, 720, "hours"),
+    whole(OPT_SESSION_MAX_DAYS, "30", 1, 365, "days"),
 ];
 
 fn spec(name: &str) -> Result<&'static Spec, RuleError> {
@@ -155,5 +175,9 @@ mod tests {
         assert_eq!(number(OPT_ABSENT_INTERVAL, None), 120);
         assert_eq!(number(OPT_ABSENT_INTERVAL, Some("5")), 5);
         assert_eq!(number(OPT_ABSENT_INTERVAL, Some("junk")), 120);
+        assert_eq!(number(OPT_SESSION_IDLE_HOURS, None), 12);
+        assert_eq!(number(OPT_SESSION_MAX_DAYS, None), 30);
+        let e = check_option(OPT_SESSION_MAX_DAYS, "0").unwrap_err();
+        assert!(e.contains("a whole number of days from 1 to 365"), "{e}");
     }
 }

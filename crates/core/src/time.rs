@@ -7,6 +7,18 @@ pub fn clock(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// Local date and time of a database timestamp, as YYYY-MM-DD HH:MM (for lists that span
+/// days, such as sessions).
+pub fn date_time(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
 /// A duration in ms as the agent reads it: "45 s", "3 min", "1 h 05 min".
 pub fn duration(ms: i64) -> String {
     let s = ms.max(0) / 1000;

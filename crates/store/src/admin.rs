@@ -5,7 +5,7 @@ use livewindow_core::{Agent, AgentStatus, QueueInfo};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-fn agent_from_row(row: &AnyRow) -> Result<Agent> {
+pub(super) fn agent_from_row(row: &AnyRow) -> Result<Agent> {
     let status: String = row.try_get("status")?;
     Ok(Agent {
         id: row.try_get("id")?,

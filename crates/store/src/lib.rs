@@ -17,9 +17,13 @@ mod messages;
 mod presence;
 mod routing;
 pub mod scratch;
+mod secrets;
 mod seed;
+mod sessions;
+mod sign_in;
 mod sweep;
 mod transfer;
+mod users;
 mod wake;
 pub mod web;
 mod wrapup;
@@ -28,6 +32,10 @@ pub mod seed_names {
     pub use super::seed::{FIRST_NAMES, LAST_NAMES};
 }
 
+pub use secrets::one_time_password;
+pub use sessions::{SessionCheck, SessionInfo, SessionUser};
+pub use sign_in::{SIGN_IN_ATTEMPTS_PER_MINUTE, SignedIn};
+pub use users::{InitialPassword, NewUser, PasswordState, User};
 // The domain types live in `core`; they are re-exported here for the store's callers.
 pub use chats::ChatFilter;
 pub use console_data::Desk;
