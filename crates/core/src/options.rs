@@ -177,7 +177,13 @@ mod tests {
         assert_eq!(number(OPT_ABSENT_INTERVAL, Some("junk")), 120);
         assert_eq!(number(OPT_SESSION_IDLE_HOURS, None), 12);
         assert_eq!(number(OPT_SESSION_MAX_DAYS, None), 30);
-        let e = check_option(OPT_SESSION_MAX_DAYS, "0").unwrap_err();
-        assert!(e.contains("a whole number of days from 1 to 365"), "{e}");
+        assert!(matches!(
+            check_option(OPT_SESSION_MAX_DAYS, "0"),
+            Err(RuleError::OutOfRange {
+                min: 1,
+                max: 365,
+                ..
+            })
+        ));
     }
 }

@@ -94,9 +94,9 @@ impl Store {
     /// once; only its hash is kept).
     pub async fn add_user(&self, user: &NewUser) -> Result<(User, Option<Password>)> {
         let name = livewindow_core::validate::name(&user.name)
-            .map_err(|e| StoreError::invalid_field("name", e))?;
+            .map_err(|e| StoreError::rule_field("name", e))?;
         let email = livewindow_core::validate::email(&user.email)
-            .map_err(|e| StoreError::invalid_field("email", e))?;
+            .map_err(|e| StoreError::rule_field("email", e))?;
         if !(0..=50).contains(&user.max_chats) {
             return Err(StoreError::invalid(format!(
                 "max chats must be between 0 and 50, not {}",
