@@ -14,6 +14,7 @@ pub mod rule;
 #[cfg(feature = "sqlx")]
 mod sqlx_errors;
 pub mod time;
+pub mod transfer;
 pub mod validate;
 
 pub use account::{

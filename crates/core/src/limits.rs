@@ -21,6 +21,8 @@ pub const WRAPUP_NOTE_CHARS: usize = 4000;
 pub const DISPOSITION_CHARS: usize = 60;
 /// Longest queue name, in characters: it fits on the page's queue picker.
 pub const QUEUE_NAME_CHARS: usize = 80;
+/// Most chats an agent can be set to take at once.
+pub const MAX_CHATS: i64 = 50;
 /// Longest reason given for declining an offer, in characters: a line, not a letter.
 pub const DECLINE_REASON_CHARS: usize = 200;
 /// Longest customer message from the web page, in characters: a chat line, not a document.
@@ -80,6 +82,20 @@ pub fn check_message(text: &str, html: Option<&str>) -> Result<(), RuleError> {
 }
 
 /// Checks a one-line value against its longest length in characters.
+/// An agent's maximum of simultaneous chats: 0 (takes none) to [`MAX_CHATS`].
+pub fn check_max_chats(value: i64) -> Result<(), RuleError> {
+    if !(0..=MAX_CHATS).contains(&value) {
+        return Err(RuleError::OutOfRange {
+            name: "max chats".into(),
+            value: value.to_string(),
+            unit: String::new(),
+            min: 0,
+            max: MAX_CHATS,
+        });
+    }
+    Ok(())
+}
+
 pub fn check_chars(what: &str, value: &str, max: usize) -> Result<(), RuleError> {
     if value.chars().count() > max {
         return Err(RuleError::TooLong {

@@ -59,17 +59,21 @@ pub fn clean_line(value: &str) -> String {
 /// A person's name: not blank, not absurdly long; control and invisible characters are
 /// removed.
 pub fn name(value: &str) -> Result<String, RuleError> {
+    label("name", value, NAME_CHARS)
+}
+
+/// A one-line label (a name, a queue, a disposition): control and invisible characters
+/// removed, trimmed, not blank, at most `max` characters.
+pub fn label(what: &str, value: &str, max: usize) -> Result<String, RuleError> {
     let cleaned = clean_line(value);
     let trimmed = cleaned.trim();
     if trimmed.is_empty() {
-        return Err(RuleError::Empty {
-            what: "name".into(),
-        });
+        return Err(RuleError::Empty { what: what.into() });
     }
-    if trimmed.chars().count() > NAME_CHARS {
+    if trimmed.chars().count() > max {
         return Err(RuleError::TooLong {
-            what: "name".into(),
-            max: NAME_CHARS,
+            what: what.into(),
+            max,
         });
     }
     Ok(trimmed.to_string())

@@ -1,4 +1,4 @@
-//! Agents, queues, membership and profile options.
+//! Agents, queues and membership (profile options are in options.rs).
 
 use super::{Result, Store, StoreError};
 use livewindow_core::{Agent, AgentStatus, QueueInfo};
@@ -24,11 +24,7 @@ impl Store {
             livewindow_core::validate::name(name).map_err(|e| StoreError::rule_field("name", e))?;
         let email = livewindow_core::validate::email(email)
             .map_err(|e| StoreError::rule_field("email", e))?;
-        if !(0..=50).contains(&max_chats) {
-            return Err(StoreError::invalid(format!(
-                "max chats must be between 0 and 50, not {max_chats}"
-            )));
-        }
+        livewindow_core::limits::check_max_chats(max_chats)?;
         let mut w = self.write().await?;
         let exists: Option<i64> =
             sqlx::query_scalar("SELECT id FROM agents WHERE lower(email) = lower($1)")
@@ -95,11 +91,7 @@ impl Store {
     }
 
     pub async fn set_max_chats(&self, agent_id: i64, max_chats: i64) -> Result<()> {
-        if !(0..=50).contains(&max_chats) {
-            return Err(StoreError::invalid(format!(
-                "max chats must be between 0 and 50, not {max_chats}"
-            )));
-        }
+        livewindow_core::limits::check_max_chats(max_chats)?;
         let mut w = self.write().await?;
         sqlx::query("UPDATE agents SET max_chats = $1 WHERE id = $2")
             .bind(max_chats)
@@ -131,14 +123,12 @@ impl Store {
     }
 
     pub async fn add_queue(&self, name: &str) -> Result<i64> {
-        let name = livewindow_core::validate::clean_line(name);
-        let name = name.trim();
-        let max = livewindow_core::limits::QUEUE_NAME_CHARS;
-        if name.is_empty() || name.chars().count() > max {
-            return Err(StoreError::invalid(format!(
-                "a queue name must have 1 to {max} characters"
-            )));
-        }
+        let name = livewindow_core::validate::label(
+            "queue name",
+            name,
+            livewindow_core::limits::QUEUE_NAME_CHARS,
+        )?;
+        let name = name.as_str();
         let mut w = self.write().await?;
         let exists: Option<i64> =
             sqlx::query_scalar("SELECT id FROM queues WHERE lower(name) = lower($1)")
@@ -233,94 +223,4 @@ impl Store {
         w.commit().await?;
         Ok(n > 0)
     }
-
-    /// Sets a profile option at site level (`agent_id` None) or for one agent.
-    pub async fn set_option(&self, name: &str, value: &str, agent_id: Option<i64>) -> Result<()> {
-        livewindow_core::check_option(name, value)?;
-        let mut w = self.write().await?;
-        sqlx::query(self.sql(
-            "INSERT INTO profile_options (name, agent_id, value, updated_ms) VALUES ($1, $2, $3, NOW_MS) \
-             ON CONFLICT (name, agent_id) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms",
-        ))
-        .bind(name)
-        .bind(agent_id.unwrap_or(0))
-        .bind(value)
-        .execute(&mut *w.tx)
-        .await?;
-        w.commit().await
-    }
-
-    /// Removes an agent-level override (or the site value) of a profile option.
-    pub async fn unset_option(&self, name: &str, agent_id: Option<i64>) -> Result<bool> {
-        livewindow_core::check_option_name(name)?;
-        let mut w = self.write().await?;
-        let n = sqlx::query("DELETE FROM profile_options WHERE name = $1 AND agent_id = $2")
-            .bind(name)
-            .bind(agent_id.unwrap_or(0))
-            .execute(&mut *w.tx)
-            .await?
-            .rows_affected();
-        w.commit().await?;
-        Ok(n > 0)
-    }
-
-    /// The value in force for an agent: their own, else the site's, else `None`.
-    pub async fn option(&self, name: &str, agent_id: Option<i64>) -> Result<Option<String>> {
-        option_on(self.pool(), name, agent_id).await
-    }
-
-    /// Every option row: (name, agent email or None for site, value).
-    pub async fn options(&self) -> Result<Vec<(String, Option<String>, String)>> {
-        let rows = sqlx::query(
-            "SELECT o.name, a.email, o.value FROM profile_options o \
-             LEFT JOIN agents a ON a.id = o.agent_id ORDER BY o.name, o.agent_id",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("name")?, r.try_get("email")?, r.try_get("value")?)))
-            .collect()
-    }
-
-    pub async fn rich_text_enabled(&self, agent_id: i64) -> Result<bool> {
-        Ok(self
-            .option(livewindow_core::OPT_CKEDITOR, Some(agent_id))
-            .await?
-            .as_deref()
-            == Some("Y"))
-    }
-}
-
-/// A profile option in force for an agent (their own, else the site's), read on any
-/// executor: the pool, or the connection of a transaction in progress (asking the pool for
-/// a second connection while holding one can exhaust it under load).
-pub(super) async fn option_on<'e, E>(
-    e: E,
-    name: &str,
-    agent_id: Option<i64>,
-) -> Result<Option<String>>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    let value: Option<String> = sqlx::query_scalar(
-        "SELECT value FROM profile_options WHERE name = $1 AND (agent_id = $2 OR agent_id = 0) \
-         ORDER BY agent_id DESC LIMIT 1",
-    )
-    .bind(name.to_string())
-    .bind(agent_id.unwrap_or(0))
-    .fetch_optional(e)
-    .await?;
-    Ok(value)
-}
-
-/// The offer timeout in force for an agent, in ms.
-pub(super) async fn offer_timeout_ms_on<'e, E>(e: E, agent_id: Option<i64>) -> Result<i64>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    let seconds = option_on(e, livewindow_core::OPT_OFFER_TIMEOUT, agent_id)
-        .await?
-        .and_then(|v| v.parse::<i64>().ok())
-        .unwrap_or(livewindow_core::DEFAULT_OFFER_TIMEOUT_SECONDS);
-    Ok(seconds * 1000)
 }

@@ -14,6 +14,7 @@ mod error;
 mod events;
 mod feed_hub;
 mod messages;
+mod options;
 mod presence;
 mod routing;
 pub mod scratch;

@@ -492,7 +492,7 @@ pub(super) async fn make_offer(
     now: i64,
     from: OfferFrom,
 ) -> Result<()> {
-    let timeout = super::admin::offer_timeout_ms_on(&mut *w.tx, Some(agent_id)).await?;
+    let timeout = super::options::offer_timeout_ms_on(&mut *w.tx, Some(agent_id)).await?;
     let deadline = now + timeout;
     let sql = match from {
         OfferFrom::Queue => {

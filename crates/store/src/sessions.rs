@@ -1,7 +1,7 @@
 //! Sessions after sign-in: which user a token opens (checking revocation, the idle and the
 //! absolute expiry, and sliding the idle one), signing out, revoking, listing.
 
-use super::admin::option_on;
+use super::options::option_on;
 use super::secrets::token_sha256;
 use super::users::{USER_COLUMNS, User, user_from_row};
 use super::{Result, Store};

@@ -2,7 +2,7 @@
 //! they hold across server processes), the password check in equal time for known and
 //! unknown emails, and the new session.
 
-use super::admin::option_on;
+use super::options::option_on;
 use super::secrets::{new_token, verify_password};
 use super::sessions::SessionUser;
 use super::users::{USER_COLUMNS, user_from_row};

@@ -5,9 +5,10 @@
 
 use super::routing::{LOAD, OfferFrom};
 use super::{NewEvent, Result, Store, StoreError, WriteTx};
+use livewindow_core::transfer::{self, ChatHold};
 use livewindow_core::{
-    AgentLoad, AgentStatus, ChatState, EventKind, NewMessage, OfferOutcome, QueueStat, Sender,
-    TransferAnswer, TransferKind, TransferTarget,
+    AgentLoad, AgentStatus, EventKind, NewMessage, OfferOutcome, QueueStat, Sender, TransferAnswer,
+    TransferKind, TransferTarget,
 };
 use sqlx::Row;
 
@@ -86,32 +87,13 @@ impl Store {
         let note =
             livewindow_core::validate::note(note, livewindow_core::limits::TRANSFER_NOTE_CHARS)?;
         let mut w = self.write().await?;
-        let row = sqlx::query(self.sql(
-            "SELECT c.state, c.agent_id, c.offered_agent_id, c.queue_id, a.name AS agent_name, \
-             NOW_MS AS now FROM chats c JOIN agents a ON a.id = $2 WHERE c.id = $1 LOCK_WAIT",
-        ))
-        .bind(chat_id)
-        .bind(agent_id)
-        .fetch_optional(&mut *w.tx)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("no chat {chat_id}")))?;
-        let state = super::chats::state_of(&row)?;
-        let owner: Option<i64> = row.try_get("agent_id")?;
-        let pending: Option<i64> = row.try_get("offered_agent_id")?;
-        let from_queue: i64 = row.try_get("queue_id")?;
-        let agent_name: String = row.try_get("agent_name")?;
-        let now: i64 = row.try_get("now")?;
-        if state != ChatState::Active || owner != Some(agent_id) {
-            return Err(match state {
-                ChatState::Ended => StoreError::Ended,
-                _ => StoreError::NotYours,
-            });
-        }
-        if pending.is_some() {
-            return Err(StoreError::Conflict(
-                "a transfer of this chat is already waiting for an answer".into(),
-            ));
-        }
+        let (chat, from_queue, now) = self.lock_chat(&mut w, chat_id).await?;
+        transfer::may_transfer(chat, agent_id)?;
+        let agent_name: String = sqlx::query_scalar("SELECT name FROM agents WHERE id = $1")
+            .bind(agent_id)
+            .fetch_optional(&mut *w.tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("no agent with id {agent_id}")))?;
         match target {
             TransferTarget::Queue(queue_id) => {
                 let queue = self.queue_name(&mut w, queue_id).await?;
@@ -153,9 +135,6 @@ impl Store {
                 self.route().await?;
             }
             TransferTarget::Agent(to) => {
-                if to == agent_id {
-                    return Err(StoreError::invalid("choose another agent than yourself"));
-                }
                 // The target's row is locked before their load is counted, as routing does,
                 // so a routing offer in the same instant cannot take the same last slot. Two
                 // statements: on PostgreSQL a count in the locking statement would be read
@@ -165,22 +144,21 @@ impl Store {
                     .fetch_optional(&mut *w.tx)
                     .await?
                     .ok_or_else(|| StoreError::NotFound(format!("no agent with id {to}")))?;
-                let target = sqlx::query(sqlx::AssertSqlSafe(format!(
+                let row = sqlx::query(sqlx::AssertSqlSafe(format!(
                     "SELECT a.name, a.status, a.max_chats - {LOAD} AS free FROM agents a \
                      WHERE a.id = $1"
                 )))
                 .bind(to)
                 .fetch_one(&mut *w.tx)
                 .await?;
-                let name: String = target.try_get("name")?;
-                let status: String = target.try_get("status")?;
-                let free: i64 = target.try_get("free")?;
-                if status != AgentStatus::Available.as_str() {
-                    return Err(StoreError::TargetAway { name });
-                }
-                if free <= 0 {
-                    return Err(StoreError::TargetBusy { name });
-                }
+                let status: String = row.try_get("status")?;
+                let target = transfer::Target {
+                    id: to,
+                    name: row.try_get("name")?,
+                    status: AgentStatus::parse(&status).unwrap_or(AgentStatus::Offline),
+                    free: row.try_get("free")?,
+                };
+                transfer::may_offer_to(&target, agent_id)?;
                 super::routing::make_offer(&mut w, chat_id, to, now, OfferFrom::Transfer).await?;
                 self.record_transfer(
                     &mut w,
@@ -209,22 +187,9 @@ impl Store {
     /// A supervisor moves a waiting or active chat to a queue (`livewindow chat transfer`).
     pub async fn supervisor_transfer(&self, chat_id: i64, queue_id: i64) -> Result<String> {
         let mut w = self.write().await?;
-        let row = sqlx::query(self.sql(
-            "SELECT state, agent_id, offered_agent_id, queue_id, NOW_MS AS now FROM chats \
-             WHERE id = $1 LOCK_WAIT",
-        ))
-        .bind(chat_id)
-        .fetch_optional(&mut *w.tx)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("no chat {chat_id}")))?;
-        let state = super::chats::state_of(&row)?;
-        let owner: Option<i64> = row.try_get("agent_id")?;
-        let offered: Option<i64> = row.try_get("offered_agent_id")?;
-        let from_queue: i64 = row.try_get("queue_id")?;
-        let now: i64 = row.try_get("now")?;
-        if state == ChatState::Ended {
-            return Err(StoreError::Ended);
-        }
+        let (chat, from_queue, now) = self.lock_chat(&mut w, chat_id).await?;
+        transfer::may_move(chat)?;
+        let (owner, offered) = (chat.owner, chat.pending);
         let queue = self.queue_name(&mut w, queue_id).await?;
         if let Some(offered) = offered {
             self.decide_offer(&mut w, chat_id, offered, OfferOutcome::Withdrawn, None, now)
@@ -291,6 +256,25 @@ impl Store {
             })
         })
         .transpose()
+    }
+
+    /// Locks a chat's row and reads what the transfer rules need, its queue and the clock:
+    /// the one read of the chat in a transfer's transaction.
+    async fn lock_chat(&self, w: &mut WriteTx, chat_id: i64) -> Result<(ChatHold, i64, i64)> {
+        let row = sqlx::query(self.sql(
+            "SELECT state, agent_id, offered_agent_id, queue_id, NOW_MS AS now FROM chats \
+             WHERE id = $1 LOCK_WAIT",
+        ))
+        .bind(chat_id)
+        .fetch_optional(&mut *w.tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("no chat {chat_id}")))?;
+        let chat = ChatHold {
+            state: super::chats::state_of(&row)?,
+            owner: row.try_get("agent_id")?,
+            pending: row.try_get("offered_agent_id")?,
+        };
+        Ok((chat, row.try_get("queue_id")?, row.try_get("now")?))
     }
 
     async fn queue_name(&self, w: &mut WriteTx, queue_id: i64) -> Result<String> {

@@ -97,12 +97,7 @@ impl Store {
             .map_err(|e| StoreError::rule_field("name", e))?;
         let email = livewindow_core::validate::email(&user.email)
             .map_err(|e| StoreError::rule_field("email", e))?;
-        if !(0..=50).contains(&user.max_chats) {
-            return Err(StoreError::invalid(format!(
-                "max chats must be between 0 and 50, not {}",
-                user.max_chats
-            )));
-        }
+        livewindow_core::limits::check_max_chats(user.max_chats)?;
         let (password, one_time) = match &user.password {
             InitialPassword::Given(p) => {
                 checked(p)?;

@@ -89,13 +89,12 @@ impl Store {
     }
 
     pub async fn add_disposition(&self, name: &str) -> Result<()> {
-        let name = name.trim();
-        let max = livewindow_core::limits::DISPOSITION_CHARS;
-        if name.is_empty() || name.chars().count() > max || name.chars().any(char::is_control) {
-            return Err(StoreError::invalid(format!(
-                "a disposition needs 1 to {max} characters, without control characters"
-            )));
-        }
+        let name = livewindow_core::validate::label(
+            "disposition",
+            name,
+            livewindow_core::limits::DISPOSITION_CHARS,
+        )?;
+        let name = name.as_str();
         let mut w = self.write().await?;
         let exists: Option<i64> =
             sqlx::query_scalar("SELECT id FROM dispositions WHERE lower(name) = lower($1)")
