@@ -13,7 +13,7 @@ use livewindow::data::{ConsoleData, ContactMatches};
 use livewindow::store::{Backend, scratch::Scratch};
 use livewindow::ui::console::Message;
 use livewindow::ui::contact_search::{self, Action, DEBOUNCE, Lookup, Message as SearchMessage};
-use livewindow::ui::interaction::Message as ChatMessage;
+use livewindow::ui::interaction::{Message as ChatMessage, Outcome};
 
 fn names(found: &[Contact]) -> Vec<String> {
     found.iter().map(Contact::full_name).collect()
@@ -472,7 +472,7 @@ fn an_older_answer_never_replaces_a_newer_one() {
 }
 
 /// The console runs the pause and the search: typing alone lists the contacts, with
-/// their count.
+/// their count; keys inside one pause give one search, keys further apart one each.
 #[tokio::test]
 async fn the_console_searches_as_the_agent_types() {
     let (_db, store) = fresh().await;
@@ -492,11 +492,26 @@ async fn the_console_searches_as_the_agent_types() {
         ChatMessage::Search(SearchMessage::Query(String::new())),
     ))
     .await;
-    // A key at a time, the view rebuilt after each, as in the running app.
+    // The searches the console sent for this chat since `from` in its log: each search
+    // comes back as one `Results`, with the query's number.
+    let searches = |h: &ui::Harness, from: usize| -> Vec<u64> {
+        h.log[from..]
+            .iter()
+            .filter_map(|m| match m {
+                Message::Chat(c, ChatMessage::Done(Outcome::Contacts(seq, _))) if *c == chat => {
+                    Some(*seq)
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    // Four keys 20 ms apart, the view rebuilt after each, the pauses running meanwhile as
+    // in the running app: one search, for the whole word.
     h.focus("contact-search").await;
-    let t = std::time::Instant::now();
-    h.typing("lima").await;
-    assert!(t.elapsed() >= DEBOUNCE, "the console waited for a pause");
+    let from = h.log.len();
+    h.typing_every("lima", std::time::Duration::from_millis(20))
+        .await;
+    assert_eq!(searches(&h, from).len(), 1, "one search for four keys");
     let expected = store.search_contacts("lima", 51).await.unwrap();
     assert!(expected.len() > 1 && expected.len() <= 50);
     assert!(h.shows(&expected[0].full_name()));
@@ -504,4 +519,16 @@ async fn the_console_searches_as_the_agent_types() {
     // Searching closed the prefilled new-contact form.
     assert!(!h.shows("Create contact"));
     h.snapshot("contact-search.png");
+
+    // Keys slower than the pause: each one searches.
+    h.send(Message::Chat(
+        chat,
+        ChatMessage::Search(SearchMessage::Query(String::new())),
+    ))
+    .await;
+    let from = h.log.len();
+    h.typing_every("ana", DEBOUNCE * 2).await;
+    assert_eq!(searches(&h, from).len(), 3, "a search after each pause");
+    let expected = store.search_contacts("ana", 51).await.unwrap();
+    assert!(h.shows(&expected[0].full_name()));
 }

@@ -3,6 +3,9 @@
 use super::style;
 use iced::widget::text::Wrapping;
 use iced::widget::{button, column, container, progress_bar, row, text, text_input};
+
+/// The widget id of every offer card's countdown bar.
+pub const COUNTDOWN_ID: &str = "offer-countdown";
 use iced::{Element, Length};
 use livewindow_core::chat::OFFER_CARD_GRACE_MS;
 use livewindow_core::limits::DECLINE_REASON_CHARS;
@@ -203,7 +206,9 @@ pub fn view(card: &Card, db_now: i64, first: bool) -> Element<'_, Message> {
     ]
     .spacing(8)
     .align_y(iced::Alignment::Center);
-    let mut body = column![heading, progress_bar(0.0..=total, left as f32).girth(6),].spacing(8);
+    // Named so that a picture of the console can leave the moving bar out.
+    let bar = container(progress_bar(0.0..=total, left as f32).girth(6)).id(COUNTDOWN_ID);
+    let mut body = column![heading, bar].spacing(8);
     if let Some(t) = &o.transfer {
         body = body.push(transfer_lines(t));
     }

@@ -80,3 +80,25 @@ pub struct AgentLoad {
     /// Chats they can still take (0 at capacity).
     pub free: i64,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names are stored and typed on the command line; the toolbar shows the others.
+    #[test]
+    fn statuses_read_back_and_show() {
+        let shown: Vec<_> = AgentStatus::ALL
+            .iter()
+            .map(|s| {
+                assert_eq!(AgentStatus::parse(s.as_str()), Some(*s));
+                assert_eq!(s.to_string().to_lowercase(), s.as_str());
+                s.to_string()
+            })
+            .collect();
+        assert_eq!(shown, ["Available", "Away", "Offline"]);
+        for junk in ["", "Available", "busy"] {
+            assert_eq!(AgentStatus::parse(junk), None);
+        }
+    }
+}

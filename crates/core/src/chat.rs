@@ -431,3 +431,201 @@ pub enum TransferTarget {
     Queue(i64),
     Agent(i64),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every name is stored in the database: each reads back as itself, and nothing else
+    /// reads as one.
+    #[test]
+    fn stored_names_read_back() {
+        use ChatState::*;
+        for s in [Queued, Offered, Active, Ended] {
+            assert_eq!(ChatState::parse(s.as_str()), Some(s));
+        }
+        for r in [
+            EndReason::AgentEnded,
+            EndReason::CustomerLeft,
+            EndReason::Abandoned,
+            EndReason::NoAgent,
+        ] {
+            assert_eq!(EndReason::parse(r.as_str()), Some(r));
+        }
+        for s in [Sender::Customer, Sender::Agent, Sender::System] {
+            assert_eq!(Sender::parse(s.as_str()), Some(s));
+        }
+        for f in [MessageFormat::Plain, MessageFormat::Html] {
+            assert_eq!(MessageFormat::parse(f.as_str()), Some(f));
+        }
+        for k in [
+            TransferKind::Queue,
+            TransferKind::Agent,
+            TransferKind::Absent,
+            TransferKind::Supervisor,
+        ] {
+            assert_eq!(TransferKind::parse(k.as_str()), Some(k));
+        }
+        let kinds = [
+            EventKind::ChatQueued,
+            EventKind::ChatOffered,
+            EventKind::OfferDeclined,
+            EventKind::OfferExpired,
+            EventKind::ChatAccepted,
+            EventKind::ChatTransferred,
+            EventKind::ChatEnded,
+            EventKind::ChatClosed,
+            EventKind::Message,
+            EventKind::ContactVerified,
+            EventKind::AgentStatus,
+            EventKind::Typing,
+        ];
+        for k in kinds {
+            assert_eq!(EventKind::parse(k.as_str()), Some(k));
+        }
+        let mut names: Vec<_> = kinds.iter().map(|k| k.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), kinds.len(), "two kinds share a name");
+        for junk in ["", "Queued", "closed", "wrap-up"] {
+            assert_eq!(ChatState::parse(junk), None);
+            assert_eq!(EndReason::parse(junk), None);
+            assert_eq!(Sender::parse(junk), None);
+            assert_eq!(MessageFormat::parse(junk), None);
+            assert_eq!(TransferKind::parse(junk), None);
+            assert_eq!(EventKind::parse(junk), None);
+        }
+        let outcomes = [
+            OfferOutcome::Accepted,
+            OfferOutcome::Declined,
+            OfferOutcome::Expired,
+            OfferOutcome::Withdrawn,
+        ];
+        let mut names: Vec<_> = outcomes.iter().map(|o| o.as_str()).collect();
+        names.dedup();
+        assert_eq!(names, ["accepted", "declined", "expired", "withdrawn"]);
+    }
+
+    /// Who ended a chat in which state decides what the customer and the agent are told.
+    #[test]
+    fn why_a_chat_ended() {
+        use ChatState::*;
+        use EndReason::*;
+        let cases = [
+            (Queued, Sender::Customer, Some(Abandoned)),
+            (Offered, Sender::Customer, Some(Abandoned)),
+            (Queued, Sender::System, Some(Abandoned)),
+            (Active, Sender::Customer, Some(CustomerLeft)),
+            (Active, Sender::Agent, Some(AgentEnded)),
+            (Active, Sender::System, Some(AgentEnded)),
+            (Ended, Sender::Customer, None),
+            (Ended, Sender::Agent, None),
+        ];
+        for (state, by, reason) in cases {
+            assert_eq!(
+                EndReason::when_ended(state, by),
+                reason,
+                "{state:?} by {by:?}"
+            );
+        }
+        // What the customer reads after "The chat has ended: ".
+        let told: Vec<_> = [AgentEnded, CustomerLeft, Abandoned, NoAgent]
+            .iter()
+            .map(|r| r.to_string())
+            .collect();
+        assert_eq!(
+            told,
+            [
+                "the agent ended the chat",
+                "the customer left",
+                "the customer left before an agent answered",
+                "no agent was free in time"
+            ]
+        );
+    }
+
+    /// The queues panel re-counts on these, and only these.
+    #[test]
+    fn what_changes_the_queues() {
+        use EventKind::*;
+        for k in [
+            ChatQueued,
+            ChatOffered,
+            ChatAccepted,
+            ChatEnded,
+            ChatClosed,
+            OfferDeclined,
+            OfferExpired,
+            ChatTransferred,
+        ] {
+            assert!(k.changes_queues(), "{k:?}");
+        }
+        for k in [Message, ContactVerified, AgentStatus, Typing] {
+            assert!(!k.changes_queues(), "{k:?}");
+        }
+    }
+
+    /// An ended chat counts against its agent until the wrap-up is done.
+    #[test]
+    fn in_wrap_up() {
+        let chat = Chat {
+            id: 1,
+            queue_id: 1,
+            queue_name: "Support".into(),
+            customer_name: "Ana".into(),
+            customer_email: "ana@example.com".into(),
+            contact_id: None,
+            state: ChatState::Ended,
+            end_reason: Some(EndReason::AgentEnded),
+            agent_id: Some(7),
+            agent_name: Some("Maria".into()),
+            created_ms: 0,
+            accepted_ms: Some(1),
+            ended_ms: Some(2),
+            wrapped_ms: None,
+            disposition: None,
+            verified_by_site: false,
+        };
+        assert!(chat.in_wrap_up());
+        let wrapped = Chat {
+            wrapped_ms: Some(3),
+            ..chat.clone()
+        };
+        assert!(!wrapped.in_wrap_up());
+        let nobody = Chat {
+            agent_id: None,
+            ..chat.clone()
+        };
+        assert!(!nobody.in_wrap_up(), "a chat nobody took has no wrap-up");
+        let active = Chat {
+            state: ChatState::Active,
+            ..chat
+        };
+        assert!(!active.in_wrap_up());
+    }
+
+    #[test]
+    fn a_message_says_its_format_and_has_its_own_id() {
+        let plain = NewMessage::plain(Sender::Agent, "Maria", Some(7), "hi");
+        assert_eq!(plain.format(), MessageFormat::Plain);
+        assert_eq!(
+            (
+                plain.body_text.as_str(),
+                plain.sender_name.as_str(),
+                plain.agent_id
+            ),
+            ("hi", "Maria", Some(7))
+        );
+        let rich = NewMessage::rich(
+            Sender::Agent,
+            "Maria",
+            None,
+            "<p>hi</p>".into(),
+            "hi".into(),
+        );
+        assert_eq!(rich.format(), MessageFormat::Html);
+        assert_eq!(rich.body_html.as_deref(), Some("<p>hi</p>"));
+        assert_eq!(rich.body_text, "hi");
+        assert_ne!(plain.client_id, rich.client_id, "a retry id per message");
+    }
+}

@@ -230,3 +230,104 @@ impl WorkOrderDraft {
         ])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fields an agent got wrong, each named, all at once; a good draft has none.
+    #[test]
+    fn drafts_name_every_wrong_field() {
+        let fields = |d: Draft| d.check().into_iter().map(|(f, _)| f).collect::<Vec<_>>();
+        let contact = ContactDraft {
+            first_name: "Ana".into(),
+            last_name: "Lima".into(),
+            email: "ana@example.com".into(),
+            phone: "+1 555 0100".into(),
+            account_id: None,
+        };
+        assert!(fields(Draft::Contact(contact.clone())).is_empty());
+        let bad = ContactDraft {
+            first_name: " ".into(),
+            last_name: String::new(),
+            email: "ana@".into(),
+            phone: "call me".into(),
+            ..contact
+        };
+        assert_eq!(
+            fields(Draft::Contact(bad)),
+            ["first name", "last name", "email", "phone"]
+        );
+        let account = AccountDraft {
+            name: "Northwind".into(),
+            ..Default::default()
+        };
+        assert!(fields(Draft::Account(account.clone())).is_empty());
+        let bad = AccountDraft {
+            name: String::new(),
+            industry: "i".repeat(61),
+            phone: "x".into(),
+            city: "c".repeat(61),
+        };
+        assert_eq!(
+            fields(Draft::Account(bad)),
+            ["name", "industry", "phone", "city"]
+        );
+        let asset = AssetDraft {
+            product: "AquaPure 300".into(),
+            serial: "SN-1".into(),
+            status: "Active".into(),
+            ..Default::default()
+        };
+        assert!(fields(Draft::Asset(asset)).is_empty());
+        assert_eq!(
+            fields(Draft::Asset(AssetDraft::default())),
+            ["product", "serial", "status"]
+        );
+        let order = WorkOrderDraft {
+            subject: "Replace the filter".into(),
+            status: "open".into(),
+            priority: "high".into(),
+            due: "2026-12-01".into(),
+            ..Default::default()
+        };
+        assert!(fields(Draft::WorkOrder(order.clone())).is_empty());
+        let bad = WorkOrderDraft {
+            subject: String::new(),
+            status: "done".into(),
+            priority: "asap".into(),
+            due: "tomorrow".into(),
+            ..order
+        };
+        assert_eq!(
+            fields(Draft::WorkOrder(bad)),
+            ["subject", "status", "priority", "due"]
+        );
+    }
+
+    #[test]
+    fn records_say_what_they_are() {
+        let contact = Contact {
+            id: 4,
+            account_id: None,
+            account_name: None,
+            first_name: "Ana".into(),
+            last_name: "Lima".into(),
+            email: String::new(),
+            phone: String::new(),
+            version: 1,
+        };
+        assert_eq!(contact.full_name(), "Ana Lima");
+        assert_eq!(Record::Contact(contact).id(), 4);
+        let nouns: Vec<_> = [
+            RecordKind::Account,
+            RecordKind::Contact,
+            RecordKind::Asset,
+            RecordKind::WorkOrder,
+        ]
+        .iter()
+        .map(|k| k.noun())
+        .collect();
+        assert_eq!(nouns, ["account", "contact", "asset", "work order"]);
+    }
+}

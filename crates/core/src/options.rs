@@ -186,4 +186,24 @@ mod tests {
             })
         ));
     }
+
+    /// The ranges the README documents, at their edges.
+    #[test]
+    fn ranges() {
+        for (name, min, max) in [
+            (OPT_OFFER_TIMEOUT, 1, 600),
+            (OPT_ABSENT_INTERVAL, 1, 3600),
+            (OPT_AGENT_ABSENT_RETRIES, 1, 100),
+            (OPT_QUEUED_DISCARD, 0, 604_800),
+            (OPT_AUTO_AWAY, 0, 86_400),
+            (OPT_WRAPUP_MAX, 0, 86_400),
+        ] {
+            assert!(check_option(name, &min.to_string()).is_ok(), "{name} {min}");
+            assert!(check_option(name, &max.to_string()).is_ok(), "{name} {max}");
+            assert!(check_option(name, &(min - 1).to_string()).is_err());
+            assert!(check_option(name, &(max + 1).to_string()).is_err());
+        }
+        assert!(check_option_name(OPT_WRAPUP_MAX).is_ok());
+        assert!(check_option_name("SVC_CHAT_NOPE").is_err());
+    }
 }

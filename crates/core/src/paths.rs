@@ -56,3 +56,52 @@ fn restrict(path: &std::path::Path, mode: u32) -> std::io::Result<()> {
 fn restrict(_path: &std::path::Path, _mode: u32) -> std::io::Result<()> {
     Ok(())
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+    use std::path::Path;
+
+    fn mode(p: &Path) -> u32 {
+        std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    /// Folders and files made here are the user's alone; folders that were there before
+    /// keep their modes; a missing -wal or -shm is not an error.
+    #[test]
+    fn private_folders_and_files() {
+        let base = std::env::temp_dir().join(format!(
+            "livewindow-paths-{}-{:?}",
+            std::process::id(),
+            std::time::SystemTime::now()
+        ));
+        std::fs::create_dir_all(&base).unwrap();
+        std::fs::set_permissions(&base, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let data = base.join("share/livewindow");
+        super::private_dir(&data).unwrap();
+        assert_eq!(mode(&data), 0o700);
+        assert_eq!(mode(&base.join("share")), 0o700);
+        assert_eq!(mode(&base), 0o755, "a folder that was there is left alone");
+        let db = data.join("livewindow.db");
+        super::private_file(&db).unwrap();
+        assert_eq!(mode(&db), 0o600);
+        std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+        super::tighten_file(&db).unwrap();
+        assert_eq!(mode(&db), 0o600);
+        super::tighten_file(&data.join("livewindow.db-wal")).unwrap();
+        assert!(!data.join("livewindow.db-wal").exists());
+        // Any other failure is reported (here: a path through a file).
+        assert!(super::tighten_file(&db.join("x")).is_err());
+        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+        super::tighten_dir(&data).unwrap();
+        assert_eq!(mode(&data), 0o700);
+        assert!(super::tighten_dir(&base.join("nothing")).is_err());
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn the_data_directory_is_named_for_livewindow() {
+        let dir = super::data_dir().expect("a home directory");
+        assert!(dir.ends_with("livewindow"), "{}", dir.display());
+    }
+}

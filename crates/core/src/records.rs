@@ -106,4 +106,35 @@ mod tests {
         assert!(date("due", "01/12/2026").is_err());
         assert_eq!(date("due", "").unwrap(), None);
     }
+
+    #[test]
+    fn lengths_stop_at_max_characters() {
+        assert_eq!(required("subject", "ééé", 3).as_deref(), Ok("ééé"));
+        assert!(required("subject", "éééé", 3).is_err());
+        assert!(required("subject", "a\u{7}b", 10).is_err());
+        assert_eq!(optional("city", "  ", 3).as_deref(), Ok(""));
+        assert_eq!(optional("city", " Oslo ", 4).as_deref(), Ok("Oslo"));
+        assert_eq!(
+            optional("city", "Lisbon", 4).unwrap_err().0,
+            "city",
+            "an optional field too long is still refused"
+        );
+    }
+
+    #[test]
+    fn phones_and_emails() {
+        // Every character a phone may hold, and 6 to 20 digits.
+        assert!(phone("phone", "+1 (555) 12.3-4").is_ok());
+        assert!(phone("phone", "12345").is_err());
+        assert!(phone("phone", "123456").is_ok());
+        assert!(phone("phone", &"1".repeat(21)).is_err());
+        assert!(phone("phone", "555 1234 x9").is_err(), "a letter");
+        assert_eq!(phone("phone", " ").as_deref(), Ok(""));
+        assert_eq!(email("email", " ").as_deref(), Ok(""));
+        assert_eq!(
+            email("email", " ana@example.com ").as_deref(),
+            Ok("ana@example.com")
+        );
+        assert_eq!(email("email", "ana@").unwrap_err().0, "email");
+    }
 }

@@ -48,4 +48,20 @@ mod tests {
         assert_eq!(super::wait(41_001), "42 s");
         assert_eq!(super::wait(185_000), "3 min");
     }
+
+    /// HH:MM, whatever the local time zone; a minute later reads differently; a time no
+    /// calendar holds shows nothing rather than a wrong time.
+    #[test]
+    fn clocks() {
+        let at = 1_764_900_000_000;
+        let shown = super::clock(at);
+        assert_eq!(shown.len(), 5, "{shown}");
+        assert_eq!(&shown[2..3], ":");
+        assert!(
+            shown.chars().filter(char::is_ascii_digit).count() == 4,
+            "{shown}"
+        );
+        assert_ne!(super::clock(at + 60_000), shown);
+        assert_eq!(super::clock(i64::MAX), "");
+    }
 }

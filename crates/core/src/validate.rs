@@ -201,4 +201,53 @@ mod tests {
         );
         assert_eq!(super::visible("Eve\u{202E}moc"), "Evemoc");
     }
+
+    #[test]
+    fn a_name_of_120_characters_and_no_more() {
+        assert!(super::name(&"n".repeat(120)).is_ok());
+        assert!(
+            super::name(&"n".repeat(121))
+                .unwrap_err()
+                .to_string()
+                .contains("120")
+        );
+    }
+
+    /// Every door (terminal, web page, store) takes the customer's name and email cleaned,
+    /// and says which field is wrong.
+    #[test]
+    fn a_customer_asking() {
+        assert_eq!(
+            super::customer(" Ana\u{200B} Lima ", " ana@example.com "),
+            Ok(("Ana Lima".into(), "ana@example.com".into()))
+        );
+        let field = |r: Result<(String, String), super::StoreError>| match r {
+            Err(e) => e.field().map(String::from),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            field(super::customer(" ", "ana@example.com")).as_deref(),
+            Some("name")
+        );
+        assert_eq!(
+            field(super::customer("Ana", "ana@")).as_deref(),
+            Some("email")
+        );
+    }
+
+    /// Notes keep their lines and tabs, lose other control characters, and stop at `max`
+    /// characters (not bytes).
+    #[test]
+    fn notes() {
+        assert_eq!(
+            super::note("  line one\n\tline two\u{7}\r ", 50).as_deref(),
+            Ok("line one\n\tline two")
+        );
+        assert_eq!(super::note("", 5).as_deref(), Ok(""));
+        assert_eq!(super::note("ééééé", 5).as_deref(), Ok("ééééé"));
+        assert!(matches!(
+            super::note("éééééé", 5),
+            Err(e) if e.field() == Some("note")
+        ));
+    }
 }

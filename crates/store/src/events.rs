@@ -374,16 +374,22 @@ async fn read_into(store: Store, hub: Weak<Hub>, mut last_id: i64, mut wake: Opt
 }
 
 impl Store {
-    /// Appends one event in a transaction that stays open for `hold` before it commits.
-    /// For tests of the feed's ordering: other writers start meanwhile.
+    /// Appends one event in a transaction that says so on `ready` once the event is written
+    /// (its id drawn), then stays open until `go`. For tests of the feed's ordering: other
+    /// writers start meanwhile.
     #[doc(hidden)]
-    pub async fn emit_held(&self, hold: Duration) -> Result<()> {
+    pub async fn emit_held(
+        &self,
+        ready: tokio::sync::oneshot::Sender<()>,
+        go: tokio::sync::oneshot::Receiver<()>,
+    ) -> Result<()> {
         let mut w = self.write().await?;
         w.emit(EventKind::AgentStatus, super::NewEvent::default())
             .await?;
         // Written now (draws its id), not at commit.
         w.flush().await?;
-        tokio::time::sleep(hold).await;
+        let _ = ready.send(());
+        let _ = go.await;
         w.commit().await
     }
 }
