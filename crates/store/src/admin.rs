@@ -26,12 +26,7 @@ impl Store {
             .map_err(|e| StoreError::rule_field("email", e))?;
         livewindow_core::limits::check_max_chats(max_chats)?;
         let mut w = self.write().await?;
-        let exists: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM agents WHERE lower(email) = lower($1)")
-                .bind(&email)
-                .fetch_optional(&mut *w.tx)
-                .await?;
-        if exists.is_some() {
+        if email_taken(&mut w, &email).await? {
             return Err(StoreError::invalid(format!(
                 "an agent with email {email} already exists"
             )));
@@ -223,4 +218,14 @@ impl Store {
         w.commit().await?;
         Ok(n > 0)
     }
+}
+
+/// Whether an agent (a user) already has this email, in any letter case.
+pub(super) async fn email_taken(w: &mut super::WriteTx, email: &str) -> Result<bool> {
+    let id: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM agents WHERE lower(email) = lower($1)")
+            .bind(email)
+            .fetch_optional(&mut *w.tx)
+            .await?;
+    Ok(id.is_some())
 }

@@ -3,7 +3,7 @@
 //! Adding one, changing their password or role, disabling and listing them. Changing a
 //! password or disabling a user ends their sessions in the same transaction.
 
-use super::admin::agent_from_row;
+use super::admin::{agent_from_row, email_taken};
 use super::secrets::{hash_password, one_time_password};
 use super::{NewEvent, Result, Store, StoreError, WriteTx};
 use livewindow_core::account::check_password;
@@ -111,12 +111,7 @@ impl Store {
         // Before the transaction: hashing is slow and must not hold the write lock.
         let hash = hash_password(&password).await?;
         let mut w = self.write().await?;
-        let exists: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM agents WHERE lower(email) = lower($1)")
-                .bind(&email)
-                .fetch_optional(&mut *w.tx)
-                .await?;
-        if exists.is_some() {
+        if email_taken(&mut w, &email).await? {
             return Err(StoreError::invalid_field(
                 "email",
                 format!("a user with email {email} already exists"),
@@ -144,12 +139,7 @@ impl Store {
             .bind(queue)
             .execute(&mut *w.tx)
             .await
-            .map_err(|e| match e {
-                sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
-                    StoreError::invalid_field("queue", "there is no such queue")
-                }
-                other => other.into(),
-            })?;
+            .map_err(super::error::no_such_queue)?;
         }
         w.commit().await?;
         let user = self.user(id).await?;

@@ -87,12 +87,7 @@ impl Store {
         .bind(i64::from(r.verified_by_site))
         .fetch_one(&mut *w.tx)
         .await
-        .map_err(|e| match e {
-            sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
-                StoreError::invalid_field("queue", "there is no such queue")
-            }
-            other => other.into(),
-        })?;
+        .map_err(super::error::no_such_queue)?;
         sqlx::query(self.sql(
             "INSERT INTO chat_tokens (token_hash, chat_id, client_addr, created_ms) \
              VALUES ($1, $2, $3, NOW_MS)",

@@ -28,6 +28,15 @@ pub enum SessionEnd {
 }
 
 impl SessionEnd {
+    pub const ALL: [SessionEnd; 6] = [
+        SessionEnd::SignedOut,
+        SessionEnd::Revoked,
+        SessionEnd::PasswordChanged,
+        SessionEnd::Disabled,
+        SessionEnd::Idle,
+        SessionEnd::Expired,
+    ];
+
     /// The stored spelling (`sessions.revoked_why`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -41,16 +50,7 @@ impl SessionEnd {
     }
 
     pub fn parse(s: &str) -> Option<SessionEnd> {
-        [
-            SessionEnd::SignedOut,
-            SessionEnd::Revoked,
-            SessionEnd::PasswordChanged,
-            SessionEnd::Disabled,
-            SessionEnd::Idle,
-            SessionEnd::Expired,
-        ]
-        .into_iter()
-        .find(|e| e.as_str() == s)
+        Self::ALL.into_iter().find(|e| e.as_str() == s)
     }
 
     /// One line for the person whose session ended.
@@ -190,14 +190,7 @@ mod tests {
 
     #[test]
     fn ends_round_trip() {
-        for end in [
-            SessionEnd::SignedOut,
-            SessionEnd::Revoked,
-            SessionEnd::PasswordChanged,
-            SessionEnd::Disabled,
-            SessionEnd::Idle,
-            SessionEnd::Expired,
-        ] {
+        for end in SessionEnd::ALL {
             assert_eq!(SessionEnd::parse(end.as_str()), Some(end));
             assert!(end.sentence().ends_with('.'));
         }
