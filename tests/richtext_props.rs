@@ -5,10 +5,7 @@
 //! - edit: any sequence of editing operations keeps that round trip, and undoing every
 //!   step gives back the start.
 
-use livewindow::richtext::{
-    BlockStyle, Document, ListKind, MAX_BLOCKS, MAX_CHARS, Mark, PasteExtras, Position, Rgb,
-    Selection, import,
-};
+use livewindow::richtext::{self, MAX_BLOCKS, MAX_CHARS, PasteExtras, import};
 use proptest::prelude::*;
 
 /// Pieces of clipboard HTML (Word's, Excel's, a browser's, a hostile page's) and arbitrary
@@ -69,80 +66,6 @@ proptest! {
     }
 }
 
-fn pos(b: &[u8]) -> Position {
-    Position::new(usize::from(b[0] % 8), usize::from(b[1] % 24))
-}
-
-/// One editing operation from six bytes, as the `edit` fuzz target reads them.
-fn apply(doc: &mut Document, op: &[u8; 6]) {
-    let sel = Selection::new(pos(&op[1..3]), pos(&op[3..5]));
-    let arg = op[5];
-    let texts = ["a", " ", "xy z", "\n", "é€😀", ""];
-    match op[0] % 14 {
-        0 => {
-            doc.insert_text(sel, texts[usize::from(arg) % texts.len()]);
-        }
-        1 => {
-            doc.delete(sel);
-        }
-        2 => {
-            doc.split_block(sel);
-        }
-        3 => {
-            let mark = [
-                Mark::Bold,
-                Mark::Italic,
-                Mark::Underline,
-                Mark::Strike,
-                Mark::Code,
-            ][usize::from(arg) % 5];
-            doc.toggle_mark(sel, mark);
-        }
-        4 => doc.set_colour(sel, arg.is_multiple_of(2).then_some(Rgb::new(arg, 0, 1))),
-        5 => {
-            let _ = doc.set_link(sel, arg.is_multiple_of(2).then_some("https://example.com/"));
-        }
-        6 => doc.clear_formatting(sel),
-        7 => {
-            let style = match arg % 4 {
-                0 => BlockStyle::Paragraph,
-                1 => BlockStyle::Heading(arg % 5),
-                2 => BlockStyle::ListItem {
-                    kind: ListKind::Bulleted,
-                    level: arg % 10,
-                },
-                _ => BlockStyle::ListItem {
-                    kind: ListKind::Ordered {
-                        start: u32::from(arg),
-                    },
-                    level: arg % 10,
-                },
-            };
-            doc.set_block_style(sel, style);
-        }
-        8 => {
-            doc.indent(sel);
-        }
-        9 => {
-            doc.outdent(sel);
-        }
-        10 => {
-            let frag = doc.copy(sel);
-            doc.paste(Selection::caret(pos(&op[3..5])), &frag);
-        }
-        11 => {
-            doc.undo();
-        }
-        12 => {
-            doc.redo();
-        }
-        _ => {
-            let _ = doc.marks_at(sel.focus);
-            let _ = doc.marks_in(sel);
-        }
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
@@ -155,7 +78,7 @@ proptest! {
         );
         let mut doc = start.clone();
         for op in &ops {
-            apply(&mut doc, op);
+            richtext::edit_op(&mut doc, op);
         }
         let out = doc.to_html();
         let _ = doc.to_plain();

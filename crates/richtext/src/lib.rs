@@ -59,6 +59,7 @@
 
 mod document;
 mod edit;
+mod edit_script;
 mod format;
 mod history;
 pub mod html_in;
@@ -69,6 +70,7 @@ mod plain_out;
 mod runs;
 
 pub use document::{Document, ListMarker, MAX_BLOCKS, MAX_CHARS};
+pub use edit_script::edit_op;
 pub use format::InvalidLink;
 pub use html_in::{PasteExtras, import};
 pub use html_out::{escape, image_message_html, plain_to_html};
