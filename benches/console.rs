@@ -71,8 +71,8 @@ async fn offer_shown(store: &Store, queue: i64) {
         .expect("status");
     let desktop = Store::open(store.url()).await.expect("open");
     let restored = desktop.restore(james.id).await.expect("restore");
-    let mut events = desktop.subscribe(restored.last_event);
-    let (mut console, task) = Console::new(Arc::new(desktop.clone()), restored, None);
+    let mut events = desktop.desk_feed(james.id, restored.last_event);
+    let (mut console, task) = Console::new(Arc::new(desktop.desk(james.id)), restored, None);
     settle(&mut console, task).await;
     let mut renderer = iced::Renderer::new(
         Font::with_name("Fira Sans"),
@@ -120,10 +120,10 @@ async fn offer_shown(store: &Store, queue: i64) {
         );
         cache = ui.into_cache();
         shown = console
-            .offers
-            .cards
+            .offers()
+            .cards()
             .iter()
-            .filter_map(|c| c.shown_after_ms.get())
+            .filter_map(|c| c.shown_after_ms())
             .collect();
     }
     let asked = customers.await.expect("customers");
@@ -200,11 +200,11 @@ fn main() {
 
         let restored = store.restore(agent.id).await.expect("restore");
         let t = Instant::now();
-        let (mut console, task) = Console::new(Arc::new(store.clone()), restored, None);
+        let (mut console, task) = Console::new(Arc::new(store.desk(agent.id)), restored, None);
         settle(&mut console, task).await;
         println!(
             "console restored with {} chats in {:.0} ms",
-            console.chats.len(),
+            console.chats().len(),
             t.elapsed().as_secs_f64() * 1000.0
         );
 
@@ -217,7 +217,7 @@ fn main() {
         .expect("renderer");
         let size = Size::new(1280.0, 800.0);
         let mut cache = Cache::default();
-        let ids: Vec<i64> = console.chats.iter().map(|c| c.chat.id).collect();
+        let ids: Vec<i64> = console.chats().iter().map(|c| c.chat().id).collect();
 
         // Warm up: every chat laid out once (a real app has laid them out when shown).
         for id in &ids {

@@ -1,16 +1,20 @@
 //! Live Window: a desktop console in which customer-service agents take customer chats.
 //!
-//! `core` holds the domain rules, `store` the database (SQLite or PostgreSQL, the one
-//! coordinator between desktops), `channel` the customer side, `ui` the iced console.
+//! The layers are crates (see `docs/ARCHITECTURE.md`): `core` (rules, no IO), `richtext`,
+//! `data` (the console's interface), `store` (the database), `server` (axum) and `ui` (the
+//! iced console). This crate wires them into one binary, with the customer side
+//! (`channel`), the commands (`cli`) and the load runs (`bench`); it re-exports the layers
+//! under their short names for those and for the tests.
 
 pub mod bench;
 pub mod channel;
 pub mod cli;
-pub mod core;
-pub mod data;
-pub mod richtext;
-pub mod server;
-pub mod store;
-pub mod ui;
+
+pub use livewindow_console as ui;
+pub use livewindow_core as core;
+pub use livewindow_data as data;
+pub use livewindow_richtext as richtext;
+pub use livewindow_server as server;
+pub use livewindow_store as store;
 
 pub use store::Store;

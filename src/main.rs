@@ -127,19 +127,19 @@ fn console(cli: &Cli) -> anyhow::Result<()> {
             });
         });
     }
-    // On one machine the console's data is the store itself.
+    // On one machine the console's data is the store itself, as this agent's desk.
+    let agent_id = agent.id;
     let connect: livewindow::ui::app::Connect = std::sync::Arc::new(move || {
         let url = url.clone();
         Box::pin(async move {
             // One pooled connection plus LISTEN: a team of consoles shares the server's
             // connection limit.
             let store = Store::open_with(&url, Role::Console).await?;
-            Ok(std::sync::Arc::new(store) as livewindow::data::Data)
+            Ok(std::sync::Arc::new(store.desk(agent_id)) as livewindow::data::Data)
         })
     });
     livewindow::ui::run(livewindow::ui::Config {
         connect,
-        agent_id: agent.id,
         session_dir: livewindow::ui::session::default_dir(),
     })?;
     Ok(())

@@ -514,8 +514,41 @@ async fn a_word_list_that_skips_a_level_is_sent_as_the_composer_shows_it() {
         levels(&list_levels(shown)),
         "the transcript shows the list as the composer did"
     );
-    // And the customer gets that nesting: one <ul>/<ol> deeper per level.
-    let depth = sent.body_html.matches("<ol").count() + sent.body_html.matches("<ul").count();
-    let deepest = composed.iter().map(|(_, _, d)| *d).max().unwrap_or(0) as usize;
-    assert!(depth > deepest, "{}", sent.body_html);
+    // And the customer gets that nesting: each item inside one more <ul>/<ol> per level.
+    assert!(
+        composed.iter().any(|(_, _, drawn)| *drawn > 0),
+        "the fixture nests: {composed:?}"
+    );
+    assert_eq!(
+        levels(&composed),
+        html_list_levels(&sent.body_html),
+        "{}",
+        sent.body_html
+    );
+}
+
+/// Each list item of `html` with its own text (not its sublists') and how many lists it
+/// sits in, less one.
+fn html_list_levels(html: &str) -> Vec<(String, u8)> {
+    use scraper::{ElementRef, Html, Selector};
+    let is_list = |e: &ElementRef| matches!(e.value().name(), "ul" | "ol");
+    let doc = Html::parse_fragment(html);
+    doc.select(&Selector::parse("li").unwrap())
+        .map(|item| {
+            let depth = item
+                .ancestors()
+                .filter_map(ElementRef::wrap)
+                .filter(is_list)
+                .count();
+            let own: String = item
+                .children()
+                .filter_map(|c| match ElementRef::wrap(c) {
+                    Some(e) if is_list(&e) => None,
+                    Some(e) => Some(e.text().collect::<String>()),
+                    None => c.value().as_text().map(|t| t.to_string()),
+                })
+                .collect();
+            (own.trim().to_string(), depth.saturating_sub(1) as u8)
+        })
+        .collect()
 }

@@ -13,7 +13,7 @@ use livewindow::data::{ConsoleData, ContactMatches};
 use livewindow::store::{Backend, scratch::Scratch};
 use livewindow::ui::console::Message;
 use livewindow::ui::contact_search::{self, Action, DEBOUNCE, Lookup, Message as SearchMessage};
-use livewindow::ui::interaction::Message as ChatMessage;
+use livewindow::ui::interaction::{Message as ChatMessage, Outcome};
 
 fn names(found: &[Contact]) -> Vec<String> {
     found.iter().map(Contact::full_name).collect()
@@ -174,19 +174,19 @@ async fn more_than_shown_says_so_without_counting() {
     store.seed_demo().await.unwrap();
     store.seed_contacts(2_000).await.unwrap();
     let w = wanda(&store).await;
-    let many: ContactMatches = ConsoleData::search_contacts(&store, "a".into(), 50)
+    let many: ContactMatches = ConsoleData::search_contacts(&store.desk(1), "a".into(), 50)
         .await
         .unwrap();
     assert_eq!(many.contacts.len(), 50);
     assert!(many.more);
-    let one = ConsoleData::search_contacts(&store, "wanda".into(), 50)
+    let one = ConsoleData::search_contacts(&store.desk(1), "wanda".into(), 50)
         .await
         .unwrap();
     assert_eq!(one.contacts, vec![w]);
     assert!(!one.more);
     // Exactly the limit: not "more".
     let exact = store.search_contacts("lima", 1_000).await.unwrap().len() as i64;
-    let at = ConsoleData::search_contacts(&store, "lima".into(), exact)
+    let at = ConsoleData::search_contacts(&store.desk(1), "lima".into(), exact)
         .await
         .unwrap();
     assert_eq!(at.contacts.len() as i64, exact);
@@ -416,7 +416,7 @@ fn typing_waits_for_a_pause_and_enter_does_not() {
             query: "li".into()
         })
     );
-    assert!(s.searching);
+    assert!(s.searching());
     // Enter searches at once; the pause of the last keystroke then does nothing.
     assert_eq!(
         lookup(s.update(SearchMessage::Query("lim ".into()))),
@@ -432,7 +432,7 @@ fn typing_waits_for_a_pause_and_enter_does_not() {
     assert_eq!(lookup(s.update(SearchMessage::Due(3))), None);
     // An emptied box searches nothing.
     assert_eq!(lookup(s.update(SearchMessage::Query(" ".into()))), None);
-    assert!(!s.searching);
+    assert!(!s.searching());
 }
 
 #[test]
@@ -445,9 +445,9 @@ fn an_older_answer_never_replaces_a_newer_one() {
     // The newer answer first, then the slow older one: dropped.
     s.update(SearchMessage::Results(2, answer(3, false)));
     assert_eq!(s.count().as_deref(), Some("3 contacts"));
-    assert!(!s.searching);
+    assert!(!s.searching());
     s.update(SearchMessage::Results(1, answer(50, true)));
-    assert_eq!(s.results.len(), 3);
+    assert_eq!(s.results().len(), 3);
     assert_eq!(s.count().as_deref(), Some("3 contacts"));
 
     // An older answer that comes first is shown until the newer one arrives.
@@ -457,22 +457,22 @@ fn an_older_answer_never_replaces_a_newer_one() {
     s.update(SearchMessage::Due(4));
     s.update(SearchMessage::Results(3, answer(50, true)));
     assert_eq!(s.count().as_deref(), Some("50 of more than 50"));
-    assert!(s.searching, "the newer search is still on its way");
+    assert!(s.searching(), "the newer search is still on its way");
     s.update(SearchMessage::Results(4, answer(1, false)));
     assert_eq!(s.count().as_deref(), Some("1 contact"));
-    assert!(!s.searching);
+    assert!(!s.searching());
 
     // Emptying the box: an answer still on its way is older, and dropped.
     s.update(SearchMessage::Query("b".into()));
     s.update(SearchMessage::Due(5));
     s.update(SearchMessage::Query(String::new()));
     s.update(SearchMessage::Results(5, answer(2, false)));
-    assert!(s.results.is_empty());
+    assert!(s.results().is_empty());
     assert_eq!(s.count(), None);
 }
 
 /// The console runs the pause and the search: typing alone lists the contacts, with
-/// their count.
+/// their count; keys inside one pause give one search, keys further apart one each.
 #[tokio::test]
 async fn the_console_searches_as_the_agent_types() {
     let (_db, store) = fresh().await;
@@ -492,11 +492,26 @@ async fn the_console_searches_as_the_agent_types() {
         ChatMessage::Search(SearchMessage::Query(String::new())),
     ))
     .await;
-    // A key at a time, the view rebuilt after each, as in the running app.
+    // The searches the console sent for this chat since `from` in its log: each search
+    // comes back as one `Results`, with the query's number.
+    let searches = |h: &ui::Harness, from: usize| -> Vec<u64> {
+        h.log[from..]
+            .iter()
+            .filter_map(|m| match m {
+                Message::Chat(c, ChatMessage::Done(Outcome::Contacts(seq, _))) if *c == chat => {
+                    Some(*seq)
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    // Four keys 20 ms apart, the view rebuilt after each, the pauses running meanwhile as
+    // in the running app: one search, for the whole word.
     h.focus("contact-search").await;
-    let t = std::time::Instant::now();
-    h.typing("lima").await;
-    assert!(t.elapsed() >= DEBOUNCE, "the console waited for a pause");
+    let from = h.log.len();
+    h.typing_every("lima", std::time::Duration::from_millis(20))
+        .await;
+    assert_eq!(searches(&h, from).len(), 1, "one search for four keys");
     let expected = store.search_contacts("lima", 51).await.unwrap();
     assert!(expected.len() > 1 && expected.len() <= 50);
     assert!(h.shows(&expected[0].full_name()));
@@ -504,4 +519,16 @@ async fn the_console_searches_as_the_agent_types() {
     // Searching closed the prefilled new-contact form.
     assert!(!h.shows("Create contact"));
     h.snapshot("contact-search.png");
+
+    // Keys slower than the pause: each one searches.
+    h.send(Message::Chat(
+        chat,
+        ChatMessage::Search(SearchMessage::Query(String::new())),
+    ))
+    .await;
+    let from = h.log.len();
+    h.typing_every("ana", DEBOUNCE * 2).await;
+    assert_eq!(searches(&h, from).len(), 3, "a search after each pause");
+    let expected = store.search_contacts("ana", 51).await.unwrap();
+    assert!(h.shows(&expected[0].full_name()));
 }

@@ -7,9 +7,10 @@ mod common;
 use common::fresh;
 use futures::StreamExt;
 use livewindow::Store;
-use livewindow::core::Event;
+use livewindow::core::{Event, EventKind};
 use livewindow::store::{Backend, Subscription};
 use std::time::Duration;
+use tokio::sync::oneshot;
 
 async fn take(events: &mut Subscription, n: usize) -> Vec<Event> {
     let mut got = Vec::new();
@@ -64,16 +65,51 @@ async fn every_event_once_in_order_across_reconnects() {
     let other = Store::open(&db.url).await.unwrap();
     let mut b = other.subscribe(first.last().unwrap().id);
 
-    // Phase 2: a transaction holds its event uncommitted while 30 more chats are written.
+    // Phase 2: a transaction writes its event (its id drawn) and stays open while 30 more
+    // chats are written.
+    let (ready_tx, ready_rx) = oneshot::channel();
+    let (go_tx, go_rx) = oneshot::channel();
     let held = {
         let store = store.clone();
-        tokio::spawn(async move { store.emit_held(Duration::from_millis(800)).await.unwrap() })
+        tokio::spawn(async move { store.emit_held(ready_tx, go_rx).await.unwrap() })
     };
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    write_chats(&store, queue, 30, "b").await;
+    ready_rx.await.unwrap();
+    let writers = {
+        let store = store.clone();
+        tokio::spawn(async move { write_chats(&store, queue, 30, "b").await })
+    };
+    let mut second = take(&mut b, 60 * 2 - 50).await;
+    match store.backend() {
+        // Writers run side by side: all 30 commit while the held one is open.
+        Backend::Postgres => {
+            let end = tokio::time::Instant::now() + Duration::from_secs(30);
+            while !writers.is_finished() {
+                assert!(tokio::time::Instant::now() < end, "the writers waited");
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+        // Writers are serialized: none gets in while it is open.
+        Backend::Sqlite => {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            assert!(!writers.is_finished(), "a writer got past the open one");
+            assert_eq!(
+                other.last_event_id().await.unwrap(),
+                first.last().unwrap().id + 70,
+                "something committed while a writer held the database"
+            );
+        }
+    }
+    // Nothing past the held id is delivered while it is in flight.
+    assert!(
+        tokio::time::timeout(Duration::from_millis(500), b.next())
+            .await
+            .is_err(),
+        "an event was delivered while a smaller id was still in flight"
+    );
+    go_tx.send(()).unwrap();
     held.await.unwrap();
-
-    let mut second = take(&mut b, 60 * 2 + 1 + 30 * 2 - 50).await;
+    writers.await.unwrap();
+    second.extend(take(&mut b, 1 + 30 * 2).await);
 
     // Phase 3 (Postgres): the server drops every connection; B must carry on.
     if store.backend() == Backend::Postgres {
@@ -104,6 +140,13 @@ async fn every_event_once_in_order_across_reconnects() {
     );
     assert_eq!(all, table);
     assert_eq!(all.len(), 60 * 2 + 1 + 30 * 2 + 20 * 2);
+    // The held id landed between the others: after every event of phase 1, before every
+    // event of the chats written while it was open (on Postgres they committed first).
+    let held_at = all
+        .iter()
+        .position(|e| e.kind == EventKind::AgentStatus)
+        .expect("the held event");
+    assert_eq!(held_at, 60 * 2, "the held event's place");
     // Nothing more arrives: exactly once.
     assert!(
         tokio::time::timeout(Duration::from_millis(500), b.next())
@@ -116,43 +159,72 @@ async fn every_event_once_in_order_across_reconnects() {
 /// Postgres: writer U takes its transaction id, then T (a newer xid) draws event id N and
 /// stays open; U then draws N+1 and commits. A reader that only compared each row's own xid
 /// with the oldest running one would deliver N+1 (U is older than T) and never see N.
+/// SQLite: T cannot start while U is open (writers are serialized), and T's event is not
+/// delivered while T is open.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_older_transaction_never_carries_the_feed_past_a_running_one() {
     let (db, store) = fresh().await;
-    if store.backend() != Backend::Postgres {
-        println!("SQLite serializes writers; nothing to test");
-        return;
-    }
     let start = store.last_event_id().await.unwrap();
     let reader = Store::open(&db.url).await.unwrap();
     let mut feed = reader.subscribe(start);
 
-    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
-    let (go_tx, go_rx) = tokio::sync::oneshot::channel();
+    let (ready_tx, ready_rx) = oneshot::channel();
+    let (go_tx, go_rx) = oneshot::channel();
     let older = {
         let store = store.clone();
         tokio::spawn(async move { store.emit_with_early_xid(ready_tx, go_rx).await.unwrap() })
     };
     ready_rx.await.unwrap();
+    let (held_ready, mut held_ready_rx) = oneshot::channel();
+    let (held_go, held_go_rx) = oneshot::channel();
     let held = {
         let store = store.clone();
-        tokio::spawn(async move { store.emit_held(Duration::from_millis(800)).await.unwrap() })
+        tokio::spawn(async move { store.emit_held(held_ready, held_go_rx).await.unwrap() })
     };
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    go_tx.send(()).unwrap();
-    older.await.unwrap();
-    // The older writer's event is committed; the held one's smaller id is not. Nothing may
-    // be delivered yet.
-    assert!(
-        tokio::time::timeout(Duration::from_millis(300), feed.next())
-            .await
-            .is_err(),
-        "an event was delivered while a smaller id was still in flight"
-    );
+    let mut got = Vec::new();
+    match store.backend() {
+        Backend::Postgres => {
+            tokio::time::timeout(Duration::from_secs(10), &mut held_ready_rx)
+                .await
+                .expect("the newer writer draws its id while the older is open")
+                .unwrap();
+            go_tx.send(()).unwrap();
+            older.await.unwrap();
+            // The older writer's event is committed; the held one's smaller id is not.
+            // Nothing may be delivered yet.
+            assert!(
+                tokio::time::timeout(Duration::from_millis(300), feed.next())
+                    .await
+                    .is_err(),
+                "an event was delivered while a smaller id was still in flight"
+            );
+        }
+        Backend::Sqlite => {
+            assert!(
+                tokio::time::timeout(Duration::from_millis(300), &mut held_ready_rx)
+                    .await
+                    .is_err(),
+                "two writers were open at once"
+            );
+            go_tx.send(()).unwrap();
+            older.await.unwrap();
+            held_ready_rx.await.unwrap();
+            // The older event comes; the held one, written but not committed, does not.
+            got = take(&mut feed, 1).await;
+            assert!(
+                tokio::time::timeout(Duration::from_millis(300), feed.next())
+                    .await
+                    .is_err(),
+                "an event still in flight was delivered"
+            );
+        }
+    }
+    held_go.send(()).unwrap();
     held.await.unwrap();
-    let got = take(&mut feed, 2).await;
+    got.extend(take(&mut feed, 2 - got.len()).await);
     let table = reader.events_after(start, 100).await.unwrap();
     assert_eq!(got, table);
+    assert_eq!(got.len(), 2);
     assert!(got[0].id < got[1].id);
 }
 

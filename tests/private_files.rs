@@ -4,9 +4,13 @@
 //! backend the rest of the suite runs on.)
 #![cfg(unix)]
 
+mod common;
+
+use common::window::Kill;
+use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_livewindow");
 
@@ -34,6 +38,36 @@ fn run(home: &Path, args: &[&str]) {
     );
 }
 
+/// A customer waiting in the queue: a process that holds the default database open (its
+/// -wal and -shm exist only while one does). Killed when dropped; its output is kept open.
+fn holder(home: &Path) -> (Kill, BufReader<std::process::ChildStdout>) {
+    let mut child = Command::new(BIN)
+        .args([
+            "customer",
+            "--name",
+            "Ana Lima",
+            "--email",
+            "ana@example.com",
+        ])
+        .env("HOME", home)
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("TEST_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run livewindow customer");
+    let out = child.stdout.take().expect("stdout");
+    let holder = Kill(child);
+    let mut out = BufReader::new(out);
+    let waiting = (&mut out)
+        .lines()
+        .map_while(Result::ok)
+        .any(|l| l.contains("waiting for an agent"));
+    assert!(waiting, "the customer is waiting");
+    (holder, out)
+}
+
 #[test]
 fn a_fresh_data_directory_and_its_database_are_private() {
     let home = tempfile::tempdir().unwrap();
@@ -46,18 +80,19 @@ fn a_fresh_data_directory_and_its_database_are_private() {
     assert_eq!(mode(&home.path().join(".local")), 0o700);
     let db = data.join("livewindow.db");
     assert_eq!(mode(&db), 0o600, "the database");
+    // Something was really written there.
+    assert!(std::fs::metadata(&db).unwrap().len() > 0);
+
+    // While a process has it open, its -wal and -shm are there, and private; the bell file
+    // the writers ring is too.
+    let _customer = holder(home.path());
     for side in [
         "livewindow.db-wal",
         "livewindow.db-shm",
         "livewindow.db-wake",
     ] {
-        let p = data.join(side);
-        if p.exists() {
-            assert_eq!(mode(&p), 0o600, "{side}");
-        }
+        assert_eq!(mode(&data.join(side)), 0o600, "{side}");
     }
-    // Something was really written there.
-    assert!(std::fs::metadata(&db).unwrap().len() > 0);
 }
 
 #[test]
@@ -71,4 +106,19 @@ fn files_an_older_build_left_open_are_tightened_on_open() {
     run(home.path(), &["agent", "list"]);
     assert_eq!(mode(&data), 0o700);
     assert_eq!(mode(&db), 0o600);
+
+    // The same for the -wal, -shm and -wake of a database another process holds open.
+    let _customer = holder(home.path());
+    let sides = [
+        "livewindow.db-wal",
+        "livewindow.db-shm",
+        "livewindow.db-wake",
+    ];
+    for side in sides {
+        std::fs::set_permissions(data.join(side), std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    run(home.path(), &["agent", "list"]);
+    for side in sides {
+        assert_eq!(mode(&data.join(side)), 0o600, "{side}");
+    }
 }

@@ -135,7 +135,7 @@ async fn twenty_agents_two_hundred_chats() {
                         Plan::End => {
                             match store.end_chat_as(c.id, agent).await {
                                 // Transferred away or ended by the customer meanwhile.
-                                Ok(_) | Err(StoreError::Conflict(_)) => {}
+                                Ok(_) | Err(StoreError::NotYours | StoreError::Ended) => {}
                                 Err(e) => panic!("end: {e}"),
                             }
                             plans.remove(&c.id);
@@ -160,7 +160,9 @@ async fn twenty_agents_two_hundred_chats() {
                             n.fetch_add(1, Ordering::Relaxed);
                         }
                         // The colleague is full: try the next one a few times, then give up.
-                        Err(StoreError::Conflict(_)) if to_agent && tries < 6 => {
+                        Err(StoreError::TargetBusy { .. } | StoreError::TargetAway { .. })
+                            if to_agent && tries < 6 =>
+                        {
                             tries += 1;
                             attempts.insert(c.id, tries);
                             let next =
@@ -173,7 +175,13 @@ async fn twenty_agents_two_hundred_chats() {
                             continue;
                         }
                         // The customer left, or nobody could take it.
-                        Err(StoreError::Conflict(_)) => {}
+                        Err(
+                            StoreError::Conflict(_)
+                            | StoreError::Ended
+                            | StoreError::NotYours
+                            | StoreError::TargetBusy { .. }
+                            | StoreError::TargetAway { .. },
+                        ) => {}
                         Err(e) => panic!("transfer: {e}"),
                     }
                     // If nobody takes it, it is still ours: end it after the offer's time.
@@ -250,7 +258,7 @@ async fn twenty_agents_two_hundred_chats() {
                 let m = NewMessage::plain(Sender::Customer, &name, None, &format!("line {n}"));
                 match store.send_message(chat, &m).await {
                     Ok(id) => sent.lock().unwrap().entry(chat).or_default().push(id),
-                    Err(StoreError::Invalid { .. }) => break, // the chat ended
+                    Err(StoreError::Ended) => break,
                     Err(e) => panic!("send: {e}"),
                 }
                 if n == 2 && roll(k as i64, chat, 5) < 10 {

@@ -12,6 +12,15 @@ use server_support::{InProcess, chat_cookie, next_frame, open_live, send_frame, 
 
 const MARIA: &str = "maria.santos@example.com";
 
+/// The bytes of a small PNG: a plausible upload, refused for who sends it, not what.
+const TINY_PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
+    0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
 fn http() -> reqwest::Client {
     reqwest::Client::new()
 }
@@ -221,6 +230,15 @@ async fn another_customers_token_opens_nothing() {
             .unwrap();
         answers.push((path, r.status(), r.text().await.unwrap()));
     }
+    let r = http()
+        .post(format!("{base}/api/chats/{a}/images"))
+        .header("cookie", &b_cookie)
+        .header("content-type", "image/png")
+        .body(TINY_PNG.to_vec())
+        .send()
+        .await
+        .unwrap();
+    answers.push(("/images", r.status(), r.text().await.unwrap()));
     // No cookie at all, and the token in the query string or a header-less request.
     let r = http()
         .get(format!("{base}/api/chats/{a}/messages"))
@@ -439,6 +457,46 @@ async fn security_headers_and_origins() {
         let r = http().get(format!("{base}{path}")).send().await.unwrap();
         assert_eq!(r.status(), 200, "{path}");
     }
+
+    // Another site's page cannot write into a chat, even with the customer's own cookie.
+    let (chat, cookie) = start_chat(base, "Ana", "ana@example.com", "hi").await;
+    for path in ["/messages", "/end", "/typing", "/heartbeat", "/images"] {
+        let r = http()
+            .post(format!("{base}/api/chats/{chat}{path}"))
+            .header("cookie", &cookie)
+            .header("origin", "https://evil.example.net")
+            .header("content-type", "image/png")
+            .body(TINY_PNG.to_vec())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "{path} from another site");
+    }
+    let ws = format!(
+        "{}/api/chats/{chat}/live?after=0",
+        base.replace("http://", "ws://")
+    );
+    let mut request =
+        tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(ws).unwrap();
+    request
+        .headers_mut()
+        .insert("cookie", cookie.parse().unwrap());
+    request
+        .headers_mut()
+        .insert("origin", "https://evil.example.net".parse().unwrap());
+    assert!(
+        tokio_tungstenite::connect_async(request).await.is_err(),
+        "the live channel refuses another site's page"
+    );
+    assert_eq!(
+        store.messages(chat).await.unwrap().len(),
+        1,
+        "nothing written"
+    );
+    assert_ne!(
+        store.chat(chat).await.unwrap().state,
+        livewindow::core::ChatState::Ended
+    );
 
     // Another site's page cannot start or write a chat.
     let r = http()

@@ -37,7 +37,7 @@ async fn maria_with_ana(
     h.pump().await;
     h.click("Accept (Alt+A)").await;
     h.click("Verify and Continue").await;
-    assert_eq!(h.console.view, View::Chat(chat));
+    assert_eq!(h.console.front(), View::Chat(chat));
     (h, chat)
 }
 
@@ -77,7 +77,7 @@ async fn transfer_to_a_queue_and_the_next_agent_s_offer() {
         m.console.chat(chat).is_none(),
         "the chat left Maria's console"
     );
-    assert_eq!(m.console.view, View::Home);
+    assert_eq!(m.console.front(), View::Home);
     assert!(m.shows("Ana Lima's chat was transferred to Billing."));
 
     p.pump().await;
@@ -88,7 +88,7 @@ async fn transfer_to_a_queue_and_the_next_agent_s_offer() {
     p.snapshot("transfer_offer.png");
     p.click("Accept (Alt+A)").await;
     // No second verification: the screen pop opens at once, with the whole transcript.
-    assert_eq!(p.console.view, View::Chat(chat));
+    assert_eq!(p.console.front(), View::Chat(chat));
     assert!(p.shows("Note from Maria Santos (only agents see this)"));
     assert!(p.shows("Invoice 42 looks doubled"));
     assert!(p.shows("My filter is red"));
@@ -141,7 +141,7 @@ async fn transfer_to_an_agent_declined_then_accepted() {
     m.click("Confirm transfer").await;
     p.pump().await;
     p.click("Accept (Alt+A)").await;
-    assert_eq!(p.console.view, View::Chat(chat));
+    assert_eq!(p.console.front(), View::Chat(chat));
     m.pump().await;
     assert!(m.console.chat(chat).is_none());
     assert!(m.shows("Priya Patel accepted the transfer of Ana Lima's chat."));
@@ -190,7 +190,7 @@ async fn status_set_elsewhere_stops_and_resumes_offers_and_the_queues_panel_foll
         .await
         .unwrap();
     m.pump().await;
-    assert_eq!(m.console.agent.status, AgentStatus::Away);
+    assert_eq!(m.console.agent().status, AgentStatus::Away);
     let chat = ana(&store).await;
     m.pump().await;
     m.send(Message::Frame).await;
@@ -199,7 +199,7 @@ async fn status_set_elsewhere_stops_and_resumes_offers_and_the_queues_panel_foll
     assert!(m.shows("You are Away: no offers come in. 1 waiting in the queues."));
     let support = m
         .console
-        .queues
+        .queues()
         .iter()
         .find(|q| q.name == "Support")
         .unwrap();
@@ -211,9 +211,9 @@ async fn status_set_elsewhere_stops_and_resumes_offers_and_the_queues_panel_foll
         .await
         .unwrap();
     m.pump().await;
-    assert_eq!(m.console.agent.status, AgentStatus::Available);
+    assert_eq!(m.console.agent().status, AgentStatus::Available);
     assert!(m.shows("Incoming (1)"));
-    assert_eq!(m.console.offers.cards[0].offer.chat_id, chat);
+    assert_eq!(m.console.offers().cards()[0].offer().chat_id, chat);
 }
 
 #[tokio::test]
@@ -224,17 +224,17 @@ async fn a_second_console_for_the_same_agent_takes_over() {
     let mut first = Harness::open(&store, maria, d1.path().into()).await;
     let mut second = Harness::open(&store, maria, d2.path().into()).await;
     first.tick().await;
-    assert!(first.console.stopped);
+    assert!(first.console.stopped());
     assert!(first.shows("This console has stopped"));
     first.snapshot("stopped.png");
     // Offers reach only the second.
     ana(&store).await;
     first.pump().await;
     second.pump().await;
-    assert!(first.console.offers.is_empty());
-    assert_eq!(second.console.offers.len(), 1);
+    assert!(first.console.offers().is_empty());
+    assert_eq!(second.console.offers().len(), 1);
     second.tick().await;
-    assert!(!second.console.stopped);
+    assert!(!second.console.stopped());
     // Quitting the stopped one leaves the agent Available for the other.
     let quit = first.console.quit();
     first.settle(quit).await;
@@ -244,7 +244,7 @@ async fn a_second_console_for_the_same_agent_takes_over() {
     );
     // Taking over again stops the second.
     first.click("Use this desktop instead").await;
-    assert!(!first.console.stopped);
+    assert!(!first.console.stopped());
     second.tick().await;
-    assert!(second.console.stopped);
+    assert!(second.console.stopped());
 }

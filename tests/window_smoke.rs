@@ -1,13 +1,14 @@
 //! The real binary in a real X window (Xvfb): a customer asks from the terminal CLI, the
 //! offer appears on screen with the customer's name (read back by OCR from a screenshot),
-//! Alt+A accepts it, and the customer is told. Screenshots are kept in target/smoke/.
+//! Alt+A accepts it, and the customer's terminal says who joined. Screenshots are kept in
+//! target/smoke/.
 //!
 //! Needs Xvfb, xdotool, ImageMagick's `import` and tesseract (`.ci/run` installs them).
 //! Without them the test says so and passes, unless LIVEWINDOW_REQUIRE_XVFB=1 (as in CI).
 
 mod common;
 
-use common::window::{Kill, free_display, have};
+use common::window::{Desk, Kill, free_display, window_tools};
 use common::{demo_with_available, fresh};
 use livewindow::core::ChatState;
 use std::path::{Path, PathBuf};
@@ -56,88 +57,52 @@ fn ocr(path: &Path) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_customer_cli_chat_reaches_the_window() {
-    let tools = ["Xvfb", "xdotool", "import", "tesseract"];
-    let missing: Vec<_> = tools.iter().filter(|t| !have(t)).collect();
-    if !missing.is_empty() {
-        if std::env::var("LIVEWINDOW_REQUIRE_XVFB").as_deref() == Ok("1") {
-            panic!("missing {missing:?}: .ci/run installs them");
-        }
-        println!("SKIPPED: the window smoke test needs {missing:?}");
+    if !window_tools(&["Xvfb", "xdotool", "import", "tesseract"]) {
         return;
     }
     let _one = ONE_WINDOW.lock().await;
     let (db, store) = fresh().await;
     demo_with_available(&store, &["maria.santos@example.com"]).await;
-
-    let n = free_display(90);
-    let display = format!(":{n}");
-    let _x = Kill(
-        Command::new("Xvfb")
-            .args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start Xvfb"),
-    );
-    wait_until("Xvfb", 10, || {
-        Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-    });
-    let runtime = tempfile::tempdir().unwrap();
-    let home = tempfile::tempdir().unwrap();
     let artifacts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/smoke");
     std::fs::create_dir_all(&artifacts).unwrap();
-
-    let _app = Kill(
-        Command::new(BIN)
-            .args([
-                "--database-url",
-                &db.url,
-                "--agent",
-                "maria.santos@example.com",
-            ])
-            .env("DISPLAY", &display)
-            .env("XDG_RUNTIME_DIR", runtime.path())
-            .env("HOME", home.path())
-            .env("ICED_BACKEND", "tiny-skia")
-            .env_remove("WAYLAND_DISPLAY")
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("start the console"),
-    );
-    let window = {
-        let mut id = String::new();
-        wait_until("the window", 60, || {
-            let out = Command::new("xdotool")
-                .args(["search", "--name", "Live Window"])
-                .env("DISPLAY", &display)
-                .output()
-                .unwrap();
-            id = String::from_utf8_lossy(&out.stdout)
-                .lines()
-                .next()
-                .unwrap_or("")
-                .to_string();
-            !id.is_empty()
-        });
-        id
-    };
+    let desk = Desk::start(
+        free_display(90),
+        &db.url,
+        "maria.santos@example.com",
+        &artifacts,
+    )
+    .await;
+    let display = desk.display.clone();
     // The console is up once the agent shows as available in the toolbar.
     std::thread::sleep(Duration::from_secs(2));
 
-    let _customer = Kill(
-        Command::new(BIN)
-            .args(["--database-url", &db.url, "customer", "--name", "Ana Lima"])
-            .args([
-                "--email",
-                "ana.lima@example.com",
-                "--message",
-                "My water filter shows a red light",
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("start the customer"),
-    );
+    let mut customer = Command::new(BIN)
+        .args(["--database-url", &db.url, "customer", "--name", "Ana Lima"])
+        .args([
+            "--email",
+            "ana.lima@example.com",
+            "--message",
+            "My water filter shows a red light",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start the customer");
+    // What the customer reads, a line at a time.
+    let told = {
+        let out = customer.stdout.take().expect("the customer's output");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        rx
+    };
+    let _customer = Kill(customer);
     let offer_png = artifacts.join("offer.png");
     let mut text = String::new();
     wait_until("the offer card with the customer's name", 30, || {
@@ -147,16 +112,7 @@ async fn a_customer_cli_chat_reaches_the_window() {
     });
     assert!(text.contains("ana.lima@example.com"), "OCR saw: {text}");
 
-    let xdo = |args: &[&str]| {
-        let ok = Command::new("xdotool")
-            .args(args)
-            .env("DISPLAY", &display)
-            .status()
-            .unwrap();
-        assert!(ok.success(), "xdotool {args:?}");
-    };
-    xdo(&["windowfocus", "--sync", &window]);
-    xdo(&["key", "alt+a"]);
+    desk.key("alt+a");
     let chat = store
         .active_chats(store.find_agent("Maria Santos").await.unwrap().id)
         .await
@@ -173,6 +129,19 @@ async fn a_customer_cli_chat_reaches_the_window() {
     let c = &store.active_chats(agent).await.unwrap()[0];
     assert_eq!(c.state, ChatState::Active);
     assert_eq!(c.customer_name, "Ana Lima");
+    // The customer is told who took the chat.
+    let end = Instant::now() + Duration::from_secs(20);
+    let mut read = Vec::new();
+    while !read
+        .iter()
+        .any(|l: &String| l.contains("Maria Santos joined the chat"))
+    {
+        let left = end.saturating_duration_since(Instant::now());
+        match told.recv_timeout(left) {
+            Ok(line) => read.push(line),
+            Err(_) => panic!("the customer was not told; they read: {read:?}"),
+        }
+    }
     let accepted_png = artifacts.join("accepted.png");
     wait_until("the verification screen", 20, || {
         screenshot(&display, &accepted_png);
@@ -185,17 +154,12 @@ async fn a_customer_cli_chat_reaches_the_window() {
     );
 }
 
-/// Word-like clipboard HTML (lists, a table) and then a PNG, put on the X clipboard by
-/// `xclip`, pasted with Ctrl+V into the real window's composer, seen on screen (OCR) and sent.
+/// Word's clipboard HTML (lists), Excel's (a table) and then a PNG, put on the X clipboard
+/// by `xclip`, pasted with Ctrl+V into the real window's composer, seen on screen (OCR) and
+/// sent.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn word_html_and_a_png_paste_with_ctrl_v() {
-    let tools = ["Xvfb", "xdotool", "import", "tesseract", "xclip"];
-    let missing: Vec<_> = tools.iter().filter(|t| !have(t)).collect();
-    if !missing.is_empty() {
-        if std::env::var("LIVEWINDOW_REQUIRE_XVFB").as_deref() == Ok("1") {
-            panic!("missing {missing:?}: .ci/run installs them");
-        }
-        println!("SKIPPED: the paste test needs {missing:?}");
+    if !window_tools(&["Xvfb", "xdotool", "import", "tesseract", "xclip"]) {
         return;
     }
     let _one = ONE_WINDOW.lock().await;
@@ -221,66 +185,18 @@ async fn word_html_and_a_png_paste_with_ctrl_v() {
         .expect("demo contact");
     store.verify_contact(chat, agent, contact.id).await.unwrap();
 
-    let n = free_display(90);
-    let display = format!(":{n}");
-    let _x = Kill(
-        Command::new("Xvfb")
-            .args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start Xvfb"),
-    );
-    wait_until("Xvfb", 10, || {
-        Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-    });
-    let runtime = tempfile::tempdir().unwrap();
-    let home = tempfile::tempdir().unwrap();
     let artifacts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/smoke");
     std::fs::create_dir_all(&artifacts).unwrap();
-    let _app = Kill(
-        Command::new(BIN)
-            .args([
-                "--database-url",
-                &db.url,
-                "--agent",
-                "maria.santos@example.com",
-            ])
-            .env("DISPLAY", &display)
-            .env("XDG_RUNTIME_DIR", runtime.path())
-            .env("HOME", home.path())
-            .env("ICED_BACKEND", "tiny-skia")
-            .env_remove("WAYLAND_DISPLAY")
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("start the console"),
-    );
-    let window = {
-        let mut id = String::new();
-        wait_until("the window", 60, || {
-            let out = Command::new("xdotool")
-                .args(["search", "--name", "Live Window"])
-                .env("DISPLAY", &display)
-                .output()
-                .unwrap();
-            id = String::from_utf8_lossy(&out.stdout)
-                .lines()
-                .next()
-                .unwrap_or("")
-                .to_string();
-            !id.is_empty()
-        });
-        id
-    };
+    let desk = Desk::start(
+        free_display(90),
+        &db.url,
+        "maria.santos@example.com",
+        &artifacts,
+    )
+    .await;
+    let display = desk.display.clone();
     std::thread::sleep(Duration::from_secs(2));
-    let xdo = |args: &[&str]| {
-        let ok = Command::new("xdotool")
-            .args(args)
-            .env("DISPLAY", &display)
-            .status()
-            .unwrap();
-        assert!(ok.success(), "xdotool {args:?}");
-    };
+    let xdo = |args: &[&str]| desk.xdo(args);
     // xclip serves one flavour until another owner takes the clipboard.
     let clip = |kind: &str, file: &Path| {
         let ok = Command::new("xclip")
@@ -294,8 +210,7 @@ async fn word_html_and_a_png_paste_with_ctrl_v() {
         assert!(ok.success(), "xclip {kind}");
     };
     let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/paste");
-    xdo(&["windowfocus", "--sync", &window]);
-    xdo(&["key", "ctrl+1"]);
+    desk.key("ctrl+1");
     std::thread::sleep(Duration::from_secs(1));
     xdo(&["type", "--delay", "30", "Here are the steps:"]);
     xdo(&["key", "shift+Return"]);
@@ -310,6 +225,10 @@ async fn word_html_and_a_png_paste_with_ctrl_v() {
         text.contains("Open the order") && text.contains("Tell the customer")
     });
 
+    clip("text/html", &fixtures.join("excel.html"));
+    xdo(&["key", "ctrl+End"]);
+    xdo(&["key", "ctrl+v"]);
+    std::thread::sleep(Duration::from_secs(1));
     clip("image/png", &fixtures.join("pixel.png"));
     xdo(&["key", "ctrl+End"]);
     xdo(&["key", "ctrl+v"]);
@@ -333,6 +252,7 @@ async fn word_html_and_a_png_paste_with_ctrl_v() {
         body.contains("<ol") || body.contains("<ul"),
         "a list: {body:.2000}"
     );
+    assert!(body.contains("<table"), "Excel's table: {body:.3000}");
     assert!(
         body.contains("<img src=\"data:image/png;base64,"),
         "the PNG: {body:.200}"

@@ -10,100 +10,14 @@
 mod common;
 
 use common::fresh;
-use common::window::{Kill, free_display, have};
+use common::window::{Desk, free_display, wait_until, window_tools};
 use livewindow::core::{AgentStatus, ChatState};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_livewindow");
-
-async fn wait_until(what: &str, secs: u64, mut f: impl AsyncFnMut() -> bool) {
-    let end = Instant::now() + Duration::from_secs(secs);
-    while Instant::now() < end {
-        if f().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
-/// One X display with one console on it.
-struct Desk {
-    display: String,
-    app: Kill,
-    _x: Kill,
-    _dirs: (tempfile::TempDir, tempfile::TempDir),
-    shots: PathBuf,
-}
-
+/// What only this test asks of a desk: reading the screen and clicking what it reads.
 impl Desk {
-    async fn start(n: u32, url: &str, agent: &str, shots: &Path) -> Desk {
-        let display = format!(":{n}");
-        let x = Kill(
-            Command::new("Xvfb")
-                .args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("start Xvfb"),
-        );
-        wait_until("Xvfb", 10, async || {
-            Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-        })
-        .await;
-        let (runtime, home) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        let app = Kill(
-            Command::new(BIN)
-                .args(["--database-url", url, "--agent", agent])
-                .env("DISPLAY", &display)
-                .env("XDG_RUNTIME_DIR", runtime.path())
-                .env("HOME", home.path())
-                .env("ICED_BACKEND", "tiny-skia")
-                .env_remove("WAYLAND_DISPLAY")
-                .stdout(Stdio::null())
-                .spawn()
-                .expect("start the console"),
-        );
-        let desk = Desk {
-            display,
-            app,
-            _x: x,
-            _dirs: (runtime, home),
-            shots: shots.to_path_buf(),
-        };
-        wait_until("the window", 60, async || !desk.window().is_empty()).await;
-        desk
-    }
-
-    fn window(&self) -> String {
-        let out = Command::new("xdotool")
-            .args(["search", "--name", "Live Window"])
-            .env("DISPLAY", &self.display)
-            .output()
-            .expect("run xdotool");
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .next()
-            .unwrap_or("")
-            .to_string()
-    }
-
-    fn xdo(&self, args: &[&str]) {
-        let ok = Command::new("xdotool")
-            .args(args)
-            .env("DISPLAY", &self.display)
-            .status()
-            .expect("run xdotool");
-        assert!(ok.success(), "xdotool {args:?}");
-    }
-
-    fn key(&self, key: &str) {
-        self.xdo(&["windowfocus", "--sync", &self.window()]);
-        self.xdo(&["key", key]);
-    }
-
     /// A screenshot under this name, and the words tesseract reads on it with their boxes.
     fn look(&self, name: &str) -> Vec<Word> {
         let png = self.shots.join(name);
@@ -217,13 +131,7 @@ fn find(words: &[Word], word: &str, with: &str) -> Option<(i32, i32)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_transfer_from_one_console_to_another_and_offline_on_sigterm() {
-    let tools = ["Xvfb", "xdotool", "import", "tesseract"];
-    let missing: Vec<_> = tools.iter().filter(|t| !have(t)).collect();
-    if !missing.is_empty() {
-        if std::env::var("LIVEWINDOW_REQUIRE_XVFB").as_deref() == Ok("1") {
-            panic!("missing {missing:?}: .ci/run installs them");
-        }
-        println!("SKIPPED: the window transfer test needs {missing:?}");
+    if !window_tools(&["Xvfb", "xdotool", "import", "tesseract"]) {
         return;
     }
     let (db, store) = fresh().await;

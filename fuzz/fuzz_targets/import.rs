@@ -2,9 +2,7 @@
 //! the document limits, and what it writes must import back to the same HTML.
 #![no_main]
 
-#[allow(dead_code, unused_imports)]
-#[path = "../../src/richtext/mod.rs"]
-mod richtext;
+use livewindow_richtext as richtext;
 
 use libfuzzer_sys::fuzz_target;
 use richtext::{PasteExtras, import};

@@ -2,7 +2,7 @@
 
 use crate::core::time::clock;
 use crate::core::{EventKind, NewMessage, Sender};
-use crate::store::{Result, Store, StoreError, Subscription};
+use crate::store::{Result, Store, Subscription};
 
 pub struct CustomerSession {
     pub store: Store,
@@ -47,7 +47,10 @@ impl CustomerSession {
     pub async fn send(&self, text: &str) -> Result<i64> {
         let text = text.trim();
         if text.is_empty() {
-            return Err(StoreError::invalid("the message is empty"));
+            return Err(livewindow_core::RuleError::Empty {
+                what: "message".into(),
+            }
+            .into());
         }
         self.store
             .send_message(

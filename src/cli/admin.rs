@@ -1,8 +1,8 @@
 //! Administration: agents, queues, profile options, seeding.
 
 use super::{AgentCommand, OptionCommand, QueueCommand, SeedArgs};
-use crate::core::AgentStatus;
-use crate::store::Store;
+use crate::core::{AgentStatus, Role};
+use crate::store::{InitialPassword, NewUser, Store};
 use anyhow::{Context, Result, bail};
 
 pub(super) async fn agent(store: &Store, command: &AgentCommand) -> Result<()> {
@@ -18,14 +18,25 @@ pub(super) async fn agent(store: &Store, command: &AgentCommand) -> Result<()> {
             for q in queues {
                 ids.push(store.find_queue(Some(q)).await?.0);
             }
-            let agent = store.add_agent(name, email, *max_chats).await?;
-            for id in ids {
-                store.join_queue(agent.id, id).await?;
-            }
+            // An agent-role user; they sign in to a team's server with a one-time password
+            // (`livewindow user add` chooses the role and the password).
+            let new = NewUser {
+                name: name.clone(),
+                email: email.clone(),
+                role: Role::Agent,
+                max_chats: *max_chats,
+                queues: ids,
+                password: InitialPassword::OneTime,
+            };
+            let (user, one_time) = store.add_user(&new).await?;
+            let agent = user.agent;
             println!(
                 "Added agent {} <{}> (id {}).",
                 agent.name, agent.email, agent.id
             );
+            if let Some(p) = one_time {
+                println!("{} {}", super::users::ONE_TIME, p.expose());
+            }
         }
         AgentCommand::List => {
             for a in store.agents().await? {

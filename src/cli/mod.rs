@@ -5,6 +5,9 @@ mod admin;
 mod chats;
 mod customer;
 mod paste_preview;
+mod users;
+
+pub use users::{SessionCommand, UserCommand};
 
 use crate::store::{self, Store};
 use anyhow::{Result, bail};
@@ -44,6 +47,13 @@ pub enum Command {
     /// Add, list and change agents.
     #[command(subcommand)]
     Agent(AgentCommand),
+    /// Users who sign in: add them with a role and a password; change passwords and roles;
+    /// disable and enable them.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Signed-in sessions: list them, end one or all of a user's.
+    #[command(subcommand)]
+    Session(SessionCommand),
     /// Add and list queues; set which agents work them.
     #[command(subcommand)]
     Queue(QueueCommand),
@@ -251,6 +261,8 @@ pub async fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Customer(args) => customer::run(&store, args).await,
         Command::Server(args) => crate::server::run(store, args.listen, args.config()?).await,
         Command::Agent(c) => admin::agent(&store, c).await,
+        Command::User(c) => users::user(&store, c).await,
+        Command::Session(c) => users::session(&store, c).await,
         Command::Queue(c) => admin::queue(&store, c).await,
         Command::Option(c) => admin::option(&store, cli.agent.as_deref(), c).await,
         Command::Seed(args) => admin::seed(&store, cli.agent.as_deref(), args).await,

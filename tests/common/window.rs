@@ -30,3 +30,125 @@ pub fn free_display(from: u32) -> u32 {
         })
         .expect("a free X display number")
 }
+
+/// Waits until `f` says yes, checking every quarter second; panics naming `what` after `secs`.
+pub async fn wait_until(what: &str, secs: u64, mut f: impl AsyncFnMut() -> bool) {
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while std::time::Instant::now() < end {
+        if f().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// Whether the real-window tools are all here. Without them a test says so and is skipped,
+/// unless LIVEWINDOW_REQUIRE_XVFB=1 (as in CI), where it fails.
+pub fn window_tools(tools: &[&str]) -> bool {
+    let missing: Vec<_> = tools.iter().filter(|t| !have(t)).collect();
+    if missing.is_empty() {
+        return true;
+    }
+    if std::env::var("LIVEWINDOW_REQUIRE_XVFB").as_deref() == Ok("1") {
+        panic!("missing {missing:?}: .ci/run installs them");
+    }
+    println!("SKIPPED: this test needs {missing:?}");
+    false
+}
+
+/// One X display (Xvfb) with the real console on it, in a home folder of its own.
+pub struct Desk {
+    pub display: String,
+    pub app: Kill,
+    _x: Kill,
+    _runtime: tempfile::TempDir,
+    home: tempfile::TempDir,
+    pub shots: std::path::PathBuf,
+}
+
+impl Desk {
+    pub async fn start(n: u32, url: &str, agent: &str, shots: &Path) -> Desk {
+        let display = format!(":{n}");
+        let x = Kill(
+            Command::new("Xvfb")
+                .args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start Xvfb"),
+        );
+        wait_until("Xvfb", 10, async || {
+            Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+        })
+        .await;
+        let (runtime, home) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let app = Self::console(&display, runtime.path(), home.path(), url, agent);
+        let desk = Desk {
+            display,
+            app,
+            _x: x,
+            _runtime: runtime,
+            home,
+            shots: shots.to_path_buf(),
+        };
+        wait_until("the window", 60, async || !desk.window().is_empty()).await;
+        desk
+    }
+
+    fn console(display: &str, runtime: &Path, home: &Path, url: &str, agent: &str) -> Kill {
+        Kill(
+            Command::new(env!("CARGO_BIN_EXE_livewindow"))
+                .args(["--database-url", url, "--agent", agent])
+                .env("DISPLAY", display)
+                .env("XDG_RUNTIME_DIR", runtime)
+                .env("HOME", home)
+                .env_remove("XDG_DATA_HOME")
+                .env("ICED_BACKEND", "tiny-skia")
+                .env_remove("WAYLAND_DISPLAY")
+                .stdout(Stdio::null())
+                .spawn()
+                .expect("start the console"),
+        )
+    }
+
+    /// The folder the console keeps its sessions in (its default, under this home).
+    pub fn sessions(&self) -> std::path::PathBuf {
+        self.home.path().join(".local/share/livewindow/sessions")
+    }
+
+    /// The console's window id, or "" while there is none.
+    pub fn window(&self) -> String {
+        let out = Command::new("xdotool")
+            .args(["search", "--name", "Live Window"])
+            .env("DISPLAY", &self.display)
+            .output()
+            .expect("run xdotool");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    pub fn xdo(&self, args: &[&str]) {
+        let ok = Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", &self.display)
+            .status()
+            .expect("run xdotool");
+        assert!(ok.success(), "xdotool {args:?}");
+    }
+
+    /// Focuses the window, then presses `key` (xdotool's names: "alt+a", "Return").
+    pub fn key(&self, key: &str) {
+        self.xdo(&["windowfocus", "--sync", &self.window()]);
+        self.xdo(&["key", key]);
+    }
+
+    /// Focuses the window, then types `text`.
+    pub fn type_text(&self, text: &str) {
+        self.xdo(&["windowfocus", "--sync", &self.window()]);
+        self.xdo(&["type", "--delay", "30", text]);
+    }
+}

@@ -3,10 +3,14 @@
 //! feed's events, as the running app's subscription would.
 #![allow(dead_code)]
 
+mod snapshot;
+
 use futures::StreamExt;
 use iced::{Size, Task};
 use iced_test::simulator::Simulator;
 use livewindow::Store;
+use livewindow::data::FeedItem;
+use livewindow::store::DeskReader;
 use livewindow::ui::console::{Console, Message};
 use std::path::PathBuf;
 
@@ -16,7 +20,10 @@ pub struct Harness {
     pub agent_id: i64,
     pub session_dir: PathBuf,
     last_event: i64,
+    reader: DeskReader,
     live: Option<Live>,
+    /// Every message the console was given, in order: what a test counts (searches sent…).
+    pub log: Vec<Message>,
 }
 
 /// A user interface kept across updates, as the running app keeps it: widget state (focus,
@@ -25,6 +32,44 @@ struct Live {
     renderer: iced::Renderer,
     cache: Option<iced_runtime::user_interface::Cache>,
     cursor: iced::mouse::Cursor,
+}
+
+/// Tasks running side by side, as the runtime runs them.
+struct Running(
+    futures::stream::SelectAll<futures::stream::BoxStream<'static, iced_runtime::Action<Message>>>,
+);
+
+impl Running {
+    fn new() -> Self {
+        Running(futures::stream::SelectAll::new())
+    }
+
+    fn start(&mut self, task: Task<Message>) {
+        if let Some(stream) = iced_runtime::task::into_stream(task) {
+            self.0.push(stream);
+        }
+    }
+}
+
+/// Runs a task and every task its messages lead to, until nothing is left: the console's
+/// Tasks as the running app would run them, whatever its data handle.
+pub async fn settle(console: &mut Console, task: Task<Message>) {
+    settle_with(task, |m| console.update(m)).await;
+}
+
+/// As `settle`, each message given to `update`.
+async fn settle_with(task: Task<Message>, mut update: impl FnMut(Message) -> Task<Message>) {
+    let mut queue = vec![task];
+    while let Some(task) = queue.pop() {
+        let Some(mut stream) = iced_runtime::task::into_stream(task) else {
+            continue;
+        };
+        while let Some(action) = stream.next().await {
+            if let iced_runtime::Action::Output(message) = action {
+                queue.push(update(message));
+            }
+        }
+    }
 }
 
 pub fn key_event(
@@ -48,8 +93,9 @@ pub fn key_event(
 impl Harness {
     pub async fn open(store: &Store, agent_id: i64, session_dir: PathBuf) -> Harness {
         let restored = store.restore(agent_id).await.expect("restore");
+        let reader = store.desk_reader(agent_id).await.expect("desk reader");
         let last_event = restored.last_event;
-        let data: livewindow::data::Data = std::sync::Arc::new(store.clone());
+        let data: livewindow::data::Data = std::sync::Arc::new(store.desk(agent_id));
         let (console, task) = Console::new(data, restored, Some(session_dir.clone()));
         let mut h = Harness {
             console,
@@ -57,7 +103,9 @@ impl Harness {
             agent_id,
             session_dir,
             last_event,
+            reader,
             live: None,
+            log: Vec::new(),
         };
         h.settle(task).await;
         // As a window that has the focus: notifications are for when it has not.
@@ -67,25 +115,22 @@ impl Harness {
 
     /// Runs a task and every task its messages lead to, until nothing is left.
     pub async fn settle(&mut self, task: Task<Message>) {
-        let mut queue = vec![task];
-        while let Some(task) = queue.pop() {
-            let Some(mut stream) = iced_runtime::task::into_stream(task) else {
-                continue;
-            };
-            while let Some(action) = stream.next().await {
-                if let iced_runtime::Action::Output(message) = action {
-                    queue.push(self.console.update(message));
-                }
-            }
-        }
+        settle_with(task, |m| self.update(m)).await;
+    }
+
+    /// The console's update, written down in the log.
+    fn update(&mut self, message: Message) -> Task<Message> {
+        self.log.push(message.clone());
+        self.console.update(message)
     }
 
     pub async fn send(&mut self, message: Message) {
-        let task = self.console.update(message);
+        let task = self.update(message);
         self.settle(task).await;
     }
 
-    /// Delivers the events committed since the last pump, as the subscription does.
+    /// Delivers the agent's events committed since the last pump, as the subscription does
+    /// (the store's desk reader, the same one the feed runs).
     pub async fn pump(&mut self) {
         let events = self
             .store
@@ -94,7 +139,15 @@ impl Harness {
             .expect("events");
         for e in events {
             self.last_event = e.id;
-            self.send(Message::Event(Ok(e))).await;
+            let shown = self.reader.read(&self.store, &e).await.expect("desk event");
+            if let Some(event) = shown {
+                self.send(Message::Event(Ok(FeedItem { id: e.id, event })))
+                    .await;
+            }
+        }
+        if let Some(event) = self.reader.queues(&self.store).await.expect("queues") {
+            let id = self.last_event;
+            self.send(Message::Event(Ok(FeedItem { id, event }))).await;
         }
     }
 
@@ -161,6 +214,19 @@ impl Harness {
         }
     }
 
+    /// As `type_into`, but the Tasks the typing starts are returned, not run: for a
+    /// database that does not answer, to show the window takes the keys meanwhile.
+    pub fn type_into_later(&mut self, field: &str, text: &str) -> Vec<Task<Message>> {
+        let messages: Vec<Message> = {
+            let mut ui = self.simulator();
+            ui.click(iced_test::selector::id(field.to_string()))
+                .unwrap_or_else(|e| panic!("no field {field:?}: {e:?}"));
+            ui.typewrite(text);
+            ui.into_messages().collect()
+        };
+        messages.into_iter().map(|m| self.update(m)).collect()
+    }
+
     pub fn shows(&self, text: &str) -> bool {
         self.simulator().find(text).is_ok()
     }
@@ -185,25 +251,9 @@ impl Harness {
         self.snapshot_at(name, Size::new(1280.0, 800.0));
     }
 
-    /// A snapshot in a window of this size, to look at.
+    /// The window at this size, checked against its reference picture (see `snapshot.rs`).
     pub fn snapshot_at(&self, name: &str, size: Size) {
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ui-snapshots");
-        let _ = std::fs::create_dir_all(&dir);
-        if let Ok(shot) = self.simulator_at(size).snapshot(&self.console.theme()) {
-            // A picture to look at, not a golden file: this run's replaces the last.
-            let stem = name.trim_end_matches(".png");
-            if let Ok(entries) = std::fs::read_dir(&dir) {
-                for e in entries.flatten() {
-                    if e.file_name()
-                        .to_string_lossy()
-                        .starts_with(&format!("{stem}-"))
-                    {
-                        let _ = std::fs::remove_file(e.path());
-                    }
-                }
-            }
-            let _ = shot.matches_image(dir.join(name));
-        }
+        snapshot::check(name, self.console.view(), &self.console.theme(), size);
     }
 
     /// Delivers events to the kept interface one at a time, applying each one's messages
@@ -351,6 +401,85 @@ impl Harness {
             })
             .collect();
         self.live(events).await;
+    }
+
+    /// Types text a key press every `gap` while the Tasks the keys start run meanwhile, as in
+    /// the running app. (`typing` runs each key's Tasks to their end before the next key, so
+    /// a pause started by one key is over before the next key comes.)
+    pub async fn typing_every(&mut self, text: &str, gap: std::time::Duration) {
+        let mut running = Running::new();
+        for c in text.chars() {
+            let s = c.to_string();
+            let key = key_event(
+                iced::keyboard::Key::Character(s.as_str().into()),
+                Some(&s),
+                Default::default(),
+            );
+            let messages = self
+                .live_step(|ui, renderer, cursor| {
+                    let mut messages = Vec::new();
+                    let _ = ui.update(
+                        &[key],
+                        cursor,
+                        renderer,
+                        &mut iced::advanced::clipboard::Null,
+                        &mut messages,
+                    );
+                    messages
+                })
+                .await;
+            for m in messages {
+                let task = self.update(m);
+                running.start(task);
+            }
+            self.run_until(&mut running, Some(tokio::time::Instant::now() + gap))
+                .await;
+        }
+        self.run_until(&mut running, None).await;
+    }
+
+    /// Runs the running Tasks, applying their messages as they come, until `until` (or
+    /// until none is left).
+    async fn run_until(&mut self, running: &mut Running, until: Option<tokio::time::Instant>) {
+        loop {
+            let next = match until {
+                Some(t) => match tokio::time::timeout_at(t, running.0.next()).await {
+                    Ok(next) => next,
+                    Err(_) => return,
+                },
+                None => running.0.next().await,
+            };
+            match next {
+                Some(iced_runtime::Action::Output(m)) => {
+                    let task = self.update(m);
+                    running.start(task);
+                }
+                Some(_) => {}
+                None => {
+                    if let Some(t) = until {
+                        tokio::time::sleep_until(t).await;
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The text drawn inside the widget with this id (a badge's number), if any.
+    pub fn text_in(&self, id: &str) -> Option<String> {
+        use iced_test::selector::Candidate;
+        let mut ui = self.simulator();
+        let area = ui
+            .find(iced_test::selector::id(id.to_string()))
+            .ok()?
+            .bounds();
+        ui.find(move |c: Candidate<'_>| match c {
+            Candidate::Text {
+                bounds, content, ..
+            } if area.contains(bounds.center()) => Some(content.to_string()),
+            _ => None,
+        })
+        .ok()
     }
 
     /// A named key (Enter, Tab, arrows) with modifiers.

@@ -1,0 +1,550 @@
+//! The console once its data is open: offers, the agent's chats, top-level tabs. The root
+//! of the screens and the only part of the interface that runs IO: screens return actions,
+//! and the console turns them into calls on the data interface ([`livewindow_data`]), the
+//! clipboard, files and notifications.
+//!
+//! `feed` follows the event feed, `tick` the frame, `effects` runs the screens' actions,
+//! `session` remembers drafts and tabs, `view` draws.
+
+mod effects;
+mod feed;
+mod presence;
+mod session;
+mod tick;
+mod view;
+
+use super::interaction::{self, Interaction};
+use super::notify::Target;
+use super::offer::{self, Offers};
+use super::screen_pop;
+use super::toolbar;
+use iced::{Task, Theme};
+use livewindow_core::{AcceptError, Agent, AgentStatus, Chat, QueueStat, StoreError};
+use livewindow_data::{Data, FeedItem, Restored, Settings, Tick};
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::time::Instant;
+
+pub use view::bring_to_front;
+
+/// Which top-level tab is in front: the Live Window, or one verified interaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Home,
+    Chat(i64),
+}
+
+pub struct Console {
+    data: Data,
+    /// Who the console speaks for, and how they set it up.
+    me: Me,
+    /// Offers, the agent's chats, and what is in front.
+    work: Work,
+    /// Time: the database's clock, the desk's tick, the agent's last activity.
+    clock: Clock,
+    /// Lines that fade and desktop notifications.
+    alerts: Alerts,
+    /// Where this desktop remembers drafts, tabs and the outbox.
+    memory: Memory,
+    /// The newest feed event seen: the feed resumes after it.
+    last_event: i64,
+    error: Option<StoreError>,
+}
+
+struct Me {
+    agent: Agent,
+    /// This console's desk: while it is the agent's, this console speaks for them.
+    desk: String,
+    /// Another console of the agent took over: this one shows why and does nothing else.
+    stopped: bool,
+    /// The agent's options (formatted composer, auto-Away, dispositions); re-read once a
+    /// minute.
+    settings: Settings,
+    /// Enter sends (else Ctrl+Enter), as the agent last set it.
+    enter_sends: bool,
+    dark: bool,
+}
+
+struct Work {
+    offers: Offers,
+    chats: Vec<Interaction>,
+    view: View,
+    /// The chat shown in the Live Window tab (before it is verified).
+    selected: Option<i64>,
+    /// The queues the agent works, at a glance; the feed brings their figures.
+    queues: Vec<QueueStat>,
+}
+
+struct Clock {
+    /// Database clock minus local clock, in ms: countdowns use the database's time.
+    offset_ms: i64,
+    /// When the desktop last did its share of routing and said it is alive.
+    last_tick: Instant,
+    /// When the tick now waiting for the database started: a tick still waiting after a
+    /// second and a half means the database is not answering.
+    tick_since: Option<Instant>,
+    /// When the clock offset to the database was last measured.
+    last_clock: Instant,
+    /// The agent's last key press or click in the window, for auto-Away.
+    last_activity: Instant,
+}
+
+struct Alerts {
+    /// Lines at the top that fade: (text, shown at, for how long).
+    notes: Vec<(String, Instant, std::time::Duration)>,
+    notified_offers: HashSet<(i64, i64)>,
+    /// The last message notification per chat, and when: one per 15 s; it closes when the
+    /// chat is opened.
+    notified_chats: HashMap<i64, (Instant, super::notify::Withdraw)>,
+    focused: bool,
+}
+
+struct Memory {
+    session_dir: Option<PathBuf>,
+    session_path: Option<PathBuf>,
+    dirty: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    /// The agent's feed: an event with what it shows, or a lost connection.
+    Event(Result<FeedItem, StoreError>),
+    Offer(offer::Message),
+    Accepted(i64, Result<Chat, AcceptError>),
+    Declined(i64, Result<(), StoreError>),
+    Chat(i64, interaction::Message),
+    Toolbar(toolbar::Message),
+    StatusSet(AgentStatus, Result<bool, StoreError>),
+    /// The agent chose to take the console back after another took over.
+    TakeOver,
+    /// The console opened again after taking over: everything as the database holds it now.
+    Reopened(Box<Result<Restored, StoreError>>),
+    /// A key press or click: the agent is at the desk.
+    Activity,
+    /// The window system or a signal asks the console to quit: go Offline first.
+    Quit,
+    Select(i64),
+    Home,
+    Frame,
+    /// The desktop's tick finished (with the minute's measurements when taken).
+    Ticked(Result<Tick, StoreError>),
+    /// A file was dropped on the window: an image for the composer in view.
+    FileDropped(PathBuf),
+    /// The file picker closed, with the image chosen for a chat's composer (or none).
+    ImageChosen(i64, Option<PathBuf>),
+    Focus(bool),
+    Key(Shortcut),
+    Notified(Option<Target>),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Shortcut {
+    AcceptFirst,
+    DeclineFirst,
+    Nth(usize),
+}
+
+impl Console {
+    /// The console over `data`, as restored, with this desktop's remembered session.
+    pub fn new(data: Data, r: Restored, session_dir: Option<PathBuf>) -> (Console, Task<Message>) {
+        let session_path = session_dir
+            .as_deref()
+            .map(|d| super::session::path(d, &data.identity(), r.agent.id));
+        let saved = session_path
+            .as_deref()
+            .map(super::session::load)
+            .unwrap_or_default();
+        let now = Instant::now();
+        let mut console = Console {
+            data,
+            me: Me {
+                agent: r.agent,
+                desk: r.desk,
+                stopped: false,
+                settings: r.settings,
+                enter_sends: saved.enter_sends.unwrap_or(true),
+                dark: saved.dark,
+            },
+            work: Work {
+                offers: Offers::new(r.offers),
+                chats: Vec::new(),
+                view: View::Home,
+                selected: None,
+                queues: r.queues,
+            },
+            clock: Clock {
+                offset_ms: r.offset_ms,
+                last_tick: now,
+                tick_since: None,
+                last_clock: now,
+                last_activity: now,
+            },
+            alerts: Alerts {
+                notes: Vec::new(),
+                notified_offers: HashSet::new(),
+                notified_chats: HashMap::new(),
+                // Not focused until the window system says so: an agent who has not looked
+                // yet gets notifications.
+                focused: false,
+            },
+            memory: Memory {
+                session_dir,
+                session_path,
+                dirty: false,
+            },
+            last_event: r.last_event,
+            error: None,
+        };
+        if !r.requeued.is_empty() {
+            let list: Vec<String> = r
+                .requeued
+                .iter()
+                .map(|r| format!("{} ({})", r.customer, r.queue))
+                .collect();
+            console.note_for(
+                format!(
+                    "While this desktop was silent, your chats went back to their queues: {}.",
+                    list.join(", ")
+                ),
+                std::time::Duration::from_secs(60),
+            );
+        }
+        let task = console.reopen(r.chats, &saved);
+        (console, task)
+    }
+
+    /// The data interface, for the app's subscriptions.
+    pub fn data(&self) -> &Data {
+        &self.data
+    }
+
+    /// The agent this console speaks for.
+    pub fn agent(&self) -> &Agent {
+        &self.me.agent
+    }
+
+    /// Whether another console of the agent took over.
+    pub fn stopped(&self) -> bool {
+        self.me.stopped
+    }
+
+    /// The offers waiting for the agent's answer.
+    pub fn offers(&self) -> &Offers {
+        &self.work.offers
+    }
+
+    /// The agent's chats open in the console, in their order.
+    pub fn chats(&self) -> &[Interaction] {
+        &self.work.chats
+    }
+
+    /// The queues the agent works, at a glance.
+    pub fn queues(&self) -> &[QueueStat] {
+        &self.work.queues
+    }
+
+    /// Which top-level tab is in front.
+    pub fn front(&self) -> View {
+        self.work.view
+    }
+
+    /// The chat chosen in the Live Window tab.
+    pub fn selected(&self) -> Option<i64> {
+        self.work.selected
+    }
+
+    /// The newest feed event seen: the feed resumes after it.
+    pub fn last_event(&self) -> i64 {
+        self.last_event
+    }
+
+    /// The last error the data gave, until the next success clears it.
+    pub fn error(&self) -> Option<&StoreError> {
+        self.error.as_ref()
+    }
+
+    pub fn theme(&self) -> Theme {
+        if self.me.dark {
+            Theme::Dark
+        } else {
+            Theme::Light
+        }
+    }
+
+    /// The database's "now", as this desktop best knows it.
+    pub fn db_now(&self) -> i64 {
+        chrono::Utc::now().timestamp_millis() + self.clock.offset_ms
+    }
+
+    /// Whether the database is not answering now: a tick has waited over 1.5 s, or the last
+    /// call failed to reach it.
+    pub fn reconnecting(&self) -> bool {
+        self.clock
+            .tick_since
+            .is_some_and(|t| t.elapsed() > std::time::Duration::from_millis(1500))
+            || self.error.as_ref().is_some_and(StoreError::is_unavailable)
+    }
+
+    /// Chats waiting in the agent's queues.
+    pub fn waiting(&self) -> i64 {
+        self.work.queues.iter().map(|q| q.waiting).sum()
+    }
+
+    /// This console's desk id.
+    pub fn desk(&self) -> &str {
+        &self.me.desk
+    }
+
+    /// Active interactions: what the badge shows.
+    pub fn active(&self) -> usize {
+        self.work
+            .chats
+            .iter()
+            .filter(|c| c.ended().is_none())
+            .count()
+    }
+
+    pub fn chat(&self, id: i64) -> Option<&Interaction> {
+        self.work.chats.iter().find(|c| c.chat().id == id)
+    }
+
+    fn chat_mut(&mut self, id: i64) -> Option<&mut Interaction> {
+        self.work.chats.iter_mut().find(|c| c.chat().id == id)
+    }
+
+    /// The chat whose conversation is on screen now, if any.
+    pub fn in_view(&self) -> Option<i64> {
+        match self.work.view {
+            View::Chat(id) => Some(id),
+            View::Home => self
+                .work
+                .selected
+                .filter(|id| self.chat(*id).is_some_and(|c| !c.verified())),
+        }
+    }
+
+    /// Starts a chat in the console and loads what it shows.
+    fn open_chat(
+        &mut self,
+        chat: Chat,
+        draft: &str,
+        html: Option<&str>,
+        tab: screen_pop::Tab,
+    ) -> Task<Message> {
+        if self.chat(chat.id).is_some() {
+            return Task::none();
+        }
+        let id = chat.id;
+        let contact = chat.contact_id;
+        let load = self.perform_chat(
+            id,
+            self.data.open_chat(chat.clone(), super::transcript::WINDOW),
+            interaction::Message::Opened,
+        );
+        let pop = match contact {
+            Some(contact) => self.load_pop(id, contact),
+            None => Task::none(),
+        };
+        self.work.chats.push(Interaction::new(
+            chat,
+            self.me.agent.id,
+            &self.me.agent.name,
+            interaction::Draft {
+                rich: self.me.settings.rich,
+                text: draft,
+                html,
+                enter_sends: self.me.enter_sends,
+            },
+            tab,
+        ));
+        Task::batch([load, pop])
+    }
+
+    fn note(&mut self, text: String) {
+        self.note_for(text, std::time::Duration::from_secs(8));
+    }
+
+    fn note_for(&mut self, text: String, duration: std::time::Duration) {
+        self.alerts.notes.push((text, Instant::now(), duration));
+    }
+
+    fn show(&mut self, id: i64) -> Task<Message> {
+        let Some(c) = self.chat_mut(id) else {
+            return Task::none();
+        };
+        c.mark_read();
+        let verified = c.verified();
+        self.alerts.notified_chats.remove(&id);
+        self.work.selected = Some(id);
+        self.work.view = if verified { View::Chat(id) } else { View::Home };
+        self.memory.dirty = true;
+        iced::widget::operation::focus(interaction::composer_id(id))
+    }
+
+    fn close_chat(&mut self, id: i64) {
+        self.work.chats.retain(|c| c.chat().id != id);
+        if self.work.selected == Some(id) {
+            self.work.selected = None;
+        }
+        if self.work.view == View::Chat(id) {
+            self.work.view = View::Home;
+        }
+        self.memory.dirty = true;
+    }
+
+    pub fn update(&mut self, message: Message) -> Task<Message> {
+        if self.me.stopped
+            && !matches!(
+                message,
+                Message::TakeOver | Message::Reopened(_) | Message::Quit
+            )
+        {
+            // Another console speaks for the agent: this one acts on nothing.
+            return Task::none();
+        }
+        match message {
+            Message::Event(Ok(event)) => self.on_event(event),
+            Message::Event(Err(e)) => {
+                self.error = Some(e);
+                Task::none()
+            }
+            Message::Offer(m) => match self.work.offers.update(m) {
+                offer::Action::Accept(chat) => {
+                    let accept = self.data.accept(chat);
+                    Task::perform(accept, move |r| Message::Accepted(chat, r))
+                }
+                offer::Action::Decline(chat, reason) => {
+                    let decline = self.data.decline(chat, reason);
+                    Task::perform(decline, move |r| Message::Declined(chat, r))
+                }
+                offer::Action::None => Task::none(),
+            },
+            Message::Accepted(chat, Ok(c)) => {
+                self.work.offers.remove(chat);
+                let task = self.open_chat(c, "", None, screen_pop::Tab::Accounts);
+                let show = self.show(chat);
+                Task::batch([task, show])
+            }
+            Message::Accepted(chat, Err(e)) => {
+                if let Some(card) = self.work.offers.remove(chat) {
+                    self.note(format!("{}: {e}", card.offer().customer_name));
+                }
+                Task::none()
+            }
+            Message::Declined(chat, r) => {
+                if let Err(e) = r {
+                    self.note(super::sentence("The decline did not go through", &e));
+                }
+                self.work.offers.remove(chat);
+                Task::none()
+            }
+            Message::Chat(id, m) => {
+                // Any change in a chat may be a draft to remember; the save is once a second.
+                self.memory.dirty = true;
+                let Some(c) = self.chat_mut(id) else {
+                    return Task::none();
+                };
+                let action = c.update(m);
+                self.run(id, action)
+            }
+            Message::Toolbar(toolbar::Message::Status(status)) => self.set_status(status),
+            Message::Toolbar(toolbar::Message::Interactions) => {
+                self.work.view = View::Home;
+                self.memory.dirty = true;
+                Task::none()
+            }
+            Message::Toolbar(toolbar::Message::Dark(dark)) => {
+                self.me.dark = dark;
+                self.memory.dirty = true;
+                Task::none()
+            }
+            Message::StatusSet(status, Ok(true)) => {
+                self.me.agent.status = status;
+                Task::none()
+            }
+            Message::StatusSet(_, Ok(false)) => self.superseded(),
+            Message::StatusSet(_, Err(e)) => {
+                self.error = Some(e);
+                Task::none()
+            }
+            Message::TakeOver => {
+                Task::perform(self.data.restore(), |r| Message::Reopened(Box::new(r)))
+            }
+            Message::Reopened(r) => match *r {
+                // Back as the agent's desk: start over from what the database holds now.
+                Ok(restored) => {
+                    let (console, task) =
+                        Console::new(self.data.clone(), restored, self.memory.session_dir.clone());
+                    *self = console;
+                    self.note("This console speaks for you again.".into());
+                    task
+                }
+                Err(e) => {
+                    self.error = Some(e);
+                    Task::none()
+                }
+            },
+            Message::Activity => {
+                self.clock.last_activity = Instant::now();
+                Task::none()
+            }
+            Message::Quit => self.quit(),
+            Message::Select(id) => self.show(id),
+            Message::Home => {
+                self.work.view = View::Home;
+                self.memory.dirty = true;
+                Task::none()
+            }
+            Message::Frame => self.frame(),
+            Message::Ticked(r) => self.ticked(r),
+            Message::FileDropped(path) => match self.in_view() {
+                Some(id) => self.load_image(id, path),
+                None => {
+                    self.note("Open a chat to drop an image into its message.".to_string());
+                    Task::none()
+                }
+            },
+            Message::ImageChosen(id, Some(path)) => self.load_image(id, path),
+            Message::ImageChosen(_, None) => Task::none(),
+            Message::Focus(focused) => {
+                self.alerts.focused = focused;
+                if focused
+                    && let Some(id) = self.in_view()
+                    && let Some(c) = self.chat_mut(id)
+                {
+                    c.mark_read();
+                }
+                Task::none()
+            }
+            Message::Key(shortcut) => match shortcut {
+                Shortcut::AcceptFirst => match self.work.offers.first() {
+                    Some(chat) => self.update(Message::Offer(offer::Message::Accept(chat))),
+                    None => Task::none(),
+                },
+                Shortcut::DeclineFirst => match self.work.offers.first() {
+                    Some(chat) => self.update(Message::Offer(offer::Message::Decline(chat))),
+                    None => Task::none(),
+                },
+                Shortcut::Nth(n) => match self.work.chats.get(n) {
+                    Some(c) => {
+                        let id = c.chat().id;
+                        self.show(id)
+                    }
+                    None => Task::none(),
+                },
+            },
+            Message::Notified(Some(target)) => {
+                tracing::info!("notification clicked: {target:?}; bringing the window forward");
+                let show = match target {
+                    Target::Offer(_) => {
+                        self.work.view = View::Home;
+                        Task::none()
+                    }
+                    Target::Chat(id) => self.show(id),
+                };
+                Task::batch([show, bring_to_front()])
+            }
+            Message::Notified(None) => Task::none(),
+        }
+    }
+}

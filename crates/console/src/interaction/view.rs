@@ -1,0 +1,118 @@
+//! A chat's picture: the conversation (header, transcript, composer or wrap-up) and the
+//! side panel (transfer, verification, search or the screen pop).
+
+use super::{Interaction, Message, Stage};
+use crate::{style, transcript};
+use iced::widget::{button, column, container, row, text};
+use iced::{Element, Length};
+
+impl Interaction {
+    /// The conversation: transcript, composer and the chat's actions.
+    pub fn conversation_view<'a>(&'a self, dispositions: &'a [String]) -> Element<'a, Message> {
+        let header = row![
+            // Name and address wrap in the room left; the buttons keep theirs.
+            column![
+                text(style::shown(&self.chat.customer_name, 40))
+                    .size(20)
+                    .wrapping(style::WRAP),
+                text(format!(
+                    "{} · {}",
+                    style::shown_middle(&self.chat.customer_email, 60),
+                    self.chat.queue_name
+                ))
+                .size(13)
+                .style(style::muted)
+                .wrapping(style::WRAP),
+            ]
+            .width(Length::Fill),
+            button(text("Transfer"))
+                .style(button::secondary)
+                .on_press_maybe(
+                    (self.ended.is_none()
+                        && self.pending_transfer.is_none()
+                        && self.transfer.is_none())
+                    .then_some(Message::Transfer)
+                ),
+            button(text("End chat"))
+                .style(button::danger)
+                .on_press_maybe(self.ended.is_none().then_some(Message::End)),
+        ]
+        .spacing(8)
+        .align_y(iced::Alignment::Center);
+        let transcript = transcript::view(
+            &self.messages,
+            &self.rich,
+            self.earlier,
+            self.outbox.iter().map(|o| {
+                (
+                    o.message.body_text.as_str(),
+                    o.error.as_ref().map(|e| e.to_string()),
+                    o.message.client_id.as_str(),
+                )
+            }),
+            self.shown,
+            Message::ShowEarlier,
+            |id: &str| Message::Retry(id.to_string()),
+        );
+        let mut col = column![
+            header,
+            container(transcript)
+                .style(style::card)
+                .height(Length::Fill)
+        ]
+        .spacing(8);
+        if self
+            .customer_typing_until
+            .is_some_and(|t| t > std::time::Instant::now())
+            && self.ended.is_none()
+        {
+            col = col.push(text("Customer is typing…").size(13).style(style::muted));
+        }
+        if let Some(agent) = &self.pending_transfer {
+            col = col.push(
+                text(format!(
+                    "Waiting for {agent} to accept the transfer; the chat stays with you until then."
+                ))
+                .style(style::muted),
+            );
+        }
+        if let Some(reason) = self.ended {
+            col = col.push(self.wrapup.view(reason, dispositions).map(Message::WrapUp));
+        } else {
+            col = col.push(
+                row![
+                    container(self.composer.view().map(Message::Composer)).width(Length::Fill),
+                    button(text("Send"))
+                        .style(button::primary)
+                        .on_press(Message::Send)
+                ]
+                .spacing(8)
+                .align_y(iced::Alignment::End),
+            );
+        }
+        if let Some(e) = &self.error {
+            col = col
+                .push(text(crate::sentence("Something went wrong", e)).style(style::field_error));
+        }
+        col.into()
+    }
+
+    /// The side panel: the Transfer dialog when open, else verification, search, or the
+    /// screen pop.
+    pub fn side_view(&self) -> Element<'_, Message> {
+        if let Some(dialog) = &self.transfer {
+            return dialog.view(&self.chat.customer_name).map(Message::Dialog);
+        }
+        match &self.stage {
+            Stage::Verify(v) => v
+                .view(
+                    &self.chat.customer_name,
+                    &self.chat.customer_email,
+                    self.chat.verified_by_site,
+                )
+                .map(Message::Verification),
+            Stage::Search(s) => s.view().map(Message::Search),
+            Stage::Pop(p) => p.view().map(Message::Pop),
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! The wrap-up form of an ended chat: a disposition from the site's list and a note, then
+//! Done. Until then the chat stays in the agent's list and counts against their capacity.
+
+use super::style;
+use iced::widget::{button, column, container, pick_list, row, text, text_input};
+use iced::{Element, Length};
+use livewindow_core::{EndReason, StoreError};
+
+#[derive(Debug, Default)]
+pub struct Form {
+    disposition: Option<String>,
+    note: String,
+    busy: bool,
+    error: Option<StoreError>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Disposition(String),
+    Note(String),
+    Done,
+    Saved(Result<(), StoreError>),
+}
+
+pub enum Action {
+    None,
+    WrapUp {
+        disposition: String,
+        note: String,
+    },
+    /// Saved: the chat leaves the agent's list.
+    Closed,
+}
+
+impl Form {
+    pub fn update(&mut self, message: Message) -> Action {
+        match message {
+            Message::Disposition(d) => {
+                self.disposition = Some(d);
+                self.error = None;
+            }
+            Message::Note(n) => {
+                self.note = n
+                    .chars()
+                    .take(livewindow_core::limits::WRAPUP_NOTE_CHARS)
+                    .collect()
+            }
+            Message::Done => {
+                if let Some(disposition) = self.disposition.clone().filter(|_| !self.busy) {
+                    self.busy = true;
+                    return Action::WrapUp {
+                        disposition,
+                        note: self.note.trim().to_string(),
+                    };
+                }
+            }
+            Message::Saved(Ok(())) => return Action::Closed,
+            Message::Saved(Err(e)) => {
+                self.busy = false;
+                self.error = Some(e);
+            }
+        }
+        Action::None
+    }
+
+    pub fn view<'a>(
+        &'a self,
+        reason: EndReason,
+        dispositions: &'a [String],
+    ) -> Element<'a, Message> {
+        let mut col = column![
+            text(format!("This chat has ended: {reason}. Wrap it up:")).style(style::muted),
+            row![
+                pick_list(dispositions, self.disposition.as_ref(), |d: String| {
+                    Message::Disposition(d)
+                })
+                .placeholder("Disposition")
+                .width(220),
+                text_input("Note (optional)", &self.note)
+                    .id("wrapup-note")
+                    .on_input(Message::Note)
+                    .on_submit(Message::Done)
+                    .width(Length::Fill),
+                button(text(if self.busy { "Saving…" } else { "Done" }))
+                    .style(button::primary)
+                    .on_press_maybe(
+                        (self.disposition.is_some() && !self.busy).then_some(Message::Done)
+                    ),
+            ]
+            .spacing(8)
+            .align_y(iced::Alignment::Center),
+        ]
+        .spacing(6);
+        if let Some(e) = &self.error {
+            col = col.push(
+                text(super::sentence("The wrap-up was not saved", e)).style(style::field_error),
+            );
+        }
+        container(col).padding(8).style(style::card).into()
+    }
+}

@@ -1,0 +1,316 @@
+//! `livewindow server`: the team's hub. Serves the customer's chat page, its API and live
+//! channel; stateless, so any number of processes run behind a load balancer on one
+//! database. Each process holds one event subscription ([`hub::Hub`]) and a small pool.
+//!
+//! Layout: `/` and `/assets/*` the page; `/api/config` and `/api/chats` the customer API
+//! (`/api/chats/{id}/…` per chat, the path the chat's token cookie is scoped to; `…/live`
+//! the WebSocket); `/healthz`, `/readyz` for the load balancer. Agent routes will go under
+//! `/api/agent/` and tap the same hub.
+
+mod access;
+mod api;
+mod args;
+mod assets;
+pub mod auth;
+mod error;
+mod hub;
+mod live;
+mod query;
+mod view;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Request, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use livewindow_store::Store;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tower::ServiceBuilder;
+use tower_http::request_id::PropagateRequestIdLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use args::ServerArgs;
+pub use hub::Hub;
+
+pub use livewindow_core::limits::WEB_MESSAGE_CHARS;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The address customers reach the page at, when it differs from the listen address
+    /// (behind a proxy): its origin is accepted, and https makes cookies Secure.
+    pub public_url: Option<url::Url>,
+    /// Origins allowed to frame the page (CSP frame-ancestors); none: no framing.
+    pub embed_origins: Vec<String>,
+    /// With it, a website's HMAC-SHA256 over the customer's identity marks a chat verified
+    /// by website (see [`auth::verify_identity`]).
+    pub site_secret: Option<String>,
+    /// How long a website's identity signature holds, in seconds.
+    pub identity_max_age_s: i64,
+    /// Take the client's address from X-Forwarded-For (only behind a proxy that sets it).
+    pub trust_forwarded: bool,
+    pub chats_per_hour: i64,
+    pub messages_per_minute: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            public_url: None,
+            embed_origins: Vec::new(),
+            site_secret: None,
+            identity_max_age_s: livewindow_core::limits::IDENTITY_MAX_AGE_SECONDS,
+            trust_forwarded: false,
+            chats_per_hour: 20,
+            messages_per_minute: 30,
+        }
+    }
+}
+
+impl Config {
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_ref()
+            .is_some_and(|u| u.scheme() == "https")
+    }
+
+    /// The Content-Security-Policy: scripts, styles and connections only from this server,
+    /// no inline script and no eval; images also from data: URLs (messages carry them).
+    pub fn csp(&self) -> String {
+        let ancestors = if self.embed_origins.is_empty() {
+            "'none'".to_string()
+        } else {
+            self.embed_origins.join(" ")
+        };
+        format!(
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors {ancestors}"
+        )
+    }
+}
+
+/// Checks an `--embed-origin`: scheme, host and optional port, nothing else.
+pub fn parse_origin(value: &str) -> Result<String, String> {
+    let url = url::Url::parse(value.trim()).map_err(|e| format!("{value:?}: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(format!("{value:?} is not an http(s) origin"));
+    }
+    if url.path() != "/" || url.query().is_some() {
+        return Err(format!(
+            "{value:?} has a path; give only the origin, e.g. https://www.example.com"
+        ));
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub hub: Arc<Hub>,
+    pub config: Arc<Config>,
+    tokens: Arc<auth::TokenCache>,
+    /// When each chat's customer last made a typing event from this process.
+    typing: Arc<Mutex<HashMap<i64, Instant>>>,
+    assets: Arc<Vec<assets::Asset>>,
+}
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/api/config", get(api::config))
+        .route("/api/chats", post(api::start))
+        .route("/api/chats/{id}", get(api::state))
+        .route(
+            "/api/chats/{id}/messages",
+            get(api::messages).post(api::send),
+        )
+        .route(
+            "/api/chats/{id}/images",
+            post(api::image).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/api/chats/{id}/typing", post(api::typing))
+        .route("/api/chats/{id}/heartbeat", post(api::heartbeat))
+        .route("/api/chats/{id}/end", post(api::end))
+        .route("/api/chats/{id}/transcript", get(api::transcript))
+        .route("/api/chats/{id}/live", get(live::live))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    let csp = HeaderValue::from_str(&state.config.csp())
+        .unwrap_or(HeaderValue::from_static("default-src 'none'"));
+    let mut app = Router::new()
+        .route("/", get(asset))
+        .route("/assets/{file}", get(asset))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
+        .merge(api)
+        .fallback(not_found)
+        .with_state(state.clone())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            csp,
+        ))
+        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_layer(header::REFERRER_POLICY, "no-referrer"))
+        .layer(header_layer(
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), payment=()",
+        ))
+        .layer(header_layer(
+            HeaderName::from_static("cross-origin-resource-policy"),
+            "same-origin",
+        ));
+    if state.config.embed_origins.is_empty() {
+        // For browsers older than CSP's frame-ancestors.
+        app = app.layer(header_layer(header::X_FRAME_OPTIONS, "DENY"));
+    }
+    if state.config.secure_cookies() {
+        app = app.layer(header_layer(
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000",
+        ));
+    }
+    app.layer(
+        ServiceBuilder::new()
+            .layer(axum::middleware::from_fn(access::request_id))
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                access::log,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                access::host_check,
+            ))
+            .layer(
+                TraceLayer::new_for_http().make_span_with(|req: &Request<axum::body::Body>| {
+                    let id = req
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    // The path only: a query string is never logged.
+                    tracing::info_span!("request", request_id = %id, method = %req.method(),
+                        path = %req.uri().path())
+                }),
+            )
+            .layer(PropagateRequestIdLayer::x_request_id()),
+    )
+}
+
+fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+}
+
+async fn asset(
+    State(state): State<AppState>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+) -> Response {
+    match state.assets.iter().find(|a| a.path == uri.path()) {
+        Some(a) => a.respond(&headers),
+        None => not_found(uri).await,
+    }
+}
+
+async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        error::ApiError::new(StatusCode::NOT_FOUND, "There is nothing here.").into_response()
+    } else {
+        (StatusCode::NOT_FOUND, "Not found").into_response()
+    }
+}
+
+/// Ready when the database answers, the event feed is live and no shutdown has begun.
+async fn ready(State(state): State<AppState>) -> Response {
+    let db = tokio::time::timeout(Duration::from_secs(2), state.store.now_ms()).await;
+    let ok = matches!(db, Ok(Ok(_))) && state.hub.is_healthy() && !state.hub.is_shutting_down();
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, if ok { "ready" } else { "not ready" }).into_response()
+}
+
+/// Serves on `listener` until `shutdown` resolves; then tells every socket to reconnect
+/// elsewhere, finishes the requests under way and returns.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    store: Store,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let hub = Hub::start(store.clone()).await?;
+    let state = AppState {
+        store,
+        hub: hub.clone(),
+        config: Arc::new(config),
+        tokens: Arc::default(),
+        typing: Arc::default(),
+        assets: Arc::new(assets::all()),
+    };
+    let app = router(state);
+    let stopping = hub.clone();
+    let signal = async move {
+        shutdown.await;
+        tracing::info!("shutting down: sockets are told to reconnect");
+        stopping.begin_shutdown();
+    };
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(signal)
+    .await?;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while hub.sockets() > 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Ok(())
+}
+
+/// `livewindow server`: binds, says where, serves until SIGTERM or Ctrl-C.
+pub async fn run(store: Store, listen: SocketAddr, config: Config) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
+    let local = listener.local_addr()?;
+    let page = match &config.public_url {
+        Some(u) => u.to_string(),
+        None => format!("http://{local}/"),
+    };
+    println!(
+        "Live Window server on {local} ({}); the chat page is {page}",
+        store.backend()
+    );
+    tracing::info!(%local, backend = %store.backend(), "listening");
+    serve(listener, store.clone(), config, stop_signal()).await?;
+    store.close().await;
+    Ok(())
+}
+
+/// SIGTERM (a service manager, a load balancer draining) or Ctrl-C.
+pub async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,228 @@
+//! The live channel: one WebSocket per open chat page. On connect it sends the messages
+//! after the id the page already holds (`?after=`), then the chat's state, then every change
+//! as the hub hands it over. The page sends typing and heartbeats. A socket that falls
+//! behind, or a server going down, tells the page to reconnect; the page then resyncs by
+//! message id, on this process or another.
+
+use super::AppState;
+use super::auth::ChatAccess;
+use super::error::ApiError;
+use super::view::{ChatView, MessageView, chat_view};
+use axum::extract::ws::{CloseFrame, Message as Ws, WebSocket, WebSocketUpgrade};
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use livewindow_core::{Event, EventKind};
+use serde::Deserialize;
+use serde_json::json;
+use std::time::{Duration, Instant};
+use tokio::sync::broadcast::error::RecvError;
+
+/// Customer typing events are written at most this often per chat (the page debounces too).
+const TYPING_EVERY: Duration = Duration::from_secs(2);
+/// Heartbeats reach the database at most this often per socket.
+const HEARTBEAT_EVERY: Duration = Duration::from_secs(5);
+/// Keeps idle connections open through proxies that close silent ones.
+const PING_EVERY: Duration = Duration::from_secs(25);
+
+pub async fn live(
+    State(state): State<AppState>,
+    access: ChatAccess,
+    RawQuery(query): RawQuery,
+    ws: WebSocketUpgrade,
+) -> Response {
+    if state.hub.is_shutting_down() {
+        return ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "This server is restarting.",
+        )
+        .into_response();
+    }
+    let after = super::query::query_after(query.as_deref());
+    ws.max_message_size(4096)
+        .on_upgrade(move |socket| run(state, access.chat_id, after, socket))
+}
+
+/// The customer is typing: an event at most every [`TYPING_EVERY`] per chat.
+pub async fn customer_typing(state: &AppState, chat_id: i64) -> livewindow_store::Result<()> {
+    let now = Instant::now();
+    {
+        let Ok(mut seen) = state.typing.lock() else {
+            return Ok(());
+        };
+        if seen
+            .get(&chat_id)
+            .is_some_and(|t| now.duration_since(*t) < TYPING_EVERY)
+        {
+            return Ok(());
+        }
+        if seen.len() > 10_000 {
+            seen.retain(|_, t| now.duration_since(*t) < TYPING_EVERY);
+        }
+        seen.insert(chat_id, now);
+    }
+    state.store.typing(chat_id, None).await
+}
+
+#[derive(Deserialize)]
+struct ClientFrame {
+    #[serde(rename = "type")]
+    kind: String,
+}
+
+struct Socket {
+    state: AppState,
+    chat_id: i64,
+    ws: WebSocket,
+    /// The newest message id the page holds.
+    last_sent: i64,
+    view: Option<ChatView>,
+}
+
+impl Socket {
+    async fn send(&mut self, value: serde_json::Value) -> Result<(), ()> {
+        self.ws
+            .send(Ws::Text(value.to_string().into()))
+            .await
+            .map_err(|_| ())
+    }
+
+    /// Sends the messages the page lacks: everything after the last id it holds.
+    async fn catch_up(&mut self) -> Result<(), ()> {
+        let messages = self
+            .state
+            .store
+            .customer_messages_after(self.chat_id, self.last_sent)
+            .await
+            .map_err(|e| tracing::warn!(chat_id = self.chat_id, error = %e, "resync"))?;
+        for m in messages {
+            self.last_sent = self.last_sent.max(m.id);
+            self.send(json!({"type": "message", "message": MessageView::from(m)}))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Sends the chat's state when it changed.
+    async fn refresh(&mut self) -> Result<(), ()> {
+        let view = chat_view(&self.state.store, self.chat_id)
+            .await
+            .map_err(|e| tracing::warn!(chat_id = self.chat_id, error = %e, "chat state"))?;
+        if self.view.as_ref() != Some(&view) {
+            self.send(json!({"type": "state", "chat": &view})).await?;
+            self.view = Some(view);
+        }
+        Ok(())
+    }
+
+    async fn on_event(&mut self, event: &Event) -> Result<(), ()> {
+        match event.kind {
+            EventKind::Message => {
+                if event.message_id.is_none_or(|id| id > self.last_sent) {
+                    self.catch_up().await?;
+                }
+                Ok(())
+            }
+            EventKind::Typing => match event.agent_id {
+                Some(_) => {
+                    let name = self
+                        .view
+                        .as_ref()
+                        .and_then(|v| v.agent_name.clone())
+                        .unwrap_or_else(|| "Your agent".into());
+                    self.send(json!({"type": "typing", "name": name})).await
+                }
+                None => Ok(()),
+            },
+            EventKind::ContactVerified | EventKind::AgentStatus => Ok(()),
+            _ => self.refresh().await,
+        }
+    }
+
+    async fn close(&mut self, code: u16, why: &'static str) {
+        let _ = self.send(json!({"type": "reconnect"})).await;
+        let _ = self
+            .ws
+            .send(Ws::Close(Some(CloseFrame {
+                code,
+                reason: why.into(),
+            })))
+            .await;
+    }
+}
+
+async fn run(state: AppState, chat_id: i64, after: i64, ws: WebSocket) {
+    // Tapped before the catch-up read, so nothing committed in between is missed; what
+    // arrives twice is skipped by id.
+    let mut tap = state.hub.tap(chat_id);
+    let mut queues = state.hub.queue_changes();
+    let mut shutdown = state.hub.shutting_down();
+    let mut s = Socket {
+        state: state.clone(),
+        chat_id,
+        ws,
+        last_sent: after.max(0),
+        view: None,
+    };
+    let _ = state.store.customer_heartbeat(chat_id).await;
+    if s.catch_up().await.is_err() || s.refresh().await.is_err() {
+        s.close(1011, "try again").await;
+        return;
+    }
+    let mut stale = false;
+    let mut coalesce = tokio::time::interval(Duration::from_secs(1));
+    let mut ping = tokio::time::interval(PING_EVERY);
+    let mut last_heartbeat = Instant::now();
+    loop {
+        let waiting = s.view.as_ref().is_some_and(|v| v.state == "waiting");
+        let queue_id = s.view.as_ref().map_or(0, |v| v.queue_id);
+        let step = tokio::select! {
+            event = tap.rx.recv() => match event {
+                Some(event) => s.on_event(&event).await,
+                None => {
+                    // The hub cut this socket off as too slow: the page resyncs.
+                    s.close(1013, "reconnect").await;
+                    return;
+                }
+            },
+            q = queues.recv(), if waiting => {
+                match q {
+                    Ok(q) if q == queue_id => stale = true,
+                    Err(RecvError::Lagged(_)) => stale = true,
+                    _ => {}
+                }
+                Ok(())
+            }
+            _ = coalesce.tick(), if stale => {
+                stale = false;
+                s.refresh().await
+            }
+            _ = ping.tick() => s.ws.send(Ws::Ping(Default::default())).await.map_err(|_| ()),
+            msg = s.ws.recv() => match msg {
+                Some(Ok(Ws::Text(text))) => {
+                    let kind = serde_json::from_str::<ClientFrame>(&text).map(|f| f.kind);
+                    match kind.as_deref() {
+                        Ok("typing") => {
+                            let _ = customer_typing(&state, chat_id).await;
+                        }
+                        Ok("heartbeat") if last_heartbeat.elapsed() >= HEARTBEAT_EVERY => {
+                            last_heartbeat = Instant::now();
+                            let _ = state.store.customer_heartbeat(chat_id).await;
+                        }
+                        _ => {}
+                    }
+                    Ok(())
+                }
+                Some(Ok(Ws::Close(_))) | None | Some(Err(_)) => Err(()),
+                Some(Ok(_)) => Ok(()),
+            },
+            _ = shutdown.changed() => {
+                s.close(1012, "server restarting").await;
+                return;
+            }
+        };
+        if step.is_err() {
+            return;
+        }
+    }
+}
