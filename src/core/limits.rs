@@ -76,6 +76,14 @@ mod tests {
     }
 
     #[test]
+    fn pixels() {
+        assert!(check_image_pixels(8000, 5000).is_ok());
+        let e = check_image_pixels(30_000, 30_000).unwrap_err();
+        assert!(e.contains("30000 × 30000"), "{e}");
+        assert!(check_image_pixels(u32::MAX, u32::MAX).is_err());
+    }
+
+    #[test]
     fn messages() {
         assert!(check_message("  ", None).is_err());
         assert!(check_message("", Some("<p>x</p>")).is_ok());

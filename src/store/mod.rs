@@ -11,6 +11,7 @@ mod console_data;
 mod crm;
 mod error;
 mod events;
+mod health;
 mod messages;
 mod presence;
 mod routing;
@@ -20,6 +21,7 @@ mod sweep;
 mod transfer;
 mod wake;
 pub mod web;
+pub mod window;
 mod wrapup;
 /// Name lists shared by the seed and the simulated customers.
 pub mod seed_names {
@@ -498,14 +500,19 @@ fn backend_of(url: &str) -> Result<Backend> {
 }
 
 /// Makes sure the SQLite file's directory exists and the file is created on first use.
-fn prepare_sqlite_url(url: &str) -> Result<String> {
-    use crate::core::paths;
+/// The file path and the query string of a SQLite URL.
+fn sqlite_path(url: &str) -> (&str, Option<&str>) {
     let rest = url.split_once(':').map(|(_, r)| r).unwrap_or_default();
     let path_part = rest.trim_start_matches("//");
-    let (path, query) = match path_part.split_once('?') {
+    match path_part.split_once('?') {
         Some((p, q)) => (p, Some(q)),
         None => (path_part, None),
-    };
+    }
+}
+
+fn prepare_sqlite_url(url: &str) -> Result<String> {
+    use crate::core::paths;
+    let (path, query) = sqlite_path(url);
     if path.is_empty() || path == ":memory:" {
         return Err(StoreError::Config(format!(
             "the SQLite URL {url:?} names no file; use sqlite://PATH (an in-memory database cannot be shared between desktops)"
