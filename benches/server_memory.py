@@ -26,7 +26,7 @@ def post(base, path, body, headers=None, raw=False):
     for k, v in (headers or {}).items():
         req.add_header(k, v)
     with urllib.request.urlopen(req, timeout=60) as r:
-        return r.status, dict(r.headers), json.loads(r.read() or b"null")
+        return r.status, r.headers, json.loads(r.read() or b"null")
 
 
 def start_chat(base, i):
