@@ -203,9 +203,10 @@ pub fn router(state: AppState) -> Router {
             "max-age=31536000",
         ));
     }
+    // Bodies must arrive within the body timeout (an upload is read in its handler).
+    app = app.layer(RequestBodyTimeoutLayer::new(state.config.body_timeout));
     app.layer(
         ServiceBuilder::new()
-            .layer(RequestBodyTimeoutLayer::new(state.config.body_timeout))
             .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
             .layer(
                 TraceLayer::new_for_http().make_span_with(|req: &Request<axum::body::Body>| {
