@@ -10,7 +10,8 @@
   const DROP = new Set(["SCRIPT", "STYLE", "TEMPLATE", "IFRAME", "OBJECT", "EMBED", "NOSCRIPT",
     "SVG", "MATH", "TITLE", "HEAD", "LINK", "META", "FORM", "TEXTAREA", "SELECT", "BUTTON"]);
   const COLOR = /^(#[0-9a-f]{3,8}|rgba?\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*(,\s*[0-9.]+\s*)?\)|[a-z]{3,20})$/i;
-  const IMAGE = /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]+$/;
+  // Pictures come by reference from this server (the chat's own image route), never inline.
+  const IMAGE = /^\/api\/chats\/\d+\/images\/\d+\/\d+$/;
   const LINK = /^(https?:|mailto:)/i;
 
   function copy(from, to, depth) {

@@ -69,7 +69,7 @@ pub struct Process {
 
 impl Process {
     pub async fn spawn(database_url: &str, port: u16, extra: &[&str]) -> Process {
-        Self::spawn_with(database_url, port, extra, "warn", Stdio::inherit()).await
+        Self::spawn_with(&[], database_url, port, extra, "warn", Stdio::inherit()).await
     }
 
     /// [`Process::spawn`] logging at info level into `log` (the access log).
@@ -80,17 +80,38 @@ impl Process {
         log: &std::path::Path,
     ) -> Process {
         let file = std::fs::File::create(log).expect("log file");
-        Self::spawn_with(database_url, port, extra, "info", Stdio::from(file)).await
+        Self::spawn_with(&[], database_url, port, extra, "info", Stdio::from(file)).await
+    }
+
+    /// [`Process::spawn`] through a launcher, e.g. `setpriv --reuid=…` to run it as
+    /// another user.
+    pub async fn spawn_via(
+        launcher: &[&str],
+        database_url: &str,
+        port: u16,
+        extra: &[&str],
+    ) -> Process {
+        Self::spawn_with(launcher, database_url, port, extra, "warn", Stdio::inherit()).await
     }
 
     async fn spawn_with(
+        launcher: &[&str],
         database_url: &str,
         port: u16,
         extra: &[&str],
         level: &str,
         stderr: Stdio,
     ) -> Process {
-        let child = Command::new(env!("CARGO_BIN_EXE_livewindow"))
+        let binary = env!("CARGO_BIN_EXE_livewindow");
+        let mut command = match launcher.split_first() {
+            Some((first, rest)) => {
+                let mut c = Command::new(first);
+                c.args(rest).arg(binary);
+                c
+            }
+            None => Command::new(binary),
+        };
+        let child = command
             .args(["server", "--listen", &format!("127.0.0.1:{port}")])
             .args(extra)
             .env("LIVEWINDOW_DATABASE_URL", database_url)
@@ -119,6 +140,25 @@ impl Process {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("server at {} did not become ready", self.base);
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// SIGTERM, then waits at most `within` for the process to end: its exit status, or
+    /// None if it was still running (it is then killed).
+    pub async fn terminate_within(&mut self, within: Duration) -> Option<std::process::ExitStatus> {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let deadline = std::time::Instant::now() + within;
+        while std::time::Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        None
     }
 
     /// SIGKILL: the process dies with no goodbye.

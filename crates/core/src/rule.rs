@@ -34,6 +34,13 @@ pub enum RuleError {
         bytes: Option<u64>,
         max_mb: usize,
     },
+    /// An image whose dimensions would take too much memory to decode (a "pixel flood").
+    #[error("the image is {width} × {height} pixels; images can have at most {max_megapixels} megapixels")]
+    TooManyPixels {
+        width: u32,
+        height: u32,
+        max_megapixels: u64,
+    },
     /// The images of one message together over their limit.
     #[error(
         "The images in one message can total at most {max_mb} MB; send this in the next message."
@@ -77,6 +84,7 @@ impl RuleError {
                 | RuleError::TooManyChars { .. }
                 | RuleError::ImageTooLarge { .. }
                 | RuleError::ImagesTooLarge { .. }
+                | RuleError::TooManyPixels { .. }
                 | RuleError::TextTooLarge { .. }
                 | RuleError::HtmlTooLarge { .. }
         )

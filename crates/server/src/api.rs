@@ -22,15 +22,33 @@ use std::net::SocketAddr;
 const JSON_BYTES: usize = 64 * 1024;
 
 async fn read_json<T: serde::de::DeserializeOwned>(body: Body) -> Result<T, ApiError> {
-    let bytes = axum::body::to_bytes(body, JSON_BYTES).await.map_err(|_| {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "That is too long to send; a message can have at most {WEB_MESSAGE_CHARS} characters."
+    let bytes = axum::body::to_bytes(body, JSON_BYTES).await.map_err(|e| {
+        body_error(
+            e,
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "That is too long to send; a message can have at most {WEB_MESSAGE_CHARS} characters."
+                ),
             ),
         )
     })?;
     serde_json::from_slice(&bytes).map_err(|_| ApiError::bad("The request was not understood."))
+}
+
+/// A body that could not be read: too slow (the body timeout), else `too_large`.
+fn body_error(e: axum::Error, too_large: ApiError) -> ApiError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(s) = source {
+        if s.is::<tower_http::timeout::TimeoutError>() {
+            return ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "The upload took too long and was stopped. Please try again.",
+            );
+        }
+        source = s.source();
+    }
+    too_large
 }
 
 #[derive(Serialize)]
@@ -195,13 +213,7 @@ pub async fn start(
     };
     tracing::info!(chat_id, verified, "web chat started");
     let chat = chat_view(&state.store, chat_id).await?;
-    let messages = state
-        .store
-        .customer_messages_after(chat_id, 0)
-        .await?
-        .into_iter()
-        .map(MessageView::from)
-        .collect();
+    let messages = super::history::window(&state, chat_id, 0).await?;
     let mut response = (StatusCode::CREATED, Json(Started201 { chat, messages })).into_response();
     let cookie = auth::set_cookie(chat_id, &token, state.config.secure_cookies());
     if let Ok(v) = HeaderValue::from_str(&cookie) {
@@ -223,12 +235,11 @@ pub async fn messages(
     access: ChatAccess,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Vec<MessageView>>, ApiError> {
+    // A window: the page's live socket sends the rest from the last id it holds.
     let after = query_after(query.as_deref());
-    let list = state
-        .store
-        .customer_messages_after(access.chat_id, after)
-        .await?;
-    Ok(Json(list.into_iter().map(MessageView::from).collect()))
+    Ok(Json(
+        super::history::window(&state, access.chat_id, after).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -302,7 +313,7 @@ async fn store_message(
     if stored.chat_id != chat_id {
         return Err(ApiError::forbidden());
     }
-    Ok((StatusCode::CREATED, Json(MessageView::from(stored))).into_response())
+    Ok((StatusCode::CREATED, Json(super::history::page_view(stored))).into_response())
 }
 
 pub async fn send(
@@ -354,21 +365,24 @@ pub async fn image(
     if declared.is_some_and(|n| n > max as u64) {
         return Err(too_large(declared));
     }
+    // Each upload is held in memory while it arrives: a few at a time per process.
+    let busy = || {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The chat service is busy for a moment. Please try again in a few seconds.",
+        )
+    };
+    let _uploading =
+        tokio::time::timeout(std::time::Duration::from_secs(10), state.uploads.acquire())
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .ok_or_else(busy)?;
     let bytes: Bytes = axum::body::to_bytes(body, max)
         .await
-        .map_err(|_| too_large(None))?;
-    let mime = match image::guess_format(&bytes) {
-        Ok(image::ImageFormat::Png) => "image/png",
-        Ok(image::ImageFormat::Jpeg) => "image/jpeg",
-        Ok(image::ImageFormat::Gif) => "image/gif",
-        Ok(image::ImageFormat::WebP) => "image/webp",
-        _ => {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "That file is not a picture we can show. Send a PNG, JPEG, GIF or WebP image.",
-            ));
-        }
-    };
+        .map_err(|e| body_error(e, too_large(None)))?;
+    let clean = super::images::clean(&state, bytes).await?;
+    let mime = clean.mime;
     let name = headers
         .get("x-file-name")
         .and_then(|v| v.to_str().ok())
@@ -384,7 +398,7 @@ pub async fn image(
     let given = headers.get("x-client-id").and_then(|v| v.to_str().ok());
     let cid = client_id(access.chat_id, given);
     check_rate(&state, access.chat_id, &cid).await?;
-    let html = livewindow_richtext::image_message_html(&bytes, mime, &name);
+    let html = livewindow_richtext::image_message_html(&clean.bytes, mime, &name);
     let mut m = NewMessage::rich(
         Sender::Customer,
         &access.customer_name,
@@ -435,17 +449,26 @@ pub async fn transcript(
         chat.queue_name,
         utc(chat.created_ms)
     );
-    for m in state
-        .store
-        .customer_messages_after(access.chat_id, 0)
-        .await?
-    {
-        let who = match m.sender {
-            Sender::System => "*".to_string(),
-            _ => format!("{}:", m.sender_name),
-        };
-        let body = m.body_text.replace('\n', "\n    ");
-        out.push_str(&format!("[{}] {who} {body}\n", utc(m.created_ms)));
+    // Read a window at a time, without the pictures' bytes: only the text is written.
+    let mut after = 0;
+    loop {
+        let window = state
+            .store
+            .customer_messages_window(access.chat_id, after, limits::PAGE_WINDOW, 0)
+            .await?;
+        let full = window.len() >= limits::PAGE_WINDOW;
+        for m in window.into_iter().map(|w| w.message) {
+            after = m.id;
+            let who = match m.sender {
+                Sender::System => "*".to_string(),
+                _ => format!("{}:", m.sender_name),
+            };
+            let body = m.body_text.replace('\n', "\n    ");
+            out.push_str(&format!("[{}] {who} {body}\n", utc(m.created_ms)));
+        }
+        if !full {
+            break;
+        }
     }
     let disposition = format!("attachment; filename=\"chat-{}.txt\"", chat.id);
     Ok((

@@ -1,8 +1,10 @@
 //! `livewindow server`'s flags.
 
 use super::Config;
+use livewindow_core::limits;
 use clap::Args;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 #[derive(Debug, Clone, Args)]
 pub struct ServerArgs {
@@ -36,6 +38,35 @@ pub struct ServerArgs {
     /// PostgreSQL connections in this process's pool (besides its one LISTEN connection).
     #[arg(long, default_value_t = 16)]
     pub db_connections: u32,
+    /// Live sockets open at once on one chat (a customer's tabs).
+    #[arg(long, default_value_t = limits::SOCKETS_PER_CHAT)]
+    pub sockets_per_chat: usize,
+    /// Live sockets open at once from one address (with --trust-forwarded, the forwarded one).
+    #[arg(long, default_value_t = limits::SOCKETS_PER_ADDRESS)]
+    pub sockets_per_address: usize,
+    /// Connections open at once from one address; not applied with --trust-forwarded
+    /// (there the proxy should limit them).
+    #[arg(long, default_value_t = limits::CONNECTIONS_PER_ADDRESS)]
+    pub connections_per_address: usize,
+    /// Connections open at once in all; more are refused (503) until some close. Keep it
+    /// under the process's file limit (ulimit -n).
+    #[arg(long, default_value_t = limits::CONNECTIONS)]
+    pub max_connections: usize,
+    /// Seconds a client has to send a request's headers (and a kept-alive connection may
+    /// stay idle between requests).
+    #[arg(long, default_value_t = limits::HEADER_TIMEOUT_SECS)]
+    pub header_timeout: u64,
+    /// Seconds a client has to send a request's body (an image upload, at most 10 MB).
+    #[arg(long, default_value_t = limits::BODY_TIMEOUT_SECS)]
+    pub body_timeout: u64,
+    /// Seconds a connection may send nothing, or take nothing we write, before it is
+    /// closed; live sockets are pinged every 25 s, so keep it above 30.
+    #[arg(long, default_value_t = limits::IDLE_TIMEOUT_SECS)]
+    pub idle_timeout: u64,
+    /// Seconds after SIGTERM that requests under way may take to finish; then the process
+    /// exits whatever clients still hang.
+    #[arg(long, default_value_t = limits::SHUTDOWN_TIMEOUT_SECS)]
+    pub shutdown_timeout: u64,
 }
 
 impl ServerArgs {
@@ -51,6 +82,30 @@ impl ServerArgs {
         if !(1..=86_400).contains(&self.identity_max_age) {
             anyhow::bail!("--identity-max-age must be from 1 to 86400 seconds");
         }
+        let counts = [
+            self.sockets_per_chat,
+            self.sockets_per_address,
+            self.connections_per_address,
+            self.max_connections,
+        ];
+        if counts.contains(&0) {
+            anyhow::bail!(
+                "--sockets-per-chat, --sockets-per-address, --connections-per-address and \
+                 --max-connections must be at least 1"
+            );
+        }
+        let seconds = [
+            self.header_timeout,
+            self.body_timeout,
+            self.idle_timeout,
+            self.shutdown_timeout,
+        ];
+        if seconds.iter().any(|s| !(1..=3600).contains(s)) {
+            anyhow::bail!(
+                "--header-timeout, --body-timeout, --idle-timeout and --shutdown-timeout are \
+                 seconds from 1 to 3600"
+            );
+        }
         let site_secret = self.site_secret.clone().filter(|s| !s.trim().is_empty());
         if site_secret.as_ref().is_some_and(|s| s.len() < 16) {
             anyhow::bail!("the site secret is shorter than 16 characters; use a long random one");
@@ -63,6 +118,14 @@ impl ServerArgs {
             trust_forwarded: self.trust_forwarded,
             chats_per_hour: self.chats_per_hour,
             messages_per_minute: self.messages_per_minute,
+            sockets_per_chat: self.sockets_per_chat,
+            sockets_per_address: self.sockets_per_address,
+            connections_per_address: self.connections_per_address,
+            max_connections: self.max_connections,
+            header_timeout: Duration::from_secs(self.header_timeout),
+            body_timeout: Duration::from_secs(self.body_timeout),
+            idle_timeout: Duration::from_secs(self.idle_timeout),
+            shutdown_timeout: Duration::from_secs(self.shutdown_timeout),
         })
     }
 }

@@ -20,6 +20,9 @@ type Sink = (u64, mpsc::Sender<Arc<Event>>);
 
 pub struct Hub {
     chats: Mutex<HashMap<i64, Vec<Sink>>>,
+    /// Sockets open per chat and per address, for their caps; counted apart from `chats`,
+    /// which forgets a slow socket's sink before the socket has closed.
+    open: Mutex<Open>,
     /// Queue ids whose waiting line changed: waiting pages refresh their place.
     queues: broadcast::Sender<i64>,
     next_id: AtomicU64,
@@ -31,11 +34,26 @@ pub struct Hub {
     sockets: AtomicUsize,
 }
 
+#[derive(Default)]
+struct Open {
+    by_chat: HashMap<i64, usize>,
+    by_address: HashMap<String, usize>,
+}
+
+/// Why a socket was not opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TooMany {
+    Chat,
+    Address,
+}
+
 /// A socket's tap on one chat's events; dropping it unregisters.
 pub struct Tap {
     hub: Arc<Hub>,
     chat_id: i64,
     id: u64,
+    /// The address it counts against, when it was opened under the caps.
+    address: Option<String>,
     pub rx: mpsc::Receiver<Arc<Event>>,
 }
 
@@ -49,7 +67,22 @@ impl Drop for Tap {
                 chats.remove(&self.chat_id);
             }
         }
+        if let Some(address) = &self.address
+            && let Ok(mut open) = self.hub.open.lock()
+        {
+            decrement(&mut open.by_chat, &self.chat_id);
+            decrement(&mut open.by_address, address);
+        }
         self.hub.sockets.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+fn decrement<K: std::hash::Hash + Eq>(counts: &mut HashMap<K, usize>, key: &K) {
+    if let Some(n) = counts.get_mut(key) {
+        *n = n.saturating_sub(1);
+        if *n == 0 {
+            counts.remove(key);
+        }
     }
 }
 
@@ -60,6 +93,7 @@ impl Hub {
         let (queues, _) = broadcast::channel(1024);
         let hub = Arc::new(Hub {
             chats: Mutex::new(HashMap::new()),
+            open: Mutex::default(),
             queues,
             next_id: AtomicU64::new(1),
             healthy: AtomicBool::new(true),
@@ -83,8 +117,37 @@ impl Hub {
             hub: self.clone(),
             chat_id,
             id,
+            address: None,
             rx,
         }
+    }
+
+    /// A tap for a socket of `address` on `chat_id`, unless that chat or that address has
+    /// its most sockets open already. Checked and counted in one step, so concurrent
+    /// sockets cannot pass the caps together.
+    pub fn try_tap(
+        self: &Arc<Self>,
+        chat_id: i64,
+        address: &str,
+        per_chat: usize,
+        per_address: usize,
+    ) -> Result<Tap, TooMany> {
+        {
+            let Ok(mut open) = self.open.lock() else {
+                return Err(TooMany::Chat);
+            };
+            if open.by_chat.get(&chat_id).copied().unwrap_or(0) >= per_chat {
+                return Err(TooMany::Chat);
+            }
+            if open.by_address.get(address).copied().unwrap_or(0) >= per_address {
+                return Err(TooMany::Address);
+            }
+            *open.by_chat.entry(chat_id).or_default() += 1;
+            *open.by_address.entry(address.to_string()).or_default() += 1;
+        }
+        let mut tap = self.tap(chat_id);
+        tap.address = Some(address.to_string());
+        Ok(tap)
     }
 
     pub fn queue_changes(&self) -> broadcast::Receiver<i64> {

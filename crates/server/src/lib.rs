@@ -13,7 +13,10 @@ mod args;
 mod assets;
 pub mod auth;
 mod error;
+mod history;
 mod hub;
+mod images;
+mod listen;
 mod live;
 mod query;
 mod view;
@@ -31,6 +34,7 @@ use std::time::{Duration, Instant};
 use tower::ServiceBuilder;
 use tower_http::request_id::PropagateRequestIdLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use args::ServerArgs;
@@ -54,6 +58,17 @@ pub struct Config {
     pub trust_forwarded: bool,
     pub chats_per_hour: i64,
     pub messages_per_minute: i64,
+    /// Live sockets open at once on one chat, and from one address.
+    pub sockets_per_chat: usize,
+    pub sockets_per_address: usize,
+    /// Open connections from one address (not applied with `trust_forwarded`: the proxy's
+    /// address is everyone's), and in all.
+    pub connections_per_address: usize,
+    pub max_connections: usize,
+    pub header_timeout: Duration,
+    pub body_timeout: Duration,
+    pub idle_timeout: Duration,
+    pub shutdown_timeout: Duration,
 }
 
 impl Default for Config {
@@ -66,6 +81,14 @@ impl Default for Config {
             trust_forwarded: false,
             chats_per_hour: 20,
             messages_per_minute: 30,
+            sockets_per_chat: limits::SOCKETS_PER_CHAT,
+            sockets_per_address: limits::SOCKETS_PER_ADDRESS,
+            connections_per_address: limits::CONNECTIONS_PER_ADDRESS,
+            max_connections: limits::CONNECTIONS,
+            header_timeout: Duration::from_secs(limits::HEADER_TIMEOUT_SECS),
+            body_timeout: Duration::from_secs(limits::BODY_TIMEOUT_SECS),
+            idle_timeout: Duration::from_secs(limits::IDLE_TIMEOUT_SECS),
+            shutdown_timeout: Duration::from_secs(limits::SHUTDOWN_TIMEOUT_SECS),
         }
     }
 }
@@ -78,7 +101,8 @@ impl Config {
     }
 
     /// The Content-Security-Policy: scripts, styles and connections only from this server,
-    /// no inline script and no eval; images also from data: URLs (messages carry them).
+    /// no inline script and no eval; images only from this server (messages' pictures are
+    /// sent by reference).
     pub fn csp(&self) -> String {
         let ancestors = if self.embed_origins.is_empty() {
             "'none'".to_string()
@@ -86,7 +110,7 @@ impl Config {
             self.embed_origins.join(" ")
         };
         format!(
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
              connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors {ancestors}"
         )
     }
@@ -115,6 +139,15 @@ pub struct AppState {
     /// When each chat's customer last made a typing event from this process.
     typing: Arc<Mutex<HashMap<i64, Instant>>>,
     assets: Arc<Vec<assets::Asset>>,
+    /// Messages with pictures read from the database at once (see `history`).
+    heavy: Arc<tokio::sync::Semaphore>,
+    heavy_views: Arc<history::HeavyViews>,
+    /// Uploads decoded at once, uploads read at once, and MiB of pictures being sent.
+    decoding: Arc<tokio::sync::Semaphore>,
+    uploads: Arc<tokio::sync::Semaphore>,
+    in_flight: Arc<tokio::sync::Semaphore>,
+    /// The last readiness check and when it ran: probes share one check a second.
+    readiness: Arc<tokio::sync::Mutex<Option<(Instant, bool)>>>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -134,6 +167,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/chats/{id}/heartbeat", post(api::heartbeat))
         .route("/api/chats/{id}/end", post(api::end))
         .route("/api/chats/{id}/transcript", get(api::transcript))
+        .route("/api/chats/{id}/images/{message}/{n}", get(images::serve))
         .route("/api/chats/{id}/live", get(live::live))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
@@ -173,6 +207,8 @@ pub fn router(state: AppState) -> Router {
             "max-age=31536000",
         ));
     }
+    // Bodies must arrive within the body timeout (an upload is read in its handler).
+    app = app.layer(RequestBodyTimeoutLayer::new(state.config.body_timeout));
     app.layer(
         ServiceBuilder::new()
             .layer(axum::middleware::from_fn(access::request_id))
@@ -223,10 +259,30 @@ async fn not_found(uri: axum::http::Uri) -> Response {
     }
 }
 
-/// Ready when the database answers, the event feed is live and no shutdown has begun.
+/// Ready when the database reads and could write (`Store::check_ready`), the event feed is
+/// live and no shutdown has begun. One check a second at most, whoever asks.
 async fn ready(State(state): State<AppState>) -> Response {
-    let db = tokio::time::timeout(Duration::from_secs(2), state.store.now_ms()).await;
-    let ok = matches!(db, Ok(Ok(_))) && state.hub.is_healthy() && !state.hub.is_shutting_down();
+    let db_ok = {
+        let mut last = state.readiness.lock().await;
+        match *last {
+            Some((at, ok)) if at.elapsed() < Duration::from_secs(1) => ok,
+            _ => {
+                let check =
+                    tokio::time::timeout(Duration::from_secs(2), state.store.check_ready()).await;
+                let ok = match check {
+                    Ok(Ok(())) => true,
+                    Ok(Err(e)) => {
+                        tracing::warn!(error = %e, "not ready");
+                        false
+                    }
+                    Err(_) => false,
+                };
+                *last = Some((Instant::now(), ok));
+                ok
+            }
+        }
+    };
+    let ok = db_ok && state.hub.is_healthy() && !state.hub.is_shutting_down();
     let status = if ok {
         StatusCode::OK
     } else {
@@ -244,6 +300,14 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let hub = Hub::start(store.clone()).await?;
+    let (heavy, decoding, in_flight) = images::semaphores();
+    let limits = listen::Limits {
+        per_address: (!config.trust_forwarded).then_some(config.connections_per_address),
+        total: config.max_connections,
+        header_timeout: config.header_timeout,
+        idle_timeout: config.idle_timeout,
+        shutdown_timeout: config.shutdown_timeout,
+    };
     let state = AppState {
         store,
         hub: hub.clone(),
@@ -251,6 +315,12 @@ pub async fn serve(
         tokens: Arc::default(),
         typing: Arc::default(),
         assets: Arc::new(assets::all()),
+        heavy,
+        heavy_views: Arc::default(),
+        decoding,
+        uploads: Arc::new(tokio::sync::Semaphore::new(limits::IMAGE_UPLOADS_AT_ONCE)),
+        in_flight,
+        readiness: Arc::default(),
     };
     let app = router(state);
     let stopping = hub.clone();
@@ -259,13 +329,10 @@ pub async fn serve(
         tracing::info!("shutting down: sockets are told to reconnect");
         stopping.begin_shutdown();
     };
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(signal)
-    .await?;
-    let deadline = Instant::now() + Duration::from_secs(5);
+    listen::serve(listener, app, limits, signal).await;
+    // Sockets were told to reconnect when the shutdown began; those not closed by now are
+    // left to the process's exit.
+    let deadline = Instant::now() + Duration::from_secs(2);
     while hub.sockets() > 0 && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -288,7 +355,8 @@ pub async fn run(store: Store, listen: SocketAddr, config: Config) -> anyhow::Re
     );
     tracing::info!(%local, backend = %store.backend(), "listening");
     serve(listener, store.clone(), config, stop_signal()).await?;
-    store.close().await;
+    // A connection still busy must not hold the exit up.
+    let _ = tokio::time::timeout(Duration::from_secs(2), store.close()).await;
     Ok(())
 }
 

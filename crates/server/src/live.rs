@@ -1,20 +1,25 @@
 //! The live channel: one WebSocket per open chat page. On connect it sends the messages
-//! after the id the page already holds (`?after=`), then the chat's state, then every change
-//! as the hub hands it over. The page sends typing and heartbeats. A socket that falls
-//! behind, or a server going down, tells the page to reconnect; the page then resyncs by
-//! message id, on this process or another.
+//! after the id the page already holds (`?after=`), a window at a time and each window
+//! written before the next is read, pictures by reference; then the chat's state, then
+//! every change as the hub hands it over. The page sends typing and heartbeats. A socket
+//! that falls behind (its events pile up, or a frame is not taken within
+//! [`limits::SOCKET_SEND_SECS`]), or a server going down, tells the page to reconnect; the
+//! page then resyncs by message id, on this process or another. Sockets per chat and per
+//! address are capped.
 
 use super::AppState;
-use super::auth::ChatAccess;
+use super::auth::{self, ChatAccess};
 use super::error::ApiError;
-use super::view::{ChatView, MessageView, chat_view};
+use super::hub::{Tap, TooMany};
+use super::view::{ChatView, chat_view};
+use livewindow_core::{Event, EventKind, limits};
 use axum::extract::ws::{CloseFrame, Message as Ws, WebSocket, WebSocketUpgrade};
-use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
+use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use livewindow_core::{Event, EventKind};
 use serde::Deserialize;
 use serde_json::json;
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast::error::RecvError;
 
@@ -28,6 +33,8 @@ const PING_EVERY: Duration = Duration::from_secs(25);
 pub async fn live(
     State(state): State<AppState>,
     access: ChatAccess,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     RawQuery(query): RawQuery,
     ws: WebSocketUpgrade,
 ) -> Response {
@@ -38,9 +45,33 @@ pub async fn live(
         )
         .into_response();
     }
+    let address = auth::client_addr(&headers, Some(peer), state.config.trust_forwarded);
+    let tap = match state.hub.try_tap(
+        access.chat_id,
+        &address,
+        state.config.sockets_per_chat,
+        state.config.sockets_per_address,
+    ) {
+        Ok(tap) => tap,
+        Err(why) => {
+            let what = match why {
+                TooMany::Chat => "This chat is open in too many windows",
+                TooMany::Address => "Too many chats are open from your network",
+            };
+            tracing::info!(chat_id = access.chat_id, ?why, "socket refused");
+            return ApiError::too_many(
+                format!("{what}. Close some and try again in a minute."),
+                30_000,
+            )
+            .into_response();
+        }
+    };
     let after = super::query::query_after(query.as_deref());
+    // Frames from the page are tiny; what we may have waiting to write is capped too.
     ws.max_message_size(4096)
-        .on_upgrade(move |socket| run(state, access.chat_id, after, socket))
+        .max_frame_size(4096)
+        .max_write_buffer_size(limits::SOCKET_QUEUE_BYTES)
+        .on_upgrade(move |socket| run(state, access.chat_id, after, socket, tap))
 }
 
 /// The customer is typing: an event at most every [`TYPING_EVERY`] per chat.
@@ -80,27 +111,39 @@ struct Socket {
 }
 
 impl Socket {
-    async fn send(&mut self, value: serde_json::Value) -> Result<(), ()> {
-        self.ws
-            .send(Ws::Text(value.to_string().into()))
-            .await
-            .map_err(|_| ())
+    /// Writes one frame; a page that does not take it in time is cut (it resumes).
+    async fn send_ws(&mut self, frame: Ws) -> Result<(), ()> {
+        let wait = Duration::from_secs(limits::SOCKET_SEND_SECS);
+        match tokio::time::timeout(wait, self.ws.send(frame)).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(()),
+            Err(_) => {
+                tracing::info!(chat_id = self.chat_id, "socket too slow: cut");
+                Err(())
+            }
+        }
     }
 
-    /// Sends the messages the page lacks: everything after the last id it holds.
+    async fn send(&mut self, value: serde_json::Value) -> Result<(), ()> {
+        self.send_ws(Ws::Text(value.to_string().into())).await
+    }
+
+    /// Sends the messages the page lacks: everything after the last id it holds, a window
+    /// at a time, each written before the next is read.
     async fn catch_up(&mut self) -> Result<(), ()> {
-        let messages = self
-            .state
-            .store
-            .customer_messages_after(self.chat_id, self.last_sent)
-            .await
-            .map_err(|e| tracing::warn!(chat_id = self.chat_id, error = %e, "resync"))?;
-        for m in messages {
-            self.last_sent = self.last_sent.max(m.id);
-            self.send(json!({"type": "message", "message": MessageView::from(m)}))
-                .await?;
+        loop {
+            let messages = super::history::window(&self.state, self.chat_id, self.last_sent)
+                .await
+                .map_err(|e| tracing::warn!(chat_id = self.chat_id, error = %e, "resync"))?;
+            let full = messages.len() >= limits::PAGE_WINDOW;
+            for m in messages {
+                self.last_sent = self.last_sent.max(m.id);
+                self.send(json!({"type": "message", "message": m})).await?;
+            }
+            if !full {
+                return Ok(());
+            }
         }
-        Ok(())
     }
 
     /// Sends the chat's state when it changed.
@@ -140,21 +183,20 @@ impl Socket {
     }
 
     async fn close(&mut self, code: u16, why: &'static str) {
-        let _ = self.send(json!({"type": "reconnect"})).await;
-        let _ = self
-            .ws
-            .send(Ws::Close(Some(CloseFrame {
-                code,
-                reason: why.into(),
-            })))
-            .await;
+        if self.send(json!({"type": "reconnect"})).await.is_ok() {
+            let _ = self
+                .send_ws(Ws::Close(Some(CloseFrame {
+                    code,
+                    reason: why.into(),
+                })))
+                .await;
+        }
     }
 }
 
-async fn run(state: AppState, chat_id: i64, after: i64, ws: WebSocket) {
-    // Tapped before the catch-up read, so nothing committed in between is missed; what
-    // arrives twice is skipped by id.
-    let mut tap = state.hub.tap(chat_id);
+async fn run(state: AppState, chat_id: i64, after: i64, ws: WebSocket, mut tap: Tap) {
+    // Tapped before the catch-up read (at the upgrade), so nothing committed in between is
+    // missed; what arrives twice is skipped by id.
     let mut queues = state.hub.queue_changes();
     let mut shutdown = state.hub.shutting_down();
     let mut s = Socket {
@@ -197,7 +239,7 @@ async fn run(state: AppState, chat_id: i64, after: i64, ws: WebSocket) {
                 stale = false;
                 s.refresh().await
             }
-            _ = ping.tick() => s.ws.send(Ws::Ping(Default::default())).await.map_err(|_| ()),
+            _ = ping.tick() => s.send_ws(Ws::Ping(Default::default())).await,
             msg = s.ws.recv() => match msg {
                 Some(Ok(Ws::Text(text))) => {
                     let kind = serde_json::from_str::<ClientFrame>(&text).map(|f| f.kind);

@@ -13,6 +13,7 @@ mod desk_feed;
 mod error;
 mod events;
 mod feed_hub;
+mod health;
 mod messages;
 mod options;
 mod presence;
@@ -27,6 +28,7 @@ mod transfer;
 mod users;
 mod wake;
 pub mod web;
+pub mod window;
 mod wrapup;
 /// Name lists shared by the seed and the simulated customers.
 pub mod seed_names {
@@ -513,14 +515,19 @@ fn backend_of(url: &str) -> Result<Backend> {
 }
 
 /// Makes sure the SQLite file's directory exists and the file is created on first use.
-fn prepare_sqlite_url(url: &str) -> Result<String> {
-    use livewindow_core::paths;
+/// The file path and the query string of a SQLite URL.
+fn sqlite_path(url: &str) -> (&str, Option<&str>) {
     let rest = url.split_once(':').map(|(_, r)| r).unwrap_or_default();
     let path_part = rest.trim_start_matches("//");
-    let (path, query) = match path_part.split_once('?') {
+    match path_part.split_once('?') {
         Some((p, q)) => (p, Some(q)),
         None => (path_part, None),
-    };
+    }
+}
+
+fn prepare_sqlite_url(url: &str) -> Result<String> {
+    use livewindow_core::paths;
+    let (path, query) = sqlite_path(url);
     if path.is_empty() || path == ":memory:" {
         return Err(StoreError::Config(format!(
             "the SQLite URL {url:?} names no file; use sqlite://PATH (an in-memory database cannot be shared between desktops)"

@@ -265,6 +265,11 @@ fn image_box(image: &Image, width: f32) -> (Content, f32) {
                 .ok()
                 .and_then(|r| r.into_dimensions().ok());
             match dims {
+                // The same pixel limit as the server's: a tiny file claiming huge dimensions
+                // is never handed to the decoder.
+                Some((w, h)) if livewindow_core::limits::check_image_pixels(w, h).is_err() => {
+                    label_box(&format!("Image too large to show: {alt}"), width)
+                }
                 Some((w, h)) if w > 0 && h > 0 => {
                     // Tiny images grow to a size that can be seen and has room for the ×.
                     let height = (h as f32).clamp(MIN_THUMB, THUMB_HEIGHT);
