@@ -26,6 +26,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use livewindow_core::limits;
 use livewindow_store::Store;
 use std::collections::HashMap;
 use std::net::SocketAddr;

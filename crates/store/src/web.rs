@@ -136,7 +136,7 @@ impl Store {
     }
 
     /// The chat a token (its SHA-256, hex) opens: none once the chat ended more than
-    /// [`core::limits::CHAT_TOKEN_TTL_MS`] ago.
+    /// [`livewindow_core::limits::CHAT_TOKEN_TTL_MS`] ago.
     pub async fn chat_for_token(&self, token_hash: &str) -> Result<Option<TokenChat>> {
         let row = sqlx::query(self.sql(
             "SELECT t.chat_id, c.customer_name FROM chat_tokens t \
@@ -144,7 +144,7 @@ impl Store {
              AND (c.ended_ms IS NULL OR c.ended_ms > NOW_MS - $2)",
         ))
         .bind(token_hash)
-        .bind(core::limits::CHAT_TOKEN_TTL_MS)
+        .bind(livewindow_core::limits::CHAT_TOKEN_TTL_MS)
         .fetch_optional(self.pool())
         .await?;
         row.map(|row| {
@@ -194,12 +194,12 @@ impl Store {
     }
 
     /// How often a customer's client should check in, in ms: from the absent interval in
-    /// force ([`core::options::checkin_every_ms`]).
+    /// force ([`livewindow_core::options::checkin_every_ms`]).
     pub async fn customer_checkin_ms(&self) -> Result<i64> {
         let stored =
-            super::admin::option_on(self.pool(), core::options::OPT_ABSENT_INTERVAL, None).await?;
-        let interval = core::options::number(core::options::OPT_ABSENT_INTERVAL, stored.as_deref());
-        Ok(core::options::checkin_every_ms(interval))
+            super::options::option_on(self.pool(), livewindow_core::options::OPT_ABSENT_INTERVAL, None).await?;
+        let interval = livewindow_core::options::number(livewindow_core::options::OPT_ABSENT_INTERVAL, stored.as_deref());
+        Ok(livewindow_core::options::checkin_every_ms(interval))
     }
 
     /// The messages of a chat the customer may see, with an id greater than `after_id`,
@@ -278,7 +278,7 @@ impl Store {
     /// Deletes rate-limit keys nobody touched for a day (the sweep runs it).
     pub(super) async fn prune_rate_keys(&self) -> Result<()> {
         sqlx::query(self.sql("DELETE FROM rate_keys WHERE touched_ms < NOW_MS - $1"))
-            .bind(core::limits::RATE_KEY_KEEP_MS)
+            .bind(livewindow_core::limits::RATE_KEY_KEEP_MS)
             .execute(self.pool())
             .await?;
         Ok(())
