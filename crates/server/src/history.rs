@@ -56,14 +56,17 @@ pub async fn window(
     Ok(out)
 }
 
-async fn heavy(state: &AppState, id: i64) -> Result<Arc<MessageView>, StoreError> {
-    let cached = state
+fn cached(state: &AppState, id: i64) -> Option<Arc<MessageView>> {
+    state
         .heavy_views
         .0
         .lock()
         .ok()
-        .and_then(|m| m.get(&id).cloned());
-    if let Some(view) = cached {
+        .and_then(|m| m.get(&id).cloned())
+}
+
+async fn heavy(state: &AppState, id: i64) -> Result<Arc<MessageView>, StoreError> {
+    if let Some(view) = cached(state, id) {
         return Ok(view);
     }
     let view = {
@@ -72,6 +75,11 @@ async fn heavy(state: &AppState, id: i64) -> Result<Arc<MessageView>, StoreError
             .acquire()
             .await
             .map_err(|_| StoreError::Unavailable("shutting down".into()))?;
+        // Sockets that waited for the permit find the message read by the one before:
+        // many pages resuming at once cost one read of its megabytes, not one each.
+        if let Some(view) = cached(state, id) {
+            return Ok(view);
+        }
         Arc::new(page_view(state.store.message(id).await?))
     };
     if let Ok(mut m) = state.heavy_views.0.lock() {
