@@ -508,8 +508,7 @@ async fn one_access_log_line_per_request_without_secrets() {
     assert_eq!(r.status(), 404);
     server.terminate();
     // ANSI colours, if any, are not part of the words.
-    let text =
-        String::from_utf8_lossy(&std::fs::read(&log).unwrap()).replace(|c: char| c == '\u{1b}', "");
+    let text = String::from_utf8_lossy(&std::fs::read(&log).unwrap()).replace('\u{1b}', "");
     let access: Vec<&str> = text
         .lines()
         .filter(|l| l.contains("livewindow::access"))

@@ -91,7 +91,15 @@ impl Process {
         port: u16,
         extra: &[&str],
     ) -> Process {
-        Self::spawn_with(launcher, database_url, port, extra, "warn", Stdio::inherit()).await
+        Self::spawn_with(
+            launcher,
+            database_url,
+            port,
+            extra,
+            "warn",
+            Stdio::inherit(),
+        )
+        .await
     }
 
     async fn spawn_with(

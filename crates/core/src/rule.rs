@@ -35,7 +35,9 @@ pub enum RuleError {
         max_mb: usize,
     },
     /// An image whose dimensions would take too much memory to decode (a "pixel flood").
-    #[error("the image is {width} × {height} pixels; images can have at most {max_megapixels} megapixels")]
+    #[error(
+        "the image is {width} × {height} pixels; images can have at most {max_megapixels} megapixels"
+    )]
     TooManyPixels {
         width: u32,
         height: u32,

@@ -140,7 +140,10 @@ pub async fn start(
         && !m.trim().is_empty()
         && !validate::shows_anything(m)
     {
-        fields.insert("message".to_string(), sentence(&livewindow_core::RuleError::InvisibleOnly.to_string()));
+        fields.insert(
+            "message".to_string(),
+            sentence(&livewindow_core::RuleError::InvisibleOnly.to_string()),
+        );
     }
     let queues = state.store.queues().await?;
     let queue_id = match r.queue_id {
@@ -328,7 +331,10 @@ pub async fn send(
         return Err(ApiError::bad("The message is empty.").field("message"));
     }
     if !validate::shows_anything(text) {
-        return Err(ApiError::bad(sentence(&livewindow_core::RuleError::InvisibleOnly.to_string())).field("message"));
+        return Err(ApiError::bad(sentence(
+            &livewindow_core::RuleError::InvisibleOnly.to_string(),
+        ))
+        .field("message"));
     }
     let n = text.chars().count();
     if n > WEB_MESSAGE_CHARS {

@@ -1,8 +1,8 @@
 //! `livewindow server`'s flags.
 
 use super::Config;
-use livewindow_core::limits;
 use clap::Args;
+use livewindow_core::limits;
 use std::net::SocketAddr;
 use std::time::Duration;
 

@@ -5,11 +5,11 @@
 
 use super::AppState;
 use super::error::ApiError;
-use livewindow_core::limits;
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use hmac::{Hmac, Mac};
+use livewindow_core::limits;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;

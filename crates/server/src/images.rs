@@ -8,13 +8,13 @@
 use super::AppState;
 use super::auth::ChatAccess;
 use super::error::ApiError;
-use livewindow_core::limits;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
+use livewindow_core::limits;
 use std::io::Cursor;
 use std::ops::Range;
 use std::sync::Arc;
@@ -97,10 +97,9 @@ pub async fn serve(
     }
     let gone = || ApiError::new(StatusCode::NOT_FOUND, "There is no such picture.");
     let image = {
-        let _reading =
-            state.heavy.acquire().await.map_err(|_| {
-                ApiError::from(livewindow_core::StoreError::Unavailable("closed".into()))
-            })?;
+        let _reading = state.heavy.acquire().await.map_err(|_| {
+            ApiError::from(livewindow_core::StoreError::Unavailable("closed".into()))
+        })?;
         let m = state.store.message(message_id).await?;
         if m.chat_id != access.chat_id || m.internal {
             return Err(gone());

@@ -196,9 +196,16 @@ impl Store {
     /// How often a customer's client should check in, in ms: from the absent interval in
     /// force ([`livewindow_core::options::checkin_every_ms`]).
     pub async fn customer_checkin_ms(&self) -> Result<i64> {
-        let stored =
-            super::options::option_on(self.pool(), livewindow_core::options::OPT_ABSENT_INTERVAL, None).await?;
-        let interval = livewindow_core::options::number(livewindow_core::options::OPT_ABSENT_INTERVAL, stored.as_deref());
+        let stored = super::options::option_on(
+            self.pool(),
+            livewindow_core::options::OPT_ABSENT_INTERVAL,
+            None,
+        )
+        .await?;
+        let interval = livewindow_core::options::number(
+            livewindow_core::options::OPT_ABSENT_INTERVAL,
+            stored.as_deref(),
+        );
         Ok(livewindow_core::options::checkin_every_ms(interval))
     }
 
