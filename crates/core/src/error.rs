@@ -45,6 +45,9 @@ pub enum StoreError {
     /// The chat is not (or no longer) this agent's: it was transferred or went back to a queue.
     #[error("this chat is no longer yours: it was transferred")]
     NotYours,
+    /// The server refused the action for this user (see `account::authorize`).
+    #[error("{0}")]
+    Denied(crate::account::Denied),
     /// The agent chosen for a transfer is not available (away or offline).
     #[error("{name} is not available now")]
     TargetAway { name: String },

@@ -18,7 +18,8 @@ pub mod transfer;
 pub mod validate;
 
 pub use account::{
-    Password, PasswordError, Role, SessionEnd, SessionLimits, SessionToken, SignInError,
+    ChatParties, Denied, Password, PasswordError, Role, SessionEnd, SessionLimits, SessionToken,
+    SignInError,
 };
 pub use agent::{Agent, AgentLoad, AgentStatus, QueueInfo, QueueStat};
 pub use chat::{

@@ -24,6 +24,8 @@ use livewindow_core::{
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
+pub mod wire;
+
 /// What a data call gives back, later.
 pub type Reply<T> = BoxFuture<'static, Result<T, StoreError>>;
 

@@ -126,6 +126,7 @@ impl ServerArgs {
             body_timeout: Duration::from_secs(self.body_timeout),
             idle_timeout: Duration::from_secs(self.idle_timeout),
             shutdown_timeout: Duration::from_secs(self.shutdown_timeout),
+            run_rules: true,
         })
     }
 }

@@ -88,7 +88,9 @@ impl From<StoreError> for ApiError {
                 )
             },
             // Not this caller's, like a chat that does not exist: nothing is learned.
-            StoreError::NotFound(_) | StoreError::NotYours => ApiError::forbidden(),
+            StoreError::NotFound(_) | StoreError::NotYours | StoreError::Denied(_) => {
+                ApiError::forbidden()
+            }
             e @ StoreError::Ended => ApiError::new(StatusCode::CONFLICT, sentence(&e.to_string())),
             e @ (StoreError::Conflict(_)
             | StoreError::TargetAway { .. }

@@ -8,6 +8,7 @@
 //! `/api/agent/` and tap the same hub.
 
 mod access;
+mod agent;
 mod api;
 mod args;
 mod assets;
@@ -70,6 +71,9 @@ pub struct Config {
     pub body_timeout: Duration,
     pub idle_timeout: Duration,
     pub shutdown_timeout: Duration,
+    /// Runs the routing, offer-expiry and presence rules every second (`livewindow
+    /// server` does, so a team routes with no desktop open; tests that tick by hand do not).
+    pub run_rules: bool,
 }
 
 impl Default for Config {
@@ -90,6 +94,7 @@ impl Default for Config {
             body_timeout: Duration::from_secs(limits::BODY_TIMEOUT_SECS),
             idle_timeout: Duration::from_secs(limits::IDLE_TIMEOUT_SECS),
             shutdown_timeout: Duration::from_secs(limits::SHUTDOWN_TIMEOUT_SECS),
+            run_rules: false,
         }
     }
 }
@@ -170,6 +175,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/chats/{id}/transcript", get(api::transcript))
         .route("/api/chats/{id}/images/{message}/{n}", get(images::serve))
         .route("/api/chats/{id}/live", get(live::live))
+        .merge(agent::routes())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
@@ -323,6 +329,9 @@ pub async fn serve(
         in_flight,
         readiness: Arc::default(),
     };
+    if state.config.run_rules {
+        tokio::spawn(run_rules(state.store.clone(), hub.shutting_down()));
+    }
     let app = router(state);
     let stopping = hub.clone();
     let signal = async move {
@@ -338,6 +347,24 @@ pub async fn serve(
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     Ok(())
+}
+
+/// The rules a team's desktops no longer run: routing, offer expiry, absent agents and
+/// customers, discards, wrap-up maximums. Every server process runs them; they are safe
+/// to run concurrently.
+async fn run_rules(store: Store, mut stopping: tokio::sync::watch::Receiver<bool>) {
+    let mut every = tokio::time::interval(Duration::from_secs(1));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = every.tick() => {
+                if let Err(e) = store.tick().await {
+                    tracing::warn!(error = %e, "rules");
+                }
+            }
+            _ = stopping.changed() => return,
+        }
+    }
 }
 
 /// `livewindow server`: binds, says where, serves until SIGTERM or Ctrl-C.

@@ -144,6 +144,22 @@ impl Store {
         chat_from_row(&row)
     }
 
+    /// Who a chat is with now, for the server's `authorize`; `None` when there is no such
+    /// chat.
+    pub async fn chat_parties(&self, id: i64) -> Result<Option<livewindow_core::ChatParties>> {
+        let row = sqlx::query("SELECT agent_id, offered_agent_id FROM chats WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|row| {
+            Ok(livewindow_core::ChatParties {
+                agent_id: row.try_get("agent_id")?,
+                offered_agent_id: row.try_get("offered_agent_id")?,
+            })
+        })
+        .transpose()
+    }
+
     /// The agent's chats: active ones and those in wrap-up, in the order they were
     /// accepted.
     pub async fn active_chats(&self, agent_id: i64) -> Result<Vec<Chat>> {

@@ -2,8 +2,11 @@
 //! (passwords and session tokens, which never show in a log or a `Debug`), why a sign-in
 //! fails and when a session ends. No IO: the store hashes and keeps them.
 
+mod authorize;
 mod password;
 mod session;
+
+pub use authorize::{Act, Caller, ChatParties, Denied, authorize};
 
 pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, PasswordError, check_password};
 pub use session::{SLIDE_EVERY_MS, SessionEnd, SessionLimits, session_verdict, slid_idle_expiry};

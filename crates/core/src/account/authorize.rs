@@ -1,0 +1,127 @@
+//! Who may do what: the one decision every action through the server passes. The server
+//! loads the facts (the caller's session and role, the chat's agent and pending offer) and
+//! asks [`authorize`]; the store's own checks inside each transaction stay as a second line.
+
+use super::Role;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// The signed-in user acting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caller {
+    pub agent_id: i64,
+    pub role: Role,
+}
+
+/// Who a chat is with now: its agent, and the agent it is being offered to (a new chat's
+/// offer, or a transfer waiting for its answer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ChatParties {
+    pub agent_id: Option<i64>,
+    pub offered_agent_id: Option<i64>,
+}
+
+/// What an action touches, with the facts the decision needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Act {
+    /// The caller's own desk: restore, events, ticks, status, transfer targets.
+    OwnDesk,
+    /// Reading or editing CRM records (contacts, accounts, assets, work orders).
+    Crm,
+    /// Accepting or declining an offer of this chat.
+    AnswerOffer(ChatParties),
+    /// Reading a chat's transcript: its agent, or the agent it is being transferred to.
+    ReadChat(ChatParties),
+    /// Writing in a chat (send, typing, verify, end, wrap up, transfer): its agent only.
+    WorkChat(ChatParties),
+    /// Users, queues, options, dispositions, sessions.
+    Administer,
+}
+
+/// Why an action was refused: one line for the person who tried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Denied {
+    #[error("this chat was not offered to you")]
+    NotYourOffer,
+    #[error("this chat is not yours")]
+    NotYourChat,
+    #[error("only an administrator may do this")]
+    AdminsOnly,
+}
+
+/// Decides one action. Every role takes chats (a supervisor or an administrator may also
+/// work as an agent); only the chat's own agent works in it.
+pub fn authorize(caller: &Caller, act: &Act) -> Result<(), Denied> {
+    let me = Some(caller.agent_id);
+    match act {
+        Act::OwnDesk | Act::Crm => Ok(()),
+        Act::AnswerOffer(p) if p.offered_agent_id == me => Ok(()),
+        Act::AnswerOffer(_) => Err(Denied::NotYourOffer),
+        Act::ReadChat(p) if p.agent_id == me || p.offered_agent_id == me => Ok(()),
+        Act::WorkChat(p) if p.agent_id == me => Ok(()),
+        Act::ReadChat(_) | Act::WorkChat(_) => Err(Denied::NotYourChat),
+        Act::Administer if caller.role == Role::Admin => Ok(()),
+        Act::Administer => Err(Denied::AdminsOnly),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ME: i64 = 7;
+    const OTHER: i64 = 9;
+
+    fn parties(agent: Option<i64>, offered: Option<i64>) -> ChatParties {
+        ChatParties {
+            agent_id: agent,
+            offered_agent_id: offered,
+        }
+    }
+
+    #[test]
+    fn the_matrix() {
+        let mine = parties(Some(ME), None);
+        let theirs = parties(Some(OTHER), None);
+        let offered_to_me = parties(None, Some(ME));
+        let transferring_to_me = parties(Some(OTHER), Some(ME));
+        let queued = parties(None, None);
+        for role in Role::ALL {
+            let c = Caller { agent_id: ME, role };
+            assert_eq!(authorize(&c, &Act::OwnDesk), Ok(()));
+            assert_eq!(authorize(&c, &Act::Crm), Ok(()));
+            assert_eq!(authorize(&c, &Act::AnswerOffer(offered_to_me)), Ok(()));
+            assert_eq!(authorize(&c, &Act::AnswerOffer(transferring_to_me)), Ok(()));
+            for p in [mine, theirs, queued] {
+                assert_eq!(
+                    authorize(&c, &Act::AnswerOffer(p)),
+                    Err(Denied::NotYourOffer),
+                    "{role} {p:?}"
+                );
+            }
+            assert_eq!(authorize(&c, &Act::ReadChat(mine)), Ok(()));
+            assert_eq!(authorize(&c, &Act::ReadChat(transferring_to_me)), Ok(()));
+            assert_eq!(authorize(&c, &Act::WorkChat(mine)), Ok(()));
+            for p in [theirs, queued, offered_to_me, transferring_to_me] {
+                assert_eq!(
+                    authorize(&c, &Act::WorkChat(p)),
+                    Err(Denied::NotYourChat),
+                    "{role} {p:?}"
+                );
+            }
+            for p in [theirs, queued] {
+                assert_eq!(authorize(&c, &Act::ReadChat(p)), Err(Denied::NotYourChat));
+            }
+            let admin = authorize(&c, &Act::Administer);
+            assert_eq!(admin.is_ok(), role == Role::Admin, "{role}");
+        }
+    }
+
+    #[test]
+    fn refusals_read_as_one_line() {
+        assert_eq!(Denied::NotYourChat.to_string(), "this chat is not yours");
+        let json = serde_json::to_string(&Denied::NotYourOffer).expect("serializes");
+        assert_eq!(json, r#""not_your_offer""#);
+    }
+}

@@ -1,0 +1,150 @@
+//! `POST /api/agent/{command}`: one method of the data interface, for the signed-in agent,
+//! after [`authorize`] allows it. The agent is the session's, never one the body names; a
+//! chat's parties are read from the database, never taken from the request.
+
+use super::{AgentError, Signed};
+use crate::AppState;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use livewindow_core::StoreError;
+use livewindow_core::account::{Act, Caller, ChatParties, authorize};
+use livewindow_data::ConsoleData;
+use livewindow_data::wire::Command;
+use serde::Serialize;
+
+/// What a command touches, with the chat's parties loaded when it names a chat. A chat
+/// that does not exist has no parties: refused like someone else's, so ids are not probed.
+async fn act_of(state: &AppState, command: &Command) -> Result<Act, StoreError> {
+    let parties = match command.chat_id() {
+        Some(id) => state.store.chat_parties(id).await?.unwrap_or(ChatParties {
+            agent_id: None,
+            offered_agent_id: None,
+        }),
+        None => ChatParties::default(),
+    };
+    Ok(match command {
+        Command::Restore {}
+        | Command::Tick { .. }
+        | Command::SetStatus { .. }
+        | Command::TransferTargets {} => Act::OwnDesk,
+        Command::Accept { .. } | Command::Decline { .. } => Act::AnswerOffer(parties),
+        Command::OpenChat { .. } | Command::EarlierMessages { .. } => Act::ReadChat(parties),
+        Command::Send { .. }
+        | Command::EndChat { .. }
+        | Command::WrapUp { .. }
+        | Command::Transfer { .. }
+        | Command::Typing { .. }
+        | Command::Verify { .. } => Act::WorkChat(parties),
+        Command::MatchContact { .. }
+        | Command::SearchContacts { .. }
+        | Command::SearchAccounts { .. }
+        | Command::CreateContact { .. }
+        | Command::ScreenPop { .. }
+        | Command::SaveRecord { .. }
+        | Command::Record { .. } => Act::Crm,
+    })
+}
+
+/// The most messages one read returns (the console asks for far fewer).
+const PAGE_MAX: usize = 500;
+
+fn json<T: Serialize>(value: T) -> Response {
+    Json(value).into_response()
+}
+
+pub async fn command(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(name): Path<String>,
+    body: Bytes,
+) -> Result<Response, AgentError> {
+    let body: serde_json::Value = if body.is_empty() {
+        serde_json::json!({})
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|_| AgentError::request("the request's body is not JSON"))?
+    };
+    let command = Command::join(&name, body)
+        .map_err(|_| AgentError::request("there is no such command, or its fields are wrong"))?;
+    let caller = Caller {
+        agent_id: signed.agent_id(),
+        role: signed.user.user.role,
+    };
+    let act = act_of(&state, &command).await?;
+    if let Err(denied) = authorize(&caller, &act) {
+        tracing::info!(agent_id = caller.agent_id, command = %name, %denied, "refused");
+        return Err(StoreError::Denied(denied).into());
+    }
+    let name = signed.user.user.agent.name.clone();
+    run(&state, caller.agent_id, name, command).await
+}
+
+async fn run(
+    state: &AppState,
+    me: i64,
+    my_name: String,
+    command: Command,
+) -> Result<Response, AgentError> {
+    let desk = state.store.desk(me);
+    Ok(match command {
+        Command::Restore {} => json(desk.restore().await?),
+        Command::Tick { desk: d, measure } => json(desk.tick(d, measure).await?),
+        Command::SetStatus { desk: d, status } => json(desk.set_status(d, status).await?),
+        Command::Accept { chat_id } => json(desk.accept(chat_id).await?),
+        Command::Decline { chat_id, reason } => json(desk.decline(chat_id, reason).await?),
+        Command::OpenChat { chat_id, newest } => {
+            let chat = state.store.chat(chat_id).await?;
+            json(desk.open_chat(chat, newest.min(PAGE_MAX)).await?)
+        }
+        Command::EarlierMessages {
+            chat_id,
+            before,
+            limit,
+        } => json(
+            desk.earlier_messages(chat_id, before, limit.min(PAGE_MAX))
+                .await?,
+        ),
+        Command::MatchContact { email, name } => json(desk.match_contact(email, name).await?),
+        Command::Send { chat_id, message } => {
+            // The customer sees the name of the agent who signed in, whatever the body says
+            // (the desk sets the sender and the agent id).
+            let message = livewindow_core::NewMessage {
+                sender_name: my_name,
+                ..message
+            };
+            json(desk.send(chat_id, message).await?)
+        }
+        Command::EndChat { chat_id } => json(desk.end_chat(chat_id).await?),
+        Command::WrapUp {
+            chat_id,
+            disposition,
+            note,
+        } => json(desk.wrap_up(chat_id, disposition, note).await?),
+        Command::TransferTargets {} => json(desk.transfer_targets().await?),
+        Command::Transfer {
+            chat_id,
+            target,
+            note,
+        } => json(desk.transfer(chat_id, target, note).await?),
+        Command::Typing { chat_id } => json(desk.typing(chat_id).await?),
+        Command::Verify {
+            chat_id,
+            contact_id,
+        } => {
+            let contact = state.store.contact(contact_id).await?;
+            json(desk.verify(chat_id, contact).await?)
+        }
+        Command::SearchContacts { query, limit } => {
+            json(desk.search_contacts(query, limit.clamp(0, 200)).await?)
+        }
+        Command::SearchAccounts { query, limit } => {
+            json(desk.search_accounts(query, limit.clamp(0, 200)).await?)
+        }
+        Command::CreateContact { draft } => json(desk.create_contact(draft).await?),
+        Command::ScreenPop { contact_id } => json(desk.screen_pop(contact_id).await?),
+        Command::SaveRecord { edit } => json(desk.save_record(edit).await?),
+        Command::Record { kind, id } => json(desk.record(kind, id).await?),
+    })
+}
