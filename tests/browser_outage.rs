@@ -118,13 +118,20 @@ async fn replies_stored_while_the_live_channel_was_down_appear_without_a_reload(
     // that drops the socket, or a proxy slow to let it through.
     js(
         &c,
+        // A blocked attempt fails at once, as a refused connection does; the browser's own
+        // pacing of failed sockets to one host is not what this test is about.
         "if (!window.__RealWebSocket) {\
-           window.__RealWebSocket = window.WebSocket;\
-           window.WebSocket = class extends window.__RealWebSocket {\
-             constructor(url, protocols) {\
-               super(window.__blockLive ? 'ws://127.0.0.1:9/blocked' : url, protocols);\
-             }\
+           const Real = window.WebSocket;\
+           window.__RealWebSocket = Real;\
+           window.WebSocket = function (url, protocols) {\
+             if (!window.__blockLive) return new Real(url, protocols);\
+             const fake = { readyState: 0, send() {}, close() {} };\
+             setTimeout(() => { fake.readyState = 3;\
+               if (fake.onclose) fake.onclose({ code: 1006 }); }, 20);\
+             return fake;\
            };\
+           window.WebSocket.CONNECTING = 0; window.WebSocket.OPEN = 1;\
+           window.WebSocket.CLOSING = 2; window.WebSocket.CLOSED = 3;\
          }\
          window.__blockLive = true; return 1;",
     )

@@ -260,7 +260,10 @@
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     const ws = new WebSocket(scheme + location.host + api("/live?after=" + lastId));
     socket = ws;
-    ws.onopen = () => { retryMs = 500; };
+    // A socket that hangs while connecting (a network that drops the packets) is given up,
+    // so the retries go on rather than waiting for the browser's own timeout.
+    const opening = setTimeout(() => { if (ws.readyState === 0) ws.close(); }, 10000);
+    ws.onopen = () => { clearTimeout(opening); retryMs = 500; };
     ws.onmessage = (ev) => {
       let frame;
       try { frame = JSON.parse(ev.data); } catch (_) { return; }
@@ -271,6 +274,7 @@
       // Unknown frames are for newer pages: ignored.
     };
     ws.onclose = (ev) => {
+      clearTimeout(opening);
       if (socket !== ws) return;
       socket = null;
       if (ev.code === 1008 || (chat && chat.state === "ended")) return;
