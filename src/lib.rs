@@ -10,6 +10,7 @@ pub mod bench;
 pub mod channel;
 pub mod cli;
 
+pub use livewindow_client as client;
 pub use livewindow_console as ui;
 pub use livewindow_core as core;
 pub use livewindow_data as data;

@@ -92,10 +92,21 @@ pub fn key_event(
 
 impl Harness {
     pub async fn open(store: &Store, agent_id: i64, session_dir: PathBuf) -> Harness {
-        let restored = store.restore(agent_id).await.expect("restore");
+        let data: livewindow::data::Data = std::sync::Arc::new(store.desk(agent_id));
+        Harness::open_over(store, data, session_dir).await
+    }
+
+    /// The console on another data handle (the agents' API's client); `pump` still reads
+    /// the agent's events from `store`.
+    pub async fn open_over(
+        store: &Store,
+        data: livewindow::data::Data,
+        session_dir: PathBuf,
+    ) -> Harness {
+        let agent_id = data.agent_id();
+        let restored = data.restore().await.expect("restore");
         let reader = store.desk_reader(agent_id).await.expect("desk reader");
         let last_event = restored.last_event;
-        let data: livewindow::data::Data = std::sync::Arc::new(store.desk(agent_id));
         let (console, task) = Console::new(data, restored, Some(session_dir.clone()));
         let mut h = Harness {
             console,

@@ -45,6 +45,12 @@ pub enum StoreError {
     /// The chat is not (or no longer) this agent's: it was transferred or went back to a queue.
     #[error("this chat is no longer yours: it was transferred")]
     NotYours,
+    /// The session on the team's server ended (`None`: the token opens nothing): the
+    /// console goes back to its sign-in screen.
+    #[error("{}", signed_out_line(*why))]
+    SignedOut {
+        why: Option<crate::account::SessionEnd>,
+    },
     /// The server refused the action for this user (see `account::authorize`).
     #[error("{0}")]
     Denied(crate::account::Denied),
@@ -65,6 +71,13 @@ pub enum StoreError {
     /// Any other database error, as the driver worded it.
     #[error("database error: {0}")]
     Database(String),
+}
+
+fn signed_out_line(why: Option<crate::account::SessionEnd>) -> &'static str {
+    match why {
+        Some(why) => why.sentence(),
+        None => "You are not signed in.",
+    }
 }
 
 fn invalid_line(field: Option<&str>, message: &str) -> String {

@@ -51,6 +51,7 @@ fn store_status(e: &StoreError) -> StatusCode {
         StoreError::Rule { .. } | StoreError::Invalid { .. } => StatusCode::BAD_REQUEST,
         StoreError::NotFound(_) => StatusCode::NOT_FOUND,
         StoreError::Denied(_) => StatusCode::FORBIDDEN,
+        StoreError::SignedOut { .. } => StatusCode::UNAUTHORIZED,
         StoreError::NotYours
         | StoreError::Ended
         | StoreError::Conflict(_)

@@ -1,0 +1,408 @@
+//! The desktop's side of the agents' API: [`Remote`] is the data interface
+//! ([`ConsoleData`]) of a signed-in agent, every call a request to `livewindow server`
+//! with the session's token, and its events a WebSocket that resumes by event id. A desktop
+//! in team mode holds no database URL; this is all it talks to.
+
+mod feed;
+
+use futures::future::BoxFuture;
+use futures::stream::BoxStream;
+use livewindow_core::crm::{
+    Account, Contact, ContactDraft, Record, RecordEdit, RecordKind, ScreenPop,
+};
+use livewindow_core::{
+    AcceptError, AgentLoad, AgentStatus, Chat, Message, NewMessage, Password, QueueStat,
+    SessionToken, StoreError, TransferTarget,
+};
+use livewindow_data::wire::{
+    API_PREFIX, Command, Failure, FailureKind, SignInAnswer, SignInRefusal, SignInRequest,
+};
+use livewindow_data::{ConsoleData, ContactMatches, FeedItem, Opened, Reply, Restored, Tick};
+use serde::de::DeserializeOwned;
+use std::time::Duration;
+use url::Url;
+
+/// A request that gets no answer in this long is a server out of reach.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Checks the server's address: http(s) with a host, and plain http only on this machine
+/// (a token and customers' words would cross the network in clear) unless `insecure`.
+pub fn server_url(given: &str, insecure: bool) -> Result<Url, String> {
+    let url = Url::parse(given.trim())
+        .map_err(|e| format!("{given:?} is not a server address ({e}); use https://HOST"))?;
+    let Some(host) = url.host() else {
+        return Err(format!("{given:?} names no host; use https://HOST"));
+    };
+    let loopback = match host {
+        url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv4(a) => a.is_loopback(),
+        url::Host::Ipv6(a) => a.is_loopback(),
+    };
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if loopback || insecure => Ok(url),
+        "http" => Err(format!(
+            "{given} is plain http on another machine: your password and the customers' words \
+             would cross the network unencrypted. Use https://, or pass --insecure-http if you \
+             really mean it"
+        )),
+        other => Err(format!(
+            "{other}:// is not a server address; use https://HOST"
+        )),
+    }
+}
+
+/// Why signing in did not work, as the sign-in screen shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SignInProblem {
+    /// Wrong email or password, a disabled account, too many attempts.
+    Refused {
+        refusal: SignInRefusal,
+        line: String,
+    },
+    /// The server did not answer (down, wrong address, no network).
+    Unreachable(String),
+    /// It answered something that is not a Live Window server's answer.
+    NotAServer(String),
+}
+
+impl std::fmt::Display for SignInProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SignInProblem::Refused { line, .. } => f.write_str(line),
+            SignInProblem::Unreachable(why) => write!(f, "The server cannot be reached: {why}."),
+            SignInProblem::NotAServer(what) => {
+                write!(
+                    f,
+                    "That address does not answer as a Live Window server ({what})."
+                )
+            }
+        }
+    }
+}
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(REQUEST_TIMEOUT)
+        .connect_timeout(CONNECT_TIMEOUT)
+        .build()
+        .unwrap_or_default()
+}
+
+fn endpoint(server: &Url, name: &str) -> String {
+    format!(
+        "{}{API_PREFIX}/{name}",
+        server.as_str().trim_end_matches('/')
+    )
+}
+
+/// Signs in on `server`: the session's token, and who it signs in.
+pub async fn sign_in(
+    server: &Url,
+    email: &str,
+    password: &Password,
+    device: &str,
+) -> Result<(Remote, SignInAnswer), SignInProblem> {
+    let request = SignInRequest {
+        email: email.to_string(),
+        password: password.expose().to_string(),
+        device: device.to_string(),
+    };
+    let http = http();
+    let r = http
+        .post(endpoint(server, "session"))
+        .json(&request)
+        .send()
+        .await
+        .map_err(|e| SignInProblem::Unreachable(transport(&e)))?;
+    let status = r.status();
+    let body = r
+        .bytes()
+        .await
+        .map_err(|e| SignInProblem::Unreachable(transport(&e)))?;
+    if status.is_success() {
+        let answer: SignInAnswer = serde_json::from_slice(&body)
+            .map_err(|_| SignInProblem::NotAServer(format!("HTTP {status}")))?;
+        let remote = Remote {
+            http,
+            server: server.clone(),
+            token: SessionToken::new(answer.token.clone()),
+            agent_id: answer.agent_id,
+        };
+        return Ok((remote, answer));
+    }
+    match serde_json::from_slice::<Failure>(&body) {
+        Ok(Failure {
+            error,
+            kind: FailureKind::SignIn(refusal),
+        }) => Err(SignInProblem::Refused {
+            refusal,
+            line: error,
+        }),
+        Ok(Failure { error, .. }) => Err(SignInProblem::Unreachable(error)),
+        Err(_) => Err(SignInProblem::NotAServer(format!("HTTP {status}"))),
+    }
+}
+
+fn transport(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "it did not answer in time".into()
+    } else if e.is_connect() {
+        "nothing answers at that address".into()
+    } else {
+        e.to_string()
+    }
+}
+
+/// A signed-in agent's data, through the server. Its `Debug` never shows the token.
+#[derive(Clone, Debug)]
+pub struct Remote {
+    http: reqwest::Client,
+    server: Url,
+    token: SessionToken,
+    agent_id: i64,
+}
+
+/// What a call failed with before it is an accept's or a store's error.
+enum CallError {
+    Store(StoreError),
+    Accept(AcceptError),
+}
+
+impl From<CallError> for StoreError {
+    fn from(e: CallError) -> StoreError {
+        match e {
+            CallError::Store(e) => e,
+            CallError::Accept(AcceptError::Store(e)) => e,
+            CallError::Accept(e) => StoreError::Conflict(e.to_string()),
+        }
+    }
+}
+
+impl From<CallError> for AcceptError {
+    fn from(e: CallError) -> AcceptError {
+        match e {
+            CallError::Store(e) => AcceptError::Store(e),
+            CallError::Accept(e) => e,
+        }
+    }
+}
+
+fn unreachable(why: &str) -> CallError {
+    CallError::Store(StoreError::Unavailable(format!(
+        "the server cannot be reached: {why}"
+    )))
+}
+
+impl Remote {
+    /// A session kept from before (the keyring's token) on `server`.
+    pub fn resume(server: Url, token: SessionToken, agent_id: i64) -> Remote {
+        Remote {
+            http: http(),
+            server,
+            token,
+            agent_id,
+        }
+    }
+
+    pub fn server(&self) -> &Url {
+        &self.server
+    }
+
+    pub fn token(&self) -> &SessionToken {
+        &self.token
+    }
+
+    /// Ends the session on the server.
+    pub async fn sign_out(&self) -> Result<(), StoreError> {
+        self.http
+            .delete(endpoint(&self.server, "session"))
+            .bearer_auth(self.token.expose())
+            .send()
+            .await
+            .map_err(|e| StoreError::from(unreachable(&transport(&e))))?;
+        Ok(())
+    }
+
+    async fn call<T: DeserializeOwned>(&self, command: Command) -> Result<T, CallError> {
+        let (name, body) = command
+            .split()
+            .map_err(|e| CallError::Store(StoreError::invalid(e.to_string())))?;
+        let r = self
+            .http
+            .post(endpoint(&self.server, &name))
+            .bearer_auth(self.token.expose())
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| unreachable(&transport(&e)))?;
+        let status = r.status();
+        let bytes = r.bytes().await.map_err(|e| unreachable(&transport(&e)))?;
+        if status.is_success() {
+            return serde_json::from_slice(&bytes)
+                .map_err(|_| unreachable("its answer was not understood"));
+        }
+        match serde_json::from_slice::<Failure>(&bytes) {
+            Ok(f) => Err(match f.kind {
+                FailureKind::Store(e) => CallError::Store(e),
+                FailureKind::Accept(e) => CallError::Accept(e),
+                FailureKind::Session(why) => CallError::Store(StoreError::SignedOut { why }),
+                FailureKind::SignIn(_) | FailureKind::Request => {
+                    CallError::Store(StoreError::invalid(f.error))
+                }
+            }),
+            // A proxy's error page, a server restarting: worth retrying.
+            Err(_) => Err(unreachable(&format!("HTTP {status}"))),
+        }
+    }
+
+    fn reply<T: DeserializeOwned + Send + 'static>(&self, command: Command) -> Reply<T> {
+        let me = self.clone();
+        Box::pin(async move { me.call(command).await.map_err(StoreError::from) })
+    }
+}
+
+impl ConsoleData for Remote {
+    fn identity(&self) -> String {
+        self.server.to_string()
+    }
+
+    fn agent_id(&self) -> i64 {
+        self.agent_id
+    }
+
+    fn restore(&self) -> Reply<Restored> {
+        self.reply(Command::Restore {})
+    }
+
+    fn events(&self, after: i64) -> BoxStream<'static, Result<FeedItem, StoreError>> {
+        feed::events(self.clone(), after)
+    }
+
+    fn tick(&self, desk: String, measure: bool) -> Reply<Tick> {
+        self.reply(Command::Tick { desk, measure })
+    }
+
+    fn set_status(&self, desk: String, status: AgentStatus) -> Reply<bool> {
+        self.reply(Command::SetStatus { desk, status })
+    }
+
+    fn accept(&self, chat_id: i64) -> BoxFuture<'static, Result<Chat, AcceptError>> {
+        let me = self.clone();
+        Box::pin(async move {
+            me.call(Command::Accept { chat_id })
+                .await
+                .map_err(AcceptError::from)
+        })
+    }
+
+    fn decline(&self, chat_id: i64, reason: Option<String>) -> Reply<()> {
+        self.reply(Command::Decline { chat_id, reason })
+    }
+
+    fn open_chat(&self, chat: Chat, newest: usize) -> Reply<Opened> {
+        self.reply(Command::OpenChat {
+            chat_id: chat.id,
+            newest,
+        })
+    }
+
+    fn earlier_messages(
+        &self,
+        chat_id: i64,
+        before: i64,
+        limit: usize,
+    ) -> Reply<(Vec<Message>, usize)> {
+        self.reply(Command::EarlierMessages {
+            chat_id,
+            before,
+            limit,
+        })
+    }
+
+    fn match_contact(&self, email: String, name: String) -> Reply<Option<Contact>> {
+        self.reply(Command::MatchContact { email, name })
+    }
+
+    fn send(&self, chat_id: i64, message: NewMessage) -> Reply<i64> {
+        self.reply(Command::Send { chat_id, message })
+    }
+
+    fn end_chat(&self, chat_id: i64) -> Reply<()> {
+        self.reply(Command::EndChat { chat_id })
+    }
+
+    fn wrap_up(&self, chat_id: i64, disposition: String, note: String) -> Reply<()> {
+        self.reply(Command::WrapUp {
+            chat_id,
+            disposition,
+            note,
+        })
+    }
+
+    fn transfer_targets(&self) -> Reply<(Vec<QueueStat>, Vec<AgentLoad>)> {
+        self.reply(Command::TransferTargets {})
+    }
+
+    fn transfer(&self, chat_id: i64, target: TransferTarget, note: String) -> Reply<()> {
+        self.reply(Command::Transfer {
+            chat_id,
+            target,
+            note,
+        })
+    }
+
+    fn typing(&self, chat_id: i64) -> Reply<()> {
+        self.reply(Command::Typing { chat_id })
+    }
+
+    fn verify(&self, chat_id: i64, contact: Contact) -> Reply<Contact> {
+        self.reply(Command::Verify {
+            chat_id,
+            contact_id: contact.id,
+        })
+    }
+
+    fn search_contacts(&self, query: String, limit: i64) -> Reply<ContactMatches> {
+        self.reply(Command::SearchContacts { query, limit })
+    }
+
+    fn search_accounts(&self, query: String, limit: i64) -> Reply<Vec<Account>> {
+        self.reply(Command::SearchAccounts { query, limit })
+    }
+
+    fn create_contact(&self, draft: ContactDraft) -> Reply<Contact> {
+        self.reply(Command::CreateContact { draft })
+    }
+
+    fn screen_pop(&self, contact_id: i64) -> Reply<ScreenPop> {
+        self.reply(Command::ScreenPop { contact_id })
+    }
+
+    fn save_record(&self, edit: RecordEdit) -> Reply<Record> {
+        self.reply(Command::SaveRecord { edit })
+    }
+
+    fn record(&self, kind: RecordKind, id: i64) -> Reply<Record> {
+        self.reply(Command::Record { kind, id })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::server_url;
+
+    #[test]
+    fn plain_http_only_on_this_machine() {
+        assert!(server_url("https://chat.example.com", false).is_ok());
+        assert!(server_url("http://127.0.0.1:8080", false).is_ok());
+        assert!(server_url("http://localhost:8080/", false).is_ok());
+        assert!(server_url("http://[::1]:8080/", false).is_ok());
+        let e = server_url("http://chat.example.com", false).unwrap_err();
+        assert!(e.contains("--insecure-http"), "{e}");
+        assert!(server_url("http://chat.example.com", true).is_ok());
+        assert!(server_url("ftp://chat.example.com", true).is_err());
+        assert!(server_url("chat.example.com", false).is_err());
+    }
+}
