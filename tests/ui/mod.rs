@@ -34,6 +34,18 @@ struct Live {
     cursor: iced::mouse::Cursor,
 }
 
+/// Whether bounds are all visible (not cut by a container) and inside a window of `size`.
+fn whole(b: iced::Rectangle, visible: Option<iced::Rectangle>, size: Size) -> bool {
+    visible.is_some_and(|v| {
+        (v.width - b.width).abs() < 0.5
+            && (v.height - b.height).abs() < 0.5
+            && v.x >= 0.0
+            && v.x + v.width <= size.width + 0.5
+            && v.y >= 0.0
+            && v.y + v.height <= size.height + 0.5
+    })
+}
+
 /// Tasks running side by side, as the runtime runs them.
 struct Running(
     futures::stream::SelectAll<futures::stream::BoxStream<'static, iced_runtime::Action<Message>>>,
@@ -113,9 +125,38 @@ impl Harness {
         h
     }
 
-    /// Runs a task and every task its messages lead to, until nothing is left.
+    /// Runs a task and every task its messages lead to, until nothing is left. Widget
+    /// operations (moving the focus) go to the kept interface, when there is one, as the
+    /// runtime applies them to the window.
     pub async fn settle(&mut self, task: Task<Message>) {
-        settle_with(task, |m| self.update(m)).await;
+        let mut queue = vec![task];
+        while let Some(task) = queue.pop() {
+            let Some(mut stream) = iced_runtime::task::into_stream(task) else {
+                continue;
+            };
+            while let Some(action) = stream.next().await {
+                match action {
+                    iced_runtime::Action::Output(message) => queue.push(self.update(message)),
+                    iced_runtime::Action::Widget(operation) if self.live.is_some() => {
+                        self.operate(operation).await;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// A widget operation on the kept interface, and the operations it chains to.
+    async fn operate(&mut self, operation: Box<dyn iced::advanced::widget::Operation>) {
+        use iced::advanced::widget::operation::Outcome;
+        let mut next = Some(operation);
+        while let Some(mut operation) = next.take() {
+            self.live_step(|ui, renderer, _| ui.operate(renderer, operation.as_mut()))
+                .await;
+            if let Outcome::Chain(chained) = operation.finish() {
+                next = Some(chained);
+            }
+        }
     }
 
     /// The console's update, written down in the log.
@@ -185,6 +226,36 @@ impl Harness {
                 && v.x >= 0.0
                 && v.x + v.width <= size.width
         })
+    }
+
+    /// Whether a text passing `test` is drawn whole in a window of this size.
+    pub fn whole_text_at(&self, size: Size, test: impl Fn(&str) -> bool + Send) -> bool {
+        use iced_test::selector::Candidate;
+        let mut ui = self.simulator_at(size);
+        let Ok(t) = ui.find(move |c: Candidate<'_>| match c {
+            Candidate::Text {
+                bounds,
+                visible_bounds,
+                content,
+                ..
+            } if test(content) => Some((bounds, visible_bounds)),
+            _ => None,
+        }) else {
+            return false;
+        };
+        let (b, v) = t;
+        whole(b, v, size)
+    }
+
+    /// Whether the widget with this id is drawn whole in a window of this size.
+    pub fn whole_id_at(&self, size: Size, id: &str) -> bool {
+        let Ok(t) = self
+            .simulator_at(size)
+            .find(iced_test::selector::id(id.to_string()))
+        else {
+            return false;
+        };
+        whole(t.bounds(), t.visible_bounds(), size)
     }
 
     /// Clicks the widget showing `label`; panics with the label if it is not on screen.
@@ -286,13 +357,23 @@ impl Harness {
         let messages = self
             .live_step(|ui, renderer, cursor| {
                 let mut messages = Vec::new();
-                let _ = ui.update(
+                let (_, statuses) = ui.update(
                     events,
                     cursor,
                     renderer,
                     &mut iced::advanced::clipboard::Null,
                     &mut messages,
                 );
+                // Then the app's own listener, as the running app's subscription hears
+                // the window's events: shortcuts, Tab, F6, Esc (clicks and other keys are
+                // activity, left out here as before).
+                for (event, status) in events.iter().zip(statuses) {
+                    if let Some(m) = livewindow::ui::app::console_event(event, status)
+                        .filter(|m| !matches!(m, Message::Activity))
+                    {
+                        messages.push(m);
+                    }
+                }
                 messages
             })
             .await;
@@ -480,6 +561,123 @@ impl Harness {
             _ => None,
         })
         .ok()
+    }
+
+    /// Where the keyboard focus is in the kept interface: the focused widget's bounds.
+    pub async fn focused_bounds(&mut self) -> Option<iced::Rectangle> {
+        use iced::advanced::widget::operation::{Focusable, Operation, Outcome};
+        struct Focused(Option<iced::Rectangle>);
+        impl Operation<()> for Focused {
+            fn focusable(
+                &mut self,
+                _id: Option<&iced::widget::Id>,
+                bounds: iced::Rectangle,
+                state: &mut dyn Focusable,
+            ) {
+                if state.is_focused() {
+                    self.0 = Some(bounds);
+                }
+            }
+            fn traverse(&mut self, operate: &mut dyn FnMut(&mut dyn Operation<()>)) {
+                operate(self);
+            }
+            fn finish(&self) -> Outcome<()> {
+                Outcome::None
+            }
+        }
+        self.live_step(|ui, renderer, _| {
+            let mut op = Focused(None);
+            ui.operate(renderer, &mut op);
+            op.0
+        })
+        .await
+    }
+
+    /// The id of the focused widget, when it has one.
+    pub async fn focused_id(&mut self) -> Option<iced::widget::Id> {
+        use iced::advanced::widget::operation::{Operation, Outcome, focusable};
+        self.live_step(|ui, renderer, _| {
+            let mut op = focusable::find_focused();
+            ui.operate(
+                renderer,
+                &mut iced::advanced::widget::operation::black_box(&mut op),
+            );
+            match op.finish() {
+                Outcome::Some(id) => Some(id),
+                _ => None,
+            }
+        })
+        .await
+    }
+
+    /// Whether the text `label` is drawn inside the focused control.
+    pub async fn focus_shows(&mut self, label: &str) -> bool {
+        self.focus_text(|t| t == label).await
+    }
+
+    /// Whether a text drawn inside the focused control passes `test`.
+    async fn focus_text(&mut self, test: impl Fn(&str) -> bool + Send) -> bool {
+        let Some(focused) = self.focused_bounds().await else {
+            return false;
+        };
+        use iced_test::selector::Candidate;
+        let mut ui = self.simulator();
+        let found = ui.find(move |c: Candidate<'_>| match c {
+            Candidate::Text {
+                bounds, content, ..
+            } if test(content) && focused.contains(bounds.center()) => Some(()),
+            _ => None,
+        });
+        found.is_ok()
+    }
+
+    /// Presses Tab until the focused control shows `label`; panics after `most` presses.
+    pub async fn tab_to(&mut self, label: &str, most: usize) {
+        self.tab_until(label, |t| t == label, most).await;
+    }
+
+    /// Presses Tab until the focused control shows a text starting with `prefix`.
+    pub async fn tab_to_start(&mut self, prefix: &str, most: usize) {
+        self.tab_until(prefix, |t| t.starts_with(prefix), most)
+            .await;
+    }
+
+    async fn tab_until(
+        &mut self,
+        what: &str,
+        test: impl Fn(&str) -> bool + Copy + Send,
+        most: usize,
+    ) {
+        for _ in 0..most {
+            if self.focus_text(test).await {
+                return;
+            }
+            self.named(iced::keyboard::key::Named::Tab, Default::default())
+                .await;
+        }
+        assert!(self.focus_text(test).await, "Tab never reached {what:?}");
+    }
+
+    /// Presses Tab until the widget with this id has the focus; panics after `most`.
+    pub async fn tab_to_id(&mut self, id: &str, most: usize) {
+        let want = iced::widget::Id::from(id.to_string());
+        for _ in 0..most {
+            if self.focused_id().await.as_ref() == Some(&want) {
+                return;
+            }
+            self.named(iced::keyboard::key::Named::Tab, Default::default())
+                .await;
+        }
+        assert_eq!(
+            self.focused_id().await,
+            Some(want),
+            "Tab never reached {id}"
+        );
+    }
+
+    /// A named key without modifiers: Enter, F6, Escape.
+    pub async fn press(&mut self, key: iced::keyboard::key::Named) {
+        self.named(key, Default::default()).await;
     }
 
     /// A named key (Enter, Tab, arrows) with modifiers.

@@ -14,6 +14,7 @@ use super::clipboard::{Clip, ClipboardError};
 use super::files::FileError;
 use super::style;
 use super::widget::rich_editor::{self, rich_editor};
+use crate::widget::focus::Keys;
 use iced::widget::text_editor;
 use iced::widget::{button, column, row, text};
 use iced::{Element, Length, Task};
@@ -363,7 +364,7 @@ impl Composer {
                     text(n).style(style::field_error).width(Length::Fill),
                     button(text("Dismiss").size(12))
                         .style(button::text)
-                        .on_press(Message::DismissNotice),
+                        .keys(Some(Message::DismissNotice)),
                 ]
                 .align_y(iced::Alignment::Center),
             );

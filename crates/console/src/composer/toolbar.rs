@@ -3,6 +3,7 @@
 
 use super::{LinkEdit, Message, Rich, link_id};
 use crate::style;
+use crate::widget::focus::Keys;
 use iced::Element;
 use iced::widget::{
     button, checkbox, column, container, pick_list, row, text, text_input, tooltip,
@@ -96,7 +97,7 @@ pub(super) fn view(r: &Rich, enter_sends: bool) -> Element<'_, Message> {
                 } else {
                     button::secondary
                 })
-                .on_press(msg),
+                .keys(Some(msg)),
             container(text(tip).size(12))
                 .padding(4)
                 .style(container::rounded_box),
@@ -199,13 +200,13 @@ pub(super) fn link_bar(l: &LinkEdit, chat: i64) -> Element<'_, Message> {
                 .size(14),
             button(text("Apply").size(13))
                 .style(button::primary)
-                .on_press(Message::LinkApply),
+                .keys(Some(Message::LinkApply)),
             button(text("Remove link").size(13))
                 .style(button::secondary)
-                .on_press(Message::LinkRemove),
+                .keys(Some(Message::LinkRemove)),
             button(text("Cancel").size(13))
                 .style(button::text)
-                .on_press(Message::LinkCancel),
+                .keys(Some(Message::LinkCancel)),
         ]
         .spacing(6)
         .align_y(iced::Alignment::Center)

@@ -122,9 +122,14 @@ impl Console {
     /// One of the agent's chats as it is now: ended (the chat here follows), or accepted on
     /// another desktop of the agent's (it opens here too).
     fn chat_changed(&mut self, chat: Chat) -> Task<Message> {
+        let in_view = self.in_view() == Some(chat.id);
         if let Some(c) = self.chat_mut(chat.id) {
-            if chat.state == ChatState::Ended {
+            if chat.state == ChatState::Ended && c.ended().is_none() {
                 c.end(chat.end_reason.unwrap_or(EndReason::AgentEnded));
+                // The wrap-up form shows, with its disposition list focused.
+                if in_view {
+                    return iced::widget::operation::focus(crate::wrapup::Form::DISPOSITION);
+                }
             }
             return Task::none();
         }

@@ -8,6 +8,7 @@
 
 mod effects;
 mod feed;
+mod keys;
 mod presence;
 mod session;
 mod tick;
@@ -62,7 +63,11 @@ struct Me {
     settings: Settings,
     /// Enter sends (else Ctrl+Enter), as the agent last set it.
     enter_sends: bool,
-    dark: bool,
+    /// The theme they chose, and what the desktop prefers (for System).
+    theme: crate::theme::Choice,
+    desktop: iced::theme::Mode,
+    /// Percent (`zoom`).
+    zoom: u16,
 }
 
 struct Work {
@@ -73,6 +78,12 @@ struct Work {
     selected: Option<i64>,
     /// The queues the agent works, at a glance; the feed brings their figures.
     queues: Vec<QueueStat>,
+    /// The F1 sheet is open.
+    help: bool,
+    /// In a narrow window, a chat's tab shows its records (else its conversation).
+    records_pane: bool,
+    /// The region F6 last moved to, in which view (`keys`).
+    region: Option<(View, usize)>,
 }
 
 struct Clock {
@@ -114,6 +125,12 @@ pub enum Message {
     Declined(i64, Result<(), StoreError>),
     Chat(i64, interaction::Message),
     Toolbar(toolbar::Message),
+    /// The desktop's light or dark preference, at start and whenever it changes.
+    DesktopTheme(iced::theme::Mode),
+    /// Ctrl+=, Ctrl+- or Ctrl+0: the zoom in percent.
+    Zoom(u16),
+    /// In a narrow window: the chat's records (true) or its conversation.
+    Pane(bool),
     StatusSet(AgentStatus, Result<bool, StoreError>),
     /// The agent chose to take the console back after another took over.
     TakeOver,
@@ -142,6 +159,20 @@ pub enum Shortcut {
     AcceptFirst,
     DeclineFirst,
     Nth(usize),
+    /// Ctrl with `=`/`+`, `-` or `0`.
+    Zoom(char),
+    /// Tab or Shift+Tab: the next or previous control.
+    Focus {
+        back: bool,
+    },
+    /// F6 or Shift+F6: the next or previous region.
+    Region {
+        back: bool,
+    },
+    /// Esc: the F1 sheet, a dialog, else back to the Live Window tab.
+    Escape,
+    /// F1: the sheet of shortcuts.
+    Help,
 }
 
 impl Console {
@@ -163,7 +194,13 @@ impl Console {
                 stopped: false,
                 settings: r.settings,
                 enter_sends: saved.enter_sends.unwrap_or(true),
-                dark: saved.dark,
+                theme: saved.theme.unwrap_or(if saved.dark {
+                    crate::theme::Choice::Dark
+                } else {
+                    crate::theme::Choice::System
+                }),
+                desktop: iced::theme::Mode::None,
+                zoom: crate::zoom::clamp(saved.zoom.unwrap_or(crate::zoom::NORMAL)),
             },
             work: Work {
                 offers: Offers::new(r.offers),
@@ -171,6 +208,9 @@ impl Console {
                 view: View::Home,
                 selected: None,
                 queues: r.queues,
+                help: false,
+                records_pane: false,
+                region: None,
             },
             clock: Clock {
                 offset_ms: r.offset_ms,
@@ -264,11 +304,17 @@ impl Console {
     }
 
     pub fn theme(&self) -> Theme {
-        if self.me.dark {
-            Theme::Dark
-        } else {
-            Theme::Light
-        }
+        crate::theme::theme(self.me.theme, self.me.desktop)
+    }
+
+    /// The theme the agent chose.
+    pub fn theme_choice(&self) -> crate::theme::Choice {
+        self.me.theme
+    }
+
+    /// The zoom in percent.
+    pub fn zoom(&self) -> u16 {
+        self.me.zoom
     }
 
     /// The database's "now", as this desktop best knows it.
@@ -374,11 +420,15 @@ impl Console {
         };
         c.mark_read();
         let verified = c.verified();
+        let target = c.focus_target();
         self.alerts.notified_chats.remove(&id);
         self.work.selected = Some(id);
         self.work.view = if verified { View::Chat(id) } else { View::Home };
         self.memory.dirty = true;
-        iced::widget::operation::focus(interaction::composer_id(id))
+        match target {
+            Some(target) => iced::widget::operation::focus(target),
+            None => Task::none(),
+        }
     }
 
     fn close_chat(&mut self, id: i64) {
@@ -441,11 +491,23 @@ impl Console {
             Message::Chat(id, m) => {
                 // Any change in a chat may be a draft to remember; the save is once a second.
                 self.memory.dirty = true;
+                // The contact's match arriving opens the dialog: its primary action takes
+                // the focus, when the chat is in view.
+                let refocus = matches!(
+                    m,
+                    interaction::Message::Opened(Ok(_)) | interaction::Message::Matched(_)
+                );
                 let Some(c) = self.chat_mut(id) else {
                     return Task::none();
                 };
                 let action = c.update(m);
-                self.run(id, action)
+                let task = self.run(id, action);
+                match self.chat(id).and_then(|c| c.focus_target()) {
+                    Some(target) if refocus && self.in_view() == Some(id) => {
+                        Task::batch([task, iced::widget::operation::focus(target)])
+                    }
+                    _ => task,
+                }
             }
             Message::Toolbar(toolbar::Message::Status(status)) => self.set_status(status),
             Message::Toolbar(toolbar::Message::Interactions) => {
@@ -453,9 +515,30 @@ impl Console {
                 self.memory.dirty = true;
                 Task::none()
             }
-            Message::Toolbar(toolbar::Message::Dark(dark)) => {
-                self.me.dark = dark;
+            Message::Toolbar(toolbar::Message::Theme(choice)) => {
+                self.me.theme = choice;
                 self.memory.dirty = true;
+                Task::none()
+            }
+            Message::DesktopTheme(mode) => {
+                self.me.desktop = mode;
+                Task::none()
+            }
+            Message::Zoom(percent) => {
+                let percent = crate::zoom::clamp(percent);
+                if percent != self.me.zoom {
+                    self.me.zoom = percent;
+                    self.memory.dirty = true;
+                    // One line for the zoom, the newest.
+                    self.alerts
+                        .notes
+                        .retain(|(n, _, _)| !n.starts_with("Zoom "));
+                    self.note(format!("Zoom {percent}%"));
+                }
+                Task::none()
+            }
+            Message::Pane(records) => {
+                self.work.records_pane = records;
                 Task::none()
             }
             Message::StatusSet(status, Ok(true)) => {
@@ -523,6 +606,15 @@ impl Console {
                 },
                 Shortcut::DeclineFirst => match self.work.offers.first() {
                     Some(chat) => self.update(Message::Offer(offer::Message::Decline(chat))),
+                    None => Task::none(),
+                },
+                Shortcut::Focus { back: false } => iced::widget::operation::focus_next(),
+                Shortcut::Focus { back: true } => iced::widget::operation::focus_previous(),
+                Shortcut::Region { back } => self.next_region(back),
+                Shortcut::Help => self.toggle_help(),
+                Shortcut::Escape => self.escape(),
+                Shortcut::Zoom(key) => match crate::zoom::key(key, self.me.zoom) {
+                    Some(percent) => self.update(Message::Zoom(percent)),
                     None => Task::none(),
                 },
                 Shortcut::Nth(n) => match self.work.chats.get(n) {

@@ -69,7 +69,9 @@ impl Console {
                 .iter()
                 .map(|c| (c.chat().id, c.pop_tab().name().to_string()))
                 .collect(),
-            dark: self.me.dark,
+            dark: false,
+            theme: Some(self.me.theme),
+            zoom: Some(self.me.zoom),
             outbox: self
                 .work
                 .chats

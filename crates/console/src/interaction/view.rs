@@ -2,6 +2,7 @@
 //! side panel (transfer, verification, search or the screen pop).
 
 use super::{Interaction, Message, Stage};
+use crate::widget::focus::Keys;
 use crate::{style, transcript};
 use iced::widget::{button, column, container, row, text};
 use iced::{Element, Length};
@@ -25,17 +26,15 @@ impl Interaction {
                 .wrapping(style::WRAP),
             ]
             .width(Length::Fill),
-            button(text("Transfer"))
-                .style(button::secondary)
-                .on_press_maybe(
-                    (self.ended.is_none()
-                        && self.pending_transfer.is_none()
-                        && self.transfer.is_none())
-                    .then_some(Message::Transfer)
-                ),
+            button(text("Transfer")).style(button::secondary).keys(
+                (self.ended.is_none()
+                    && self.pending_transfer.is_none()
+                    && self.transfer.is_none())
+                .then_some(Message::Transfer)
+            ),
             button(text("End chat"))
                 .style(button::danger)
-                .on_press_maybe(self.ended.is_none().then_some(Message::End)),
+                .keys(self.ended.is_none().then_some(Message::End)),
         ]
         .spacing(8)
         .align_y(iced::Alignment::Center);
@@ -84,7 +83,7 @@ impl Interaction {
                     container(self.composer.view().map(Message::Composer)).width(Length::Fill),
                     button(text("Send"))
                         .style(button::primary)
-                        .on_press(Message::Send)
+                        .keys(Some(Message::Send))
                 ]
                 .spacing(8)
                 .align_y(iced::Alignment::End),
