@@ -2,11 +2,34 @@
 //! shortcuts. (Tab and Shift+Tab are iced's focus operations over `widget::focus`.)
 
 use super::{Console, Message, View};
+use crate::offer;
 use crate::shortcuts;
 use crate::style;
 use crate::widget::focus::Keys;
 use iced::widget::{button, column, container, opaque, row, scrollable, text};
 use iced::{Element, Length, Task};
+
+/// A key the whole window answers, whatever has the focus.
+#[derive(Debug, Clone, Copy)]
+pub enum Shortcut {
+    AcceptFirst,
+    DeclineFirst,
+    Nth(usize),
+    /// Ctrl with `=`/`+`, `-` or `0`.
+    Zoom(char),
+    /// Tab or Shift+Tab: the next or previous control.
+    Focus {
+        back: bool,
+    },
+    /// F6 or Shift+F6: the next or previous region.
+    Region {
+        back: bool,
+    },
+    /// Esc: the F1 sheet, a dialog, else back to the Live Window tab.
+    Escape,
+    /// F1: the sheet of shortcuts.
+    Help,
+}
 
 /// The first control of each region, by widget id: F6 moves to them in this order.
 pub const TABS: &str = "region-tabs";
@@ -15,6 +38,51 @@ pub const CHATS: &str = "region-chats";
 const HELP_CLOSE: &str = "help-close";
 
 impl Console {
+    /// A shortcut from the window's key listener (`app::console_event`).
+    pub(super) fn on_key(&mut self, shortcut: Shortcut) -> Task<Message> {
+        match shortcut {
+            Shortcut::AcceptFirst => match self.work.offers.first() {
+                Some(chat) => self.update(Message::Offer(offer::Message::Accept(chat))),
+                None => Task::none(),
+            },
+            Shortcut::DeclineFirst => match self.work.offers.first() {
+                Some(chat) => self.update(Message::Offer(offer::Message::Decline(chat))),
+                None => Task::none(),
+            },
+            Shortcut::Focus { back: false } => iced::widget::operation::focus_next(),
+            Shortcut::Focus { back: true } => iced::widget::operation::focus_previous(),
+            Shortcut::Region { back } => self.next_region(back),
+            Shortcut::Help => self.toggle_help(),
+            Shortcut::Escape => self.escape(),
+            Shortcut::Zoom(key) => match crate::zoom::key(key, self.me.zoom) {
+                Some(percent) => self.update(Message::Zoom(percent)),
+                None => Task::none(),
+            },
+            Shortcut::Nth(n) => match self.work.chats.get(n) {
+                Some(c) => {
+                    let id = c.chat().id;
+                    self.show(id)
+                }
+                None => Task::none(),
+            },
+        }
+    }
+
+    /// Ctrl+=, Ctrl+-, Ctrl+0: the zoom, with a line saying it.
+    pub(super) fn set_zoom(&mut self, percent: u16) -> Task<Message> {
+        let percent = crate::zoom::clamp(percent);
+        if percent != self.me.zoom {
+            self.me.zoom = percent;
+            self.memory.dirty = true;
+            // One line for the zoom, the newest.
+            self.alerts
+                .notes
+                .retain(|(n, _, _)| !n.starts_with("Zoom "));
+            self.note(format!("Zoom {percent}%"));
+        }
+        Task::none()
+    }
+
     /// The regions on screen now, in reading order.
     fn regions(&self) -> Vec<iced::widget::Id> {
         let mut ids = vec![iced::widget::Id::new(TABS)];

@@ -26,6 +26,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::Instant;
 
+pub use keys::Shortcut;
 pub use view::bring_to_front;
 
 /// Which top-level tab is in front: the Live Window, or one verified interaction.
@@ -152,27 +153,6 @@ pub enum Message {
     Focus(bool),
     Key(Shortcut),
     Notified(Option<Target>),
-}
-
-#[derive(Debug, Clone, Copy)]
-pub enum Shortcut {
-    AcceptFirst,
-    DeclineFirst,
-    Nth(usize),
-    /// Ctrl with `=`/`+`, `-` or `0`.
-    Zoom(char),
-    /// Tab or Shift+Tab: the next or previous control.
-    Focus {
-        back: bool,
-    },
-    /// F6 or Shift+F6: the next or previous region.
-    Region {
-        back: bool,
-    },
-    /// Esc: the F1 sheet, a dialog, else back to the Live Window tab.
-    Escape,
-    /// F1: the sheet of shortcuts.
-    Help,
 }
 
 impl Console {
@@ -524,19 +504,7 @@ impl Console {
                 self.me.desktop = mode;
                 Task::none()
             }
-            Message::Zoom(percent) => {
-                let percent = crate::zoom::clamp(percent);
-                if percent != self.me.zoom {
-                    self.me.zoom = percent;
-                    self.memory.dirty = true;
-                    // One line for the zoom, the newest.
-                    self.alerts
-                        .notes
-                        .retain(|(n, _, _)| !n.starts_with("Zoom "));
-                    self.note(format!("Zoom {percent}%"));
-                }
-                Task::none()
-            }
+            Message::Zoom(percent) => self.set_zoom(percent),
             Message::Pane(records) => {
                 self.work.records_pane = records;
                 Task::none()
@@ -599,32 +567,7 @@ impl Console {
                 }
                 Task::none()
             }
-            Message::Key(shortcut) => match shortcut {
-                Shortcut::AcceptFirst => match self.work.offers.first() {
-                    Some(chat) => self.update(Message::Offer(offer::Message::Accept(chat))),
-                    None => Task::none(),
-                },
-                Shortcut::DeclineFirst => match self.work.offers.first() {
-                    Some(chat) => self.update(Message::Offer(offer::Message::Decline(chat))),
-                    None => Task::none(),
-                },
-                Shortcut::Focus { back: false } => iced::widget::operation::focus_next(),
-                Shortcut::Focus { back: true } => iced::widget::operation::focus_previous(),
-                Shortcut::Region { back } => self.next_region(back),
-                Shortcut::Help => self.toggle_help(),
-                Shortcut::Escape => self.escape(),
-                Shortcut::Zoom(key) => match crate::zoom::key(key, self.me.zoom) {
-                    Some(percent) => self.update(Message::Zoom(percent)),
-                    None => Task::none(),
-                },
-                Shortcut::Nth(n) => match self.work.chats.get(n) {
-                    Some(c) => {
-                        let id = c.chat().id;
-                        self.show(id)
-                    }
-                    None => Task::none(),
-                },
-            },
+            Message::Key(shortcut) => self.on_key(shortcut),
             Message::Notified(Some(target)) => {
                 tracing::info!("notification clicked: {target:?}; bringing the window forward");
                 let show = match target {

@@ -212,7 +212,9 @@ impl<Message: Clone> Widget<Message, Theme, iced::Renderer> for Focus<'_, Messag
             cursor,
             viewport,
         );
-        if tree.state.downcast_ref::<State>().focused {
+        // A control that left the chain (disabled while focused) keeps a stale flag: no ring.
+        let in_chain = self.on_activate.is_some() || self.anchor;
+        if in_chain && tree.state.downcast_ref::<State>().focused {
             use iced::advanced::Renderer as _;
             let b = layout.bounds().expand(GAP + WIDTH);
             renderer.fill_quad(
