@@ -287,3 +287,64 @@ async fn f1_shows_every_shortcut_and_esc_closes_it() {
     h.press(Named::Escape).await;
     assert!(!h.shows("Keyboard shortcuts"));
 }
+
+#[tokio::test]
+async fn spoken_alerts_are_off_by_default_and_say_offers_and_unseen_messages() {
+    let (_db, store) = fresh().await;
+    let agent = demo_with_available(&store, &["maria.santos@example.com"]).await[0];
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::open(&store, agent, dir.path().into()).await;
+    let (chat, _) = chat_and_offer(&store, &mut h).await;
+    assert!(
+        h.console.spoken().is_empty(),
+        "off by default: nothing said"
+    );
+
+    h.send(Message::Toolbar(livewindow::ui::toolbar::Message::Speak(
+        true,
+    )))
+    .await;
+    // An offer: who, which queue, the seconds left.
+    customer(&store, "Carla Diaz", "carla.diaz@example.com").await;
+    h.pump().await;
+    let said = h.console.spoken().last().cloned().unwrap_or_default();
+    let left: String = said
+        .trim_start_matches("Incoming chat: Carla Diaz, Support queue, ")
+        .trim_end_matches(" seconds to accept.")
+        .into();
+    assert!(
+        said.starts_with("Incoming chat: Carla Diaz, Support queue, ")
+            && (25..=30).contains(&left.parse::<u32>().unwrap_or(0)),
+        "{said}"
+    );
+    // A customer's line in the chat in view is seen, not said; out of view it is said.
+    let n = h.console.spoken().len();
+    let line = |text: &str| {
+        livewindow::store::NewMessage::plain(
+            livewindow::core::Sender::Customer,
+            "Ana Lima",
+            None,
+            text,
+        )
+    };
+    store
+        .send_message(chat, &line("Is it fixed?"))
+        .await
+        .unwrap();
+    h.pump().await;
+    assert_eq!(h.console.spoken().len(), n, "in view: not said");
+    h.send(Message::Home).await;
+    store
+        .send_message(chat, &line("Still humming"))
+        .await
+        .unwrap();
+    h.pump().await;
+    assert_eq!(
+        h.console.spoken().last().map(String::as_str),
+        Some("Ana Lima wrote: Still humming")
+    );
+    // Remembered for the agent.
+    h.console.save_session();
+    let again = Harness::open(&store, agent, dir.path().into()).await;
+    assert!(again.console.speaks());
+}

@@ -82,7 +82,11 @@ async fn the_seed_workflow_with_xdotool_keys_only() {
 
     // F6 to the screen pop (tabs, conversation, screen pop); Tab, Tab: Assets; Enter.
     // Tab, Tab: the first asset's Open; Enter: its first field has the focus.
-    keys(&desk, &["F6", "F6", "F6", "Tab", "Tab", "Return", "Tab", "Tab"]).await;
+    keys(
+        &desk,
+        &["F6", "F6", "F6", "Tab", "Tab", "Return", "Tab", "Tab"],
+    )
+    .await;
     shot(&desk, "2-open-focused");
     keys(&desk, &["Return"]).await;
     desk.type_text(" (checked)");

@@ -20,6 +20,7 @@ pub mod rich;
 pub mod screen_pop;
 pub mod session;
 pub mod shortcuts;
+pub mod speech;
 pub mod style;
 pub mod theme;
 pub mod toolbar;

@@ -25,6 +25,9 @@ pub struct Session {
     /// Percent; see `zoom`.
     #[serde(default)]
     pub zoom: Option<u16>,
+    /// Spoken alerts (off unless switched on).
+    #[serde(default)]
+    pub speak: bool,
     /// Messages sent but not confirmed by the database yet, per chat: written before the
     /// first attempt, so a console that dies meanwhile sends them on its next start (their
     /// client ids keep them single).

@@ -3,7 +3,7 @@
 
 use super::style;
 use crate::widget::focus::{Keys, focus, next};
-use iced::widget::{button, container, pick_list, row, space, stack, text};
+use iced::widget::{button, checkbox, container, pick_list, row, space, stack, text};
 use iced::{Alignment, Element, Length};
 use livewindow_core::AgentStatus;
 
@@ -12,6 +12,8 @@ pub enum Message {
     Status(AgentStatus),
     Interactions,
     Theme(crate::theme::Choice),
+    /// Spoken alerts on or off.
+    Speak(bool),
 }
 
 pub fn view<'a>(
@@ -19,6 +21,7 @@ pub fn view<'a>(
     status: AgentStatus,
     active: usize,
     theme: crate::theme::Choice,
+    speak: bool,
     compact: bool,
 ) -> Element<'a, Message> {
     let icon = button(text("Interactions").size(15))
@@ -46,6 +49,14 @@ pub fn view<'a>(
             // The window's title says it already: the room goes to the controls when narrow.
             text(if compact { "" } else { "Live Window" }).size(20),
             space::horizontal(),
+            focus(
+                checkbox(speak)
+                    .label("Spoken alerts")
+                    .text_size(14)
+                    .on_toggle(Message::Speak),
+                Some(Message::Speak(!speak)),
+            )
+            .shortcut("Say offers and messages aloud (speech-dispatcher)"),
             focus(
                 pick_list(&crate::theme::Choice::ALL[..], Some(theme), Message::Theme)
                     .text_size(14),

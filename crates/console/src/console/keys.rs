@@ -68,21 +68,6 @@ impl Console {
         }
     }
 
-    /// Ctrl+=, Ctrl+-, Ctrl+0: the zoom, with a line saying it.
-    pub(super) fn set_zoom(&mut self, percent: u16) -> Task<Message> {
-        let percent = crate::zoom::clamp(percent);
-        if percent != self.me.zoom {
-            self.me.zoom = percent;
-            self.memory.dirty = true;
-            // One line for the zoom, the newest.
-            self.alerts
-                .notes
-                .retain(|(n, _, _)| !n.starts_with("Zoom "));
-            self.note(format!("Zoom {percent}%"));
-        }
-        Task::none()
-    }
-
     /// The regions on screen now, in reading order.
     fn regions(&self) -> Vec<iced::widget::Id> {
         let mut ids = vec![iced::widget::Id::new(TABS)];

@@ -9,6 +9,7 @@
 mod effects;
 mod feed;
 mod keys;
+mod prefs;
 mod presence;
 mod session;
 mod tick;
@@ -19,7 +20,7 @@ use super::notify::Target;
 use super::offer::{self, Offers};
 use super::screen_pop;
 use super::toolbar;
-use iced::{Task, Theme};
+use iced::Task;
 use livewindow_core::{AcceptError, Agent, AgentStatus, Chat, QueueStat, StoreError};
 use livewindow_data::{Data, FeedItem, Restored, Settings, Tick};
 use std::collections::{HashMap, HashSet};
@@ -69,6 +70,8 @@ struct Me {
     desktop: iced::theme::Mode,
     /// Percent (`zoom`).
     zoom: u16,
+    /// Spoken alerts (`speech`), off by default.
+    speak: bool,
 }
 
 struct Work {
@@ -109,6 +112,10 @@ struct Alerts {
     /// chat is opened.
     notified_chats: HashMap<i64, (Instant, super::notify::Withdraw)>,
     focused: bool,
+    /// What was said aloud, newest last (the last 50): the tests read it.
+    spoken: Vec<String>,
+    /// Made when spoken alerts are first on.
+    speaker: Option<crate::speech::Speaker>,
 }
 
 struct Memory {
@@ -181,6 +188,7 @@ impl Console {
                 }),
                 desktop: iced::theme::Mode::None,
                 zoom: crate::zoom::clamp(saved.zoom.unwrap_or(crate::zoom::NORMAL)),
+                speak: saved.speak,
             },
             work: Work {
                 offers: Offers::new(r.offers),
@@ -206,6 +214,8 @@ impl Console {
                 // Not focused until the window system says so: an agent who has not looked
                 // yet gets notifications.
                 focused: false,
+                spoken: Vec::new(),
+                speaker: None,
             },
             memory: Memory {
                 session_dir,
@@ -281,20 +291,6 @@ impl Console {
     /// The last error the data gave, until the next success clears it.
     pub fn error(&self) -> Option<&StoreError> {
         self.error.as_ref()
-    }
-
-    pub fn theme(&self) -> Theme {
-        crate::theme::theme(self.me.theme, self.me.desktop)
-    }
-
-    /// The theme the agent chose.
-    pub fn theme_choice(&self) -> crate::theme::Choice {
-        self.me.theme
-    }
-
-    /// The zoom in percent.
-    pub fn zoom(&self) -> u16 {
-        self.me.zoom
     }
 
     /// The database's "now", as this desktop best knows it.
@@ -492,6 +488,11 @@ impl Console {
             Message::Toolbar(toolbar::Message::Status(status)) => self.set_status(status),
             Message::Toolbar(toolbar::Message::Interactions) => {
                 self.work.view = View::Home;
+                self.memory.dirty = true;
+                Task::none()
+            }
+            Message::Toolbar(toolbar::Message::Speak(on)) => {
+                self.me.speak = on;
                 self.memory.dirty = true;
                 Task::none()
             }

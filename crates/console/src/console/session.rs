@@ -72,6 +72,7 @@ impl Console {
             dark: false,
             theme: Some(self.me.theme),
             zoom: Some(self.me.zoom),
+            speak: self.me.speak,
             outbox: self
                 .work
                 .chats

@@ -28,6 +28,7 @@ impl Console {
             self.me.agent.status,
             self.active(),
             self.me.theme,
+            self.me.speak,
             compact,
         )
         .map(Message::Toolbar);
