@@ -7,7 +7,7 @@
 mod common;
 mod ui;
 
-use common::{demo_with_available, fresh};
+use common::{demo_with_available, fresh, keys};
 use iced::keyboard::Modifiers;
 use iced::keyboard::key::Named;
 use livewindow::core::ChatState;
@@ -67,10 +67,10 @@ async fn the_seed_workflow_by_keyboard_alone() {
     let account = store.contact(contact).await.unwrap().account_id.unwrap();
     let assets = store.assets_of_account(account).await.unwrap();
     let label = format!("Assets ({})", assets.len());
-    h.tab_to(&label, 5).await;
+    h.tabs_to(keys::TO_ASSETS, &label).await;
     h.press(Named::Enter).await;
     assert!(h.shows("New asset"), "the Assets tab is open");
-    h.tab_to("Open", 20).await;
+    h.tabs_to(keys::TO_OPEN, "Open").await;
     h.press(Named::Enter).await;
     // The record opens with its first field focused: type into it; Tab to the status list,
     // Enter picks the next status; Tab to Save, Enter.
@@ -79,9 +79,9 @@ async fn the_seed_workflow_by_keyboard_alone() {
         Some(iced::widget::Id::new("field-product"))
     );
     h.typing(" (checked)").await;
-    h.tab_to_id("field-status", 5).await;
+    h.tabs_to_id(keys::TO_STATUS, "field-status").await;
     h.press(Named::Enter).await;
-    h.tab_to("Save", 10).await;
+    h.tabs_to(keys::TO_SAVE, "Save").await;
     h.press(Named::Enter).await;
     assert!(h.shows("Saved."));
     let saved = store
@@ -115,14 +115,14 @@ async fn the_seed_workflow_by_keyboard_alone() {
 
     // Transfer: Tab to the button, Enter; the dialog opens on its first queue; Tab to
     // Billing, Enter chooses it; Tab to Confirm transfer, Enter.
-    h.tab_to("Transfer", 40).await;
+    h.tabs_to(keys::TO_TRANSFER, "Transfer").await;
     h.press(Named::Enter).await;
     assert!(h.shows("Confirm transfer"));
     // (A radio draws its own label, which the simulator cannot read: its id, then.)
     let (billing, _) = store.find_queue(Some("Billing")).await.unwrap();
     h.tab_to_id(&format!("transfer-queue-{billing}"), 10).await;
     h.press(Named::Enter).await;
-    h.tab_to("Confirm transfer", 10).await;
+    h.tabs_to(keys::TO_CONFIRM, "Confirm transfer").await;
     h.press(Named::Enter).await;
     h.pump().await;
     let moved = store.chat(chat).await.unwrap();
@@ -141,7 +141,7 @@ async fn the_seed_workflow_by_keyboard_alone() {
     h.chord('a', Modifiers::ALT).await;
     assert!(h.focus_shows("Verify and Continue").await);
     h.press(Named::Enter).await;
-    h.tab_to("End chat", 40).await;
+    h.tabs_to(keys::TO_END_CHAT, "End chat").await;
     h.press(Named::Enter).await;
     h.pump().await;
     assert_eq!(store.chat(second).await.unwrap().state, ChatState::Ended);
@@ -152,7 +152,7 @@ async fn the_seed_workflow_by_keyboard_alone() {
         ))
     );
     h.press(Named::Enter).await;
-    h.tab_to("Done", 10).await;
+    h.tabs_to(keys::TO_DONE, "Done").await;
     h.press(Named::Enter).await;
     h.pump().await;
     assert!(h.console.chat(second).is_none(), "wrapped up and closed");

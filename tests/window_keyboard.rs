@@ -4,8 +4,8 @@
 //! sent, the chat transferred, a second chat ended and wrapped up. Each step is checked in
 //! the database; screenshots of the focus ring are kept in target/smoke/keyboard-*.png.
 //!
-//! The Tab counts are the simulator's (tests/accessibility_ui.rs reaches each control by
-//! looking at the focus): the same widget tree, so the same order here.
+//! The Tab counts are tests/common/keys.rs's, which the simulator's keyboard test checks by
+//! looking at the focus: the same widget tree, so the same order here.
 //!
 //! Needs Xvfb, xdotool and ImageMagick's `import`; skipped without them unless
 //! LIVEWINDOW_REQUIRE_XVFB=1.
@@ -13,7 +13,7 @@
 mod common;
 
 use common::window::{Desk, free_display, wait_until, window_tools};
-use common::{demo_with_available, fresh};
+use common::{demo_with_available, fresh, keys as tabs};
 use livewindow::core::ChatState;
 use std::path::PathBuf;
 use std::process::Command;
@@ -33,7 +33,14 @@ async fn customer(store: &livewindow::Store) -> i64 {
 async fn keys(desk: &Desk, keys: &[&str]) {
     for k in keys {
         desk.key(k);
-        tokio::time::sleep(Duration::from_millis(350)).await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+    }
+}
+
+/// Tab, `n` times.
+async fn tab(desk: &Desk, n: usize) {
+    for _ in 0..n {
+        keys(desk, &["Tab"]).await;
     }
 }
 
@@ -80,18 +87,19 @@ async fn the_seed_workflow_with_xdotool_keys_only() {
     })
     .await;
 
-    // F6 to the screen pop (tabs, conversation, screen pop); Tab, Tab: Assets; Enter.
-    // Tab, Tab: the first asset's Open; Enter: its first field has the focus.
-    keys(
-        &desk,
-        &["F6", "F6", "F6", "Tab", "Tab", "Return", "Tab", "Tab"],
-    )
-    .await;
+    // F6 to the screen pop (tabs, conversation, screen pop); Tab to Assets; Enter. Tab to
+    // the first asset's Open; Enter: its first field has the focus.
+    keys(&desk, &["F6", "F6", "F6"]).await;
+    tab(&desk, tabs::TO_ASSETS).await;
+    keys(&desk, &["Return"]).await;
+    tab(&desk, tabs::TO_OPEN).await;
     shot(&desk, "2-open-focused");
     keys(&desk, &["Return"]).await;
     desk.type_text(" (checked)");
-    // Tab, Tab: the status list; Enter: the next status; Tab: Save; Enter.
-    keys(&desk, &["Tab", "Tab", "Return", "Tab"]).await;
+    // Tab to the status list; Enter: the next status; Tab to Save; Enter.
+    tab(&desk, tabs::TO_STATUS).await;
+    keys(&desk, &["Return"]).await;
+    tab(&desk, tabs::TO_SAVE).await;
     shot(&desk, "3-save-focused");
     keys(&desk, &["Return"]).await;
     let contact = store.chat(chat).await.unwrap().contact_id.unwrap();
@@ -120,15 +128,15 @@ async fn the_seed_workflow_with_xdotool_keys_only() {
     })
     .await;
 
-    // Transfer: 18 Tabs from the composer round to the button; Enter opens the dialog on
-    // its first queue (Billing); Enter chooses it; 4 Tabs to Confirm transfer; Enter.
-    for _ in 0..18 {
-        keys(&desk, &["Tab"]).await;
-    }
+    // Transfer: Tabs from the composer round to the button; Enter opens the dialog on its
+    // first queue (Billing); Enter chooses it; Tabs to Confirm transfer; Enter.
+    tab(&desk, tabs::TO_TRANSFER).await;
     shot(&desk, "4-transfer-focused");
     keys(&desk, &["Return"]).await;
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    keys(&desk, &["Return", "Tab", "Tab", "Tab", "Tab"]).await;
+    // The dialog takes the focus once its queues have loaded.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    keys(&desk, &["Return"]).await;
+    tab(&desk, tabs::TO_CONFIRM).await;
     shot(&desk, "5-confirm-focused");
     keys(&desk, &["Return"]).await;
     wait_until("the transfer to Billing", 20, async || {
@@ -137,8 +145,8 @@ async fn the_seed_workflow_with_xdotool_keys_only() {
     })
     .await;
 
-    // A second chat: Alt+A, Enter; 7 Tabs to End chat, Enter; the disposition list has the
-    // focus: Enter picks the first; Tab, Tab: Done; Enter.
+    // A second chat: Alt+A, Enter; Tabs to End chat, Enter; the disposition list has the
+    // focus: Enter picks the first; Tabs to Done; Enter.
     let second = customer(&store).await;
     wait_until("the second offer", 20, async || {
         store.chat(second).await.unwrap().state == ChatState::Offered
@@ -156,17 +164,17 @@ async fn the_seed_workflow_with_xdotool_keys_only() {
         store.chat(second).await.unwrap().contact_id.is_some()
     })
     .await;
-    for _ in 0..7 {
-        keys(&desk, &["Tab"]).await;
-    }
+    tab(&desk, tabs::TO_END_CHAT).await;
     keys(&desk, &["Return"]).await;
     wait_until("the end", 20, async || {
         store.chat(second).await.unwrap().state == ChatState::Ended
     })
     .await;
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    // The wrap-up form shows (and takes the focus) when the console hears of the end.
+    tokio::time::sleep(Duration::from_secs(3)).await;
     shot(&desk, "6-disposition-focused");
-    keys(&desk, &["Return", "Tab", "Tab"]).await;
+    keys(&desk, &["Return"]).await;
+    tab(&desk, tabs::TO_DONE).await;
     shot(&desk, "7-done-focused");
     keys(&desk, &["Return"]).await;
     wait_until("the wrap-up", 20, async || {

@@ -120,4 +120,30 @@ impl Harness {
     pub async fn press(&mut self, key: iced::keyboard::key::Named) {
         self.named(key, Default::default()).await;
     }
+
+    /// Presses Tab `n` times, then checks the focused control shows `label`.
+    pub async fn tabs_to(&mut self, n: usize, label: &str) {
+        for _ in 0..n {
+            self.named(iced::keyboard::key::Named::Tab, Default::default())
+                .await;
+        }
+        assert!(
+            self.focus_shows(label).await,
+            "{n} Tabs did not reach {label:?}"
+        );
+    }
+
+    /// As `tabs_to`, for the widget with this id.
+    pub async fn tabs_to_id(&mut self, n: usize, id: &str) {
+        for _ in 0..n {
+            self.named(iced::keyboard::key::Named::Tab, Default::default())
+                .await;
+        }
+        let want = iced::widget::Id::from(id.to_string());
+        assert_eq!(
+            self.focused_id().await,
+            Some(want),
+            "{n} Tabs did not reach {id}"
+        );
+    }
 }
