@@ -3,7 +3,7 @@
 
 use super::{LinkEdit, Message, Rich, link_id};
 use crate::style;
-use crate::widget::focus::Keys;
+use crate::widget::focus::{Keys, focus, next};
 use iced::Element;
 use iced::widget::{
     button, checkbox, column, container, pick_list, row, text, text_input, tooltip,
@@ -104,6 +104,7 @@ pub(super) fn view(r: &Rich, enter_sends: bool) -> Element<'_, Message> {
             tooltip::Position::Top,
         )
     };
+    let colour = Colour::of(marks.colour).or(Some(Colour::Default));
     let list_on = |ordered: bool| matches!(style, BlockStyle::ListItem { kind, .. } if kind.is_ordered() == ordered);
     let choice = match style {
         BlockStyle::Heading(n) => StyleChoice::Heading(n),
@@ -135,16 +136,20 @@ pub(super) fn view(r: &Rich, enter_sends: bool) -> Element<'_, Message> {
             marks.code,
             Message::Mark(Mark::Code)
         ),
-        pick_list(STYLES, Some(choice), Message::Style)
-            .text_size(13)
-            .padding([3, 6]),
-        pick_list(
-            COLOURS,
-            Colour::of(marks.colour).or(Some(Colour::Default)),
-            Message::Colour
+        focus(
+            pick_list(STYLES, Some(choice), Message::Style)
+                .text_size(13)
+                .padding([3, 6]),
+            next(&STYLES, Some(&choice)).map(Message::Style),
         )
-        .text_size(13)
-        .padding([3, 6]),
+        .shortcut("Enter or Space: the next style"),
+        focus(
+            pick_list(COLOURS, colour, Message::Colour)
+                .text_size(13)
+                .padding([3, 6]),
+            next(&COLOURS, colour.as_ref()).map(Message::Colour),
+        )
+        .shortcut("Enter or Space: the next colour"),
         tool(
             "• List",
             "Bulleted list",
@@ -179,10 +184,13 @@ pub(super) fn view(r: &Rich, enter_sends: bool) -> Element<'_, Message> {
             false,
             Message::Redo
         ),
-        checkbox(enter_sends)
-            .label("Enter sends")
-            .text_size(13)
-            .on_toggle(Message::EnterSends),
+        focus(
+            checkbox(enter_sends)
+                .label("Enter sends")
+                .text_size(13)
+                .on_toggle(Message::EnterSends),
+            Some(Message::EnterSends(!enter_sends)),
+        ),
     ]
     .spacing(4)
     .align_y(iced::Alignment::Center)

@@ -84,6 +84,7 @@ impl Interaction {
                     button(text("Send"))
                         .style(button::primary)
                         .keys(Some(Message::Send))
+                        .shortcut(format!("Send: {}", crate::shortcuts::SEND))
                 ]
                 .spacing(8)
                 .align_y(iced::Alignment::End),
