@@ -141,6 +141,27 @@ impl<Message: Clone> Widget<Message, Theme, iced::Renderer> for Focus<'_, Messag
         shell: &mut Shell<'_, Message>,
         viewport: &Rectangle,
     ) {
+        // Esc closes an open menu (a pick list's): iced's list closes on a press outside it,
+        // which this sends it; the list captures the press only when it was open.
+        if let Event::Keyboard(keyboard::Event::KeyPressed { key, .. }) = event
+            && matches!(key.as_ref(), keyboard::Key::Named(Named::Escape))
+            && !shell.is_event_captured()
+        {
+            let press = Event::Mouse(mouse::Event::ButtonPressed(mouse::Button::Left));
+            self.content.as_widget_mut().update(
+                &mut tree.children[0],
+                &press,
+                layout,
+                mouse::Cursor::Unavailable,
+                renderer,
+                clipboard,
+                shell,
+                viewport,
+            );
+            if shell.is_event_captured() {
+                return;
+            }
+        }
         let state = tree.state.downcast_mut::<State>();
         match event {
             Event::Keyboard(keyboard::Event::KeyPressed { key, modifiers, .. })
