@@ -348,3 +348,31 @@ async fn spoken_alerts_are_off_by_default_and_say_offers_and_unseen_messages() {
     let again = Harness::open(&store, agent, dir.path().into()).await;
     assert!(again.console.speaks());
 }
+
+#[tokio::test]
+async fn tab_leaves_the_plain_composer() {
+    let (_db, store) = fresh().await;
+    let agent = demo_with_available(&store, &["maria.santos@example.com"]).await[0];
+    let option = livewindow::core::OPT_CKEDITOR;
+    store.set_option(option, "N", Some(agent)).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::open(&store, agent, dir.path().into()).await;
+    let (chat, _) = chat_and_offer(&store, &mut h).await;
+    // F6: the tabs, the offers' strip, the conversation.
+    for _ in 0..3 {
+        h.press(Named::F6).await;
+    }
+    assert_eq!(
+        h.focused_id().await,
+        Some(livewindow::ui::interaction::composer_id(chat))
+    );
+    h.typing("Hi").await;
+    h.press(Named::Tab).await;
+    assert!(h.focus_shows("Send").await, "Tab went on to Send");
+    let draft = h.console.chat(chat).unwrap().draft().0;
+    assert_eq!(
+        draft.trim_end_matches('\n'),
+        "Hi",
+        "and typed no tab into the message"
+    );
+}
