@@ -200,7 +200,11 @@ async fn zoom_steps_are_remembered_and_200_percent_keeps_the_offer_and_composer(
     // At 200% a 1280×800 window lays out as 640×400.
     h.send(Message::Zoom(200)).await;
     let (chat, _) = chat_and_offer(&store, &mut h).await;
+    // A second offer waits too: the strip keeps one when zoomed, and says so.
+    customer(&store, "Carla Diaz", "carla.diaz@example.com").await;
+    h.pump().await;
     let at = iced::Size::new(640.0, 400.0);
+    assert!(h.whole_at(at, "1 more incoming on the Live Window tab"));
     for label in ["Accept", "Decline", "Send"] {
         assert!(
             h.whole_at(at, label),
@@ -211,6 +215,11 @@ async fn zoom_steps_are_remembered_and_200_percent_keeps_the_offer_and_composer(
         h.whole_text_at(at, |t| t.ends_with(" s")
             && t[..t.len() - 2].parse::<u32>().is_ok()),
         "the countdown is cut or off screen at 200%"
+    );
+    // The transcript keeps lines' room: the formatting bar waits behind its button.
+    assert!(
+        h.whole_at(at, "Hello"),
+        "the customer's line is on screen at 200%"
     );
     let composer = format!("composer-{chat}");
     assert!(

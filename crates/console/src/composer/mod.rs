@@ -334,11 +334,14 @@ impl Composer {
         }
     }
 
-    pub fn view(&self) -> Element<'_, Message> {
+    /// `tools`: with the formatting bar (its keys work without it).
+    pub fn view(&self, tools: bool) -> Element<'_, Message> {
         let mut col = column![].spacing(4);
         match &self.body {
             Body::Rich(r) => {
-                col = col.push(toolbar::view(r, self.enter_sends));
+                if tools {
+                    col = col.push(toolbar::view(r, self.enter_sends));
+                }
                 if let Some(l) = &r.link {
                     col = col.push(toolbar::link_bar(l, self.chat));
                 }

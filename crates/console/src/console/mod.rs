@@ -86,6 +86,8 @@ struct Work {
     help: bool,
     /// In a narrow window, a chat's tab shows its records (else its conversation).
     records_pane: bool,
+    /// In a narrow window, the composer's formatting bar is shown.
+    format_bar: bool,
     /// The region F6 last moved to, in which view (`keys`).
     region: Option<(View, usize)>,
 }
@@ -139,6 +141,8 @@ pub enum Message {
     Zoom(u16),
     /// In a narrow window: the chat's records (true) or its conversation.
     Pane(bool),
+    /// In a narrow window: the composer's formatting bar shown or not.
+    FormatBar(bool),
     StatusSet(AgentStatus, Result<bool, StoreError>),
     /// The agent chose to take the console back after another took over.
     TakeOver,
@@ -198,6 +202,7 @@ impl Console {
                 queues: r.queues,
                 help: false,
                 records_pane: false,
+                format_bar: false,
                 region: None,
             },
             clock: Clock {
@@ -508,6 +513,10 @@ impl Console {
             Message::Zoom(percent) => self.set_zoom(percent),
             Message::Pane(records) => {
                 self.work.records_pane = records;
+                Task::none()
+            }
+            Message::FormatBar(shown) => {
+                self.work.format_bar = shown;
                 Task::none()
             }
             Message::StatusSet(status, Ok(true)) => {

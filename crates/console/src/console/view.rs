@@ -68,11 +68,22 @@ impl Console {
                     let shown = if self.work.records_pane {
                         c.side_view()
                     } else {
-                        c.conversation_view(&self.me.settings.dispositions)
+                        // The formatting bar takes the transcript's room: shown when asked.
+                        c.conversation_view(&self.me.settings.dispositions, self.work.format_bar)
                     };
+                    let format_bar = button(text("Formatting").size(14))
+                        .style(style::tab(self.work.format_bar))
+                        .keys(Some(Message::FormatBar(!self.work.format_bar)))
+                        .shortcut(
+                            "The composer's formatting buttons (their keys work without them)",
+                        );
                     column![
-                        row![pane("Conversation", false), pane("Customer records", true)]
-                            .spacing(4),
+                        row![
+                            pane("Conversation", false),
+                            pane("Customer records", true),
+                            format_bar
+                        ]
+                        .spacing(4),
                         shown.map(move |m| Message::Chat(id, m)),
                     ]
                     .spacing(8)
@@ -80,7 +91,7 @@ impl Console {
                 }
                 Some(c) => row![
                     container(
-                        c.conversation_view(&self.me.settings.dispositions)
+                        c.conversation_view(&self.me.settings.dispositions, true)
                             .map(move |m| Message::Chat(id, m))
                     )
                     .width(Length::FillPortion(9)),
@@ -108,13 +119,15 @@ impl Console {
         if self.work.view != View::Home {
             // Offers keep arriving while a chat tab is in front: a compact strip of them.
             let now = self.db_now();
-            // Two at most, so the chat keeps its room; the rest wait on the Live Window tab.
-            if self.work.offers.len() > 2 {
+            // Two at most (one when narrow or zoomed), so the chat keeps its room; the rest
+            // wait on the Live Window tab.
+            let most = if compact { 1 } else { 2 };
+            if self.work.offers.len() > most {
                 status = status.push(
                     button(
                         text(format!(
                             "{} more incoming on the Live Window tab",
-                            self.work.offers.len() - 2
+                            self.work.offers.len() - most
                         ))
                         .size(13),
                     )
@@ -122,7 +135,7 @@ impl Console {
                     .keys(Some(Message::Home)),
                 );
             }
-            for (i, card) in self.work.offers.cards().iter().take(2).enumerate() {
+            for (i, card) in self.work.offers.cards().iter().take(most).enumerate() {
                 let o = card.offer();
                 let mut accept = button(text("Accept").size(14)).style(button::success).keys(
                     (!card.busy()).then_some(Message::Offer(offer::Message::Accept(o.chat_id))),
@@ -272,7 +285,7 @@ impl Console {
             Some(c) => {
                 let id = c.chat().id;
                 row![
-                    container(c.conversation_view(&self.me.settings.dispositions).map(move |m| Message::Chat(id, m))).width(Length::FillPortion(1)),
+                    container(c.conversation_view(&self.me.settings.dispositions, true).map(move |m| Message::Chat(id, m))).width(Length::FillPortion(1)),
                     container(c.side_view().map(move |m| Message::Chat(id, m))).width(Length::FillPortion(1)),
                 ]
                 .spacing(12)

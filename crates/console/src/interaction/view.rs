@@ -9,7 +9,12 @@ use iced::{Element, Length};
 
 impl Interaction {
     /// The conversation: transcript, composer and the chat's actions.
-    pub fn conversation_view<'a>(&'a self, dispositions: &'a [String]) -> Element<'a, Message> {
+    /// `tools`: the composer's formatting bar (hidden in a narrow window until asked for).
+    pub fn conversation_view<'a>(
+        &'a self,
+        dispositions: &'a [String],
+        tools: bool,
+    ) -> Element<'a, Message> {
         let header = row![
             // Name and address wrap in the room left; the buttons keep theirs.
             column![
@@ -80,7 +85,7 @@ impl Interaction {
         } else {
             col = col.push(
                 row![
-                    container(self.composer.view().map(Message::Composer)).width(Length::Fill),
+                    container(self.composer.view(tools).map(Message::Composer)).width(Length::Fill),
                     button(text("Send"))
                         .style(button::primary)
                         .keys(Some(Message::Send))
