@@ -38,7 +38,7 @@ fn bench(c: &mut Criterion) {
     };
     let mut cache = Cache::default();
     {
-        let mut ui = UserInterface::build(composer.view(), size, cache, &mut renderer);
+        let mut ui = UserInterface::build(composer.view(true), size, cache, &mut renderer);
         ui.draw(
             &mut renderer,
             &theme,
@@ -55,7 +55,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 let _ = composer.update(Message::Editor(Action::Insert("x".into())));
                 let mut ui = UserInterface::build(
-                    composer.view(),
+                    composer.view(true),
                     size,
                     std::mem::take(&mut cache),
                     &mut renderer,

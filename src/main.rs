@@ -85,6 +85,9 @@ fn demo_server(url: &str) {
 
 /// Checks everything that can fail before a window opens, so errors reach the terminal.
 fn console(cli: &Cli) -> anyhow::Result<()> {
+    if let Some(why) = livewindow::ui::display::missing() {
+        anyhow::bail!("the console cannot open its window: {why}");
+    }
     let url = cli::database_url(cli)?;
     let agent = runtime()?.block_on(async {
         let store = Store::open_with(&url, Role::Admin).await?;

@@ -27,13 +27,39 @@ impl Desk {
             .status()
             .expect("run import");
         assert!(ok.success(), "screenshot failed");
-        let out = Command::new("tesseract")
+        // Read at twice the size: tesseract misreads the small text inside cards and beside
+        // drawn focus rings at 1:1. Its page layout can also skip a button beside a ring, so
+        // its sparse-text mode (psm 11) reads too, its lines kept apart. Boxes are halved back.
+        let big = png.with_extension("x2.png");
+        let ok = Command::new("convert")
             .arg(&png)
-            .args(["stdout", "tsv"])
-            .stderr(Stdio::null())
-            .output()
-            .expect("run tesseract");
-        words(&String::from_utf8_lossy(&out.stdout))
+            .args(["-resize", "200%"])
+            .arg(&big)
+            .status()
+            .expect("run convert");
+        assert!(ok.success(), "convert failed");
+        let read = |psm: Option<&str>| {
+            let mut cmd = Command::new("tesseract");
+            cmd.arg(&big).arg("stdout");
+            if let Some(psm) = psm {
+                cmd.args(["--psm", psm]);
+            }
+            let out = cmd
+                .arg("tsv")
+                .stderr(Stdio::null())
+                .output()
+                .expect("run tesseract");
+            words(&String::from_utf8_lossy(&out.stdout))
+        };
+        let mut all = read(None);
+        all.extend(read(Some("11")).into_iter().map(|w| Word {
+            line: (w.line.0 + 10_000, w.line.1, w.line.2),
+            ..w
+        }));
+        for w in &mut all {
+            (w.x, w.y, w.w, w.h) = (w.x / 2, w.y / 2, w.w / 2, w.h / 2);
+        }
+        all
     }
 
     /// Waits until `word` is on screen (on a line that also holds `with`) and clicks it.
@@ -131,7 +157,7 @@ fn find(words: &[Word], word: &str, with: &str) -> Option<(i32, i32)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_transfer_from_one_console_to_another_and_offline_on_sigterm() {
-    if !window_tools(&["Xvfb", "xdotool", "import", "tesseract"]) {
+    if !window_tools(&["Xvfb", "xdotool", "import", "convert", "tesseract"]) {
         return;
     }
     let (db, store) = fresh().await;

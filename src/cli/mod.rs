@@ -4,6 +4,7 @@
 mod admin;
 mod chats;
 mod customer;
+mod desktop;
 mod paste_preview;
 mod users;
 
@@ -83,6 +84,9 @@ pub enum Command {
     /// Measure offer latency and routing throughput (see BENCHMARKS.md).
     #[command(subcommand)]
     Bench(crate::bench::BenchCommand),
+    /// Install the console for this user's desktop: its `.desktop` file (running this
+    /// binary) in $XDG_DATA_HOME/applications and its icons in $XDG_DATA_HOME/icons/hicolor.
+    InstallDesktop,
     /// Show what pasting clipboard HTML into the composer would send: the sanitized HTML,
     /// then the plain-text fallback.
     PastePreview {
@@ -244,6 +248,9 @@ pub async fn run(cli: &Cli, command: &Command) -> Result<()> {
         // Needs no database.
         return paste_preview::run(file, rtf.as_deref(), image.as_deref(), plain.as_deref());
     }
+    if let Command::InstallDesktop = command {
+        return desktop::install();
+    }
     // Check what can be checked before touching the database.
     if let Command::Customer(args) = command {
         crate::core::validate::customer(&args.name, &args.email)?;
@@ -287,6 +294,6 @@ pub async fn run(cli: &Cli, command: &Command) -> Result<()> {
             }
             Ok(())
         }
-        Command::Bench(_) | Command::PastePreview { .. } => Ok(()), // handled above
+        Command::Bench(_) | Command::PastePreview { .. } | Command::InstallDesktop => Ok(()), // handled above
     }
 }

@@ -1,6 +1,7 @@
 //! Shared by the integration tests: a fresh database per test, SQLite or Postgres.
 #![allow(dead_code)]
 
+pub mod keys;
 pub mod window;
 
 use livewindow::Store;

@@ -3,6 +3,7 @@
 //! feed's events, as the running app's subscription would.
 #![allow(dead_code)]
 
+mod keys;
 mod snapshot;
 
 use futures::StreamExt;
@@ -32,6 +33,18 @@ struct Live {
     renderer: iced::Renderer,
     cache: Option<iced_runtime::user_interface::Cache>,
     cursor: iced::mouse::Cursor,
+}
+
+/// Whether bounds are all visible (not cut by a container) and inside a window of `size`.
+fn whole(b: iced::Rectangle, visible: Option<iced::Rectangle>, size: Size) -> bool {
+    visible.is_some_and(|v| {
+        (v.width - b.width).abs() < 0.5
+            && (v.height - b.height).abs() < 0.5
+            && v.x >= 0.0
+            && v.x + v.width <= size.width + 0.5
+            && v.y >= 0.0
+            && v.y + v.height <= size.height + 0.5
+    })
 }
 
 /// Tasks running side by side, as the runtime runs them.
@@ -124,9 +137,38 @@ impl Harness {
         h
     }
 
-    /// Runs a task and every task its messages lead to, until nothing is left.
+    /// Runs a task and every task its messages lead to, until nothing is left. Widget
+    /// operations (moving the focus) go to the kept interface, when there is one, as the
+    /// runtime applies them to the window.
     pub async fn settle(&mut self, task: Task<Message>) {
-        settle_with(task, |m| self.update(m)).await;
+        let mut queue = vec![task];
+        while let Some(task) = queue.pop() {
+            let Some(mut stream) = iced_runtime::task::into_stream(task) else {
+                continue;
+            };
+            while let Some(action) = stream.next().await {
+                match action {
+                    iced_runtime::Action::Output(message) => queue.push(self.update(message)),
+                    iced_runtime::Action::Widget(operation) if self.live.is_some() => {
+                        self.operate(operation).await;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// A widget operation on the kept interface, and the operations it chains to.
+    async fn operate(&mut self, operation: Box<dyn iced::advanced::widget::Operation>) {
+        use iced::advanced::widget::operation::Outcome;
+        let mut next = Some(operation);
+        while let Some(mut operation) = next.take() {
+            self.live_step(|ui, renderer, _| ui.operate(renderer, operation.as_mut()))
+                .await;
+            if let Outcome::Chain(chained) = operation.finish() {
+                next = Some(chained);
+            }
+        }
     }
 
     /// The console's update, written down in the log.
@@ -196,6 +238,36 @@ impl Harness {
                 && v.x >= 0.0
                 && v.x + v.width <= size.width
         })
+    }
+
+    /// Whether a text passing `test` is drawn whole in a window of this size.
+    pub fn whole_text_at(&self, size: Size, test: impl Fn(&str) -> bool + Send) -> bool {
+        use iced_test::selector::Candidate;
+        let mut ui = self.simulator_at(size);
+        let Ok(t) = ui.find(move |c: Candidate<'_>| match c {
+            Candidate::Text {
+                bounds,
+                visible_bounds,
+                content,
+                ..
+            } if test(content) => Some((bounds, visible_bounds)),
+            _ => None,
+        }) else {
+            return false;
+        };
+        let (b, v) = t;
+        whole(b, v, size)
+    }
+
+    /// Whether the widget with this id is drawn whole in a window of this size.
+    pub fn whole_id_at(&self, size: Size, id: &str) -> bool {
+        let Ok(t) = self
+            .simulator_at(size)
+            .find(iced_test::selector::id(id.to_string()))
+        else {
+            return false;
+        };
+        whole(t.bounds(), t.visible_bounds(), size)
     }
 
     /// Clicks the widget showing `label`; panics with the label if it is not on screen.
@@ -297,13 +369,23 @@ impl Harness {
         let messages = self
             .live_step(|ui, renderer, cursor| {
                 let mut messages = Vec::new();
-                let _ = ui.update(
+                let (_, statuses) = ui.update(
                     events,
                     cursor,
                     renderer,
                     &mut iced::advanced::clipboard::Null,
                     &mut messages,
                 );
+                // Then the app's own listener, as the running app's subscription hears
+                // the window's events: shortcuts, Tab, F6, Esc (clicks and other keys are
+                // activity, left out here as before).
+                for (event, status) in events.iter().zip(statuses) {
+                    if let Some(m) = livewindow::ui::app::console_event(event, status)
+                        .filter(|m| !matches!(m, Message::Activity))
+                    {
+                        messages.push(m);
+                    }
+                }
                 messages
             })
             .await;

@@ -63,11 +63,18 @@ fn window_event(
     status: iced::event::Status,
     _id: window::Id,
 ) -> Option<Message> {
+    console_event(&event, status).map(Message::Console)
+}
+
+/// What a window event (after the widgets had it, with their `status`) tells the console:
+/// focus, a dropped file, the shortcuts, the agent's activity. Public for the tests, which
+/// deliver events without the app's subscription.
+pub fn console_event(event: &iced::Event, status: iced::event::Status) -> Option<console::Message> {
     use iced::Event as E;
     let m = match event {
         E::Window(window::Event::Focused) => console::Message::Focus(true),
         E::Window(window::Event::Unfocused) => console::Message::Focus(false),
-        E::Window(window::Event::FileDropped(path)) => console::Message::FileDropped(path),
+        E::Window(window::Event::FileDropped(path)) => console::Message::FileDropped(path.clone()),
         E::Keyboard(keyboard::Event::KeyPressed {
             key,
             modifiers,
@@ -75,19 +82,36 @@ fn window_event(
             ..
         }) => {
             tracing::debug!("key {key:?} {modifiers:?} {physical_key:?}");
-            let c = key.to_latin(physical_key);
+            let c = key.to_latin(*physical_key);
             match c {
                 Some('a') if modifiers.alt() => console::Message::Key(Shortcut::AcceptFirst),
                 Some('d') if modifiers.alt() => console::Message::Key(Shortcut::DeclineFirst),
                 Some(d @ '1'..='9') if modifiers.command() => {
                     console::Message::Key(Shortcut::Nth(d as usize - '1' as usize))
                 }
+                Some(z @ ('=' | '+' | '-' | '_' | '0')) if modifiers.command() => {
+                    console::Message::Key(Shortcut::Zoom(z))
+                }
                 _ => match key.as_ref() {
                     keyboard::Key::Named(key::Named::Escape)
                         if status == iced::event::Status::Ignored =>
                     {
-                        console::Message::Home
+                        console::Message::Key(Shortcut::Escape)
                     }
+                    // A Tab a widget took (a list's indent in the composer) is not a move.
+                    keyboard::Key::Named(key::Named::Tab)
+                        if status == iced::event::Status::Ignored && !modifiers.command() =>
+                    {
+                        console::Message::Key(Shortcut::Focus {
+                            back: modifiers.shift(),
+                        })
+                    }
+                    keyboard::Key::Named(key::Named::F6) => {
+                        console::Message::Key(Shortcut::Region {
+                            back: modifiers.shift(),
+                        })
+                    }
+                    keyboard::Key::Named(key::Named::F1) => console::Message::Key(Shortcut::Help),
                     // Any other key: the agent is at the desk (auto-Away).
                     _ => console::Message::Activity,
                 },
@@ -96,7 +120,7 @@ fn window_event(
         E::Mouse(iced::mouse::Event::ButtonPressed(_)) => console::Message::Activity,
         _ => return None,
     };
-    Some(Message::Console(m))
+    Some(m)
 }
 
 /// SIGTERM, SIGINT or SIGHUP (a logout ends the session's processes with one of them): the
@@ -161,7 +185,15 @@ impl App {
     pub fn theme(&self) -> Theme {
         match self {
             App::Ready(c) => c.theme(),
-            _ => Theme::Light,
+            _ => crate::theme::light(),
+        }
+    }
+
+    /// The agent's zoom.
+    pub fn scale_factor(&self) -> f32 {
+        match self {
+            App::Ready(c) => f32::from(c.zoom()) / 100.0,
+            _ => 1.0,
         }
     }
 
@@ -174,7 +206,9 @@ impl App {
                 };
                 let (console, task) = Console::new(data, restored, dir);
                 *self = App::Ready(Box::new(console));
-                task.map(Message::Console)
+                // The desktop's light or dark preference now; `subscription` follows changes.
+                let desktop = iced::system::theme().map(console::Message::DesktopTheme);
+                Task::batch([task, desktop]).map(Message::Console)
             }
             Message::Opened(Err(e)) => {
                 *self = App::Failed(e);
@@ -211,6 +245,8 @@ impl App {
         Subscription::batch([
             close,
             iced::event::listen_with(window_event),
+            iced::system::theme_changes()
+                .map(|mode| Message::Console(console::Message::DesktopTheme(mode))),
             Subscription::run(signals),
             Subscription::run_with(
                 Feed {

@@ -6,6 +6,7 @@
 //! screen is dropped, so a slow answer never replaces a newer one.
 
 use super::style;
+use crate::widget::focus::Keys;
 use iced::widget::{button, column, container, row, scrollable, text, text_input};
 use iced::{Element, Length};
 use livewindow_core::StoreError;
@@ -275,7 +276,7 @@ impl State {
                 .on_submit(Message::Search)
                 .width(Length::Fill),
             // Enter or Search: at once, even while an older search is on its way.
-            button(text("Search")).on_press(Message::Search),
+            button(text("Search")).keys(Some(Message::Search)),
         ]
         .spacing(8);
         let mut page = column![
@@ -284,7 +285,7 @@ impl State {
                 iced::widget::space::horizontal(),
                 button(text("Back to verification"))
                     .style(button::text)
-                    .on_press(Message::Back),
+                    .keys(Some(Message::Back)),
             ],
             search
         ]
@@ -332,11 +333,11 @@ impl State {
                 )
                 .style(button::subtle)
                 .width(Length::Fill)
-                .on_press(Message::Choose(c.clone())),
+                .keys(Some(Message::Choose(c.clone()))),
             );
         }
         page.push(scrollable(list).height(Length::Fill))
-            .push(button(text("New contact")).on_press(Message::NewContact))
+            .push(button(text("New contact")).keys(Some(Message::NewContact)))
             .into()
     }
 }
@@ -377,7 +378,7 @@ fn create_view(form: &CreateForm) -> Element<'_, Message> {
             button(text(format!("{} ({})", a.name, a.number)))
                 .style(button::subtle)
                 .width(Length::Fill)
-                .on_press(Message::PickAccount(a.clone())),
+                .keys(Some(Message::PickAccount(a.clone()))),
         );
     }
     let mut col = column![
@@ -416,10 +417,10 @@ fn create_view(form: &CreateForm) -> Element<'_, Message> {
                 "Create contact"
             }))
             .style(button::primary)
-            .on_press_maybe((!form.saving).then_some(Message::Save)),
+            .keys((!form.saving).then_some(Message::Save)),
             button(text("Cancel"))
                 .style(button::secondary)
-                .on_press(Message::CancelNew),
+                .keys(Some(Message::CancelNew)),
         ]
         .spacing(8),
     ]

@@ -9,7 +9,9 @@ pub mod clipboard;
 pub mod composer;
 pub mod console;
 pub mod contact_search;
+pub mod display;
 pub mod files;
+pub mod icon;
 pub mod interaction;
 pub mod notify;
 pub mod offer;
@@ -17,13 +19,17 @@ pub mod record;
 pub mod rich;
 pub mod screen_pop;
 pub mod session;
+pub mod shortcuts;
+pub mod speech;
 pub mod style;
+pub mod theme;
 pub mod toolbar;
 pub mod transcript;
 pub mod transfer;
 pub mod verification;
 pub mod widget;
 pub mod wrapup;
+pub mod zoom;
 
 pub use app::{App, Config, Message};
 
@@ -63,7 +69,19 @@ pub fn run(config: Config) -> iced::Result {
         .title(App::title)
         .subscription(App::subscription)
         .theme(App::theme)
-        .window_size((1280.0, 800.0))
-        .exit_on_close_request(false)
+        .scale_factor(App::scale_factor)
+        .window(iced::window::Settings {
+            size: iced::Size::new(1280.0, 800.0),
+            icon: icon::window(),
+            exit_on_close_request: false,
+            #[cfg(all(unix, not(target_os = "macos")))]
+            platform_specific: iced::window::settings::PlatformSpecific {
+                // Wayland matches the window to the installed `.desktop` file (and its
+                // icon) by this id.
+                application_id: icon::NAME.into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        })
         .run()
 }

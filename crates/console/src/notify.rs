@@ -51,6 +51,9 @@ async fn show_until(
 ) -> Option<Target> {
     let handle = notify_rust::Notification::new()
         .appname("Live Window")
+        // The installed icon (`livewindow install-desktop`), by its theme name.
+        .icon(crate::icon::NAME)
+        .hint(notify_rust::Hint::DesktopEntry(crate::icon::NAME.into()))
         .summary(summary)
         .body(body)
         .action("default", "Open")
@@ -84,6 +87,7 @@ async fn show_until(
     let _ = tokio::task::spawn_blocking(move || {
         notify_rust::Notification::new()
             .appname("Live Window")
+            .icon(crate::icon::NAME)
             .summary(&summary)
             .body(&body)
             .show()

@@ -1,6 +1,8 @@
 //! Incoming chats: one card per pending offer, with a countdown on the database's clock.
 
 use super::style;
+use crate::shortcuts;
+use crate::widget::focus::Keys;
 use iced::widget::text::Wrapping;
 use iced::widget::{button, column, container, progress_bar, row, text, text_input};
 
@@ -165,6 +167,9 @@ impl Offers {
     }
 }
 
+/// The first card's Accept: where F6 brings the focus to the offers.
+pub const FIRST_ACCEPT: &str = "region-offers";
+
 pub fn view(card: &Card, db_now: i64, first: bool) -> Element<'_, Message> {
     let o = &card.offer;
     if card.shown_after_ms.get().is_none() {
@@ -226,12 +231,18 @@ pub fn view(card: &Card, db_now: i64, first: bool) -> Element<'_, Message> {
                 .wrapping(style::WRAP),
         );
     }
-    let accept = button(text(if first { "Accept (Alt+A)" } else { "Accept" }))
+    let mut accept = button(text(if first { "Accept (Alt+A)" } else { "Accept" }))
         .style(button::success)
-        .on_press_maybe((!card.busy).then_some(Message::Accept(o.chat_id)));
-    let decline = button(text(if first { "Decline (Alt+D)" } else { "Decline" }))
+        .keys((!card.busy).then_some(Message::Accept(o.chat_id)));
+    let mut decline = button(text(if first { "Decline (Alt+D)" } else { "Decline" }))
         .style(button::secondary)
-        .on_press_maybe((!card.busy).then_some(Message::Decline(o.chat_id)));
+        .keys((!card.busy).then_some(Message::Decline(o.chat_id)));
+    if first {
+        accept = accept
+            .id(FIRST_ACCEPT)
+            .shortcut(format!("Accept this chat: {}", shortcuts::ACCEPT));
+        decline = decline.shortcut(format!("Decline this chat: {}", shortcuts::DECLINE));
+    }
     let chat = o.chat_id;
     body = body.push(row![accept, decline].spacing(8));
     body = body.push(

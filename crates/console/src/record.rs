@@ -2,6 +2,7 @@
 //! errors shown at the fields.
 
 use super::style;
+use crate::widget::focus::{Keys, focus, next};
 use iced::widget::{button, column, pick_list, row, text, text_input};
 use iced::{Element, Length};
 use livewindow_core::StoreError;
@@ -330,13 +331,17 @@ impl RecordTab {
         for (i, f) in self.fields.iter().enumerate() {
             let label = text(capitalize(f.key)).size(13).style(style::muted);
             let input: Element<'_, Message> = match f.choices {
-                Some(choices) => pick_list(
-                    choices,
-                    choices.iter().copied().find(|c| *c == f.value),
-                    move |v: &str| Message::Edit(i, v.to_string()),
-                )
-                .width(Length::Fill)
-                .into(),
+                Some(choices) => {
+                    let now = choices.iter().copied().find(|c| *c == f.value);
+                    focus(
+                        pick_list(choices, now, move |v: &str| Message::Edit(i, v.to_string()))
+                            .width(Length::Fill),
+                        next(choices, now.as_ref()).map(|v| Message::Edit(i, v.to_string())),
+                    )
+                    .id(field_id(f.key))
+                    .shortcut("Enter or Space: the next value")
+                    .into()
+                }
                 None => text_input(&capitalize(f.key), &f.value)
                     .id(field_id(f.key))
                     .on_input(move |v| Message::Edit(i, v))
@@ -352,14 +357,14 @@ impl RecordTab {
         let mut actions = row![
             button(text(if self.saving { "Saving…" } else { "Save" }))
                 .style(button::primary)
-                .on_press_maybe((!self.saving).then_some(Message::Save))
+                .keys((!self.saving).then_some(Message::Save))
         ]
         .spacing(8);
         if self.conflict {
             actions = actions.push(
                 button(text("Reload"))
                     .style(button::secondary)
-                    .on_press(Message::Reload),
+                    .keys(Some(Message::Reload)),
             );
         }
         form = form.push(actions);
@@ -371,6 +376,13 @@ impl RecordTab {
             });
         }
         iced::widget::scrollable(form.max_width(560)).into()
+    }
+}
+
+impl RecordTab {
+    /// The first field's widget id.
+    pub fn first_field(&self) -> Option<iced::widget::Id> {
+        self.fields.first().map(|f| field_id(f.key))
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::record::{self, RecordTab};
 use super::style;
+use crate::widget::focus::Keys;
 use iced::widget::{button, column, container, row, scrollable, space, table, text};
 use iced::{Element, Length};
 use livewindow_core::StoreError;
@@ -69,6 +70,8 @@ pub enum Action {
     Load(i64),
     Save(u64, RecordEdit),
     Reload(u64, Kind, i64),
+    /// A record tab opened: the keyboard's focus goes to its first field.
+    Focus(iced::widget::Id),
 }
 
 impl State {
@@ -87,6 +90,15 @@ impl State {
             next_key: 0,
             error: None,
         }
+    }
+
+    /// The record tab in front's first field, to take the focus.
+    fn focus_record(&self) -> Action {
+        let field = match self.tab {
+            Tab::Record(i) => self.records.get(i).and_then(|(_, r)| r.first_field()),
+            _ => None,
+        };
+        field.map_or(Action::None, Action::Focus)
     }
 
     fn push(&mut self, tab: RecordTab) {
@@ -122,12 +134,14 @@ impl State {
                 {
                     self.push(tab);
                 }
+                return self.focus_record();
             }
             Message::New(kind, asset) => {
                 if let Some(data) = self.data.as_deref() {
                     let tab = RecordTab::new(kind, data, asset);
                     self.push(tab);
                 }
+                return self.focus_record();
             }
             Message::CloseRecord(i) => {
                 if i < self.records.len() {
@@ -161,6 +175,9 @@ impl State {
         Action::None
     }
 
+    /// The first nested tab: where F6 brings the focus to the screen pop.
+    pub const FIRST_TAB: &str = "region-pop";
+
     pub fn view(&self) -> Element<'_, Message> {
         let Some(data) = &self.data else {
             return match &self.error {
@@ -176,10 +193,10 @@ impl State {
         let tab_button = |label: String, tab: Tab| {
             button(text(label).size(14))
                 .style(style::tab(self.tab == tab))
-                .on_press(Message::Tab(tab))
+                .keys(Some(Message::Tab(tab)))
         };
         let mut tabs = row![
-            tab_button("Accounts".into(), Tab::Accounts),
+            tab_button("Accounts".into(), Tab::Accounts).id(Self::FIRST_TAB),
             tab_button(format!("Contacts ({})", data.contacts.len()), Tab::Contacts),
             tab_button(format!("Assets ({})", data.assets.len()), Tab::Assets),
             tab_button(
@@ -194,7 +211,7 @@ impl State {
                     tab_button(r.title(), Tab::Record(i)),
                     button(text("×").size(14))
                         .style(button::text)
-                        .on_press(Message::CloseRecord(i)),
+                        .keys(Some(Message::CloseRecord(i))),
                 ]
                 .spacing(0),
             );
@@ -235,7 +252,7 @@ impl State {
 fn open_button<'a>(kind: Kind, id: i64) -> Element<'a, Message> {
     button(text("Open").size(13))
         .style(button::text)
-        .on_press(Message::Open(kind, id))
+        .keys(Some(Message::Open(kind, id)))
         .into()
 }
 
@@ -274,7 +291,7 @@ fn contacts_view(data: &ScreenPop) -> Element<'_, Message> {
             .width(Length::Fill)
         )
         .height(Length::Fill),
-        button(text("New contact")).on_press(Message::New(Kind::Contact, None)),
+        button(text("New contact")).keys(Some(Message::New(Kind::Contact, None))),
     ]
     .spacing(8)
     .into()
@@ -293,7 +310,7 @@ fn assets_view(data: &ScreenPop) -> Element<'_, Message> {
                             open_button(Kind::Asset, a.id),
                             button(text("New work order").size(13))
                                 .style(button::text)
-                                .on_press(Message::New(Kind::WorkOrder, Some(a.id))),
+                                .keys(Some(Message::New(Kind::WorkOrder, Some(a.id)))),
                         ]
                     }),
                 ],
@@ -303,7 +320,7 @@ fn assets_view(data: &ScreenPop) -> Element<'_, Message> {
         )
         .height(Length::Fill),
         row![
-            button(text("New asset")).on_press_maybe(
+            button(text("New asset")).keys(
                 data.account
                     .as_ref()
                     .map(|_| Message::New(Kind::Asset, None))
@@ -334,7 +351,7 @@ fn work_orders_view(data: &ScreenPop) -> Element<'_, Message> {
             .width(Length::Fill)
         )
         .height(Length::Fill),
-        button(text("New work order")).on_press(Message::New(Kind::WorkOrder, None)),
+        button(text("New work order")).keys(Some(Message::New(Kind::WorkOrder, None))),
     ]
     .spacing(8)
     .into()

@@ -17,7 +17,17 @@ pub struct Session {
     #[serde(default)]
     pub enter_sends: Option<bool>,
     pub pop_tabs: BTreeMap<i64, String>,
+    /// Written by builds before the theme choice: true meant Dark.
+    #[serde(default)]
     pub dark: bool,
+    #[serde(default)]
+    pub theme: Option<crate::theme::Choice>,
+    /// Percent; see `zoom`.
+    #[serde(default)]
+    pub zoom: Option<u16>,
+    /// Spoken alerts (off unless switched on).
+    #[serde(default)]
+    pub speak: bool,
     /// Messages sent but not confirmed by the database yet, per chat: written before the
     /// first attempt, so a console that dies meanwhile sends them on its next start (their
     /// client ids keep them single).

@@ -46,8 +46,9 @@ pub fn badge(theme: &Theme) -> container::Style {
 pub fn toolbar(theme: &Theme) -> container::Style {
     let p = theme.extended_palette();
     container::Style {
-        background: Some(p.background.strong.color.into()),
-        text_color: Some(p.background.strong.text),
+        // `strong` is the controls' edge colour (see `theme`): too dark for a surface.
+        background: Some(p.background.weak.color.into()),
+        text_color: Some(p.background.weak.text),
         ..container::Style::default()
     }
 }
@@ -58,7 +59,7 @@ pub fn tab(active: bool) -> impl Fn(&Theme, button::Status) -> button::Style {
         let (bg, fg) = if active {
             (p.background.base.color, p.background.base.text)
         } else if matches!(status, button::Status::Hovered) {
-            (p.background.strong.color, p.background.strong.text)
+            (p.background.neutral.color, p.background.neutral.text)
         } else {
             (p.background.weak.color, p.background.weak.text)
         };

@@ -2,7 +2,8 @@
 //! its badge.
 
 use super::style;
-use iced::widget::{button, container, pick_list, row, space, stack, text};
+use crate::widget::focus::{Keys, focus, next};
+use iced::widget::{button, checkbox, container, pick_list, row, space, stack, text};
 use iced::{Alignment, Element, Length};
 use livewindow_core::AgentStatus;
 
@@ -10,19 +11,24 @@ use livewindow_core::AgentStatus;
 pub enum Message {
     Status(AgentStatus),
     Interactions,
-    Dark(bool),
+    Theme(crate::theme::Choice),
+    /// Spoken alerts on or off.
+    Speak(bool),
 }
 
 pub fn view<'a>(
     name: &'a str,
     status: AgentStatus,
     active: usize,
-    dark: bool,
+    theme: crate::theme::Choice,
+    speak: bool,
+    compact: bool,
 ) -> Element<'a, Message> {
     let icon = button(text("Interactions").size(15))
         .padding([6, 12])
         .style(button::secondary)
-        .on_press(Message::Interactions);
+        .keys(Some(Message::Interactions))
+        .shortcut(format!("Your chats: {}", crate::shortcuts::CHAT_N));
     // The badge sits on the icon's corner; it shows the number of active interactions,
     // and is not there when there are none.
     let mut interactions = stack![container(icon).padding(iced::Padding {
@@ -40,13 +46,29 @@ pub fn view<'a>(
     }
     container(
         row![
-            text("Live Window").size(20),
+            // The window's title says it already: the room goes to the controls when narrow.
+            text(if compact { "" } else { "Live Window" }).size(20),
             space::horizontal(),
-            button(text(if dark { "Light theme" } else { "Dark theme" }).size(14))
-                .style(button::text)
-                .on_press(Message::Dark(!dark)),
-            text(name).size(16),
-            pick_list(&AgentStatus::ALL[..], Some(status), Message::Status),
+            focus(
+                checkbox(speak)
+                    .label("Spoken alerts")
+                    .text_size(14)
+                    .on_toggle(Message::Speak),
+                Some(Message::Speak(!speak)),
+            )
+            .shortcut("Say offers and messages aloud (speech-dispatcher)"),
+            focus(
+                pick_list(&crate::theme::Choice::ALL[..], Some(theme), Message::Theme)
+                    .text_size(14),
+                next(&crate::theme::Choice::ALL, Some(&theme)).map(Message::Theme),
+            )
+            .shortcut("Enter or Space: the next theme"),
+            text(if compact { "" } else { name }).size(16),
+            focus(
+                pick_list(&AgentStatus::ALL[..], Some(status), Message::Status),
+                next(&AgentStatus::ALL, Some(&status)).map(Message::Status),
+            )
+            .shortcut("Enter or Space: the next status"),
             interactions,
         ]
         .spacing(16)

@@ -1,6 +1,7 @@
 //! A chat's transcript: sender, time and message; sticks to the bottom as messages arrive.
 
 use super::style;
+use crate::widget::focus::Keys;
 use iced::widget::{button, column, container, row, scrollable, space, text};
 use iced::{Alignment, Element, Length};
 use livewindow_core::time::clock;
@@ -31,7 +32,7 @@ pub fn view<'a, M: Clone + 'a>(
         list = list.push(
             button(text(format!("Show earlier messages ({more} more)")).size(13))
                 .style(button::text)
-                .on_press(show_earlier),
+                .keys(Some(show_earlier)),
         );
     }
     for m in &messages[start..] {
@@ -48,7 +49,7 @@ pub fn view<'a, M: Clone + 'a>(
                     .width(Length::Fill),
                 button(text("Retry").size(12))
                     .style(button::text)
-                    .on_press(retry(id)),
+                    .keys(Some(retry(id))),
             ]
             .spacing(6)
             .align_y(Alignment::Center)

@@ -3,6 +3,7 @@
 //! nobody free can be chosen after a clear warning; an agent at capacity cannot.
 
 use super::style;
+use crate::widget::focus::{Keys, focus};
 use iced::widget::{button, checkbox, column, container, radio, row, scrollable, text, text_input};
 use iced::{Element, Length};
 use livewindow_core::{AgentLoad, AgentStatus, QueueStat, StoreError, TransferTarget};
@@ -41,6 +42,11 @@ pub enum Action {
     /// The transfer went through: to a queue (the chat leaves), or offered to an agent;
     /// with the target's name.
     Transferred(TransferTarget, String),
+}
+
+/// A queue's option in the dialog, by widget id.
+pub fn queue_id(queue: i64) -> iced::widget::Id {
+    iced::widget::Id::from(format!("transfer-queue-{queue}"))
 }
 
 /// Radio buttons need a `Copy + Eq` value per option.
@@ -146,6 +152,12 @@ impl Dialog {
         Action::None
     }
 
+    /// The first queue's option: it has the focus when the targets arrive.
+    pub fn first(&self) -> Option<iced::widget::Id> {
+        let (queues, _) = self.targets.as_ref()?;
+        queues.first().map(|q| queue_id(q.id))
+    }
+
     pub fn view<'a>(&'a self, customer: &'a str) -> Element<'a, Message> {
         let mut page = column![
             text("Transfer").size(22),
@@ -162,7 +174,7 @@ impl Dialog {
                 None => text("Loading queues and agents…"),
             });
             return page
-                .push(button(text("Cancel")).on_press(Message::Cancel))
+                .push(button(text("Cancel")).keys(Some(Message::Cancel)))
                 .into();
         };
         let picked = self.choice.as_ref().map(Pick::from);
@@ -175,9 +187,15 @@ impl Dialog {
                 q.available,
                 if q.available == 1 { "" } else { "s" }
             );
-            list = list.push(radio(line, Pick::Queue(q.id), picked, move |_| {
-                Message::Choose(TransferTarget::Queue(q.id))
-            }));
+            let choose = Message::Choose(TransferTarget::Queue(q.id));
+            let mut option = focus(
+                radio(line, Pick::Queue(q.id), picked, move |_| {
+                    Message::Choose(TransferTarget::Queue(q.id))
+                }),
+                Some(choose),
+            );
+            option = option.id(queue_id(q.id));
+            list = list.push(option);
         }
         list = list.push(text("Agents").size(16));
         for a in agents {
@@ -188,9 +206,13 @@ impl Dialog {
                 (s, _) => format!("{} · {s}", a.name),
             };
             list = list.push(if takes {
-                Element::from(radio(line, Pick::Agent(a.id), picked, move |_| {
-                    Message::Choose(TransferTarget::Agent(a.id))
-                }))
+                let choose = Message::Choose(TransferTarget::Agent(a.id));
+                Element::from(focus(
+                    radio(line, Pick::Agent(a.id), picked, move |_| {
+                        Message::Choose(TransferTarget::Agent(a.id))
+                    }),
+                    Some(choose),
+                ))
             } else {
                 // Shown so the agent knows why they cannot choose them.
                 text(format!("○ {line}")).style(style::muted).into()
@@ -221,11 +243,12 @@ impl Dialog {
             .on_submit(Message::Confirm),
         );
         if self.unsaved {
-            page = page.push(
+            page = page.push(focus(
                 checkbox(self.discard)
                     .label("The screen pop has unsaved changes: discard them")
                     .on_toggle(Message::Discard),
-            );
+                Some(Message::Discard(!self.discard)),
+            ));
         }
         page = page.push(
             row![
@@ -235,10 +258,10 @@ impl Dialog {
                     "Confirm transfer"
                 }))
                 .style(button::primary)
-                .on_press_maybe(self.can_confirm().then_some(Message::Confirm)),
+                .keys(self.can_confirm().then_some(Message::Confirm)),
                 button(text("Cancel"))
                     .style(button::secondary)
-                    .on_press(Message::Cancel),
+                    .keys(Some(Message::Cancel)),
             ]
             .spacing(8),
         );

@@ -1,10 +1,15 @@
 //! Contact Verification: the contact that matches the customer, to confirm or search again.
 
 use super::style;
+use crate::widget::focus::Keys;
 use iced::widget::{button, column, container, row, text};
 use iced::{Element, Length};
 use livewindow_core::StoreError;
 use livewindow_core::crm::Contact;
+
+/// The primary action's widget id: it has the focus when the dialog opens, so Alt+A then
+/// Enter accepts and verifies.
+pub const VERIFY: &str = "verify";
 
 #[derive(Debug, Clone, Default)]
 pub struct State {
@@ -35,6 +40,11 @@ impl State {
     }
 
     /// Showing a contact to confirm.
+    /// Whether a contact is shown (and so the Verify button).
+    pub fn has_contact(&self) -> bool {
+        self.contact.is_some()
+    }
+
     pub fn with(contact: Contact) -> Self {
         State {
             contact: Some(contact),
@@ -112,17 +122,18 @@ impl State {
                     row![
                         button(text("Verify and Continue"))
                             .style(button::primary)
-                            .on_press_maybe((!self.busy).then_some(Message::Verify)),
+                            .keys((!self.busy).then_some(Message::Verify))
+                            .id(VERIFY),
                         button(text("Search Again"))
                             .style(button::secondary)
-                            .on_press(Message::SearchAgain),
+                            .keys(Some(Message::SearchAgain)),
                     ]
                     .spacing(8),
                 );
             }
             None => {
                 page = page.push(text("No contact chosen yet."));
-                page = page.push(button(text("Search Again")).on_press(Message::SearchAgain));
+                page = page.push(button(text("Search Again")).keys(Some(Message::SearchAgain)));
             }
         }
         if let Some(e) = &self.error {

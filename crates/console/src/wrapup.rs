@@ -2,6 +2,7 @@
 //! Done. Until then the chat stays in the agent's list and counts against their capacity.
 
 use super::style;
+use crate::widget::focus::{Keys, focus, next};
 use iced::widget::{button, column, container, pick_list, row, text, text_input};
 use iced::{Element, Length};
 use livewindow_core::{EndReason, StoreError};
@@ -63,6 +64,9 @@ impl Form {
         Action::None
     }
 
+    /// The disposition list: it has the focus when the wrap-up opens.
+    pub const DISPOSITION: &str = "wrapup-disposition";
+
     pub fn view<'a>(
         &'a self,
         reason: EndReason,
@@ -71,11 +75,16 @@ impl Form {
         let mut col = column![
             text(format!("This chat has ended: {reason}. Wrap it up:")).style(style::muted),
             row![
-                pick_list(dispositions, self.disposition.as_ref(), |d: String| {
-                    Message::Disposition(d)
-                })
-                .placeholder("Disposition")
-                .width(220),
+                focus(
+                    pick_list(dispositions, self.disposition.as_ref(), |d: String| {
+                        Message::Disposition(d)
+                    })
+                    .placeholder("Disposition")
+                    .width(220),
+                    next(dispositions, self.disposition.as_ref()).map(Message::Disposition),
+                )
+                .id(Self::DISPOSITION)
+                .shortcut("Enter or Space: the next disposition"),
                 text_input("Note (optional)", &self.note)
                     .id("wrapup-note")
                     .on_input(Message::Note)
@@ -83,9 +92,7 @@ impl Form {
                     .width(Length::Fill),
                 button(text(if self.busy { "Saving…" } else { "Done" }))
                     .style(button::primary)
-                    .on_press_maybe(
-                        (self.disposition.is_some() && !self.busy).then_some(Message::Done)
-                    ),
+                    .keys((self.disposition.is_some() && !self.busy).then_some(Message::Done)),
             ]
             .spacing(8)
             .align_y(iced::Alignment::Center),

@@ -8,6 +8,12 @@ pub fn data_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "livewindow").map(|d| d.data_dir().to_path_buf())
 }
 
+/// Where this user's desktop looks for applications and icons: `$XDG_DATA_HOME`, else
+/// `~/.local/share` (the platform's equivalent elsewhere).
+pub fn desktop_data_home() -> Option<PathBuf> {
+    directories::BaseDirs::new().map(|d| d.data_dir().to_path_buf())
+}
+
 /// Creates a directory and its parents; the directory itself is made private to the user
 /// (0700 on Unix), as are the ones this call created.
 pub fn private_dir(path: &std::path::Path) -> std::io::Result<()> {

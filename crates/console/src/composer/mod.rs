@@ -14,6 +14,7 @@ use super::clipboard::{Clip, ClipboardError};
 use super::files::FileError;
 use super::style;
 use super::widget::rich_editor::{self, rich_editor};
+use crate::widget::focus::Keys;
 use iced::widget::text_editor;
 use iced::widget::{button, column, row, text};
 use iced::{Element, Length, Task};
@@ -333,11 +334,14 @@ impl Composer {
         }
     }
 
-    pub fn view(&self) -> Element<'_, Message> {
+    /// `tools`: with the formatting bar (its keys work without it).
+    pub fn view(&self, tools: bool) -> Element<'_, Message> {
         let mut col = column![].spacing(4);
         match &self.body {
             Body::Rich(r) => {
-                col = col.push(toolbar::view(r, self.enter_sends));
+                if tools {
+                    col = col.push(toolbar::view(r, self.enter_sends));
+                }
                 if let Some(l) = &r.link {
                     col = col.push(toolbar::link_bar(l, self.chat));
                 }
@@ -363,7 +367,7 @@ impl Composer {
                     text(n).style(style::field_error).width(Length::Fill),
                     button(text("Dismiss").size(12))
                         .style(button::text)
-                        .on_press(Message::DismissNotice),
+                        .keys(Some(Message::DismissNotice)),
                 ]
                 .align_y(iced::Alignment::Center),
             );

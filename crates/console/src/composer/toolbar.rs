@@ -3,6 +3,7 @@
 
 use super::{LinkEdit, Message, Rich, link_id};
 use crate::style;
+use crate::widget::focus::{Keys, focus, next};
 use iced::Element;
 use iced::widget::{
     button, checkbox, column, container, pick_list, row, text, text_input, tooltip,
@@ -96,13 +97,14 @@ pub(super) fn view(r: &Rich, enter_sends: bool) -> Element<'_, Message> {
                 } else {
                     button::secondary
                 })
-                .on_press(msg),
+                .keys(Some(msg)),
             container(text(tip).size(12))
                 .padding(4)
                 .style(container::rounded_box),
             tooltip::Position::Top,
         )
     };
+    let colour = Colour::of(marks.colour).or(Some(Colour::Default));
     let list_on = |ordered: bool| matches!(style, BlockStyle::ListItem { kind, .. } if kind.is_ordered() == ordered);
     let choice = match style {
         BlockStyle::Heading(n) => StyleChoice::Heading(n),
@@ -134,16 +136,20 @@ pub(super) fn view(r: &Rich, enter_sends: bool) -> Element<'_, Message> {
             marks.code,
             Message::Mark(Mark::Code)
         ),
-        pick_list(STYLES, Some(choice), Message::Style)
-            .text_size(13)
-            .padding([3, 6]),
-        pick_list(
-            COLOURS,
-            Colour::of(marks.colour).or(Some(Colour::Default)),
-            Message::Colour
+        focus(
+            pick_list(STYLES, Some(choice), Message::Style)
+                .text_size(13)
+                .padding([3, 6]),
+            next(&STYLES, Some(&choice)).map(Message::Style),
         )
-        .text_size(13)
-        .padding([3, 6]),
+        .shortcut("Enter or Space: the next style"),
+        focus(
+            pick_list(COLOURS, colour, Message::Colour)
+                .text_size(13)
+                .padding([3, 6]),
+            next(&COLOURS, colour.as_ref()).map(Message::Colour),
+        )
+        .shortcut("Enter or Space: the next colour"),
         tool(
             "• List",
             "Bulleted list",
@@ -178,10 +184,13 @@ pub(super) fn view(r: &Rich, enter_sends: bool) -> Element<'_, Message> {
             false,
             Message::Redo
         ),
-        checkbox(enter_sends)
-            .label("Enter sends")
-            .text_size(13)
-            .on_toggle(Message::EnterSends),
+        focus(
+            checkbox(enter_sends)
+                .label("Enter sends")
+                .text_size(13)
+                .on_toggle(Message::EnterSends),
+            Some(Message::EnterSends(!enter_sends)),
+        ),
     ]
     .spacing(4)
     .align_y(iced::Alignment::Center)
@@ -199,13 +208,13 @@ pub(super) fn link_bar(l: &LinkEdit, chat: i64) -> Element<'_, Message> {
                 .size(14),
             button(text("Apply").size(13))
                 .style(button::primary)
-                .on_press(Message::LinkApply),
+                .keys(Some(Message::LinkApply)),
             button(text("Remove link").size(13))
                 .style(button::secondary)
-                .on_press(Message::LinkRemove),
+                .keys(Some(Message::LinkRemove)),
             button(text("Cancel").size(13))
                 .style(button::text)
-                .on_press(Message::LinkCancel),
+                .keys(Some(Message::LinkCancel)),
         ]
         .spacing(6)
         .align_y(iced::Alignment::Center)

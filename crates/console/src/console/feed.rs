@@ -50,7 +50,7 @@ impl Console {
                 if let Some(c) = self.chat(chat_id) {
                     let name = c.chat().customer_name.clone();
                     self.close_chat(chat_id);
-                    self.note_for(
+                    self.say_note(
                         format!("{name}'s chat went back to a queue and is no longer yours."),
                         Duration::from_secs(30),
                     );
@@ -92,7 +92,10 @@ impl Console {
         match answer.outcome {
             Some(OfferOutcome::Accepted) => {
                 self.close_chat(chat);
-                self.note(format!("{to} accepted the transfer of {customer}'s chat."));
+                self.say_note(
+                    format!("{to} accepted the transfer of {customer}'s chat."),
+                    Duration::from_secs(8),
+                );
             }
             Some(OfferOutcome::Declined) => {
                 c.transfer_refused();
@@ -100,7 +103,7 @@ impl Console {
                     .reason
                     .map(|r| format!(": “{r}”"))
                     .unwrap_or_default();
-                self.note_for(
+                self.say_note(
                     format!(
                         "{to} declined the transfer of {customer}'s chat{why}. It stays with you."
                     ),
@@ -109,7 +112,7 @@ impl Console {
             }
             Some(OfferOutcome::Expired | OfferOutcome::Withdrawn) => {
                 c.transfer_refused();
-                self.note_for(
+                self.say_note(
                     format!("{to} did not accept the transfer of {customer}'s chat in time. It stays with you."),
                     Duration::from_secs(30),
                 );
@@ -119,12 +122,38 @@ impl Console {
         Task::none()
     }
 
+    /// Says `line` aloud when the agent switched spoken alerts on.
+    pub(super) fn announce(&mut self, line: String) {
+        if !self.me.speak {
+            return;
+        }
+        self.alerts
+            .speaker
+            .get_or_insert_with(crate::speech::Speaker::new)
+            .say(line.clone());
+        if self.alerts.spoken.len() == 50 {
+            self.alerts.spoken.remove(0);
+        }
+        self.alerts.spoken.push(line);
+    }
+
+    /// A line at the top that is also said aloud (with spoken alerts on).
+    fn say_note(&mut self, line: String, shown: Duration) {
+        self.announce(line.clone());
+        self.note_for(line, shown);
+    }
+
     /// One of the agent's chats as it is now: ended (the chat here follows), or accepted on
     /// another desktop of the agent's (it opens here too).
     fn chat_changed(&mut self, chat: Chat) -> Task<Message> {
+        let in_view = self.in_view() == Some(chat.id);
         if let Some(c) = self.chat_mut(chat.id) {
-            if chat.state == ChatState::Ended {
+            if chat.state == ChatState::Ended && c.ended().is_none() {
                 c.end(chat.end_reason.unwrap_or(EndReason::AgentEnded));
+                // The wrap-up form shows, with its disposition list focused.
+                if in_view {
+                    return iced::widget::operation::focus(crate::wrapup::Form::DISPOSITION);
+                }
             }
             return Task::none();
         }
@@ -145,6 +174,7 @@ impl Console {
         };
         c.receive(m, in_view);
         if from_customer && !in_view {
+            self.announce(crate::speech::message(&name, &body));
             return self.notify_message(chat, name, body);
         }
         Task::none()
@@ -169,9 +199,11 @@ impl Console {
             ),
         );
         let target = Target::Offer(o.chat_id);
+        let said = crate::speech::offer(&o, left);
         if !self.work.offers.add(o) {
             return Task::none();
         }
+        self.announce(said);
         if !self.alerts.focused && self.alerts.notified_offers.insert(key) {
             let (task, withdraw) = notify::show(summary, body, target);
             self.work.offers.notified(chat, withdraw);

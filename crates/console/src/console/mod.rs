@@ -8,6 +8,8 @@
 
 mod effects;
 mod feed;
+mod keys;
+mod prefs;
 mod presence;
 mod session;
 mod tick;
@@ -18,13 +20,14 @@ use super::notify::Target;
 use super::offer::{self, Offers};
 use super::screen_pop;
 use super::toolbar;
-use iced::{Task, Theme};
+use iced::Task;
 use livewindow_core::{AcceptError, Agent, AgentStatus, Chat, QueueStat, StoreError};
 use livewindow_data::{Data, FeedItem, Restored, Settings, Tick};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::Instant;
 
+pub use keys::Shortcut;
 pub use view::bring_to_front;
 
 /// Which top-level tab is in front: the Live Window, or one verified interaction.
@@ -62,7 +65,13 @@ struct Me {
     settings: Settings,
     /// Enter sends (else Ctrl+Enter), as the agent last set it.
     enter_sends: bool,
-    dark: bool,
+    /// The theme they chose, and what the desktop prefers (for System).
+    theme: crate::theme::Choice,
+    desktop: iced::theme::Mode,
+    /// Percent (`zoom`).
+    zoom: u16,
+    /// Spoken alerts (`speech`), off by default.
+    speak: bool,
 }
 
 struct Work {
@@ -73,6 +82,14 @@ struct Work {
     selected: Option<i64>,
     /// The queues the agent works, at a glance; the feed brings their figures.
     queues: Vec<QueueStat>,
+    /// The F1 sheet is open.
+    help: bool,
+    /// In a narrow window, a chat's tab shows its records (else its conversation).
+    records_pane: bool,
+    /// In a narrow window, the composer's formatting bar is shown.
+    format_bar: bool,
+    /// The region F6 last moved to, in which view (`keys`).
+    region: Option<(View, usize)>,
 }
 
 struct Clock {
@@ -97,6 +114,10 @@ struct Alerts {
     /// chat is opened.
     notified_chats: HashMap<i64, (Instant, super::notify::Withdraw)>,
     focused: bool,
+    /// What was said aloud, newest last (the last 50): the tests read it.
+    spoken: Vec<String>,
+    /// Made when spoken alerts are first on.
+    speaker: Option<crate::speech::Speaker>,
 }
 
 struct Memory {
@@ -114,6 +135,14 @@ pub enum Message {
     Declined(i64, Result<(), StoreError>),
     Chat(i64, interaction::Message),
     Toolbar(toolbar::Message),
+    /// The desktop's light or dark preference, at start and whenever it changes.
+    DesktopTheme(iced::theme::Mode),
+    /// Ctrl+=, Ctrl+- or Ctrl+0: the zoom in percent.
+    Zoom(u16),
+    /// In a narrow window: the chat's records (true) or its conversation.
+    Pane(bool),
+    /// In a narrow window: the composer's formatting bar shown or not.
+    FormatBar(bool),
     StatusSet(AgentStatus, Result<bool, StoreError>),
     /// The agent chose to take the console back after another took over.
     TakeOver,
@@ -137,13 +166,6 @@ pub enum Message {
     Notified(Option<Target>),
 }
 
-#[derive(Debug, Clone, Copy)]
-pub enum Shortcut {
-    AcceptFirst,
-    DeclineFirst,
-    Nth(usize),
-}
-
 impl Console {
     /// The console over `data`, as restored, with this desktop's remembered session.
     pub fn new(data: Data, r: Restored, session_dir: Option<PathBuf>) -> (Console, Task<Message>) {
@@ -163,7 +185,14 @@ impl Console {
                 stopped: false,
                 settings: r.settings,
                 enter_sends: saved.enter_sends.unwrap_or(true),
-                dark: saved.dark,
+                theme: saved.theme.unwrap_or(if saved.dark {
+                    crate::theme::Choice::Dark
+                } else {
+                    crate::theme::Choice::System
+                }),
+                desktop: iced::theme::Mode::None,
+                zoom: crate::zoom::clamp(saved.zoom.unwrap_or(crate::zoom::NORMAL)),
+                speak: saved.speak,
             },
             work: Work {
                 offers: Offers::new(r.offers),
@@ -171,6 +200,10 @@ impl Console {
                 view: View::Home,
                 selected: None,
                 queues: r.queues,
+                help: false,
+                records_pane: false,
+                format_bar: false,
+                region: None,
             },
             clock: Clock {
                 offset_ms: r.offset_ms,
@@ -186,6 +219,8 @@ impl Console {
                 // Not focused until the window system says so: an agent who has not looked
                 // yet gets notifications.
                 focused: false,
+                spoken: Vec::new(),
+                speaker: None,
             },
             memory: Memory {
                 session_dir,
@@ -261,14 +296,6 @@ impl Console {
     /// The last error the data gave, until the next success clears it.
     pub fn error(&self) -> Option<&StoreError> {
         self.error.as_ref()
-    }
-
-    pub fn theme(&self) -> Theme {
-        if self.me.dark {
-            Theme::Dark
-        } else {
-            Theme::Light
-        }
     }
 
     /// The database's "now", as this desktop best knows it.
@@ -374,11 +401,15 @@ impl Console {
         };
         c.mark_read();
         let verified = c.verified();
+        let target = c.focus_target();
         self.alerts.notified_chats.remove(&id);
         self.work.selected = Some(id);
         self.work.view = if verified { View::Chat(id) } else { View::Home };
         self.memory.dirty = true;
-        iced::widget::operation::focus(interaction::composer_id(id))
+        match target {
+            Some(target) => iced::widget::operation::focus(target),
+            None => Task::none(),
+        }
     }
 
     fn close_chat(&mut self, id: i64) {
@@ -441,11 +472,23 @@ impl Console {
             Message::Chat(id, m) => {
                 // Any change in a chat may be a draft to remember; the save is once a second.
                 self.memory.dirty = true;
+                // The contact's match arriving opens the dialog: its primary action takes
+                // the focus, when the chat is in view.
+                let refocus = matches!(
+                    m,
+                    interaction::Message::Opened(Ok(_)) | interaction::Message::Matched(_)
+                );
                 let Some(c) = self.chat_mut(id) else {
                     return Task::none();
                 };
                 let action = c.update(m);
-                self.run(id, action)
+                let task = self.run(id, action);
+                match self.chat(id).and_then(|c| c.focus_target()) {
+                    Some(target) if refocus && self.in_view() == Some(id) => {
+                        Task::batch([task, iced::widget::operation::focus(target)])
+                    }
+                    _ => task,
+                }
             }
             Message::Toolbar(toolbar::Message::Status(status)) => self.set_status(status),
             Message::Toolbar(toolbar::Message::Interactions) => {
@@ -453,9 +496,27 @@ impl Console {
                 self.memory.dirty = true;
                 Task::none()
             }
-            Message::Toolbar(toolbar::Message::Dark(dark)) => {
-                self.me.dark = dark;
+            Message::Toolbar(toolbar::Message::Speak(on)) => {
+                self.me.speak = on;
                 self.memory.dirty = true;
+                Task::none()
+            }
+            Message::Toolbar(toolbar::Message::Theme(choice)) => {
+                self.me.theme = choice;
+                self.memory.dirty = true;
+                Task::none()
+            }
+            Message::DesktopTheme(mode) => {
+                self.me.desktop = mode;
+                Task::none()
+            }
+            Message::Zoom(percent) => self.set_zoom(percent),
+            Message::Pane(records) => {
+                self.work.records_pane = records;
+                Task::none()
+            }
+            Message::FormatBar(shown) => {
+                self.work.format_bar = shown;
                 Task::none()
             }
             Message::StatusSet(status, Ok(true)) => {
@@ -516,23 +577,7 @@ impl Console {
                 }
                 Task::none()
             }
-            Message::Key(shortcut) => match shortcut {
-                Shortcut::AcceptFirst => match self.work.offers.first() {
-                    Some(chat) => self.update(Message::Offer(offer::Message::Accept(chat))),
-                    None => Task::none(),
-                },
-                Shortcut::DeclineFirst => match self.work.offers.first() {
-                    Some(chat) => self.update(Message::Offer(offer::Message::Decline(chat))),
-                    None => Task::none(),
-                },
-                Shortcut::Nth(n) => match self.work.chats.get(n) {
-                    Some(c) => {
-                        let id = c.chat().id;
-                        self.show(id)
-                    }
-                    None => Task::none(),
-                },
-            },
+            Message::Key(shortcut) => self.on_key(shortcut),
             Message::Notified(Some(target)) => {
                 tracing::info!("notification clicked: {target:?}; bringing the window forward");
                 let show = match target {

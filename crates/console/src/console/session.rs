@@ -69,7 +69,10 @@ impl Console {
                 .iter()
                 .map(|c| (c.chat().id, c.pop_tab().name().to_string()))
                 .collect(),
-            dark: self.me.dark,
+            dark: false,
+            theme: Some(self.me.theme),
+            zoom: Some(self.me.zoom),
+            speak: self.me.speak,
             outbox: self
                 .work
                 .chats

@@ -5,26 +5,38 @@ use super::{Console, Message, View};
 use crate::offer;
 use crate::style;
 use crate::toolbar;
+use crate::widget::focus::Keys;
 use iced::widget::{button, column, container, keyed_column, row, scrollable, text};
 use iced::{Element, Length, Task};
 use livewindow_core::AgentStatus;
+
+/// Narrower than this (in the zoom's units: 1000 px is a 1280 px window at 125%), a chat's
+/// tab shows its conversation or its records, not both, and the toolbar drops its title.
+const COMPACT_WIDTH: f32 = 1000.0;
 
 impl Console {
     pub fn view(&self) -> Element<'_, Message> {
         if self.me.stopped {
             return self.stopped_view();
         }
+        iced::widget::responsive(move |size| self.page(size.width < COMPACT_WIDTH)).into()
+    }
+
+    fn page(&self, compact: bool) -> Element<'_, Message> {
         let bar = toolbar::view(
             &self.me.agent.name,
             self.me.agent.status,
             self.active(),
-            self.me.dark,
+            self.me.theme,
+            self.me.speak,
+            compact,
         )
         .map(Message::Toolbar);
         let mut tabs = row![
             button(text("Live Window").size(14))
                 .style(style::tab(self.work.view == View::Home))
-                .on_press(Message::Home)
+                .keys(Some(Message::Home))
+                .id(super::keys::TABS)
         ]
         .spacing(4);
         for c in self.work.chats.iter().filter(|c| c.verified()) {
@@ -35,18 +47,51 @@ impl Console {
             } else {
                 name
             };
-            tabs = tabs.push(
-                button(text(label).size(14))
-                    .style(style::tab(self.work.view == View::Chat(id)))
-                    .on_press(Message::Select(id)),
-            );
+            let n = self.work.chats.iter().position(|c| c.chat().id == id);
+            let mut tab = button(text(label).size(14))
+                .style(style::tab(self.work.view == View::Chat(id)))
+                .keys(Some(Message::Select(id)));
+            if let Some(n) = n.filter(|n| *n < 9) {
+                tab = tab.shortcut(format!("Ctrl+{}", n + 1));
+            }
+            tabs = tabs.push(tab);
         }
         let body = match self.work.view {
             View::Home => self.home_view(),
             View::Chat(id) => match self.chat(id) {
+                Some(c) if compact => {
+                    let pane = |label, records| {
+                        button(text(label).size(14))
+                            .style(style::tab(self.work.records_pane == records))
+                            .keys(Some(Message::Pane(records)))
+                    };
+                    let shown = if self.work.records_pane {
+                        c.side_view()
+                    } else {
+                        // The formatting bar takes the transcript's room: shown when asked.
+                        c.conversation_view(&self.me.settings.dispositions, self.work.format_bar)
+                    };
+                    let format_bar = button(text("Formatting").size(14))
+                        .style(style::tab(self.work.format_bar))
+                        .keys(Some(Message::FormatBar(!self.work.format_bar)))
+                        .shortcut(
+                            "The composer's formatting buttons (their keys work without them)",
+                        );
+                    column![
+                        row![
+                            pane("Conversation", false),
+                            pane("Customer records", true),
+                            format_bar
+                        ]
+                        .spacing(4),
+                        shown.map(move |m| Message::Chat(id, m)),
+                    ]
+                    .spacing(8)
+                    .into()
+                }
                 Some(c) => row![
                     container(
-                        c.conversation_view(&self.me.settings.dispositions)
+                        c.conversation_view(&self.me.settings.dispositions, true)
                             .map(move |m| Message::Chat(id, m))
                     )
                     .width(Length::FillPortion(9)),
@@ -74,53 +119,61 @@ impl Console {
         if self.work.view != View::Home {
             // Offers keep arriving while a chat tab is in front: a compact strip of them.
             let now = self.db_now();
-            // Two at most, so the chat keeps its room; the rest wait on the Live Window tab.
-            if self.work.offers.len() > 2 {
+            // Two at most (one when narrow or zoomed), so the chat keeps its room; the rest
+            // wait on the Live Window tab.
+            let most = if compact { 1 } else { 2 };
+            if self.work.offers.len() > most {
                 status = status.push(
                     button(
                         text(format!(
                             "{} more incoming on the Live Window tab",
-                            self.work.offers.len() - 2
+                            self.work.offers.len() - most
                         ))
                         .size(13),
                     )
                     .style(button::text)
-                    .on_press(Message::Home),
+                    .keys(Some(Message::Home)),
                 );
             }
-            for card in self.work.offers.cards().iter().take(2) {
+            for (i, card) in self.work.offers.cards().iter().take(most).enumerate() {
                 let o = card.offer();
-                status =
-                    status.push(
-                        container(
-                            row![
-                                text(format!(
-                                    "Incoming chat: {} · {}",
-                                    style::shown(&o.customer_name, 60),
-                                    style::shown(&o.queue_name, 24),
-                                ))
-                                .wrapping(style::WRAP)
-                                .width(Length::Fill),
-                                // The countdown keeps its room whatever the name.
-                                text(format!("{} s", (card.left_ms(now) + 999) / 1000))
-                                    .wrapping(iced::widget::text::Wrapping::None),
-                                button(text("Accept").size(14))
-                                    .style(button::success)
-                                    .on_press_maybe((!card.busy()).then_some(Message::Offer(
-                                        offer::Message::Accept(o.chat_id)
-                                    ))),
-                                button(text("Decline").size(14))
-                                    .style(button::secondary)
-                                    .on_press_maybe((!card.busy()).then_some(Message::Offer(
-                                        offer::Message::Decline(o.chat_id)
-                                    ))),
-                            ]
-                            .spacing(8)
-                            .align_y(iced::Alignment::Center),
-                        )
-                        .padding([4, 8])
-                        .style(style::offer_card),
+                let mut accept = button(text("Accept").size(14)).style(button::success).keys(
+                    (!card.busy()).then_some(Message::Offer(offer::Message::Accept(o.chat_id))),
+                );
+                let mut decline = button(text("Decline").size(14))
+                    .style(button::secondary)
+                    .keys(
+                        (!card.busy())
+                            .then_some(Message::Offer(offer::Message::Decline(o.chat_id))),
                     );
+                if i == 0 {
+                    accept = accept
+                        .id(offer::FIRST_ACCEPT)
+                        .shortcut(crate::shortcuts::ACCEPT);
+                    decline = decline.shortcut(crate::shortcuts::DECLINE);
+                }
+                status = status.push(
+                    container(
+                        row![
+                            text(format!(
+                                "Incoming chat: {} · {}",
+                                style::shown(&o.customer_name, 60),
+                                style::shown(&o.queue_name, 24),
+                            ))
+                            .wrapping(style::WRAP)
+                            .width(Length::Fill),
+                            // The countdown keeps its room whatever the name.
+                            text(format!("{} s", (card.left_ms(now) + 999) / 1000))
+                                .wrapping(iced::widget::text::Wrapping::None),
+                            accept,
+                            decline,
+                        ]
+                        .spacing(8)
+                        .align_y(iced::Alignment::Center),
+                    )
+                    .padding([4, 8])
+                    .style(style::offer_card),
+                );
             }
         }
         for (note, _, _) in &self.alerts.notes {
@@ -138,8 +191,13 @@ impl Console {
                 .push(text(crate::sentence("Something went wrong", e)).style(style::field_error));
         }
         page = page.push(status);
-        page.push(container(body).padding(12).height(Length::Fill))
-            .into()
+        let page = page.push(container(body).padding(12).height(Length::Fill));
+        // The sheet is a layer over the page, so opening it keeps the page's widget state.
+        let mut layers = iced::widget::stack![page];
+        if let Some(sheet) = self.help_sheet() {
+            layers = layers.push(sheet);
+        }
+        layers.into()
     }
 
     fn home_view(&self) -> Element<'_, Message> {
@@ -214,18 +272,20 @@ impl Console {
             if i < 9 {
                 line = line.push(text(format!("Ctrl+{}", i + 1)).size(11).style(style::muted));
             }
-            left = left.push(
-                button(line)
-                    .width(Length::Fill)
-                    .style(style::tab(selected))
-                    .on_press(Message::Select(c.chat().id)),
-            );
+            let mut row = button(line)
+                .width(Length::Fill)
+                .style(style::tab(selected))
+                .keys(Some(Message::Select(c.chat().id)));
+            if i == 0 {
+                row = row.id(super::keys::CHATS);
+            }
+            left = left.push(row);
         }
         let main: Element<'_, Message> = match self.work.selected.and_then(|id| self.chat(id)).filter(|c| !c.verified()) {
             Some(c) => {
                 let id = c.chat().id;
                 row![
-                    container(c.conversation_view(&self.me.settings.dispositions).map(move |m| Message::Chat(id, m))).width(Length::FillPortion(1)),
+                    container(c.conversation_view(&self.me.settings.dispositions, true).map(move |m| Message::Chat(id, m))).width(Length::FillPortion(1)),
                     container(c.side_view().map(move |m| Message::Chat(id, m))).width(Length::FillPortion(1)),
                 ]
                 .spacing(12)
@@ -288,11 +348,14 @@ impl Console {
                 .spacing(6),
             );
         }
-        container(col)
-            .padding(8)
-            .width(Length::Fill)
-            .style(style::card)
-            .into()
+        crate::widget::focus::anchor(
+            container(col)
+                .padding(8)
+                .width(Length::Fill)
+                .style(style::card),
+        )
+        .id(super::keys::QUEUES)
+        .into()
     }
 
     /// Another console speaks for the agent now: this one says so and offers to take over.
@@ -308,7 +371,7 @@ impl Console {
                 )),
                 button(text("Use this desktop instead"))
                     .style(button::primary)
-                    .on_press(Message::TakeOver),
+                    .keys(Some(Message::TakeOver)),
             ]
             .spacing(12)
             .max_width(560),

@@ -189,6 +189,32 @@ impl Interaction {
         }
     }
 
+    /// Esc: closes the dialog open in this chat (Transfer, then Contact Search); `None`
+    /// when there is none.
+    pub fn escape(&mut self) -> Option<Action> {
+        if self.transfer.is_some() {
+            return Some(self.update(Message::Dialog(transfer::Message::Cancel)));
+        }
+        if matches!(self.stage, Stage::Search(_)) {
+            return Some(self.update(Message::Search(contact_search::Message::Back)));
+        }
+        None
+    }
+
+    /// Where the keyboard focus goes when this chat comes to the front: the dialog's primary
+    /// action while verifying, else the composer.
+    pub fn focus_target(&self) -> Option<iced::widget::Id> {
+        match &self.stage {
+            Stage::Verify(v) if v.has_contact() => {
+                Some(iced::widget::Id::new(verification::VERIFY))
+            }
+            // The match is on its way; its answer moves the focus (`Message::Matched`).
+            Stage::Verify(_) => None,
+            Stage::Search(_) => Some(iced::widget::Id::new("contact-search")),
+            Stage::Pop(_) => Some(composer_id(self.chat.id)),
+        }
+    }
+
     pub fn verified(&self) -> bool {
         matches!(self.stage, Stage::Pop(_))
     }
@@ -437,6 +463,9 @@ impl Interaction {
                         screen_pop::Action::Reload(key, kind, id) => {
                             Action::ReloadRecord(key, kind, id)
                         }
+                        screen_pop::Action::Focus(id) => {
+                            Action::Run(iced::widget::operation::focus(id))
+                        }
                     };
                 }
             }
@@ -448,7 +477,13 @@ impl Interaction {
         let Some(dialog) = &mut self.transfer else {
             return Action::None;
         };
+        // The dialog opens with its first queue focused, once the targets are there.
+        let loaded = matches!(m, transfer::Message::Loaded(Ok(_)));
         match dialog.update(m) {
+            transfer::Action::None if loaded => match dialog.first() {
+                Some(first) => Action::Run(iced::widget::operation::focus(first)),
+                None => Action::None,
+            },
             transfer::Action::None => Action::None,
             transfer::Action::Transfer { target, note } => Action::Transfer { target, note },
             transfer::Action::Cancel => {

@@ -2,13 +2,19 @@
 //! side panel (transfer, verification, search or the screen pop).
 
 use super::{Interaction, Message, Stage};
+use crate::widget::focus::Keys;
 use crate::{style, transcript};
 use iced::widget::{button, column, container, row, text};
 use iced::{Element, Length};
 
 impl Interaction {
     /// The conversation: transcript, composer and the chat's actions.
-    pub fn conversation_view<'a>(&'a self, dispositions: &'a [String]) -> Element<'a, Message> {
+    /// `tools`: the composer's formatting bar (hidden in a narrow window until asked for).
+    pub fn conversation_view<'a>(
+        &'a self,
+        dispositions: &'a [String],
+        tools: bool,
+    ) -> Element<'a, Message> {
         let header = row![
             // Name and address wrap in the room left; the buttons keep theirs.
             column![
@@ -25,17 +31,15 @@ impl Interaction {
                 .wrapping(style::WRAP),
             ]
             .width(Length::Fill),
-            button(text("Transfer"))
-                .style(button::secondary)
-                .on_press_maybe(
-                    (self.ended.is_none()
-                        && self.pending_transfer.is_none()
-                        && self.transfer.is_none())
-                    .then_some(Message::Transfer)
-                ),
+            button(text("Transfer")).style(button::secondary).keys(
+                (self.ended.is_none()
+                    && self.pending_transfer.is_none()
+                    && self.transfer.is_none())
+                .then_some(Message::Transfer)
+            ),
             button(text("End chat"))
                 .style(button::danger)
-                .on_press_maybe(self.ended.is_none().then_some(Message::End)),
+                .keys(self.ended.is_none().then_some(Message::End)),
         ]
         .spacing(8)
         .align_y(iced::Alignment::Center);
@@ -81,10 +85,11 @@ impl Interaction {
         } else {
             col = col.push(
                 row![
-                    container(self.composer.view().map(Message::Composer)).width(Length::Fill),
+                    container(self.composer.view(tools).map(Message::Composer)).width(Length::Fill),
                     button(text("Send"))
                         .style(button::primary)
-                        .on_press(Message::Send)
+                        .keys(Some(Message::Send))
+                        .shortcut(format!("Send: {}", crate::shortcuts::SEND))
                 ]
                 .spacing(8)
                 .align_y(iced::Alignment::End),

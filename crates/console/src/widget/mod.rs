@@ -1,3 +1,4 @@
 //! Widgets of our own.
 
+pub mod focus;
 pub mod rich_editor;
