@@ -1,0 +1,178 @@
+//! The sign-in screen of a team's desktop: server, email, password. The email field has the
+//! focus when it opens, Tab and Shift+Tab move between the fields, Enter signs in; a refusal
+//! empties the password and puts the focus back in it. No IO here: the screen asks its
+//! parent to sign in ([`Action::Submit`]) and is told how it went.
+
+use iced::widget::{button, checkbox, column, container, operation, text, text_input};
+use iced::{Alignment, Element, Length, Task};
+use livewindow_core::Password;
+
+pub const SERVER_ID: &str = "sign-in-server";
+pub const EMAIL_ID: &str = "sign-in-email";
+pub const PASSWORD_ID: &str = "sign-in-password";
+
+/// What the agent typed, to sign in with.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub server: String,
+    pub email: String,
+    pub password: Password,
+    /// "Keep me signed in on this computer".
+    pub keep: bool,
+}
+
+/// Why a sign-in did not go through: the line to show, and whether the server refused the
+/// credentials (then the password is typed again) rather than not being reached.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failed {
+    pub line: String,
+    pub refused: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Server(String),
+    Email(String),
+    Password(String),
+    Keep(bool),
+    Submit,
+    /// Tab (`false`) or Shift+Tab (`true`).
+    Tab(bool),
+}
+
+pub enum Action {
+    None,
+    Run(Task<Message>),
+    Submit(Credentials),
+}
+
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    server: String,
+    email: String,
+    password: String,
+    keep: bool,
+    busy: bool,
+    line: Option<String>,
+}
+
+impl SignIn {
+    /// The screen, with the server filled in when known and `why` said (a session that
+    /// ended, for one), and the task that puts the focus in the email field.
+    pub fn new(server: String, email: String, why: Option<String>) -> (SignIn, Task<Message>) {
+        let first = if email.is_empty() { EMAIL_ID } else { PASSWORD_ID };
+        (
+            SignIn {
+                server,
+                email,
+                password: String::new(),
+                keep: true,
+                busy: false,
+                line: why,
+            },
+            operation::focus(first),
+        )
+    }
+
+    pub fn line(&self) -> Option<&str> {
+        self.line.as_deref()
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.busy
+    }
+
+    pub fn update(&mut self, message: Message) -> Action {
+        match message {
+            Message::Server(s) => self.server = s,
+            Message::Email(s) => self.email = s,
+            Message::Password(s) => self.password = s,
+            Message::Keep(k) => self.keep = k,
+            Message::Tab(back) => {
+                return Action::Run(if back {
+                    operation::focus_previous()
+                } else {
+                    operation::focus_next()
+                });
+            }
+            Message::Submit => {
+                if self.busy {
+                    return Action::None;
+                }
+                let missing = [
+                    (self.server.trim(), "the server's address", SERVER_ID),
+                    (self.email.trim(), "your email", EMAIL_ID),
+                    (self.password.as_str(), "your password", PASSWORD_ID),
+                ]
+                .into_iter()
+                .find(|(v, _, _)| v.is_empty());
+                if let Some((_, what, id)) = missing {
+                    self.line = Some(format!("Type {what} to sign in."));
+                    return Action::Run(operation::focus(id));
+                }
+                self.busy = true;
+                self.line = None;
+                return Action::Submit(Credentials {
+                    server: self.server.trim().to_string(),
+                    email: self.email.trim().to_string(),
+                    password: Password::new(self.password.clone()),
+                    keep: self.keep,
+                });
+            }
+        }
+        Action::None
+    }
+
+    /// The sign-in failed: say why; after a refusal the password is typed again.
+    pub fn failed(&mut self, f: Failed) -> Task<Message> {
+        self.busy = false;
+        self.line = Some(f.line);
+        if f.refused {
+            self.password.clear();
+            operation::focus(PASSWORD_ID)
+        } else {
+            Task::none()
+        }
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let field = |label: &'static str, input: iced::widget::TextInput<'static, Message>| {
+            column![text(label).size(14), input.padding(8).size(16)].spacing(4)
+        };
+        let mut server = text_input("https://chat.example.com", &self.server).id(SERVER_ID);
+        let mut email = text_input("you@example.com", &self.email).id(EMAIL_ID);
+        let mut password = text_input("", &self.password)
+            .id(PASSWORD_ID)
+            .secure(true);
+        if !self.busy {
+            server = server.on_input(Message::Server).on_submit(Message::Submit);
+            email = email.on_input(Message::Email).on_submit(Message::Submit);
+            password = password
+                .on_input(Message::Password)
+                .on_submit(Message::Submit);
+        }
+        let mut form = column![
+            text("Sign in to Live Window").size(24),
+            field("Server", server),
+            field("Email", email),
+            field("Password", password),
+            checkbox(self.keep)
+                .label("Keep me signed in on this computer")
+                .on_toggle_maybe((!self.busy).then_some(Message::Keep)),
+        ]
+        .spacing(14)
+        .width(Length::Fixed(380.0));
+        if let Some(line) = &self.line {
+            form = form.push(text(line.clone()).style(text::danger));
+        }
+        let label = if self.busy { "Signing in…" } else { "Sign in" };
+        form = form.push(
+            button(text(label))
+                .on_press_maybe((!self.busy).then_some(Message::Submit))
+                .padding([8, 20]),
+        );
+        container(form.align_x(Alignment::Start))
+            .center(Length::Fill)
+            .into()
+    }
+}
