@@ -36,6 +36,16 @@ pub struct Cli {
     #[arg(long)]
     pub demo: bool,
 
+    /// A team's server (https://HOST): the console signs in to it and reaches its data only
+    /// through it, with no database URL.
+    #[arg(long, env = "LIVEWINDOW_SERVER", conflicts_with_all = ["demo", "database_url"])]
+    pub server: Option<String>,
+
+    /// Allow a plain http:// server on another machine (the password and the customers'
+    /// words then cross the network unencrypted).
+    #[arg(long, requires = "server")]
+    pub insecure_http: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

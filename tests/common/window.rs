@@ -69,6 +69,11 @@ pub struct Desk {
 
 impl Desk {
     pub async fn start(n: u32, url: &str, agent: &str, shots: &Path) -> Desk {
+        Desk::start_with(n, &["--database-url", url, "--agent", agent], shots).await
+    }
+
+    /// The console started with these arguments (`--server URL` for a team's desktop).
+    pub async fn start_with(n: u32, args: &[&str], shots: &Path) -> Desk {
         let display = format!(":{n}");
         let x = Kill(
             Command::new("Xvfb")
@@ -83,7 +88,7 @@ impl Desk {
         })
         .await;
         let (runtime, home) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        let app = Self::console(&display, runtime.path(), home.path(), url, agent);
+        let app = Self::console(&display, runtime.path(), home.path(), args);
         let desk = Desk {
             display,
             app,
@@ -96,10 +101,11 @@ impl Desk {
         desk
     }
 
-    fn console(display: &str, runtime: &Path, home: &Path, url: &str, agent: &str) -> Kill {
+    fn console(display: &str, runtime: &Path, home: &Path, args: &[&str]) -> Kill {
         Kill(
             Command::new(env!("CARGO_BIN_EXE_livewindow"))
-                .args(["--database-url", url, "--agent", agent])
+                .args(args)
+                .env_remove("LIVEWINDOW_DATABASE_URL")
                 .env("DISPLAY", display)
                 .env("XDG_RUNTIME_DIR", runtime)
                 .env("HOME", home)

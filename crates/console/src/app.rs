@@ -2,6 +2,7 @@
 //! feed it (events, frames, window focus, shortcuts, close requests).
 
 use super::console::{self, Console, Shortcut};
+use super::sign_in::{self, SignIn};
 use futures::future::BoxFuture;
 use iced::keyboard::{self, key};
 use iced::widget::{center, text};
@@ -17,21 +18,42 @@ use std::time::Duration;
 /// a team server's client later. The console never knows which.
 pub type Connect = Arc<dyn Fn() -> BoxFuture<'static, Result<Data, StoreError>> + Send + Sync>;
 
+/// Signs in on a team's server: the signed-in agent's data, or why not.
+pub type SignInFn = Arc<
+    dyn Fn(sign_in::Credentials) -> BoxFuture<'static, Result<Data, sign_in::Failed>> + Send + Sync,
+>;
+
+/// A desktop of a team: it signs in before anything opens.
+#[derive(Clone)]
+pub struct Team {
+    /// The server's address as given (`--server`), filled in on the screen.
+    pub server: String,
+    /// The email last signed in with, if remembered.
+    pub email: String,
+    pub sign_in: SignInFn,
+}
+
 #[derive(Clone)]
 pub struct Config {
     pub connect: Connect,
     /// Where drafts and open tabs are remembered; None remembers nothing.
     pub session_dir: Option<PathBuf>,
+    /// Set on a team's desktop: the sign-in screen comes first, and comes back when the
+    /// session ends; `connect` is then the kept session, if any.
+    pub team: Option<Team>,
 }
 
 pub enum App {
+    SignIn(Box<SignIn>, Config),
     Loading(Config),
     Failed(StoreError),
-    Ready(Box<Console>),
+    Ready(Box<Console>, Config),
 }
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    SignIn(sign_in::Message),
+    SignedIn(Result<Data, sign_in::Failed>),
     Opened(Result<(Data, Restored), StoreError>),
     Console(console::Message),
     CloseRequested(window::Id),
@@ -156,25 +178,66 @@ fn signals() -> impl futures::Stream<Item = Message> {
     })
 }
 
+fn sign_in_keys(
+    event: iced::Event,
+    status: iced::event::Status,
+    _id: window::Id,
+) -> Option<Message> {
+    match event {
+        iced::Event::Keyboard(keyboard::Event::KeyPressed {
+            key: keyboard::Key::Named(key::Named::Tab),
+            modifiers,
+            ..
+        }) if status == iced::event::Status::Ignored => {
+            Some(Message::SignIn(sign_in::Message::Tab(modifiers.shift())))
+        }
+        _ => None,
+    }
+}
+
+/// Opens the data `connect` gives, then restores the desk.
+fn open(connect: BoxFuture<'static, Result<Data, StoreError>>) -> Task<Message> {
+    Task::perform(
+        async move {
+            let data = connect.await?;
+            let restored = data.restore().await?;
+            Ok((data, restored))
+        },
+        Message::Opened,
+    )
+}
+
 impl App {
     pub fn boot(config: Config) -> (App, Task<Message>) {
-        let connect = (config.connect)();
+        let task = open((config.connect)());
+        (App::Loading(config), task)
+    }
+
+    /// The sign-in screen of a team's desktop, saying `why` when there is a reason.
+    fn to_sign_in(config: Config, why: Option<String>) -> (App, Task<Message>) {
+        let Some(team) = config.team.clone() else {
+            return (
+                App::Failed(StoreError::SignedOut { why: None }),
+                Task::none(),
+            );
+        };
+        let (screen, task) = SignIn::new(team.server, team.email, why);
         (
-            App::Loading(config),
-            Task::perform(
-                async move {
-                    let data = connect.await?;
-                    let restored = data.restore().await?;
-                    Ok((data, restored))
-                },
-                Message::Opened,
-            ),
+            App::SignIn(Box::new(screen), config),
+            task.map(Message::SignIn),
         )
+    }
+
+    fn config(&self) -> Option<Config> {
+        match self {
+            App::SignIn(_, c) | App::Loading(c) | App::Ready(_, c) => Some(c.clone()),
+            App::Failed(_) => None,
+        }
     }
 
     pub fn title(&self) -> String {
         match self {
-            App::Ready(c) => match c.active() {
+            App::Ready(c, _) => match c.active() {
                 0 => format!("Live Window — {}", c.agent().name),
                 n => format!("Live Window — {} ({n} active)", c.agent().name),
             },
@@ -184,7 +247,7 @@ impl App {
 
     pub fn theme(&self) -> Theme {
         match self {
-            App::Ready(c) => c.theme(),
+            App::Ready(c, _) => c.theme(),
             _ => crate::theme::light(),
         }
     }
@@ -192,20 +255,65 @@ impl App {
     /// The agent's zoom.
     pub fn scale_factor(&self) -> f32 {
         match self {
-            App::Ready(c) => f32::from(c.zoom()) / 100.0,
+            App::Ready(c, _) => f32::from(c.zoom()) / 100.0,
             _ => 1.0,
         }
     }
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
         match message {
-            Message::Opened(Ok((data, restored))) => {
-                let dir = match self {
-                    App::Loading(c) => c.session_dir.clone(),
-                    _ => None,
+            Message::SignIn(m) => {
+                let App::SignIn(screen, config) = self else {
+                    return Task::none();
                 };
-                let (console, task) = Console::new(data, restored, dir);
-                *self = App::Ready(Box::new(console));
+                match screen.update(m) {
+                    sign_in::Action::None => Task::none(),
+                    sign_in::Action::Run(task) => task.map(Message::SignIn),
+                    sign_in::Action::Submit(credentials) => match &config.team {
+                        Some(team) => Task::perform((team.sign_in)(credentials), Message::SignedIn),
+                        None => Task::none(),
+                    },
+                }
+            }
+            Message::SignedIn(Ok(data)) => {
+                let Some(config) = self.config() else {
+                    return Task::none();
+                };
+                *self = App::Loading(config);
+                open(Box::pin(async move { Ok(data) }))
+            }
+            Message::SignedIn(Err(failed)) => match self {
+                App::SignIn(screen, _) => screen.failed(failed).map(Message::SignIn),
+                _ => Task::none(),
+            },
+            Message::Opened(Err(StoreError::SignedOut { why })) => {
+                let Some(config) = self.config() else {
+                    return Task::none();
+                };
+                let line = StoreError::SignedOut { why }.to_string();
+                let (app, task) = App::to_sign_in(config, why.map(|_| line));
+                *self = app;
+                task
+            }
+            // A team's console whose session ended: back to signing in, saying why (drafts
+            // and the outbox are in the session file already).
+            Message::Console(console::Message::Event(Err(e @ StoreError::SignedOut { .. }))) => {
+                let Some(mut config) = self.config() else {
+                    return Task::none();
+                };
+                if let (App::Ready(c, _), Some(team)) = (&*self, config.team.as_mut()) {
+                    team.email = c.agent().email.clone();
+                }
+                let (app, task) = App::to_sign_in(config, Some(e.to_string()));
+                *self = app;
+                task
+            }
+            Message::Opened(Ok((data, restored))) => {
+                let Some(config) = self.config() else {
+                    return Task::none();
+                };
+                let (console, task) = Console::new(data, restored, config.session_dir.clone());
+                *self = App::Ready(Box::new(console), config);
                 // The desktop's light or dark preference now; `subscription` follows changes.
                 let desktop = iced::system::theme().map(console::Message::DesktopTheme);
                 Task::batch([task, desktop]).map(Message::Console)
@@ -215,12 +323,12 @@ impl App {
                 Task::none()
             }
             Message::Console(m) => match self {
-                App::Ready(c) => c.update(m).map(Message::Console),
+                App::Ready(c, _) => c.update(m).map(Message::Console),
                 _ => Task::none(),
             },
             Message::CloseRequested(id) => match self {
                 // Remember drafts and go offline, so nobody is offered chats on a closed window.
-                App::Ready(c) => c.quit().map(Message::Console).chain(window::close(id)),
+                App::Ready(c, _) => c.quit().map(Message::Console).chain(window::close(id)),
                 _ => window::close(id),
             },
             Message::Closed => Task::none(),
@@ -229,9 +337,11 @@ impl App {
 
     pub fn view(&self) -> Element<'_, Message> {
         match self {
+            App::SignIn(screen, _) => screen.view().map(Message::SignIn),
+            App::Loading(c) if c.team.is_some() => center(text("Opening your desk…")).into(),
             App::Loading(_) => center(text("Opening the database…")).into(),
             App::Failed(e) => center(text(format!("Live Window cannot start: {e}"))).into(),
-            App::Ready(console) => {
+            App::Ready(console, _) => {
                 super::first_view();
                 console.view().map(Message::Console)
             }
@@ -240,7 +350,14 @@ impl App {
 
     pub fn subscription(&self) -> Subscription<Message> {
         let close = window::close_requests().map(Message::CloseRequested);
-        let App::Ready(c) = self else { return close };
+        let App::Ready(c, _) = self else {
+            return match self {
+                App::SignIn(..) => {
+                    Subscription::batch([close, iced::event::listen_with(sign_in_keys)])
+                }
+                _ => close,
+            };
+        };
         let frame = if c.offers().is_empty() { 1000 } else { 250 };
         Subscription::batch([
             close,

@@ -20,6 +20,7 @@ pub mod rich;
 pub mod screen_pop;
 pub mod session;
 pub mod shortcuts;
+pub mod sign_in;
 pub mod speech;
 pub mod style;
 pub mod theme;
@@ -31,7 +32,7 @@ pub mod widget;
 pub mod wrapup;
 pub mod zoom;
 
-pub use app::{App, Config, Message};
+pub use app::{App, Config, Message, SignInFn, Team};
 
 use std::sync::OnceLock;
 use std::time::Instant;

@@ -3,7 +3,7 @@
 //! empties the password and puts the focus back in it. No IO here: the screen asks its
 //! parent to sign in ([`Action::Submit`]) and is told how it went.
 
-use iced::widget::{button, checkbox, column, container, operation, text, text_input};
+use iced::widget::{button, column, container, operation, text, text_input};
 use iced::{Alignment, Element, Length, Task};
 use livewindow_core::Password;
 
@@ -17,8 +17,6 @@ pub struct Credentials {
     pub server: String,
     pub email: String,
     pub password: Password,
-    /// "Keep me signed in on this computer".
-    pub keep: bool,
 }
 
 /// Why a sign-in did not go through: the line to show, and whether the server refused the
@@ -34,7 +32,6 @@ pub enum Message {
     Server(String),
     Email(String),
     Password(String),
-    Keep(bool),
     Submit,
     /// Tab (`false`) or Shift+Tab (`true`).
     Tab(bool),
@@ -51,7 +48,6 @@ pub struct SignIn {
     server: String,
     email: String,
     password: String,
-    keep: bool,
     busy: bool,
     line: Option<String>,
 }
@@ -60,13 +56,16 @@ impl SignIn {
     /// The screen, with the server filled in when known and `why` said (a session that
     /// ended, for one), and the task that puts the focus in the email field.
     pub fn new(server: String, email: String, why: Option<String>) -> (SignIn, Task<Message>) {
-        let first = if email.is_empty() { EMAIL_ID } else { PASSWORD_ID };
+        let first = if email.is_empty() {
+            EMAIL_ID
+        } else {
+            PASSWORD_ID
+        };
         (
             SignIn {
                 server,
                 email,
                 password: String::new(),
-                keep: true,
                 busy: false,
                 line: why,
             },
@@ -87,7 +86,6 @@ impl SignIn {
             Message::Server(s) => self.server = s,
             Message::Email(s) => self.email = s,
             Message::Password(s) => self.password = s,
-            Message::Keep(k) => self.keep = k,
             Message::Tab(back) => {
                 return Action::Run(if back {
                     operation::focus_previous()
@@ -116,7 +114,6 @@ impl SignIn {
                     server: self.server.trim().to_string(),
                     email: self.email.trim().to_string(),
                     password: Password::new(self.password.clone()),
-                    keep: self.keep,
                 });
             }
         }
@@ -141,9 +138,7 @@ impl SignIn {
         };
         let mut server = text_input("https://chat.example.com", &self.server).id(SERVER_ID);
         let mut email = text_input("you@example.com", &self.email).id(EMAIL_ID);
-        let mut password = text_input("", &self.password)
-            .id(PASSWORD_ID)
-            .secure(true);
+        let mut password = text_input("", &self.password).id(PASSWORD_ID).secure(true);
         if !self.busy {
             server = server.on_input(Message::Server).on_submit(Message::Submit);
             email = email.on_input(Message::Email).on_submit(Message::Submit);
@@ -156,16 +151,17 @@ impl SignIn {
             field("Server", server),
             field("Email", email),
             field("Password", password),
-            checkbox(self.keep)
-                .label("Keep me signed in on this computer")
-                .on_toggle_maybe((!self.busy).then_some(Message::Keep)),
         ]
         .spacing(14)
         .width(Length::Fixed(380.0));
         if let Some(line) = &self.line {
             form = form.push(text(line.clone()).style(text::danger));
         }
-        let label = if self.busy { "Signing in…" } else { "Sign in" };
+        let label = if self.busy {
+            "Signing in…"
+        } else {
+            "Sign in"
+        };
         form = form.push(
             button(text(label))
                 .on_press_maybe((!self.busy).then_some(Message::Submit))
@@ -174,5 +170,59 @@ impl SignIn {
         container(form.align_x(Alignment::Start))
             .center(Length::Fill)
             .into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(screen: &mut SignIn, email: &str, password: &str) {
+        let _ = screen.update(Message::Email(email.into()));
+        let _ = screen.update(Message::Password(password.into()));
+    }
+
+    #[test]
+    fn submit_asks_for_what_is_missing_then_signs_in_once() {
+        let (mut s, _) = SignIn::new("https://chat.example.com".into(), String::new(), None);
+        typed(&mut s, " ana@example.com ", "");
+        assert!(matches!(s.update(Message::Submit), Action::Run(_)));
+        assert_eq!(s.line(), Some("Type your password to sign in."));
+        typed(&mut s, " ana@example.com ", "secret words");
+        let Action::Submit(c) = s.update(Message::Submit) else {
+            panic!("no submit");
+        };
+        assert_eq!(
+            (c.server.as_str(), c.email.as_str()),
+            ("https://chat.example.com", "ana@example.com")
+        );
+        assert_eq!(c.password.expose(), "secret words");
+        assert!(s.is_busy() && s.line().is_none());
+        assert!(matches!(s.update(Message::Submit), Action::None), "once");
+    }
+
+    #[test]
+    fn a_refusal_empties_the_password_an_outage_keeps_it() {
+        let (mut s, _) = SignIn::new(
+            "https://chat.example.com".into(),
+            "ana@example.com".into(),
+            None,
+        );
+        typed(&mut s, "ana@example.com", "wrong words");
+        let _ = s.update(Message::Submit);
+        let _ = s.failed(Failed {
+            line: "The email or the password is not right.".into(),
+            refused: true,
+        });
+        assert!(!s.is_busy());
+        assert_eq!(s.line(), Some("The email or the password is not right."));
+        assert!(s.password.is_empty());
+        typed(&mut s, "ana@example.com", "right words");
+        let _ = s.update(Message::Submit);
+        let _ = s.failed(Failed {
+            line: "The server cannot be reached.".into(),
+            refused: false,
+        });
+        assert_eq!(s.password, "right words");
     }
 }

@@ -180,10 +180,16 @@ impl Console {
             status = status.push(text(note.clone()).size(14));
         }
         if self.reconnecting() {
+            // A team's desktop reaches a server, one machine's its database file.
+            let to = if self.data.identity().starts_with("http") {
+                "the server"
+            } else {
+                "the database"
+            };
             status = status.push(
-                text(
-                    "Reconnecting to the database… You can keep working; nothing you send is lost.",
-                )
+                text(format!(
+                    "Reconnecting to {to}… You can keep working; nothing you send is lost."
+                ))
                 .style(style::field_error),
             );
         } else if let Some(e) = &self.error {
