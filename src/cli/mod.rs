@@ -36,7 +36,7 @@ pub struct Cli {
     #[arg(long)]
     pub demo: bool,
 
-    /// A team's server (https://HOST): the console signs in to it and reaches its data only
+    /// A team's server (http://HOST:PORT): the console signs in to it and reaches its data only
     /// through it, with no database URL.
     #[arg(long, env = "LIVEWINDOW_SERVER", conflicts_with_all = ["demo", "database_url"])]
     pub server: Option<String>,
