@@ -5,6 +5,7 @@
 mod desktops;
 mod routing;
 mod search;
+mod team;
 mod transfer;
 
 /// A handle as the agent console opens one.
@@ -75,6 +76,21 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 5)]
         survivors: usize,
     },
+    /// Desktops on the agents' API and customers on the page's protocol, one server
+    /// process (loopback): offer and message latency, the server's database connections
+    /// and memory per desktop.
+    Team {
+        #[arg(long, default_value_t = 100)]
+        desktops: usize,
+        #[arg(long, default_value_t = 1000)]
+        customers: usize,
+        /// Seconds between one customer's messages.
+        #[arg(long, default_value_t = 5.0)]
+        every: f64,
+        /// How long to measure.
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+    },
     /// Customers on `livewindow server` processes (loopback): delivery latency both ways
     /// and memory per connection.
     Web {
@@ -129,6 +145,12 @@ pub async fn run(database_url: Option<&str>, command: &BenchCommand) -> Result<(
             every,
             seconds,
         } => web::web(&store, *customers, *servers, *every, *seconds).await,
+        BenchCommand::Team {
+            desktops,
+            customers,
+            every,
+            seconds,
+        } => team::team(&store, *desktops, *customers, *every, *seconds).await,
     };
     store.close().await;
     result

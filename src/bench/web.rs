@@ -15,10 +15,10 @@ use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message as Ws;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-type Times = Arc<Mutex<HashMap<i64, Instant>>>;
-type Samples = Arc<Mutex<Vec<Duration>>>;
+pub(super) type Times = Arc<Mutex<HashMap<i64, Instant>>>;
+pub(super) type Samples = Arc<Mutex<Vec<Duration>>>;
 
-struct Server(Child, u16);
+pub(super) struct Server(pub(super) Child, pub(super) u16);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -28,7 +28,7 @@ impl Drop for Server {
 }
 
 impl Server {
-    fn rss_kb(&self) -> u64 {
+    pub(super) fn rss_kb(&self) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.0.id()));
         status
             .ok()
@@ -43,6 +43,11 @@ impl Server {
 }
 
 async fn spawn_server(url: &str) -> Result<Server> {
+    spawn_server_with(url, &[]).await
+}
+
+/// `livewindow server` on a free loopback port with these extra flags, once it is ready.
+pub(super) async fn spawn_server_with(url: &str, extra: &[&str]) -> Result<Server> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
@@ -54,6 +59,7 @@ async fn spawn_server(url: &str) -> Result<Server> {
             "--messages-per-minute",
             "1000",
         ])
+        .args(extra)
         .env("LIVEWINDOW_DATABASE_URL", url)
         .env("LIVEWINDOW_LOG", "warn")
         .stdout(Stdio::null())
@@ -74,7 +80,7 @@ async fn spawn_server(url: &str) -> Result<Server> {
     bail!("the server on port {port} did not become ready")
 }
 
-fn percentile(samples: &mut [Duration], p: f64) -> f64 {
+pub(super) fn percentile(samples: &mut [Duration], p: f64) -> f64 {
     if samples.is_empty() {
         return f64::NAN;
     }
@@ -161,9 +167,10 @@ async fn agents(
 
 /// One customer: starts a chat, keeps its socket, sends a line every `every` until `until`.
 #[allow(clippy::too_many_arguments)]
-async fn customer(
+pub(super) async fn customer(
     port: u16,
     i: usize,
+    asked: Option<Times>,
     every: Duration,
     until: Instant,
     sent: Times,
@@ -176,6 +183,7 @@ async fn customer(
     let permit = gate.acquire_owned().await?;
     let http = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{port}");
+    let asked_at = Instant::now();
     let r = http
         .post(format!("{base}/api/chats"))
         .json(&serde_json::json!({"name": format!("Customer {i}"), "email": format!("c{i}@bench.example.com")}))
@@ -190,6 +198,11 @@ async fn customer(
         .to_string();
     let started: serde_json::Value = r.json().await?;
     let chat = started["chat"]["chat_id"].as_i64().context("no chat id")?;
+    if let Some(asked) = &asked
+        && let Ok(mut m) = asked.lock()
+    {
+        m.insert(chat, asked_at);
+    }
     let mut req = format!("ws://127.0.0.1:{port}/api/chats/{chat}/live").into_client_request()?;
     req.headers_mut().insert("cookie", cookie.parse()?);
     let (mut ws, _) = tokio_tungstenite::connect_async(req).await?;
@@ -273,7 +286,7 @@ pub(super) async fn web(
         );
         tasks.push(tokio::spawn(async move {
             let r = customer(
-                port, i, every, until, sent, replied, outbound, connected, gate,
+                port, i, None, every, until, sent, replied, outbound, connected, gate,
             )
             .await;
             if let Err(e) = &r {

@@ -63,10 +63,25 @@ impl Store {
     /// The desk's tick: heartbeat (or the news that another console took over), expiry,
     /// the presence rules and routing; with `measure`, the clock offset and the settings.
     pub async fn desk_tick(&self, agent_id: i64, desk: &str, measure: bool) -> Result<Tick> {
+        self.desk_tick_with(agent_id, desk, measure, true).await
+    }
+
+    /// [`Store::desk_tick`]; without `rules` only the heartbeat (and the measures): on a
+    /// server, whose own task runs the rules once a second for everyone, a thousand desks
+    /// must not each run them too.
+    async fn desk_tick_with(
+        &self,
+        agent_id: i64,
+        desk: &str,
+        measure: bool,
+        rules: bool,
+    ) -> Result<Tick> {
         let Some(status) = self.desk_heartbeat(agent_id, desk).await? else {
             return Ok(Tick::Superseded);
         };
-        self.tick().await?;
+        if rules {
+            self.tick().await?;
+        }
         let (offset_ms, settings) = if measure {
             (
                 Some(self.clock_offset().await?),
@@ -89,6 +104,9 @@ impl Store {
 pub struct Desk {
     store: Store,
     agent_id: i64,
+    /// Whether its ticks run the routing and presence rules (one machine's desktops do; a
+    /// server's agents' API does not, its own task does).
+    rules: bool,
 }
 
 impl Store {
@@ -97,6 +115,15 @@ impl Store {
         Desk {
             store: self.clone(),
             agent_id,
+            rules: true,
+        }
+    }
+
+    /// The desk of `agent_id` as a server serves it: its ticks are heartbeats only.
+    pub fn served_desk(&self, agent_id: i64) -> Desk {
+        Desk {
+            rules: false,
+            ..self.desk(agent_id)
         }
     }
 }
@@ -129,7 +156,8 @@ impl ConsoleData for Desk {
     }
 
     fn tick(&self, desk: String, measure: bool) -> Reply<Tick> {
-        self.call(|s, me| async move { s.desk_tick(me, &desk, measure).await })
+        let rules = self.rules;
+        self.call(move |s, me| async move { s.desk_tick_with(me, &desk, measure, rules).await })
     }
 
     fn set_status(&self, desk: String, status: AgentStatus) -> Reply<bool> {

@@ -87,7 +87,7 @@ async fn run(
     my_name: String,
     command: Command,
 ) -> Result<Response, AgentError> {
-    let desk = state.store.desk(me);
+    let desk = state.store.served_desk(me);
     Ok(match command {
         Command::Restore {} => json(desk.restore().await?),
         Command::Tick { desk: d, measure } => json(desk.tick(d, measure).await?),

@@ -1,0 +1,305 @@
+//! `bench team`: N simulated desktops speaking the real agents' API (sign-in, the event
+//! WebSocket, a tick every second, accept, send) and M browser-protocol customers (the
+//! page's HTTP and live socket) on one `livewindow server` process on loopback. Measures the
+//! offer shown at a desktop, messages both ways, the database connections the server holds
+//! (they must not grow with N) and the server's memory per desktop.
+
+use super::web::{Samples, Server, Times, customer, percentile, spawn_server_with};
+use crate::client::Remote;
+use crate::core::{AgentStatus, NewMessage, Password, Role, Sender, SessionToken};
+use crate::data::{ConsoleData, DeskEvent, FeedItem};
+use crate::store::{InitialPassword, NewUser, Store};
+use anyhow::{Context, Result, bail};
+use futures::StreamExt;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const PASSWORD: &str = "bench desktops only";
+
+/// The server's database connections (its pool and its LISTEN), not the bench's own.
+async fn server_connections(store: &Store, before: i64) -> Result<i64> {
+    if !store.url().starts_with("postgres") {
+        return Ok(0);
+    }
+    let now: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()",
+    )
+    .fetch_one(store.pool())
+    .await?;
+    Ok(now - before)
+}
+
+async fn sign_in(server: &Server, i: usize, email: &str) -> Result<Remote> {
+    let base = format!("http://127.0.0.1:{}", server.1);
+    // Each desktop from an address of its own, as on a real floor (the sign-in limit is
+    // per address); the server trusts the header for this run.
+    let r = reqwest::Client::new()
+        .post(format!("{base}/api/agent/session"))
+        .header("x-forwarded-for", format!("10.9.{}.{}", i / 250, i % 250 + 1))
+        .json(&serde_json::json!({"email": email, "password": PASSWORD, "device": format!("bench {i}")}))
+        .send()
+        .await?;
+    if !r.status().is_success() {
+        bail!(
+            "desktop {i} cannot sign in: {}",
+            r.text().await.unwrap_or_default()
+        );
+    }
+    let answer: crate::data::wire::SignInAnswer = r.json().await?;
+    let url = reqwest::Url::parse(&base)?;
+    Ok(Remote::resume(
+        url,
+        SessionToken::new(answer.token),
+        answer.agent_id,
+    ))
+}
+
+struct Marks {
+    shown: Times,
+    sent: Times,
+    replied: Times,
+    inbound: Samples,
+}
+
+/// One desktop: its feed, a tick a second, every offer accepted, every line answered.
+async fn desktop(remote: Remote, i: usize, marks: Arc<Marks>) -> Result<()> {
+    let restored = remote.restore().await?;
+    // The desk id restoring claimed: heartbeats and status changes carry it.
+    let desk = restored.desk.clone();
+    if !remote
+        .set_status(desk.clone(), AgentStatus::Available)
+        .await?
+    {
+        bail!("desktop {i}: the status did not change");
+    }
+    let mut feed = remote.events(restored.last_event);
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {
+                let r = remote.clone();
+                let d = desk.clone();
+                tokio::spawn(async move { let _ = r.tick(d, false).await; });
+            }
+            item = feed.next() => match item {
+                Some(Ok(FeedItem { event: DeskEvent::Offered(o), .. })) => {
+                    if let Ok(mut m) = marks.shown.lock() {
+                        m.insert(o.chat_id, Instant::now());
+                    }
+                    let r = remote.clone();
+                    tokio::spawn(async move { let _ = r.accept(o.chat_id).await; });
+                }
+                Some(Ok(FeedItem { event: DeskEvent::Message(m), .. }))
+                    if m.sender == Sender::Customer =>
+                {
+                    let chat = m.chat_id;
+                    if let Some(t0) = marks.sent.lock().ok().and_then(|mut s| s.remove(&chat))
+                        && let Ok(mut s) = marks.inbound.lock()
+                    {
+                        s.push(t0.elapsed());
+                    }
+                    if let Ok(mut s) = marks.replied.lock() {
+                        s.insert(chat, Instant::now());
+                    }
+                    let r = remote.clone();
+                    tokio::spawn(async move {
+                        let reply = NewMessage::plain(Sender::Agent, "Agent", None, "ok");
+                        let _ = r.send(chat, reply).await;
+                    });
+                }
+                Some(_) => {}
+                None => bail!("desktop {i}: the feed ended"),
+            },
+        }
+    }
+}
+
+pub(super) async fn team(
+    store: &Store,
+    desktops: usize,
+    customers: usize,
+    every: f64,
+    seconds: u64,
+) -> Result<()> {
+    if !(1..=2000).contains(&desktops) || !(1..=5000).contains(&customers) || seconds > 600 {
+        bail!("--desktops 1..2000, --customers 1..5000, --seconds up to 600");
+    }
+    let queue = store.add_queue("Team").await?;
+    let per_desk = (customers.div_ceil(desktops) + 1) as i64;
+    let made = Instant::now();
+    let mut emails = Vec::new();
+    for i in 0..desktops {
+        let email = format!("desk{i}@bench.example.com");
+        store
+            .add_user(&NewUser {
+                name: format!("Desk {i}"),
+                email: email.clone(),
+                role: Role::Agent,
+                max_chats: per_desk.min(crate::core::limits::MAX_CHATS),
+                queues: vec![queue],
+                password: InitialPassword::Given(Password::new(PASSWORD)),
+            })
+            .await?;
+        emails.push(email);
+    }
+    println!(
+        "{desktops} users made in {:.1} s",
+        made.elapsed().as_secs_f64()
+    );
+    let baseline: i64 = if store.url().starts_with("postgres") {
+        sqlx::query_scalar(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()",
+        )
+        .fetch_one(store.pool())
+        .await?
+    } else {
+        0
+    };
+    let big = "100000";
+    let server = spawn_server_with(
+        store.url(),
+        &[
+            "--trust-forwarded",
+            "--sockets-per-address",
+            big,
+            "--max-connections",
+            big,
+        ],
+    )
+    .await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let rss_idle = server.rss_kb();
+    let marks = Arc::new(Marks {
+        shown: Times::default(),
+        sent: Times::default(),
+        replied: Times::default(),
+        inbound: Samples::default(),
+    });
+    let signing = Instant::now();
+    let mut tasks = Vec::new();
+    let gate = Arc::new(tokio::sync::Semaphore::new(8));
+    let mut remotes = Vec::new();
+    for (i, email) in emails.iter().enumerate() {
+        let _permit = gate.acquire().await?;
+        remotes.push(sign_in(&server, i, email).await.context("sign in")?);
+    }
+    println!(
+        "{desktops} desktops signed in in {:.1} s",
+        signing.elapsed().as_secs_f64()
+    );
+    for (i, remote) in remotes.into_iter().enumerate() {
+        let marks = marks.clone();
+        tasks.push(tokio::spawn(async move {
+            if let Err(e) = desktop(remote, i, marks).await {
+                tracing::warn!("bench desktop {i}: {e}");
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let rss_desks = server.rss_kb();
+    let conns_desks = server_connections(store, baseline).await?;
+
+    // The customers, as in `bench web`, with the time each asked.
+    let asked: Times = Arc::default();
+    let outbound: Samples = Arc::default();
+    let every_d = Duration::from_secs_f64(every);
+    let connected = Arc::new(tokio::sync::Barrier::new(customers + 1));
+    let until = Instant::now() + Duration::from_secs(seconds) + Duration::from_secs(180);
+    let cgate = Arc::new(tokio::sync::Semaphore::new(32));
+    let start = Instant::now();
+    for i in 0..customers {
+        let (asked, sent, replied, outbound, connected, cgate) = (
+            asked.clone(),
+            marks.sent.clone(),
+            marks.replied.clone(),
+            outbound.clone(),
+            connected.clone(),
+            cgate.clone(),
+        );
+        let port = server.1;
+        tasks.push(tokio::spawn(async move {
+            if let Err(e) = customer(
+                port,
+                i,
+                Some(asked),
+                every_d,
+                until,
+                sent,
+                replied,
+                outbound,
+                connected,
+                cgate,
+            )
+            .await
+            {
+                tracing::warn!("bench customer {i}: {e}");
+            }
+        }));
+    }
+    connected.wait().await;
+    println!(
+        "{customers} customers connected in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let mut offers = paired(&asked, &marks.shown);
+    if let Ok(mut s) = marks.inbound.lock() {
+        s.clear();
+    }
+    if let Ok(mut s) = outbound.lock() {
+        s.clear();
+    }
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    let rss_all = server.rss_kb();
+    let conns_all = server_connections(store, baseline).await?;
+    let mut inb = marks.inbound.lock().map(|s| s.clone()).unwrap_or_default();
+    let mut outb = outbound.lock().map(|s| s.clone()).unwrap_or_default();
+    for t in &tasks {
+        t.abort();
+    }
+    println!(
+        "backend {} · one server process · {desktops} desktops · {customers} customers, a line each every {every:.1} s, {seconds} s measured",
+        store.backend()
+    );
+    println!(
+        "offer shown at a desktop: {} offers, median {:.1} ms, p99 {:.1} ms",
+        offers.len(),
+        percentile(&mut offers, 0.5),
+        percentile(&mut offers, 0.99)
+    );
+    println!(
+        "customer → desktop: {} lines, median {:.1} ms, p99 {:.1} ms",
+        inb.len(),
+        percentile(&mut inb, 0.5),
+        percentile(&mut inb, 0.99)
+    );
+    println!(
+        "desktop → customer: {} lines, median {:.1} ms, p99 {:.1} ms",
+        outb.len(),
+        percentile(&mut outb, 0.5),
+        percentile(&mut outb, 0.99)
+    );
+    println!(
+        "database connections held by the server: {conns_desks} with the desktops, {conns_all} with the customers too"
+    );
+    println!(
+        "server memory: {:.1} MB idle, {:.1} MB with the desktops ({:.1} KB per desktop), {:.1} MB with the customers too",
+        rss_idle as f64 / 1024.0,
+        rss_desks as f64 / 1024.0,
+        rss_desks.saturating_sub(rss_idle) as f64 / desktops as f64,
+        rss_all as f64 / 1024.0
+    );
+    drop(server);
+    Ok(())
+}
+
+/// Offer latencies: when each chat was asked for, to when a desktop showed its offer.
+fn paired(asked: &Times, shown: &Times) -> Vec<Duration> {
+    let asked: HashMap<i64, Instant> = asked.lock().map(|m| m.clone()).unwrap_or_default();
+    let shown = shown.lock().map(|m| m.clone()).unwrap_or_default();
+    shown
+        .iter()
+        .filter_map(|(chat, at)| Some(at.saturating_duration_since(*asked.get(chat)?)))
+        .collect()
+}
