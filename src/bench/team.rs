@@ -237,7 +237,27 @@ pub(super) async fn team(
             }
         }));
     }
-    connected.wait().await;
+    // A saturated server may never let them all in: say so and report what was measured.
+    if tokio::time::timeout(Duration::from_secs(90), connected.wait())
+        .await
+        .is_err()
+    {
+        let shown = marks.shown.lock().map(|m| m.len()).unwrap_or(0);
+        let asked_n = asked.lock().map(|m| m.len()).unwrap_or(0);
+        let mut offers = paired(&asked, &marks.shown);
+        println!(
+            "SATURATED: not all {customers} customers connected in 90 s ({asked_n} chats started, {shown} offers shown; offer median {:.0} ms, p99 {:.0} ms); database connections held by the server: {}; server memory {:.1} MB with the desktops ({:.1} KB per desktop)",
+            percentile(&mut offers, 0.5),
+            percentile(&mut offers, 0.99),
+            server_connections(store, baseline).await?,
+            rss_desks as f64 / 1024.0,
+            rss_desks.saturating_sub(rss_idle) as f64 / desktops as f64,
+        );
+        for t in &tasks {
+            t.abort();
+        }
+        return Ok(());
+    }
     println!(
         "{customers} customers connected in {:.1} s",
         start.elapsed().as_secs_f64()
