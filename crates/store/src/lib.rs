@@ -17,6 +17,7 @@ mod health;
 mod messages;
 mod options;
 mod presence;
+mod rate;
 mod routing;
 pub mod scratch;
 mod secrets;

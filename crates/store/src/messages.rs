@@ -1,7 +1,7 @@
 //! The conversation: storing a message once per client id, reading transcripts.
 
 use super::error::is_unique_violation;
-use super::web::{Limit, Sent};
+use super::rate::{CUSTOMER_MESSAGES_COUNT, Limit, Sent, retry_after};
 use super::{NewEvent, Result, Store, StoreError, WriteTx};
 use livewindow_core::validate::{clean_line, clean_text};
 use livewindow_core::{ChatState, EventKind, Message, MessageFormat, NewMessage, Sender, limits};
@@ -103,12 +103,12 @@ impl Store {
             return Err(StoreError::NotYours);
         }
         if let Some(limit) = limit {
-            let counted = sqlx::query(self.sql(super::web::CUSTOMER_MESSAGES_COUNT))
+            let counted = sqlx::query(self.sql(CUSTOMER_MESSAGES_COUNT))
                 .bind(chat_id)
                 .bind(limit.window_ms)
                 .fetch_one(&mut *w.tx)
                 .await?;
-            if let Some(retry_after_ms) = super::web::retry_after(&counted, limit)? {
+            if let Some(retry_after_ms) = retry_after(&counted, limit)? {
                 return Ok(Sent::Limited { retry_after_ms });
             }
         }
