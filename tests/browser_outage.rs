@@ -9,10 +9,9 @@
 mod common;
 mod server_support;
 
-use common::{demo_with_available, fresh, wait_for};
+use common::{demo_with_available, fresh, sweep_for, wait_for};
 use fantoccini::{Client, Locator};
-use livewindow::Store;
-use livewindow::core::{ChatState, EventKind, NewMessage, Sender, options};
+use livewindow::core::{EventKind, NewMessage, Sender, options};
 use serde_json::Value;
 use server_support::browser::{assert_in_order_once, browser, js, shot, transcript, wait_text};
 use server_support::{Process, free_port};
@@ -261,19 +260,6 @@ async fn two_failed_sends_survive_as_not_sent_with_retry_across_a_reload() {
     shot(&c, "13-retried.png").await;
     drop(server);
     c.close().await.unwrap();
-}
-
-/// Runs the presence rules every half second for `secs`; whether the chat ended meanwhile.
-async fn sweep_for(store: &Store, chat: i64, secs: u64) -> Option<Duration> {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(secs) {
-        store.sweep().await.unwrap();
-        if store.chat(chat).await.unwrap().state == ChatState::Ended {
-            return Some(start.elapsed());
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-    None
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,26 +4,12 @@
 
 mod common;
 
-use common::fresh;
-use livewindow::Store;
-use livewindow::core::{ChatState, options};
+use common::{fresh, sweep_for};
+use livewindow::core::options;
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
-
-/// Runs the presence rules every half second for `secs`; when the chat ended, if it did.
-async fn sweep_for(store: &Store, chat: i64, secs: u64) -> Option<Duration> {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(secs) {
-        store.sweep().await.unwrap();
-        if store.chat(chat).await.unwrap().state == ChatState::Ended {
-            return Some(start.elapsed());
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-    None
-}
 
 #[tokio::test]
 async fn a_waiting_customer_checks_in_within_a_two_second_interval() {

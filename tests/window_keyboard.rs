@@ -16,7 +16,6 @@ use common::window::{Desk, free_display, wait_until, window_tools};
 use common::{demo_with_available, fresh, keys as tabs};
 use livewindow::core::ChatState;
 use std::path::PathBuf;
-use std::process::Command;
 use std::time::Duration;
 
 const MARIA: &str = "maria.santos@example.com";
@@ -45,13 +44,7 @@ async fn tab(desk: &Desk, n: usize) {
 }
 
 fn shot(desk: &Desk, name: &str) {
-    let path = desk.shots.join(format!("keyboard-{name}.png"));
-    let ok = Command::new("import")
-        .args(["-display", &desk.display, "-window", "root"])
-        .arg(&path)
-        .status()
-        .expect("run import");
-    assert!(ok.success(), "screenshot {name}");
+    desk.shot(&format!("keyboard-{name}.png"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

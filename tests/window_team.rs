@@ -21,21 +21,7 @@ const PASSWORD: &str = "correct horse battery staple";
 
 /// A screenshot under `name`, and what tesseract reads on it (at twice the size).
 fn read_screen(desk: &Desk, name: &str) -> String {
-    let png = desk.shots.join(name);
-    let ok = Command::new("import")
-        .args(["-display", &desk.display, "-window", "root"])
-        .arg(&png)
-        .status()
-        .expect("run import");
-    assert!(ok.success(), "screenshot {name}");
-    let big = png.with_extension("x2.png");
-    let ok = Command::new("convert")
-        .arg(&png)
-        .args(["-resize", "200%"])
-        .arg(&big)
-        .status()
-        .expect("run convert");
-    assert!(ok.success());
+    let big = desk.shot_x2(name);
     let out = Command::new("tesseract")
         .arg(&big)
         .arg("stdout")

@@ -20,24 +20,10 @@ use std::time::{Duration, Instant};
 impl Desk {
     /// A screenshot under this name, and the words tesseract reads on it with their boxes.
     fn look(&self, name: &str) -> Vec<Word> {
-        let png = self.shots.join(name);
-        let ok = Command::new("import")
-            .args(["-display", &self.display, "-window", "root"])
-            .arg(&png)
-            .status()
-            .expect("run import");
-        assert!(ok.success(), "screenshot failed");
-        // Read at twice the size: tesseract misreads the small text inside cards and beside
-        // drawn focus rings at 1:1. Its page layout can also skip a button beside a ring, so
-        // its sparse-text mode (psm 11) reads too, its lines kept apart. Boxes are halved back.
-        let big = png.with_extension("x2.png");
-        let ok = Command::new("convert")
-            .arg(&png)
-            .args(["-resize", "200%"])
-            .arg(&big)
-            .status()
-            .expect("run convert");
-        assert!(ok.success(), "convert failed");
+        // Read at twice the size (see `Desk::shot_x2`). Its page layout can also skip a
+        // button beside a ring, so its sparse-text mode (psm 11) reads too, its lines kept
+        // apart. Boxes are halved back.
+        let big = self.shot_x2(name);
         let read = |psm: Option<&str>| {
             let mut cmd = Command::new("tesseract");
             cmd.arg(&big).arg("stdout");

@@ -17,17 +17,17 @@ use std::time::{Duration, Instant};
 
 const PASSWORD: &str = "bench desktops only";
 
-/// The server's database connections (its pool and its LISTEN), not the bench's own.
-async fn server_connections(store: &Store, before: i64) -> Result<i64> {
+/// Connections to the bench's database (0 on SQLite): before the server starts, the bench's
+/// own; the rise after that is the server's (its pool and its LISTEN).
+async fn pg_connections(store: &Store) -> Result<i64> {
     if !store.url().starts_with("postgres") {
         return Ok(0);
     }
-    let now: i64 = sqlx::query_scalar(
+    Ok(sqlx::query_scalar(
         "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()",
     )
     .fetch_one(store.pool())
-    .await?;
-    Ok(now - before)
+    .await?)
 }
 
 async fn sign_in(server: &Server, i: usize, email: &str) -> Result<Remote> {
@@ -147,15 +147,7 @@ pub(super) async fn team(
         "{desktops} users made in {:.1} s",
         made.elapsed().as_secs_f64()
     );
-    let baseline: i64 = if store.url().starts_with("postgres") {
-        sqlx::query_scalar(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()",
-        )
-        .fetch_one(store.pool())
-        .await?
-    } else {
-        0
-    };
+    let baseline = pg_connections(store).await?;
     let big = "100000";
     let server = spawn_server_with(
         store.url(),
@@ -198,7 +190,7 @@ pub(super) async fn team(
     }
     tokio::time::sleep(Duration::from_secs(5)).await;
     let rss_desks = server.rss_kb();
-    let conns_desks = server_connections(store, baseline).await?;
+    let conns_desks = pg_connections(store).await? - baseline;
 
     // The customers, as in `bench web`, with the time each asked.
     let asked: Times = Arc::default();
@@ -249,7 +241,7 @@ pub(super) async fn team(
             "SATURATED: not all {customers} customers connected in 90 s ({asked_n} chats started, {shown} offers shown; offer median {:.0} ms, p99 {:.0} ms); database connections held by the server: {}; server memory {:.1} MB with the desktops ({:.1} KB per desktop)",
             percentile(&mut offers, 0.5),
             percentile(&mut offers, 0.99),
-            server_connections(store, baseline).await?,
+            pg_connections(store).await? - baseline,
             rss_desks as f64 / 1024.0,
             rss_desks.saturating_sub(rss_idle) as f64 / desktops as f64,
         );
@@ -272,7 +264,7 @@ pub(super) async fn team(
     }
     tokio::time::sleep(Duration::from_secs(seconds)).await;
     let rss_all = server.rss_kb();
-    let conns_all = server_connections(store, baseline).await?;
+    let conns_all = pg_connections(store).await? - baseline;
     let mut inb = marks.inbound.lock().map(|s| s.clone()).unwrap_or_default();
     let mut outb = outbound.lock().map(|s| s.clone()).unwrap_or_default();
     for t in &tasks {

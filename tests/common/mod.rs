@@ -65,3 +65,16 @@ pub async fn wait_for(
 pub fn is(kind: EventKind, chat: i64) -> impl Fn(&Event) -> bool {
     move |e| e.kind == kind && e.chat_id == Some(chat)
 }
+
+/// Runs the presence rules every half second for `secs`; when the chat ended, if it did.
+pub async fn sweep_for(store: &Store, chat: i64, secs: u64) -> Option<Duration> {
+    let start = std::time::Instant::now();
+    while start.elapsed() < Duration::from_secs(secs) {
+        store.sweep().await.unwrap();
+        if store.chat(chat).await.unwrap().state == livewindow::core::ChatState::Ended {
+            return Some(start.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    None
+}

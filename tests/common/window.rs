@@ -152,6 +152,33 @@ impl Desk {
         self.xdo(&["key", key]);
     }
 
+    /// A screenshot of the whole display under `name` in the shots folder.
+    pub fn shot(&self, name: &str) -> std::path::PathBuf {
+        let png = self.shots.join(name);
+        let ok = Command::new("import")
+            .args(["-display", &self.display, "-window", "root"])
+            .arg(&png)
+            .status()
+            .expect("run import");
+        assert!(ok.success(), "screenshot {name}");
+        png
+    }
+
+    /// [`Desk::shot`], and a copy at twice the size for tesseract, which misreads small
+    /// text (and text beside drawn focus rings) at 1:1.
+    pub fn shot_x2(&self, name: &str) -> std::path::PathBuf {
+        let png = self.shot(name);
+        let big = png.with_extension("x2.png");
+        let ok = Command::new("convert")
+            .arg(&png)
+            .args(["-resize", "200%"])
+            .arg(&big)
+            .status()
+            .expect("run convert");
+        assert!(ok.success(), "convert {name}");
+        big
+    }
+
     /// Focuses the window, then types `text`.
     pub fn type_text(&self, text: &str) {
         self.xdo(&["windowfocus", "--sync", &self.window()]);
