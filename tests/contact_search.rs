@@ -22,14 +22,18 @@ fn names(found: &[Contact]) -> Vec<String> {
 /// A contact of the demo account whose name starts with "Northwind".
 async fn wanda(store: &Store) -> Contact {
     let account = store.search_accounts("northwind", 1).await.unwrap()[0].clone();
+    let agent = store.agents().await.unwrap()[0].id;
     store
-        .create_contact(&ContactDraft {
-            account_id: Some(account.id),
-            first_name: "Wanda".into(),
-            last_name: "Quillfeather".into(),
-            email: "w.quill@corp.example".into(),
-            phone: "+44 (20) 7946-0958".into(),
-        })
+        .create_contact(
+            &ContactDraft {
+                account_id: Some(account.id),
+                first_name: "Wanda".into(),
+                last_name: "Quillfeather".into(),
+                email: "w.quill@corp.example".into(),
+                phone: "+44 (20) 7946-0958".into(),
+            },
+            agent,
+        )
         .await
         .unwrap()
 }
@@ -308,9 +312,21 @@ async fn phone_digits_follow_every_write() {
                 email: w.email.clone(),
                 phone: "+351 912.345.678".into(),
             },
+            store.agents().await.unwrap()[0].id,
         )
         .await
         .unwrap();
+    let edits = store
+        .record_edits(livewindow::core::crm::RecordKind::Contact, w.id)
+        .await
+        .unwrap();
+    let who: Vec<_> = edits.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        who,
+        ["create", "update"],
+        "each edit recorded with its agent"
+    );
+    assert!(edits.iter().all(|e| e.agent_name == edits[0].agent_name));
     assert_eq!(ids("351912").await, vec![moved.id]);
     assert_eq!(ids("912 345 678").await, vec![moved.id], "the ending");
     assert!(ids("4420794609").await.is_empty());

@@ -260,7 +260,7 @@ impl ConsoleData for Desk {
     }
 
     fn create_contact(&self, draft: ContactDraft) -> Reply<Contact> {
-        self.call(|s, _| async move { s.create_contact(&draft).await })
+        self.call(|s, me| async move { s.create_contact(&draft, me).await })
     }
 
     fn screen_pop(&self, contact_id: i64) -> Reply<ScreenPop> {
@@ -268,7 +268,7 @@ impl ConsoleData for Desk {
     }
 
     fn save_record(&self, edit: RecordEdit) -> Reply<Record> {
-        self.call(|s, _| async move { s.save_record(&edit).await })
+        self.call(|s, me| async move { s.save_record(&edit, me).await })
     }
 
     fn record(&self, kind: RecordKind, id: i64) -> Reply<Record> {

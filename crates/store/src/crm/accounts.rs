@@ -1,6 +1,6 @@
 //! Accounts: reads, search and edits (new accounts come from an administrator).
 
-use super::checked;
+use super::{Versioned, checked};
 use crate::{Result, Store, StoreError};
 use livewindow_core::crm::{Account, AccountDraft, RecordKind};
 use sqlx::Row;
@@ -60,12 +60,21 @@ impl Store {
         rows.iter().map(account_row).collect()
     }
 
-    pub async fn update_account(&self, id: i64, version: i64, d: &AccountDraft) -> Result<Account> {
+    pub async fn update_account(
+        &self,
+        id: i64,
+        version: i64,
+        d: &AccountDraft,
+        by: i64,
+    ) -> Result<Account> {
         checked(d.check())?;
         self.update_versioned(
-            RecordKind::Account,
-            id,
-            version,
+            Versioned {
+                kind: RecordKind::Account,
+                id,
+                version,
+                by,
+            },
             "name = $1, industry = $2, phone = $3, city = $4",
             4,
             |q| {

@@ -1,6 +1,6 @@
 //! Assets: an account's products with their serial numbers, and edits.
 
-use super::checked;
+use super::{Versioned, checked};
 use crate::{Result, Store, StoreError};
 use livewindow_core::crm::{Asset, AssetDraft, RecordKind};
 use sqlx::Row;
@@ -41,10 +41,12 @@ impl Store {
         rows.iter().map(asset_row).collect()
     }
 
-    pub async fn create_asset(&self, d: &AssetDraft) -> Result<Asset> {
+    pub async fn create_asset(&self, d: &AssetDraft, by: i64) -> Result<Asset> {
         checked(d.check())?;
         let id = self
             .insert_record(
+                RecordKind::Asset,
+                by,
                 "INSERT INTO assets (account_id, contact_id, product, serial, status, updated_ms) \
                  VALUES ($1, $2, $3, $4, $5, NOW_MS) RETURNING id",
                 |q| {
@@ -59,12 +61,21 @@ impl Store {
         self.asset(id).await
     }
 
-    pub async fn update_asset(&self, id: i64, version: i64, d: &AssetDraft) -> Result<Asset> {
+    pub async fn update_asset(
+        &self,
+        id: i64,
+        version: i64,
+        d: &AssetDraft,
+        by: i64,
+    ) -> Result<Asset> {
         checked(d.check())?;
         self.update_versioned(
-            RecordKind::Asset,
-            id,
-            version,
+            Versioned {
+                kind: RecordKind::Asset,
+                id,
+                version,
+                by,
+            },
             "product = $1, serial = $2, status = $3, contact_id = $4",
             4,
             |q| {

@@ -1,6 +1,6 @@
 //! Contacts: matching a chat's customer, search, and edits.
 
-use super::{AnyQuery, checked};
+use super::{AnyQuery, Versioned, checked};
 use crate::{Backend, Result, Store, StoreError};
 use livewindow_core::crm::{Contact, ContactDraft, RecordKind};
 use sqlx::Row;
@@ -155,10 +155,12 @@ impl Store {
         rows.iter().map(contact_row).collect()
     }
 
-    pub async fn create_contact(&self, d: &ContactDraft) -> Result<Contact> {
+    pub async fn create_contact(&self, d: &ContactDraft, by: i64) -> Result<Contact> {
         checked(d.check())?;
         let id = self
             .insert_record(
+                RecordKind::Contact,
+                by,
                 "INSERT INTO contacts (account_id, first_name, last_name, email, phone, updated_ms) \
                  VALUES ($1, $2, $3, $4, $5, NOW_MS) RETURNING id",
                 |q| bind_draft(q, d),
@@ -167,12 +169,21 @@ impl Store {
         self.contact(id).await
     }
 
-    pub async fn update_contact(&self, id: i64, version: i64, d: &ContactDraft) -> Result<Contact> {
+    pub async fn update_contact(
+        &self,
+        id: i64,
+        version: i64,
+        d: &ContactDraft,
+        by: i64,
+    ) -> Result<Contact> {
         checked(d.check())?;
         self.update_versioned(
-            RecordKind::Contact,
-            id,
-            version,
+            Versioned {
+                kind: RecordKind::Contact,
+                id,
+                version,
+                by,
+            },
             "account_id = $1, first_name = $2, last_name = $3, email = $4, phone = $5",
             5,
             |q| bind_draft(q, d),

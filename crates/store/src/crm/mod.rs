@@ -16,6 +16,15 @@ use livewindow_core::records::FieldError;
 use sqlx::Any;
 use sqlx::any::AnyArguments;
 
+/// One change to a CRM record: who made it, what (`create` or `update`), and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrmEdit {
+    pub agent_id: i64,
+    pub agent_name: String,
+    pub action: String,
+    pub at_ms: i64,
+}
+
 type AnyQuery<'a> = sqlx::query::Query<'a, Any, AnyArguments>;
 
 fn table(kind: RecordKind) -> &'static str {
@@ -25,6 +34,14 @@ fn table(kind: RecordKind) -> &'static str {
         RecordKind::Asset => "assets",
         RecordKind::WorkOrder => "work_orders",
     }
+}
+
+/// The record an edit changes, the version the agent started from, and who they are.
+struct Versioned {
+    kind: RecordKind,
+    id: i64,
+    version: i64,
+    by: i64,
 }
 
 /// The first of a draft's field errors, as the store reports it.
@@ -42,13 +59,17 @@ impl Store {
     /// first.
     async fn update_versioned(
         &self,
-        kind: RecordKind,
-        id: i64,
-        version: i64,
+        at: Versioned,
         sets: &str,
         params: usize,
         bind: impl FnOnce(AnyQuery<'static>) -> AnyQuery<'static>,
     ) -> Result<()> {
+        let Versioned {
+            kind,
+            id,
+            version,
+            by,
+        } = at;
         let sql = format!(
             "UPDATE {} SET {sets}, version = version + 1, updated_ms = NOW_MS \
              WHERE id = ${} AND version = ${}",
@@ -67,6 +88,7 @@ impl Store {
             drop(w);
             return Err(self.why_unchanged(kind, id).await);
         }
+        self.log_edit(&mut w, kind, id, by, "update").await?;
         w.commit().await
     }
 
@@ -88,9 +110,57 @@ impl Store {
         }
     }
 
+    /// Records who changed a record and when, in the change's own transaction.
+    async fn log_edit(
+        &self,
+        w: &mut WriteTx,
+        kind: RecordKind,
+        id: i64,
+        by: i64,
+        action: &str,
+    ) -> Result<()> {
+        sqlx::query(self.sql(
+            "INSERT INTO crm_edits (record_kind, record_id, agent_id, action, at_ms) \
+             VALUES ($1, $2, $3, $4, NOW_MS)",
+        ))
+        .bind(table(kind))
+        .bind(id)
+        .bind(by)
+        .bind(action)
+        .execute(&mut *w.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Who changed a record and when, oldest first.
+    pub async fn record_edits(&self, kind: RecordKind, id: i64) -> Result<Vec<CrmEdit>> {
+        let rows = sqlx::query(
+            "SELECT e.agent_id, a.name, e.action, e.at_ms FROM crm_edits e \
+             JOIN agents a ON a.id = e.agent_id \
+             WHERE e.record_kind = $1 AND e.record_id = $2 ORDER BY e.id",
+        )
+        .bind(table(kind))
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                use sqlx::Row;
+                Ok(CrmEdit {
+                    agent_id: r.try_get(0)?,
+                    agent_name: r.try_get(1)?,
+                    action: r.try_get(2)?,
+                    at_ms: r.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+
     /// Inserts a row in a transaction of its own and returns its id.
     async fn insert_record(
         &self,
+        kind: RecordKind,
+        by: i64,
         sql: &str,
         bind: impl FnOnce(AnyQuery<'static>) -> AnyQuery<'static>,
     ) -> Result<i64> {
@@ -99,15 +169,16 @@ impl Store {
             .fetch_one(&mut *w.tx)
             .await?;
         let id: i64 = sqlx::Row::try_get(&row, 0)?;
+        self.log_edit(&mut w, kind, id, by, "create").await?;
         w.commit().await?;
         Ok(id)
     }
 
     /// Saves a new record or an edit, and reads it back as stored.
-    pub async fn save_record(&self, edit: &RecordEdit) -> Result<Record> {
+    pub async fn save_record(&self, edit: &RecordEdit, by: i64) -> Result<Record> {
         Ok(match (&edit.draft, edit.id) {
             (Draft::Account(d), Some(id)) => {
-                Record::Account(self.update_account(id, edit.version, d).await?)
+                Record::Account(self.update_account(id, edit.version, d, by).await?)
             }
             (Draft::Account(_), None) => {
                 return Err(StoreError::invalid(
@@ -115,17 +186,17 @@ impl Store {
                 ));
             }
             (Draft::Contact(d), Some(id)) => {
-                Record::Contact(self.update_contact(id, edit.version, d).await?)
+                Record::Contact(self.update_contact(id, edit.version, d, by).await?)
             }
-            (Draft::Contact(d), None) => Record::Contact(self.create_contact(d).await?),
+            (Draft::Contact(d), None) => Record::Contact(self.create_contact(d, by).await?),
             (Draft::Asset(d), Some(id)) => {
-                Record::Asset(self.update_asset(id, edit.version, d).await?)
+                Record::Asset(self.update_asset(id, edit.version, d, by).await?)
             }
-            (Draft::Asset(d), None) => Record::Asset(self.create_asset(d).await?),
+            (Draft::Asset(d), None) => Record::Asset(self.create_asset(d, by).await?),
             (Draft::WorkOrder(d), Some(id)) => {
-                Record::WorkOrder(self.update_work_order(id, edit.version, d).await?)
+                Record::WorkOrder(self.update_work_order(id, edit.version, d, by).await?)
             }
-            (Draft::WorkOrder(d), None) => Record::WorkOrder(self.create_work_order(d).await?),
+            (Draft::WorkOrder(d), None) => Record::WorkOrder(self.create_work_order(d, by).await?),
         })
     }
 

@@ -1,6 +1,6 @@
 //! Work orders: numbered per site, opened for an account, a contact and maybe an asset.
 
-use super::checked;
+use super::{Versioned, checked};
 use crate::{Backend, Result, Store, StoreError};
 use livewindow_core::crm::{RecordKind, WorkOrder, WorkOrderDraft};
 use livewindow_core::records as rules;
@@ -49,7 +49,7 @@ impl Store {
     }
 
     /// A new work order, numbered after the highest number so far (in the same transaction).
-    pub async fn create_work_order(&self, d: &WorkOrderDraft) -> Result<WorkOrder> {
+    pub async fn create_work_order(&self, d: &WorkOrderDraft, by: i64) -> Result<WorkOrder> {
         checked(d.check())?;
         let due = rules::date("due", &d.due)?;
         let mut w = self.write().await?;
@@ -82,6 +82,8 @@ impl Store {
         .bind(due)
         .fetch_one(&mut *w.tx)
         .await?;
+        self.log_edit(&mut w, RecordKind::WorkOrder, id, by, "create")
+            .await?;
         w.commit().await?;
         self.work_order(id).await
     }
@@ -91,13 +93,17 @@ impl Store {
         id: i64,
         version: i64,
         d: &WorkOrderDraft,
+        by: i64,
     ) -> Result<WorkOrder> {
         checked(d.check())?;
         let due = rules::date("due", &d.due)?;
         self.update_versioned(
-            RecordKind::WorkOrder,
-            id,
-            version,
+            Versioned {
+                kind: RecordKind::WorkOrder,
+                id,
+                version,
+                by,
+            },
             "subject = $1, status = $2, priority = $3, due_ms = $4, asset_id = $5, \
              contact_id = $6, \
              closed_ms = CASE WHEN $2 = 'closed' THEN COALESCE(closed_ms, NOW_MS) ELSE NULL END",
