@@ -1,8 +1,10 @@
 //! One agent's view of the event feed: which of the database's events are theirs, and what
 //! each carries to their console. It runs where the store is (in solo mode, inside the
 //! desktop; in a team, on the server for each desktop's socket), so an offer reaches the
-//! screen with no further read by the console.
+//! screen with no further read by the console. The events come through the process's one
+//! shared reader (desks.rs), which hands each desk only the events that concern it.
 
+use super::desks::{GoLive, Live};
 use super::{Result, Store};
 use futures::StreamExt;
 use livewindow_core::{Event, EventKind, OfferOutcome};
@@ -10,24 +12,20 @@ use livewindow_data::{DeskEvent, FeedItem, OfferEnd};
 use std::collections::HashSet;
 use std::time::Duration;
 use tokio::sync::mpsc;
-use tokio::time::Instant;
-
-/// Queue figures are read at most this often per desk, however many events change them:
-/// a thousand desks must not read them on every event.
-const QUEUES_EVERY: Duration = Duration::from_millis(500);
 
 /// What the feed knows of the agent's desk, to tell their events from others'.
-struct Follow {
-    agent: i64,
+#[derive(Debug)]
+pub(crate) struct Follow {
+    pub(crate) agent: i64,
     /// Chats offered to the agent and not answered yet.
-    offered: HashSet<i64>,
+    pub(crate) offered: HashSet<i64>,
     /// The agent's chats: active or in wrap-up.
-    mine: HashSet<i64>,
+    pub(crate) mine: HashSet<i64>,
 }
 
 /// The next read an event needs before it can be shown, or what it shows at once.
 #[derive(Debug, PartialEq, Eq)]
-enum Step {
+pub(crate) enum Step {
     Skip,
     Show(Box<DeskEvent>),
     ReadOffer(i64),
@@ -38,8 +36,13 @@ enum Step {
 }
 
 impl Follow {
+    /// Whether the desk follows `chat`: offered to the agent, or theirs.
+    pub(crate) fn follows(&self, chat: i64) -> bool {
+        self.offered.contains(&chat) || self.mine.contains(&chat)
+    }
+
     /// Decides what an event means for the agent, and follows their offers and chats.
-    fn step(&mut self, e: &Event) -> Step {
+    pub(crate) fn step(&mut self, e: &Event) -> Step {
         let me = Some(self.agent);
         if e.kind == EventKind::AgentStatus {
             return if e.agent_id == me && e.chat_id.is_none() {
@@ -99,7 +102,7 @@ impl Follow {
     }
 
     /// A transfer of the agent's chat accepted by the other agent: the chat is theirs now.
-    fn answered(&mut self, chat: i64, accepted: bool) {
+    pub(crate) fn answered(&mut self, chat: i64, accepted: bool) {
         if accepted {
             self.mine.remove(&chat);
         }
@@ -121,7 +124,11 @@ impl DeskReader {
             self.queues_owed = true;
         }
         let step = self.follow.step(e);
-        store.read_step(&mut self.follow, step).await
+        let event = store.read_step(self.follow.agent, step).await?;
+        if let Some((chat, accepted)) = event.as_ref().and_then(transfer_answer) {
+            self.follow.answered(chat, accepted);
+        }
+        Ok(event)
     }
 
     /// The queues' figures, when events changed them since they were last read.
@@ -159,81 +166,146 @@ impl Store {
         })
     }
 
-    async fn read_step(&self, f: &mut Follow, step: Step) -> Result<Option<DeskEvent>> {
+    /// What a step shows at `agent`'s desk, after the read it needs.
+    async fn read_step(&self, agent: i64, step: Step) -> Result<Option<DeskEvent>> {
         Ok(match step {
             Step::Skip => None,
             Step::Show(event) => Some(*event),
             Step::ReadOffer(chat) => self.offer(chat).await?.map(DeskEvent::Offered),
             Step::ReadChat(chat) => Some(DeskEvent::ChatChanged(self.chat(chat).await?)),
             Step::ReadMessage(id) => Some(DeskEvent::Message(self.message(id).await?)),
-            Step::ReadAgent => Some(DeskEvent::Status(self.agent(f.agent).await?)),
-            Step::ReadTransferAnswer(chat) => self.transfer_answer(chat).await?.map(|answer| {
-                f.answered(chat, answer.outcome == Some(OfferOutcome::Accepted));
-                DeskEvent::TransferAnswered {
-                    chat_id: chat,
-                    answer,
-                }
-            }),
+            Step::ReadAgent => Some(DeskEvent::Status(self.agent(agent).await?)),
+            Step::ReadTransferAnswer(chat) => {
+                self.transfer_answer(chat)
+                    .await?
+                    .map(|answer| DeskEvent::TransferAnswered {
+                        chat_id: chat,
+                        answer,
+                    })
+            }
         })
+    }
+}
+
+/// A transfer answered: the chat, and whether the other agent took it.
+fn transfer_answer(event: &DeskEvent) -> Option<(i64, bool)> {
+    match event {
+        DeskEvent::TransferAnswered { chat_id, answer } => {
+            Some((*chat_id, answer.outcome == Some(OfferOutcome::Accepted)))
+        }
+        _ => None,
     }
 }
 
 /// The agent's feed; dropping it stops the task that follows the database.
 pub type DeskFeed = super::Subscription<FeedItem>;
 
+/// Sends `item` on; false when the feed was dropped.
+async fn pass(tx: &mpsc::Sender<Result<FeedItem>>, item: Result<Option<FeedItem>>) -> bool {
+    match item {
+        Ok(None) => true,
+        Ok(Some(item)) => tx.send(Ok(item)).await.is_ok(),
+        Err(e) => tx.send(Err(e)).await.is_ok(),
+    }
+}
+
+/// What event `e` shows at the desk of `follow`, read while the desk is not live yet.
+async fn catch_up(store: &Store, follow: &mut Follow, e: &Event) -> Result<Option<FeedItem>> {
+    let step = follow.step(e);
+    let event = store.read_step(follow.agent, step).await?;
+    if let Some((chat, accepted)) = event.as_ref().and_then(transfer_answer) {
+        follow.answered(chat, accepted);
+    }
+    Ok(event.map(|event| FeedItem { id: e.id, event }))
+}
+
 async fn run(store: Store, agent: i64, mut last: i64, tx: mpsc::Sender<Result<FeedItem>>) {
-    let mut reader = loop {
-        match store.desk_reader(agent).await {
-            Ok(r) => break r,
+    // Each turn joins the shared reader; a desk dropped for falling behind joins again.
+    'join: loop {
+        let (desks, mut follow) = match store.desks().await {
+            Ok(desks) => match store.desk_reader(agent).await {
+                Ok(reader) => (desks, reader.follow),
+                Err(e) => {
+                    if tx.send(Err(e)).await.is_err() {
+                        return;
+                    }
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            },
             Err(e) => {
                 if tx.send(Err(e)).await.is_err() {
                     return;
                 }
                 tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
             }
-        }
-    };
-    let mut events = store.subscribe(last);
-    // When the queues' figures may be read next.
-    let mut queues_next = Instant::now();
-    loop {
-        let next = if reader.queues_owed {
-            tokio::select! {
-                e = events.next() => e,
-                _ = tokio::time::sleep_until(queues_next) => {
-                    queues_next = Instant::now() + QUEUES_EVERY;
-                    let item = reader.queues(&store).await.map(|q| {
-                        q.map(|event| FeedItem { id: last, event })
-                    });
-                    let item = match item {
-                        Ok(Some(item)) => Ok(item),
-                        Ok(None) => continue,
-                        Err(e) => Err(e),
-                    };
-                    if tx.send(item).await.is_err() {
-                        return;
+        };
+        let joined = desks.join();
+        // From the table up to where the shared reader was when the desk joined.
+        if last < joined.head {
+            let mut events = store.subscribe(last);
+            while last < joined.head {
+                let item = match events.next().await {
+                    Some(Ok(e)) => {
+                        last = e.id;
+                        catch_up(&store, &mut follow, &e).await
                     }
-                    continue;
+                    Some(Err(e)) => Err(e),
+                    None => return,
+                };
+                if !pass(&tx, item).await {
+                    return;
                 }
             }
-        } else {
-            events.next().await
-        };
-        let Some(event) = next else { return };
-        let item = match event {
-            Ok(e) => {
-                last = last.max(e.id);
-                match reader.read(&store, &e).await {
-                    Ok(Some(event)) => Ok(FeedItem { id: e.id, event }),
-                    Ok(None) => continue,
-                    Err(err) => Err(err),
-                }
-            }
-            Err(err) => Err(err),
-        };
-        if tx.send(item).await.is_err() {
-            return;
         }
+        // Then what was dispatched meanwhile, until nothing waits: the desk is live.
+        loop {
+            match joined.go_live(follow) {
+                GoLive::Live => break,
+                GoLive::Dropped => continue 'join,
+                GoLive::Pending(f, events) => {
+                    follow = f;
+                    for e in &events {
+                        if e.id <= last {
+                            continue;
+                        }
+                        last = e.id;
+                        let item = catch_up(&store, &mut follow, e).await;
+                        if !pass(&tx, item).await {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+        let mut joined = joined;
+        while let Some(live) = joined.rx.recv().await {
+            let item = match live {
+                Live::Step(id, step) => {
+                    last = last.max(id);
+                    match store.read_step(agent, step).await {
+                        Ok(Some(event)) => {
+                            if let Some((chat, accepted)) = transfer_answer(&event) {
+                                joined.answered(chat, accepted);
+                            }
+                            Ok(Some(FeedItem { id, event }))
+                        }
+                        Ok(None) => Ok(None),
+                        Err(e) => Err(e),
+                    }
+                }
+                Live::Queues(q) => Ok(Some(FeedItem {
+                    id: last,
+                    event: DeskEvent::Queues(q),
+                })),
+                Live::Error(e) => Err(e),
+            };
+            if !pass(&tx, item).await {
+                return;
+            }
+        }
+        // The shared reader dropped the desk (it fell behind): join again from `last`.
     }
 }
 

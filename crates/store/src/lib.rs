@@ -10,6 +10,7 @@ mod chats;
 mod console_data;
 mod crm;
 mod desk_feed;
+mod desks;
 mod error;
 mod events;
 mod feed_hub;
@@ -36,6 +37,7 @@ pub mod seed_names {
     pub use super::seed::{FIRST_NAMES, LAST_NAMES};
 }
 
+pub use crm::CrmEdit;
 pub use secrets::one_time_password;
 pub use sessions::{SessionCheck, SessionInfo, SessionUser};
 pub use sign_in::{SIGN_IN_ATTEMPTS_PER_MINUTE, SignedIn};
@@ -103,6 +105,8 @@ pub struct Store {
     /// Wake-ups from other processes, shared by this handle's subscriptions: one LISTEN
     /// connection (Postgres) or one file watcher (SQLite), started by the first subscription.
     pub(crate) db_wake: Arc<wake::DbWake>,
+    /// The shared reader of the feed for this handle's desks (desks.rs), while any follow it.
+    desks: Arc<tokio::sync::Mutex<std::sync::Weak<desks::Desks>>>,
 }
 
 /// What a handle is for; it sets how many connections it may hold on PostgreSQL, where each
@@ -233,6 +237,7 @@ impl Store {
             poll_interval: Duration::from_millis(50),
             last_sweep: Arc::default(),
             db_wake: Arc::new(wake::DbWake::new(backend, &connect_url)),
+            desks: Arc::default(),
         })
     }
 

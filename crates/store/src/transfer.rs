@@ -11,6 +11,7 @@ use livewindow_core::{
     TransferKind, TransferTarget,
 };
 use sqlx::Row;
+use std::collections::{HashMap, HashSet};
 
 impl Store {
     /// Where `agent_id` can send a chat: every queue with what waits and who is free in it,
@@ -71,6 +72,22 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// Every queue's figures, and which queues each agent works: what a process's desks
+    /// share (see desks.rs), two reads however many desks there are.
+    pub(crate) async fn queue_figures(
+        &self,
+    ) -> Result<(Vec<QueueStat>, HashMap<i64, HashSet<i64>>)> {
+        let all = self.queue_stats(None).await?;
+        let rows: Vec<(i64, i64)> = sqlx::query_as("SELECT agent_id, queue_id FROM agent_queues")
+            .fetch_all(self.pool())
+            .await?;
+        let mut members: HashMap<i64, HashSet<i64>> = HashMap::new();
+        for (agent, queue) in rows {
+            members.entry(agent).or_default().insert(queue);
+        }
+        Ok((all, members))
     }
 
     /// An agent transfers their active chat: to a queue, where it waits ahead of chats that

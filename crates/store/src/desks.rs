@@ -1,0 +1,339 @@
+//! One reader of the event feed per process for all of its desks. Each event is looked at
+//! once and handed only to the desks it concerns (the agent it names, the desks that follow
+//! its chat), each deciding through its own [`Follow`]: a server with a thousand desktops
+//! does not wake a thousand tasks for every customer's line. The queues' figures are read
+//! once for all desks, at most every half second. A desk that joins behind the reader
+//! catches up from the table on its own, then takes what was dispatched meanwhile, then
+//! goes live; a desk that falls too far behind is dropped and joins again the same way.
+
+use super::desk_feed::{Follow, Step};
+use super::{Result, Store};
+use futures::StreamExt;
+use livewindow_core::{Event, EventKind, QueueStat, StoreError};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// What a desk may have waiting; a desk this far behind is dropped and joins again.
+const DESK_QUEUE: usize = 1024;
+/// Events kept for a joining desk while it catches up; beyond this it starts again.
+const JOIN_BUFFER: usize = 20_000;
+/// Queue figures are read at most this often, however many events change them.
+const QUEUES_EVERY: Duration = Duration::from_millis(500);
+
+/// What the shared reader hands a live desk.
+#[derive(Debug)]
+pub(crate) enum Live {
+    /// What event `id` means at the desk.
+    Step(i64, Step),
+    /// The figures of the desk's queues changed.
+    Queues(Vec<QueueStat>),
+    /// The feed could not be read for a moment; it catches up by itself.
+    Error(StoreError),
+}
+
+enum Slot {
+    /// Catching up from the table; what is dispatched meanwhile waits here.
+    Joining { buffer: Vec<Event> },
+    Live {
+        follow: Follow,
+        /// The figures last sent, to send only changes.
+        queues: Option<Vec<QueueStat>>,
+    },
+}
+
+struct Desk {
+    slot: Slot,
+    tx: mpsc::Sender<Live>,
+}
+
+#[derive(Default)]
+struct State {
+    /// The id of the last event dispatched.
+    head: i64,
+    next_key: u64,
+    desks: HashMap<u64, Desk>,
+    joining: HashSet<u64>,
+    /// Live desks by agent, and by the chats their offers and chats are.
+    by_agent: HashMap<i64, Vec<u64>>,
+    by_chat: HashMap<i64, Vec<u64>>,
+    queues_owed: bool,
+}
+
+fn unindex(map: &mut HashMap<i64, Vec<u64>>, id: i64, key: u64) {
+    if let Some(keys) = map.get_mut(&id) {
+        keys.retain(|k| *k != key);
+        if keys.is_empty() {
+            map.remove(&id);
+        }
+    }
+}
+
+impl State {
+    fn remove(&mut self, key: u64) {
+        self.joining.remove(&key);
+        if let Some(Desk {
+            slot: Slot::Live { follow, .. },
+            ..
+        }) = self.desks.remove(&key)
+        {
+            unindex(&mut self.by_agent, follow.agent, key);
+            for chat in follow.offered.iter().chain(&follow.mine) {
+                unindex(&mut self.by_chat, *chat, key);
+            }
+        }
+    }
+
+    /// Keeps `by_chat` true for `key` and `chat` after its follow changed.
+    fn reindex(&mut self, key: u64, chat: i64, follows: bool) {
+        let keys = self.by_chat.entry(chat).or_default();
+        let has = keys.contains(&key);
+        if follows && !has {
+            keys.push(key);
+        } else if !follows && has {
+            unindex(&mut self.by_chat, chat, key);
+        } else if keys.is_empty() {
+            self.by_chat.remove(&chat);
+        }
+    }
+
+    fn dispatch(&mut self, e: &Event) {
+        self.head = self.head.max(e.id);
+        if e.kind.changes_queues() || e.kind == EventKind::AgentStatus {
+            self.queues_owed = true;
+        }
+        let mut overflowed = Vec::new();
+        for key in &self.joining {
+            if let Some(Desk {
+                slot: Slot::Joining { buffer, .. },
+                ..
+            }) = self.desks.get_mut(key)
+            {
+                buffer.push(e.clone());
+                if buffer.len() > JOIN_BUFFER {
+                    overflowed.push(*key);
+                }
+            }
+        }
+        let mut keys: Vec<u64> = Vec::new();
+        if let Some(agent) = e.agent_id {
+            keys.extend(self.by_agent.get(&agent).into_iter().flatten());
+        }
+        if let Some(chat) = e.chat_id {
+            for key in self.by_chat.get(&chat).into_iter().flatten() {
+                if !keys.contains(key) {
+                    keys.push(*key);
+                }
+            }
+        }
+        for key in keys {
+            let Some(Desk {
+                slot: Slot::Live { follow, .. },
+                tx,
+            }) = self.desks.get_mut(&key)
+            else {
+                continue;
+            };
+            let step = follow.step(e);
+            let follows = e.chat_id.map(|chat| (chat, follow.follows(chat)));
+            if step != Step::Skip && tx.try_send(Live::Step(e.id, step)).is_err() {
+                overflowed.push(key);
+            }
+            if let Some((chat, follows)) = follows {
+                self.reindex(key, chat, follows);
+            }
+        }
+        for key in overflowed {
+            // Dropping its sender tells the desk: it joins again from its last id.
+            self.remove(key);
+        }
+    }
+}
+
+/// The shared reader's state; the reading task holds it weakly and stops with the last desk.
+pub(crate) struct Desks {
+    state: Mutex<State>,
+}
+
+/// How a joining desk's [`Desks::go_live`] went.
+pub(crate) enum GoLive {
+    Live,
+    /// Events were dispatched while it caught up: take them first, then try again.
+    Pending(Follow, Vec<Event>),
+    /// It fell too far behind while joining: join again.
+    Dropped,
+}
+
+/// A desk's place at the shared reader; dropping it removes the desk.
+pub(crate) struct Joined {
+    desks: Arc<Desks>,
+    key: u64,
+    /// The id of the last event dispatched when the desk joined: it catches up to here.
+    pub head: i64,
+    pub rx: mpsc::Receiver<Live>,
+}
+
+impl Drop for Joined {
+    fn drop(&mut self) {
+        self.desks.lock().remove(self.key);
+    }
+}
+
+impl Joined {
+    pub fn go_live(&self, follow: Follow) -> GoLive {
+        let mut state = self.desks.lock();
+        let Some(desk) = state.desks.get_mut(&self.key) else {
+            return GoLive::Dropped;
+        };
+        let Slot::Joining { buffer, .. } = &mut desk.slot else {
+            return GoLive::Live;
+        };
+        if !buffer.is_empty() {
+            return GoLive::Pending(follow, std::mem::take(buffer));
+        }
+        let chats: Vec<i64> = follow.offered.iter().chain(&follow.mine).copied().collect();
+        let agent = follow.agent;
+        desk.slot = Slot::Live {
+            follow,
+            queues: None,
+        };
+        state.joining.remove(&self.key);
+        state.by_agent.entry(agent).or_default().push(self.key);
+        for chat in chats {
+            state.reindex(self.key, chat, true);
+        }
+        // Its first figures come with the next read.
+        state.queues_owed = true;
+        GoLive::Live
+    }
+
+    /// A transfer of the desk's chat was answered: accepted, the chat is no longer its.
+    pub fn answered(&self, chat: i64, accepted: bool) {
+        let mut state = self.desks.lock();
+        let Some(Desk {
+            slot: Slot::Live { follow, .. },
+            ..
+        }) = state.desks.get_mut(&self.key)
+        else {
+            return;
+        };
+        follow.answered(chat, accepted);
+        let follows = follow.follows(chat);
+        state.reindex(self.key, chat, follows);
+    }
+}
+
+impl Desks {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn join(self: &Arc<Self>) -> Joined {
+        let (tx, rx) = mpsc::channel(DESK_QUEUE);
+        let mut state = self.lock();
+        let key = state.next_key;
+        state.next_key += 1;
+        state.desks.insert(
+            key,
+            Desk {
+                slot: Slot::Joining { buffer: Vec::new() },
+                tx,
+            },
+        );
+        state.joining.insert(key);
+        Joined {
+            desks: self.clone(),
+            key,
+            head: state.head,
+            rx,
+        }
+    }
+
+    fn fail(&self, error: &StoreError) {
+        let state = self.lock();
+        for desk in state.desks.values() {
+            if let Slot::Live { .. } = desk.slot {
+                let _ = desk.tx.try_send(Live::Error(error.clone()));
+            }
+        }
+    }
+
+    /// Sends each live desk the figures of its queues, where they changed.
+    fn queues(&self, all: &[QueueStat], members: &HashMap<i64, HashSet<i64>>) {
+        let mut state = self.lock();
+        for desk in state.desks.values_mut() {
+            let Slot::Live { follow, queues } = &mut desk.slot else {
+                continue;
+            };
+            let theirs = members.get(&follow.agent);
+            let mine: Vec<QueueStat> = all
+                .iter()
+                .filter(|q| theirs.is_some_and(|t| t.contains(&q.id)))
+                .cloned()
+                .collect();
+            if queues.as_ref() != Some(&mine)
+                && desk.tx.try_send(Live::Queues(mine.clone())).is_ok()
+            {
+                *queues = Some(mine);
+            }
+        }
+    }
+
+    fn owes_queues(&self) -> bool {
+        std::mem::take(&mut self.lock().queues_owed)
+    }
+}
+
+impl Store {
+    /// This process's shared reader of the feed for desks, started by the first desk.
+    pub(crate) async fn desks(&self) -> Result<Arc<Desks>> {
+        let mut slot = self.desks.lock().await;
+        if let Some(desks) = slot.upgrade() {
+            return Ok(desks);
+        }
+        let head = self.last_event_id().await?;
+        let desks = Arc::new(Desks {
+            state: Mutex::new(State {
+                head,
+                ..State::default()
+            }),
+        });
+        *slot = Arc::downgrade(&desks);
+        tokio::spawn(read(self.clone(), Arc::downgrade(&desks), head));
+        Ok(desks)
+    }
+}
+
+/// The shared reader: every event once, to the desks it concerns; the queues' figures
+/// when events changed them.
+async fn read(store: Store, desks: Weak<Desks>, head: i64) {
+    let mut events = store.subscribe(head);
+    let mut tick = tokio::time::interval(QUEUES_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            event = events.next() => {
+                let Some(desks) = desks.upgrade() else { return };
+                match event {
+                    Some(Ok(e)) => desks.lock().dispatch(&e),
+                    Some(Err(error)) => desks.fail(&error),
+                    None => return,
+                }
+            }
+            _ = tick.tick() => {
+                let Some(desks) = desks.upgrade() else { return };
+                if !desks.owes_queues() {
+                    continue;
+                }
+                match store.queue_figures().await {
+                    Ok((all, members)) => desks.queues(&all, &members),
+                    Err(error) => {
+                        desks.lock().queues_owed = true;
+                        desks.fail(&error);
+                    }
+                }
+            }
+        }
+    }
+}
