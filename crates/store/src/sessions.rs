@@ -101,6 +101,57 @@ impl Store {
         Ok(SessionCheck::Valid(SessionUser { session_id, user }))
     }
 
+    /// Of the sessions `ids`, those that no longer hold, each with why (`None`: no such
+    /// session any more). One query for all of them: a server checks the sessions of its
+    /// open event sockets this way every second, whatever their number. Slides nothing.
+    pub async fn ended_sessions(&self, ids: &[i64]) -> Result<Vec<(i64, Option<SessionEnd>)>> {
+        let mut ended = Vec::new();
+        // Well under both databases' limits on bound parameters.
+        for chunk in ids.chunks(1000) {
+            let list = (1..=chunk.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT s.id, s.idle_expires_ms, s.absolute_expires_ms, s.revoked_why, \
+                 a.disabled, NOW_MS AS now \
+                 FROM sessions s JOIN agents a ON a.id = s.agent_id WHERE s.id IN ({list})"
+            );
+            let mut query = sqlx::query(self.sql(&sql));
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            let rows = query.fetch_all(self.pool()).await?;
+            let mut found = std::collections::HashSet::new();
+            for row in &rows {
+                let id: i64 = row.try_get("id")?;
+                found.insert(id);
+                let revoked: Option<String> = row.try_get("revoked_why")?;
+                let revoked =
+                    revoked.map(|why| SessionEnd::parse(&why).unwrap_or(SessionEnd::Revoked));
+                let verdict = session_verdict(
+                    row.try_get("now")?,
+                    revoked,
+                    row.try_get("idle_expires_ms")?,
+                    row.try_get("absolute_expires_ms")?,
+                );
+                let disabled: bool = row.try_get::<i64, _>("disabled")? != 0;
+                match verdict {
+                    Err(why) => ended.push((id, Some(why))),
+                    Ok(()) if disabled => ended.push((id, Some(SessionEnd::Disabled))),
+                    Ok(()) => {}
+                }
+            }
+            ended.extend(
+                chunk
+                    .iter()
+                    .filter(|id| !found.contains(id))
+                    .map(|id| (*id, None)),
+            );
+        }
+        Ok(ended)
+    }
+
     /// Moves a session's idle expiry on after a use (one short transaction).
     async fn slide(&self, session_id: i64, agent_id: i64, now: i64, absolute: i64) -> Result<()> {
         let mut w = self.write().await?;

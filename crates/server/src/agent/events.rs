@@ -1,7 +1,8 @@
 //! `GET /api/agent/events?after=ID`: the desk's event feed over a WebSocket, for the agent
 //! whose Bearer token opened it, resuming after the last event id the desktop holds (on
-//! any server process: ids are the database's). The session is checked every second, so a
-//! revoked or expired session's socket closes within two, saying why.
+//! any server process: ids are the database's). The process checks its sockets' sessions
+//! together every second, so a revoked or expired session's socket closes within two,
+//! saying why.
 
 use super::Signed;
 use crate::AppState;
@@ -10,14 +11,10 @@ use axum::extract::ws::{CloseFrame, Message as Ws, WebSocket, WebSocketUpgrade};
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use futures::StreamExt;
-use livewindow_core::SessionToken;
 use livewindow_data::ConsoleData;
 use livewindow_data::wire::FailureKind;
-use livewindow_store::SessionCheck;
 use std::time::Duration;
 
-/// How often the socket asks whether its session still holds.
-const SESSION_CHECK: Duration = Duration::from_secs(1);
 /// Keeps the connection alive through proxies that close silent ones.
 const PING_EVERY: Duration = Duration::from_secs(25);
 /// A frame the desktop does not take within this is a dead desktop: the socket closes.
@@ -43,21 +40,10 @@ async fn send(ws: &mut WebSocket, frame: Ws) -> bool {
     )
 }
 
-/// Why the session no longer holds, if it does not.
-async fn ended(state: &AppState, token: &SessionToken) -> Option<FailureKind> {
-    match state.store.check_session(token).await {
-        Ok(SessionCheck::Valid(_)) => None,
-        Ok(SessionCheck::Ended(why)) => Some(FailureKind::Session(Some(why))),
-        Ok(SessionCheck::Unknown) => Some(FailureKind::Session(None)),
-        // The database is down for a moment: the session is not ended by that.
-        Err(_) => None,
-    }
-}
-
 async fn run(state: AppState, signed: Signed, after: i64, mut ws: WebSocket) {
     let me = signed.agent_id();
     let mut feed = state.store.desk(me).events(after);
-    let mut check = tokio::time::interval(SESSION_CHECK);
+    let mut session = state.sessions.follow(signed.user.session_id);
     let mut ping = tokio::time::interval(PING_EVERY);
     let mut shutdown = state.hub.shutting_down();
     loop {
@@ -76,13 +62,13 @@ async fn run(state: AppState, signed: Signed, after: i64, mut ws: WebSocket) {
                 }
                 None => return,
             },
-            _ = check.tick() => {
-                if let Some(why) = ended(&state, &signed.token).await {
-                    let reason = serde_json::to_string(&why).unwrap_or_default();
-                    tracing::info!(agent_id = me, %reason, "agent socket closed: session ended");
-                    let _ = send(&mut ws, close(SIGNED_OUT, &reason)).await;
-                    return;
-                }
+            _ = session.ended.changed() => {
+                let why = session.ended.borrow().clone();
+                let why = why.unwrap_or(FailureKind::Session(None));
+                let reason = serde_json::to_string(&why).unwrap_or_default();
+                tracing::info!(agent_id = me, %reason, "agent socket closed: session ended");
+                let _ = send(&mut ws, close(SIGNED_OUT, &reason)).await;
+                return;
             }
             _ = ping.tick() => {
                 if !send(&mut ws, Ws::Ping(Default::default())).await {

@@ -12,9 +12,11 @@ mod commands;
 mod error;
 mod events;
 mod session;
+mod watch;
 
 pub use error::AgentError;
 pub use session::Signed;
+pub use watch::Sessions;
 
 use super::AppState;
 use axum::Router;
