@@ -2,11 +2,13 @@ use clap::Parser;
 use livewindow::cli::{self, Cli};
 use livewindow::core::AgentStatus;
 use livewindow::store::{Role, Store};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 fn main() -> ExitCode {
     livewindow::ui::mark_start();
+    livewindow::client::use_ring();
     let cli = Cli::parse();
     // The server logs its requests (with their request id) unless told otherwise.
     let default_log = match cli.command {
@@ -85,8 +87,11 @@ fn demo_server(url: &str) {
 
 /// A team's desktop: the sign-in screen first, then everything through the server. It
 /// holds no database URL and opens no database connection.
-fn team_console(server: &str, insecure: bool) -> anyhow::Result<()> {
-    let url = livewindow::client::server_url(server, insecure).map_err(anyhow::Error::msg)?;
+fn team_console(server: &str, insecure: bool, ca: Option<PathBuf>) -> anyhow::Result<()> {
+    let url = livewindow::client::Server::new(server, insecure, ca.as_deref())
+        .map_err(anyhow::Error::msg)?
+        .url()
+        .clone();
     if insecure && url.scheme() == "http" {
         eprintln!(
             "livewindow: warning: {url} is plain http; your password and the customers' words \
@@ -100,14 +105,15 @@ fn team_console(server: &str, insecure: bool) -> anyhow::Result<()> {
         .unwrap_or_else(|| "desktop".into());
     let sign_in: livewindow::ui::SignInFn = std::sync::Arc::new(move |c| {
         let device = device.clone();
+        let ca = ca.clone();
         Box::pin(async move {
             use livewindow::ui::sign_in::Failed;
-            let url =
-                livewindow::client::server_url(&c.server, insecure).map_err(|line| Failed {
+            let server = livewindow::client::Server::new(&c.server, insecure, ca.as_deref())
+                .map_err(|line| Failed {
                     line,
                     refused: false,
                 })?;
-            match livewindow::client::sign_in(&url, &c.email, &c.password, &device).await {
+            match livewindow::client::sign_in(&server, &c.email, &c.password, &device).await {
                 Ok((remote, _)) => Ok(std::sync::Arc::new(remote) as livewindow::data::Data),
                 Err(e) => Err(Failed {
                     line: e.to_string(),
@@ -138,7 +144,7 @@ fn console(cli: &Cli) -> anyhow::Result<()> {
         anyhow::bail!("the console cannot open its window: {why}");
     }
     if let Some(server) = &cli.server {
-        return team_console(server, cli.insecure_http);
+        return team_console(server, cli.insecure_http, cli.server_ca.clone());
     }
     let url = cli::database_url(cli)?;
     let agent = runtime()?.block_on(async {

@@ -201,13 +201,16 @@ async fn every_command_for_every_role_on_own_and_others_chats() {
     let queue = store.add_queue("Matrix").await.expect("queue");
     let other = user(&store, "other@example.com", Role::Agent, 20, queue).await;
     let contact = store
-        .create_contact(&ContactDraft {
-            first_name: "Ana".into(),
-            last_name: "Lima".into(),
-            email: "ana.lima@example.com".into(),
-            phone: String::new(),
-            account_id: None,
-        })
+        .create_contact(
+            &ContactDraft {
+                first_name: "Ana".into(),
+                last_name: "Lima".into(),
+                email: "ana.lima@example.com".into(),
+                phone: String::new(),
+                account_id: None,
+            },
+            other,
+        )
         .await
         .expect("contact")
         .id;
@@ -218,7 +221,7 @@ async fn every_command_for_every_role_on_own_and_others_chats() {
     };
     let server = InProcess::start(&store, Config::default()).await;
     let base = server.base.clone();
-    let http = reqwest::Client::new();
+    let http = server_support::http();
 
     for (n, role) in Role::ALL.into_iter().enumerate() {
         let email = format!("caller{n}@example.com");
@@ -257,6 +260,17 @@ async fn every_command_for_every_role_on_own_and_others_chats() {
         for c in desk_and_crm(&w) {
             let (status, body) = post(&http, &base, t, &c).await;
             let_through(status, &body, &format!("{role} {c:?}"));
+            if let Command::CreateContact { .. } = c {
+                // The edit is recorded as the session's agent's, with its time.
+                let id = body["id"].as_i64().expect("the new contact's id");
+                let edits = store.record_edits(RecordKind::Contact, id).await.unwrap();
+                assert_eq!(edits.len(), 1, "{edits:?}");
+                assert_eq!(
+                    (edits[0].agent_id, edits[0].action.as_str()),
+                    (me, "create")
+                );
+                assert!(edits[0].at_ms > 0);
+            }
             let (status, _) = post(&http, &base, None, &c).await;
             assert_eq!(status, 401, "{role} {c:?} without a token");
         }
@@ -347,7 +361,7 @@ async fn a_revoked_session_is_refused_and_its_socket_closes_within_two_seconds()
     let me = user(&store, "ana@example.com", Role::Agent, 3, queue).await;
     let server = InProcess::start(&store, Config::default()).await;
     let base = server.base.clone();
-    let http = reqwest::Client::new();
+    let http = server_support::http();
     let r = sign_in(&http, &base, "ana@example.com", PASSWORD).await;
     let token = r.json::<Value>().await.unwrap()["token"]
         .as_str()

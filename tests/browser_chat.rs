@@ -263,7 +263,7 @@ async fn a_customer_chats_from_chromium() {
         "{violations}"
     );
     let session = c.session_id().await.unwrap().unwrap_or_default();
-    let log: Value = reqwest::Client::new()
+    let log: Value = server_support::http()
         .post(format!("{webdriver}/session/{session}/se/log"))
         .json(&json!({"type": "browser"}))
         .send()

@@ -13,46 +13,13 @@ use common::{demo_with_available, fresh, sweep_for, wait_for};
 use fantoccini::{Client, Locator};
 use livewindow::core::{EventKind, NewMessage, Sender, options};
 use serde_json::Value;
-use server_support::browser::{assert_in_order_once, browser, js, shot, transcript, wait_text};
+use server_support::browser::{
+    assert_in_order_once, browser, js, shot, start_on_page, transcript, type_and_send, wait_text,
+};
 use server_support::{Process, free_port};
 use std::time::{Duration, Instant};
 
 const MARIA: &str = "maria.santos@example.com";
-
-/// Fills the pre-chat form and starts; gives the chat's id.
-async fn start_on_page(c: &Client, base: &str, name: &str) -> i64 {
-    c.goto(&format!("{base}/")).await.unwrap();
-    c.wait()
-        .for_element(Locator::Css("#prechat:not([hidden])"))
-        .await
-        .unwrap();
-    c.find(Locator::Css("#name"))
-        .await
-        .unwrap()
-        .send_keys(name)
-        .await
-        .unwrap();
-    c.find(Locator::Css("#email"))
-        .await
-        .unwrap()
-        .send_keys("ana@example.com")
-        .await
-        .unwrap();
-    c.find(Locator::Css("#start"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_text(c, "#status", "Waiting for an agent", 10).await;
-    let id = js(c, "return localStorage.getItem('livewindow.chat')").await;
-    id.as_str().and_then(|s| s.parse().ok()).expect("chat id")
-}
-
-async fn type_and_send(c: &Client, text: &str) {
-    let box_ = c.find(Locator::Css("#message")).await.unwrap();
-    box_.send_keys(&format!("{text}\u{E007}")).await.unwrap(); // Enter sends
-}
 
 /// The outbox as the page shows it: (text, note, has a Retry button).
 async fn outbox(c: &Client) -> Vec<(String, String, bool)> {

@@ -32,7 +32,7 @@ async fn sign_in_take_a_chat_and_be_signed_out_through_the_server() {
         .await
         .unwrap();
     let server = InProcess::start(&store, Config::default()).await;
-    let url = client::server_url(&server.base, false).expect("a loopback server");
+    let url = client::Server::new(&server.base, false, None).expect("a loopback server");
 
     // Refusals, each with its own line.
     let wrong = client::sign_in(&url, MARIA, &Password::new("not the password"), "test")
@@ -49,7 +49,7 @@ async fn sign_in_take_a_chat_and_be_signed_out_through_the_server() {
         "{wrong:?}"
     );
     assert_eq!(wrong.to_string(), "The email or the password is not right.");
-    let nobody = client::server_url("http://127.0.0.1:9", false).unwrap();
+    let nobody = client::Server::new("http://127.0.0.1:9", false, None).unwrap();
     let down = client::sign_in(&nobody, MARIA, &Password::new(PASSWORD), "test")
         .await
         .unwrap_err();
@@ -140,4 +140,80 @@ async fn sign_in_take_a_chat_and_be_signed_out_through_the_server() {
         "An administrator ended this session."
     );
     server.stop().await;
+}
+
+/// `livewindow server --tls-cert --tls-key`: the desktop signs in over https and follows
+/// its desk over wss when it trusts the server's authority (`--server-ca`), and refuses a
+/// server whose certificate it cannot trust, saying so. The chat page's cookie is Secure.
+#[tokio::test]
+async fn a_desktop_reaches_a_tls_server_it_trusts_and_refuses_one_it_does_not() {
+    let (db, store) = fresh().await;
+    let maria = demo_with_available(&store, &[MARIA]).await[0];
+    store
+        .set_password(maria, &Password::new(PASSWORD))
+        .await
+        .unwrap();
+    let tls = server_support::TestTls::make();
+    let server =
+        server_support::Process::spawn_tls(&db.url, server_support::free_port(), &tls).await;
+    assert!(server.base.starts_with("https://localhost:"));
+
+    // Not trusted: the system's authorities do not know the test's.
+    let untrusted = client::Server::new(&server.base, false, None).unwrap();
+    let refused = client::sign_in(&untrusted, MARIA, &Password::new(PASSWORD), "test")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, SignInProblem::Unreachable(_)),
+        "{refused:?}"
+    );
+    // Plain http to the TLS port is no server.
+    let plain = server.base.replace("https://localhost", "http://127.0.0.1");
+    let plain = client::Server::new(&plain, false, None).unwrap();
+    assert!(
+        client::sign_in(&plain, MARIA, &Password::new(PASSWORD), "test")
+            .await
+            .is_err()
+    );
+
+    let trusted = client::Server::new(&server.base, false, Some(&tls.ca)).unwrap();
+    let (remote, _) = client::sign_in(&trusted, MARIA, &Password::new(PASSWORD), "test")
+        .await
+        .expect("sign in over https");
+    let restored = remote.restore().await.expect("restore over https");
+    let mut feed = remote.events(restored.last_event);
+    let (q, _) = store.find_queue(Some("Support")).await.unwrap();
+    let chat = store
+        .enqueue("Ana Lima", "ana.lima@example.com", q, Some("Hello"))
+        .await
+        .unwrap();
+    let offered = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            if let Some(Ok(FeedItem {
+                event: DeskEvent::Offered(o),
+                ..
+            })) = feed.next().await
+                && o.chat_id == chat
+            {
+                return o;
+            }
+        }
+    })
+    .await
+    .expect("the offer over wss");
+    assert_eq!(offered.customer_name, "Ana Lima");
+
+    // The customers' page on the same https port: its cookie is Secure, with HSTS.
+    let r = tls
+        .client()
+        .post(format!("{}/api/chats", server.base))
+        .header("origin", &server.base)
+        .json(&serde_json::json!({"name": "Bo Chen", "email": "bo@example.com"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let (_, set_cookie) = server_support::chat_cookie(&r);
+    assert!(set_cookie.contains("Secure"), "{set_cookie}");
+    assert!(r.headers().contains_key("strict-transport-security"));
 }

@@ -22,7 +22,7 @@ const TINY_PNG: &[u8] = &[
 ];
 
 fn http() -> reqwest::Client {
-    reqwest::Client::new()
+    server_support::http()
 }
 
 #[tokio::test]

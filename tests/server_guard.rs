@@ -14,7 +14,7 @@ use server_support::{InProcess, Process, chat_cookie, free_port, start_chat};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 fn http() -> reqwest::Client {
-    reqwest::Client::new()
+    server_support::http()
 }
 
 fn png() -> Vec<u8> {

@@ -35,7 +35,7 @@ fn sign(email: &str, name: &str, signed_at: i64) -> String {
 
 /// Starts a chat with `body`; gives its id and whether the store marked it verified.
 async fn start(store: &Store, base: &str, body: Value) -> (i64, bool) {
-    let r = reqwest::Client::new()
+    let r = server_support::http()
         .post(format!("{base}/api/chats"))
         .json(&body)
         .send()
@@ -201,7 +201,7 @@ async fn forged_stale_and_future_signatures_verify_nothing() {
         assert!(!v, "{what}: must not be verified");
     }
     // Junk in the time field is a bad request, not a crash.
-    let r = reqwest::Client::new()
+    let r = server_support::http()
         .post(format!("{base}/api/chats"))
         .json(&json!({"name": "Ana", "email": email, "signed_at": "soon", "signature": "00"}))
         .send()

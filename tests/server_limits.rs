@@ -19,7 +19,7 @@ use tokio::net::{TcpSocket, TcpStream};
 const MARIA: &str = "maria.santos@example.com";
 
 fn http() -> reqwest::Client {
-    reqwest::Client::new()
+    server_support::http()
 }
 
 /// The resident memory of a process, in MiB.
@@ -311,7 +311,7 @@ async fn clients_that_never_finish_their_headers() {
         }
     }
     let started = Instant::now();
-    let probe = reqwest::Client::builder()
+    let probe = server_support::http_builder()
         .timeout(Duration::from_secs(2))
         .build()
         .unwrap();

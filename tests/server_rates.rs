@@ -15,7 +15,7 @@ use server_support::{InProcess, start_chat};
 
 /// A client that opens as many connections as asked for: every request really overlaps.
 fn http() -> reqwest::Client {
-    reqwest::Client::builder()
+    server_support::http_builder()
         .pool_max_idle_per_host(100)
         .build()
         .unwrap()

@@ -1,17 +1,22 @@
-//! A team's desktop in the real window (Xvfb): `livewindow --server URL` against a real
-//! `livewindow server` process on the test database (PostgreSQL with `TEST_DATABASE_URL`,
-//! as CI runs it). The sign-in screen is filled from the keyboard (a wrong password refused
-//! with its line, then the right one), a chat is offered, accepted and answered, the
-//! desktop holds no database connection, and revoking the session brings the sign-in
-//! screen back within 2 s. Needs Xvfb, xdotool, ImageMagick's `import` and tesseract.
+//! A team's desktop in the real window (Xvfb): `livewindow --server https://…` against a
+//! real `livewindow server` process serving TLS on the test database (PostgreSQL with
+//! `TEST_DATABASE_URL`, as CI runs it). The sign-in screen is filled from the keyboard (a
+//! wrong password refused with its line, then the right one); a customer in Chromium is
+//! offered, accepted and answered; the desktop holds no database connection; the server is
+//! killed with SIGKILL and started again while both sides write, and every line arrives
+//! once; revoking the session brings the sign-in screen back within 2 s. Needs Xvfb,
+//! xdotool, ImageMagick's `import`, tesseract, Chromium and chromedriver.
 
 mod common;
 mod server_support;
 
 use common::window::{Desk, free_display, wait_until, window_tools};
 use common::{demo_with_available, fresh};
-use livewindow::core::{ChatState, Password, Sender};
-use server_support::{Process, free_port};
+use livewindow::core::{ChatState, Password};
+use server_support::browser::{
+    assert_in_order_once, browser, start_on_page, transcript, type_and_send, wait_text,
+};
+use server_support::{Process, TestTls, free_port};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -98,16 +103,24 @@ async fn a_team_desktop_signs_in_takes_a_chat_and_is_signed_out() {
     if !window_tools(&["Xvfb", "xdotool", "import", "tesseract", "convert"]) {
         return;
     }
+    let Some((_driver, page, _webdriver, _profile)) = browser().await else {
+        return;
+    };
     let (db, store) = fresh().await;
     let maria = demo_with_available(&store, &[MARIA]).await[0];
     store
         .set_password(maria, &Password::new(PASSWORD))
         .await
         .unwrap();
-    let server = Process::spawn(&db.url, free_port(), &[]).await;
+    // The server speaks https itself; the desktop trusts its authority with --server-ca.
+    let tls = TestTls::make();
+    let port = free_port();
+    let mut server = Process::spawn_tls(&db.url, port, &tls).await;
     let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/smoke");
     std::fs::create_dir_all(&shots).unwrap();
-    let desk = Desk::start_with(free_display(130), &["--server", &server.base], &shots).await;
+    let ca = tls.ca.display().to_string();
+    let args = ["--server", server.base.as_str(), "--server-ca", ca.as_str()];
+    let desk = Desk::start_with(free_display(130), &args, &shots).await;
     sees(&desk, "team-1-sign-in.png", "Sign in", 20).await;
 
     // The email field has the focus; Tab to the password; Enter signs in.
@@ -126,12 +139,9 @@ async fn a_team_desktop_signs_in_takes_a_chat_and_is_signed_out() {
     .await;
     sees(&desk, "team-3-console.png", "Incoming", 30).await;
 
-    // A chat, offered, accepted and answered from the keyboard, all through the server.
-    let (q, _) = store.find_queue(Some("Support")).await.unwrap();
-    let chat = store
-        .enqueue("Ana Lima", "ana.lima@example.com", q, Some("Hello"))
-        .await
-        .unwrap();
+    // A customer in Chromium asks for a chat; it is offered, accepted and answered from
+    // the keyboard, all through the server.
+    let chat = start_on_page(&page, &server.base, "Ana Lima").await;
     wait_until("the offer", 20, async || {
         store.chat(chat).await.unwrap().state == ChatState::Offered
     })
@@ -153,15 +163,7 @@ async fn a_team_desktop_signs_in_takes_a_chat_and_is_signed_out() {
     desk.xdo(&["mousemove", "250", "755", "click", "1"]);
     desk.type_text("Hello Ana, how can I help?");
     desk.key("Return");
-    wait_until("the reply", 20, async || {
-        store
-            .messages(chat)
-            .await
-            .unwrap()
-            .iter()
-            .any(|m| m.sender == Sender::Agent && m.body_text.contains("how can I help"))
-    })
-    .await;
+    wait_text(&page, "#transcript", "how can I help", 20).await;
     read_screen(&desk, "team-4-answered.png");
 
     // The desktop holds no connection to the database (PostgreSQL) and no open database
@@ -185,6 +187,41 @@ async fn a_team_desktop_signs_in_takes_a_chat_and_is_signed_out() {
         }
         (None, None) => panic!("a database URL of neither kind: {}", db.url),
     }
+
+    // The server dies with SIGKILL. Both sides write while it is gone; when it is back on
+    // the same port, the desktop reconnects by itself and every line arrives once.
+    server.kill();
+    let agent_line = "Are you still there?";
+    let customer_line = "Still here, waiting";
+    desk.type_text(agent_line);
+    desk.key("Return");
+    type_and_send(&page, customer_line).await;
+    sees(&desk, "team-5-reconnecting.png", "Reconnecting", 20).await;
+    let server = Process::spawn_tls(&db.url, port, &tls).await;
+    let once = async |text: &str| {
+        let all = store.messages(chat).await.unwrap();
+        all.iter().filter(|m| m.body_text.contains(text)).count()
+    };
+    wait_until("both lines stored", 30, async || {
+        once(agent_line).await == 1 && once(customer_line).await == 1
+    })
+    .await;
+    wait_text(&page, "#transcript", agent_line, 30).await;
+    sees(&desk, "team-6-reconnected.png", "waiting", 30).await;
+    // Nothing sent twice, on either side, once things have settled.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(once(agent_line).await, 1, "the agent's line, once");
+    assert_eq!(once(customer_line).await, 1, "the customer's line, once");
+    assert_in_order_once(&transcript(&page).await);
+    let on_page = transcript(&page).await;
+    assert_eq!(
+        on_page
+            .iter()
+            .filter(|(_, t)| t.contains(agent_line))
+            .count(),
+        1,
+        "{on_page:?}"
+    );
 
     // An administrator revokes the session: the sign-in screen is back within 2 s, saying why.
     let revoked = Instant::now();
@@ -218,6 +255,6 @@ async fn a_team_desktop_signs_in_takes_a_chat_and_is_signed_out() {
     let took = revoked.elapsed();
     println!("the sign-in screen was back {took:?} after the revoke (the command included)");
     assert!(took < Duration::from_secs(3), "{took:?}");
-    sees(&desk, "team-5-signed-out.png", "administrator", 10).await;
+    sees(&desk, "team-7-signed-out.png", "administrator", 10).await;
     drop(server);
 }

@@ -47,9 +47,9 @@ async fn sign_in(server: &Server, i: usize, email: &str) -> Result<Remote> {
         );
     }
     let answer: crate::data::wire::SignInAnswer = r.json().await?;
-    let url = reqwest::Url::parse(&base)?;
+    let server = crate::client::Server::new(&base, true, None).map_err(anyhow::Error::msg)?;
     Ok(Remote::resume(
-        url,
+        server,
         SessionToken::new(answer.token),
         answer.agent_id,
     ))

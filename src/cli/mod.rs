@@ -46,6 +46,11 @@ pub struct Cli {
     #[arg(long, requires = "server")]
     pub insecure_http: bool,
 
+    /// A PEM certificate authority to trust for the --server's https, besides the system's
+    /// (for a server whose certificate your organisation made).
+    #[arg(long, env = "LIVEWINDOW_SERVER_CA", requires = "server")]
+    pub server_ca: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

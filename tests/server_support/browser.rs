@@ -55,6 +55,8 @@ pub async fn browser() -> Option<(Driver, Client, String, tempfile::TempDir)> {
         }),
     );
     caps.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
+    // A test server on https has a certificate of the test's own making.
+    caps.insert("acceptInsecureCerts".into(), json!(true));
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
     let webdriver = format!("http://127.0.0.1:{port}");
     let mut last = None;
@@ -106,6 +108,41 @@ pub async fn wait_text(c: &Client, css: &str, needle: &str, secs: u64) -> String
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("{css} never showed {needle:?}; it shows {last:?}");
+}
+
+/// Fills the pre-chat form and starts; gives the chat's id.
+pub async fn start_on_page(c: &Client, base: &str, name: &str) -> i64 {
+    c.goto(&format!("{base}/")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("#prechat:not([hidden])"))
+        .await
+        .unwrap();
+    c.find(Locator::Css("#name"))
+        .await
+        .unwrap()
+        .send_keys(name)
+        .await
+        .unwrap();
+    c.find(Locator::Css("#email"))
+        .await
+        .unwrap()
+        .send_keys("ana@example.com")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#start"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(c, "#status", "Waiting for an agent", 10).await;
+    let id = js(c, "return localStorage.getItem('livewindow.chat')").await;
+    id.as_str().and_then(|s| s.parse().ok()).expect("chat id")
+}
+
+pub async fn type_and_send(c: &Client, text: &str) {
+    let box_ = c.find(Locator::Css("#message")).await.unwrap();
+    box_.send_keys(&format!("{text}\u{E007}")).await.unwrap(); // Enter sends
 }
 
 /// The transcript's stored messages, as (id, text).

@@ -8,11 +8,107 @@ pub mod browser;
 use futures::{SinkExt, StreamExt};
 use livewindow::Store;
 use livewindow::server::{self, Config};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio_tungstenite::tungstenite::Message as Ws;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+/// A certificate authority of the test's own and a certificate it signed for `localhost`
+/// and 127.0.0.1, made by openssl in a temporary directory.
+pub struct TestTls {
+    pub ca: PathBuf,
+    pub cert: PathBuf,
+    pub key: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl TestTls {
+    pub fn make() -> TestTls {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let at = |name: &str| dir.path().join(name);
+        let ec = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+        ];
+        let openssl = |args: &[&str]| {
+            let out = Command::new("openssl")
+                .args(args)
+                .current_dir(dir.path())
+                .output()
+                .expect("run openssl");
+            assert!(
+                out.status.success(),
+                "openssl {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        let ca_ext = [
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ];
+        let args = [&["req", "-x509"][..], &ec, &ca_ext];
+        let mut ca: Vec<&str> = args.concat();
+        ca.extend(["-keyout", "ca.key", "-out", "ca.pem", "-days", "2"]);
+        ca.extend(["-subj", "/CN=Live Window test CA"]);
+        openssl(&ca);
+        let mut req: Vec<&str> = [&["req"][..], &ec].concat();
+        req.extend([
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=localhost",
+        ]);
+        openssl(&req);
+        std::fs::write(
+            at("server.ext"),
+            "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n\
+             keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n",
+        )
+        .expect("write server.ext");
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "server.ext",
+        ]);
+        TestTls {
+            ca: at("ca.pem"),
+            cert: at("server.pem"),
+            key: at("server.key"),
+            _dir: dir,
+        }
+    }
+
+    /// An HTTP client that trusts the test's authority.
+    pub fn client(&self) -> reqwest::Client {
+        let pem = std::fs::read(&self.ca).expect("read ca.pem");
+        let ca = reqwest::Certificate::from_pem(&pem).expect("ca.pem");
+        http_builder()
+            .add_root_certificate(ca)
+            .build()
+            .expect("an https client")
+    }
+}
 
 /// A server running in this test's runtime.
 pub struct InProcess {
@@ -102,7 +198,34 @@ impl Process {
         .await
     }
 
+    /// [`Process::spawn`] serving https itself with `tls`'s certificate, at
+    /// `https://localhost:PORT`.
+    pub async fn spawn_tls(database_url: &str, port: u16, tls: &TestTls) -> Process {
+        let (cert, key) = (
+            tls.cert.display().to_string(),
+            tls.key.display().to_string(),
+        );
+        let extra = ["--tls-cert", cert.as_str(), "--tls-key", key.as_str()];
+        let mut p = Self::start(&[], database_url, port, &extra, "warn", Stdio::inherit());
+        p.base = format!("https://localhost:{port}");
+        p.wait_ready_with(tls.client()).await;
+        p
+    }
+
     async fn spawn_with(
+        launcher: &[&str],
+        database_url: &str,
+        port: u16,
+        extra: &[&str],
+        level: &str,
+        stderr: Stdio,
+    ) -> Process {
+        let p = Self::start(launcher, database_url, port, extra, level, stderr);
+        p.wait_ready_with(http()).await;
+        p
+    }
+
+    fn start(
         launcher: &[&str],
         database_url: &str,
         port: u16,
@@ -128,17 +251,14 @@ impl Process {
             .stderr(stderr)
             .spawn()
             .expect("spawn livewindow server");
-        let p = Process {
+        Process {
             base: format!("http://127.0.0.1:{port}"),
             port,
             child,
-        };
-        p.wait_ready().await;
-        p
+        }
     }
 
-    async fn wait_ready(&self) {
-        let http = reqwest::Client::new();
+    async fn wait_ready_with(&self, http: reqwest::Client) {
         for _ in 0..300 {
             if let Ok(r) = http.get(format!("{}/readyz", self.base)).send().await
                 && r.status().is_success()
@@ -204,7 +324,7 @@ pub fn chat_cookie(response: &reqwest::Response) -> (String, String) {
 
 /// Starts a chat through the API; gives its id and cookie pair.
 pub async fn start_chat(base: &str, name: &str, email: &str, message: &str) -> (i64, String) {
-    let r = reqwest::Client::new()
+    let r = http()
         .post(format!("{base}/api/chats"))
         .json(&serde_json::json!({"name": name, "email": email, "message": message}))
         .send()
@@ -264,4 +384,14 @@ pub async fn send_frame(socket: &mut Socket, value: serde_json::Value) {
         .send(Ws::Text(value.to_string().into()))
         .await
         .expect("send frame");
+}
+
+/// An HTTP client for the tests (the build's TLS provider chosen first).
+pub fn http() -> reqwest::Client {
+    http_builder().build().expect("an HTTP client")
+}
+
+pub fn http_builder() -> reqwest::ClientBuilder {
+    livewindow::client::use_ring();
+    reqwest::Client::builder()
 }

@@ -53,7 +53,7 @@ pub fn events(remote: Remote, after: i64) -> BoxStream<'static, Result<FeedItem,
 }
 
 fn ws_url(remote: &Remote, after: i64) -> String {
-    let base = remote.server.as_str().trim_end_matches('/');
+    let base = remote.server.url.as_str().trim_end_matches('/');
     let base = base
         .strip_prefix("https://")
         .map(|r| format!("wss://{r}"))
@@ -76,7 +76,10 @@ impl Follow {
         let bearer = HeaderValue::from_str(&format!("Bearer {}", self.remote.token.expose()))
             .map_err(|e| Drop::Lost(e.to_string()))?;
         request.headers_mut().insert("authorization", bearer);
-        match tokio_tungstenite::connect_async(request).await {
+        let tls = tokio_tungstenite::Connector::Rustls(self.remote.server.tls.clone());
+        let connected =
+            tokio_tungstenite::connect_async_tls_with_config(request, None, true, Some(tls));
+        match connected.await {
             Ok((socket, _)) => Ok(socket),
             Err(tokio_tungstenite::tungstenite::Error::Http(r)) if r.status() == 401 => {
                 let why = r

@@ -4,6 +4,9 @@
 //! in team mode holds no database URL; this is all it talks to.
 
 mod feed;
+mod tls;
+
+pub use tls::use_ring;
 
 use futures::future::BoxFuture;
 use futures::stream::BoxStream;
@@ -19,6 +22,8 @@ use livewindow_data::wire::{
 };
 use livewindow_data::{ConsoleData, ContactMatches, FeedItem, Opened, Reply, Restored, Tick};
 use serde::de::DeserializeOwned;
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
@@ -26,13 +31,13 @@ use url::Url;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Checks the server's address: http with a host, and only on this machine (a token and
+/// Checks the server's address: https, or http only on this machine (a token and
 /// customers' words would cross the network in clear) unless `insecure`.
 pub fn server_url(given: &str, insecure: bool) -> Result<Url, String> {
     let url = Url::parse(given.trim())
-        .map_err(|e| format!("{given:?} is not a server address ({e}); use http://HOST:PORT"))?;
+        .map_err(|e| format!("{given:?} is not a server address ({e}); use https://HOST"))?;
     let Some(host) = url.host() else {
-        return Err(format!("{given:?} names no host; use http://HOST:PORT"));
+        return Err(format!("{given:?} names no host; use https://HOST"));
     };
     let loopback = match host {
         url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
@@ -40,21 +45,45 @@ pub fn server_url(given: &str, insecure: bool) -> Result<Url, String> {
         url::Host::Ipv6(a) => a.is_loopback(),
     };
     match url.scheme() {
-        // This build's HTTP client has no TLS: said plainly now rather than failing later.
-        "https" => Err(format!(
-            "{given}: this version of the desktop speaks plain http only (https comes next); \
-             give the server's http:// address, with --insecure-http if it is not on this \
-             machine"
-        )),
+        "https" => Ok(url),
         "http" if loopback || insecure => Ok(url),
         "http" => Err(format!(
             "{given} is plain http on another machine: your password and the customers' words \
-             would cross the network unencrypted. Pass --insecure-http only on a network you \
-             trust"
+             would cross the network unencrypted. Use its https:// address, or pass \
+             --insecure-http only on a network you trust"
         )),
         other => Err(format!(
-            "{other}:// is not a server address; use http://HOST:PORT"
+            "{other}:// is not a server address; use https://HOST"
         )),
+    }
+}
+
+/// A team's server as the desktop reaches it: its checked address, and the HTTP client and
+/// TLS settings that every request and the event socket use.
+#[derive(Clone, Debug)]
+pub struct Server {
+    url: Url,
+    http: reqwest::Client,
+    tls: Arc<rustls::ClientConfig>,
+}
+
+impl Server {
+    /// `given` checked as [`server_url`] does; https trusts the system's authorities and
+    /// `extra_ca` (a PEM file), if given.
+    pub fn new(given: &str, insecure: bool, extra_ca: Option<&Path>) -> Result<Server, String> {
+        let url = server_url(given, insecure)?;
+        let tls = tls::client_config(extra_ca)?;
+        let http = reqwest::Client::builder()
+            .timeout(REQUEST_TIMEOUT)
+            .connect_timeout(CONNECT_TIMEOUT)
+            .tls_backend_preconfigured((*tls).clone())
+            .build()
+            .map_err(|e| format!("the desktop's HTTP client cannot start: {e}"))?;
+        Ok(Server { url, http, tls })
+    }
+
+    pub fn url(&self) -> &Url {
+        &self.url
     }
 }
 
@@ -87,14 +116,6 @@ impl std::fmt::Display for SignInProblem {
     }
 }
 
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(REQUEST_TIMEOUT)
-        .connect_timeout(CONNECT_TIMEOUT)
-        .build()
-        .unwrap_or_default()
-}
-
 fn endpoint(server: &Url, name: &str) -> String {
     format!(
         "{}{API_PREFIX}/{name}",
@@ -104,7 +125,7 @@ fn endpoint(server: &Url, name: &str) -> String {
 
 /// Signs in on `server`: the session's token, and who it signs in.
 pub async fn sign_in(
-    server: &Url,
+    server: &Server,
     email: &str,
     password: &Password,
     device: &str,
@@ -114,9 +135,9 @@ pub async fn sign_in(
         password: password.expose().to_string(),
         device: device.to_string(),
     };
-    let http = http();
-    let r = http
-        .post(endpoint(server, "session"))
+    let r = server
+        .http
+        .post(endpoint(&server.url, "session"))
         .json(&request)
         .send()
         .await
@@ -130,7 +151,6 @@ pub async fn sign_in(
         let answer: SignInAnswer = serde_json::from_slice(&body)
             .map_err(|_| SignInProblem::NotAServer(format!("HTTP {status}")))?;
         let remote = Remote {
-            http,
             server: server.clone(),
             token: SessionToken::new(answer.token.clone()),
             agent_id: answer.agent_id,
@@ -163,8 +183,7 @@ fn transport(e: &reqwest::Error) -> String {
 /// A signed-in agent's data, through the server. Its `Debug` never shows the token.
 #[derive(Clone, Debug)]
 pub struct Remote {
-    http: reqwest::Client,
-    server: Url,
+    server: Server,
     token: SessionToken,
     agent_id: i64,
 }
@@ -202,9 +221,8 @@ fn unreachable(why: &str) -> CallError {
 
 impl Remote {
     /// A session kept from before (the keyring's token) on `server`.
-    pub fn resume(server: Url, token: SessionToken, agent_id: i64) -> Remote {
+    pub fn resume(server: Server, token: SessionToken, agent_id: i64) -> Remote {
         Remote {
-            http: http(),
             server,
             token,
             agent_id,
@@ -212,7 +230,7 @@ impl Remote {
     }
 
     pub fn server(&self) -> &Url {
-        &self.server
+        &self.server.url
     }
 
     pub fn token(&self) -> &SessionToken {
@@ -221,8 +239,9 @@ impl Remote {
 
     /// Ends the session on the server.
     pub async fn sign_out(&self) -> Result<(), StoreError> {
-        self.http
-            .delete(endpoint(&self.server, "session"))
+        self.server
+            .http
+            .delete(endpoint(&self.server.url, "session"))
             .bearer_auth(self.token.expose())
             .send()
             .await
@@ -235,8 +254,9 @@ impl Remote {
             .split()
             .map_err(|e| CallError::Store(StoreError::invalid(e.to_string())))?;
         let r = self
+            .server
             .http
-            .post(endpoint(&self.server, &name))
+            .post(endpoint(&self.server.url, &name))
             .bearer_auth(self.token.expose())
             .json(&body)
             .send()
@@ -270,7 +290,7 @@ impl Remote {
 
 impl ConsoleData for Remote {
     fn identity(&self) -> String {
-        self.server.to_string()
+        self.server.url.to_string()
     }
 
     fn agent_id(&self) -> i64 {
@@ -399,9 +419,8 @@ mod tests {
     use super::server_url;
 
     #[test]
-    fn plain_http_only_on_this_machine() {
-        let e = server_url("https://chat.example.com", false).unwrap_err();
-        assert!(e.contains("plain http only"), "{e}");
+    fn https_anywhere_plain_http_only_on_this_machine() {
+        assert!(server_url("https://chat.example.com", false).is_ok());
         assert!(server_url("http://127.0.0.1:8080", false).is_ok());
         assert!(server_url("http://localhost:8080/", false).is_ok());
         assert!(server_url("http://[::1]:8080/", false).is_ok());

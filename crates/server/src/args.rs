@@ -26,6 +26,13 @@ pub struct ServerArgs {
     /// Seconds a website's identity signature holds after it was made.
     #[arg(long, default_value_t = livewindow_core::limits::IDENTITY_MAX_AGE_SECONDS)]
     pub identity_max_age: i64,
+    /// Serve https with this PEM certificate chain (with --tls-key); without it, serve plain
+    /// http behind a proxy that terminates TLS.
+    #[arg(long, requires = "tls_key")]
+    pub tls_cert: Option<std::path::PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, requires = "tls_cert")]
+    pub tls_key: Option<std::path::PathBuf>,
     /// Take the customer's address from X-Forwarded-For (only behind a proxy that sets it).
     #[arg(long)]
     pub trust_forwarded: bool,
@@ -110,7 +117,12 @@ impl ServerArgs {
         if site_secret.as_ref().is_some_and(|s| s.len() < 16) {
             anyhow::bail!("the site secret is shorter than 16 characters; use a long random one");
         }
+        let tls = match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => Some(super::tls::load(cert, key)?),
+            _ => None,
+        };
         Ok(Config {
+            tls,
             public_url: self.public_url.clone(),
             embed_origins,
             site_secret,

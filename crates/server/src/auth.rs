@@ -151,8 +151,8 @@ impl FromRequestParts<AppState> for SameOrigin {
 
 /// A browser's request that changes something (or opens the live channel) must come from
 /// a page of this server: its Origin, when sent, is exactly the public URL's origin, or
-/// without one `http://` and the Host (`https://` too when a trusted proxy says the
-/// request came over https). Another site's page cannot post into a chat even where a
+/// without one `http://` and the Host (`https://` instead when this process serves TLS, and
+/// too when a trusted proxy says the request came over https). Another site's page cannot post into a chat even where a
 /// browser would send the cookie, and neither can a page on another scheme or port.
 pub fn check_origin(parts: &Parts, state: &AppState) -> Result<(), ApiError> {
     let upgrade = parts.headers.contains_key(header::UPGRADE);
@@ -185,6 +185,12 @@ fn expected_origins(headers: &HeaderMap, state: &AppState) -> Vec<String> {
     let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
         return Vec::new();
     };
+    // Served over TLS by this process: its pages are https only.
+    if state.config.tls.is_some() {
+        return url::Url::parse(&format!("https://{host}"))
+            .map(|u| vec![u.origin().ascii_serialization()])
+            .unwrap_or_default();
+    }
     let mut schemes = vec!["http"];
     let proto = headers
         .get("x-forwarded-proto")

@@ -20,6 +20,7 @@ mod images;
 mod listen;
 mod live;
 mod query;
+mod tls;
 mod view;
 
 use axum::Router;
@@ -46,6 +47,8 @@ pub use livewindow_core::limits::WEB_MESSAGE_CHARS;
 
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// With it, connections are https (`--tls-cert`, `--tls-key`).
+    pub tls: Option<Arc<rustls::ServerConfig>>,
     /// The address customers reach the page at, when it differs from the listen address
     /// (behind a proxy): its origin is accepted, and https makes cookies Secure.
     pub public_url: Option<url::Url>,
@@ -79,6 +82,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
+            tls: None,
             public_url: None,
             embed_origins: Vec::new(),
             site_secret: None,
@@ -101,9 +105,11 @@ impl Default for Config {
 
 impl Config {
     pub fn secure_cookies(&self) -> bool {
-        self.public_url
-            .as_ref()
-            .is_some_and(|u| u.scheme() == "https")
+        self.tls.is_some()
+            || self
+                .public_url
+                .as_ref()
+                .is_some_and(|u| u.scheme() == "https")
     }
 
     /// The Content-Security-Policy: scripts, styles and connections only from this server,
@@ -154,6 +160,8 @@ pub struct AppState {
     in_flight: Arc<tokio::sync::Semaphore>,
     /// The last readiness check and when it ran: probes share one check a second.
     readiness: Arc<tokio::sync::Mutex<Option<(Instant, bool)>>>,
+    /// The sessions of the agents' open event sockets, checked together.
+    sessions: Arc<agent::Sessions>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -314,6 +322,7 @@ pub async fn serve(
         header_timeout: config.header_timeout,
         idle_timeout: config.idle_timeout,
         shutdown_timeout: config.shutdown_timeout,
+        tls: config.tls.clone().map(tokio_rustls::TlsAcceptor::from),
     };
     let state = AppState {
         store,
@@ -328,7 +337,14 @@ pub async fn serve(
         uploads: Arc::new(tokio::sync::Semaphore::new(limits::IMAGE_UPLOADS_AT_ONCE)),
         in_flight,
         readiness: Arc::default(),
+        sessions: Arc::default(),
     };
+    tokio::spawn(
+        state
+            .sessions
+            .clone()
+            .run(state.store.clone(), hub.shutting_down()),
+    );
     if state.config.run_rules {
         tokio::spawn(run_rules(state.store.clone(), hub.shutting_down()));
     }
@@ -375,6 +391,7 @@ pub async fn run(store: Store, listen: SocketAddr, config: Config) -> anyhow::Re
     let local = listener.local_addr()?;
     let page = match &config.public_url {
         Some(u) => u.to_string(),
+        None if config.tls.is_some() => format!("https://{local}/"),
         None => format!("http://{local}/"),
     };
     println!(

@@ -22,7 +22,7 @@ use tokio_io_timeout::TimeoutStream;
 use tower::ServiceExt;
 
 /// The connection limits and timeouts of one server process.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Limits {
     /// Open connections (WebSockets included) from one address; `None` behind a proxy,
     /// where every connection comes from the proxy's address.
@@ -34,7 +34,13 @@ pub struct Limits {
     pub idle_timeout: Duration,
     /// After SIGTERM, connections still open this long are dropped.
     pub shutdown_timeout: Duration,
+    /// https: the handshake must end within the header timeout.
+    pub tls: Option<tokio_rustls::TlsAcceptor>,
 }
+
+/// A connection's byte stream, plain or TLS.
+trait Conn: AsyncRead + AsyncWrite + Send {}
+impl<T: AsyncRead + AsyncWrite + Send> Conn for T {}
 
 /// Refused connections get this and are closed at once; nothing of theirs is read.
 const TOO_MANY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\n\
@@ -152,7 +158,8 @@ pub async fn serve(
         let mut io = TimeoutStream::new(Counted { tcp, _slot: slot });
         io.set_read_timeout(Some(limits.idle_timeout));
         io.set_write_timeout(Some(limits.idle_timeout));
-        let io = TokioIo::new(Box::pin(io));
+        let io = Box::pin(io);
+        let tls = limits.tls.clone();
         let app = app.clone();
         let service = tower::service_fn(move |mut request: hyper::Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo(peer));
@@ -161,6 +168,17 @@ pub async fn serve(
         let mut stopping = stopping.clone();
         let header_timeout = limits.header_timeout;
         connections.spawn(async move {
+            // The handshake runs here, not in the accept loop, so a slow client holds up
+            // no one else.
+            let io: Pin<Box<dyn Conn>> = match tls {
+                None => io,
+                Some(tls) => match tokio::time::timeout(header_timeout, tls.accept(io)).await {
+                    Ok(Ok(stream)) => Box::pin(stream),
+                    Ok(Err(e)) => return tracing::debug!(error = %e, "TLS handshake"),
+                    Err(_) => return,
+                },
+            };
+            let io = TokioIo::new(io);
             let mut builder = hyper::server::conn::http1::Builder::new();
             builder
                 .timer(TokioTimer::new())
@@ -204,6 +222,7 @@ mod tests {
             header_timeout: Duration::from_secs(1),
             idle_timeout: Duration::from_secs(1),
             shutdown_timeout: Duration::from_secs(1),
+            tls: None,
         };
         let a: IpAddr = [10, 0, 0, 1].into();
         let b: IpAddr = [10, 0, 0, 2].into();
