@@ -12,6 +12,7 @@ mod server_support;
 
 use common::window::{Desk, free_display, wait_until, window_tools};
 use common::{demo_with_available, fresh};
+use fantoccini::Locator;
 use livewindow::core::{ChatState, Password};
 use server_support::browser::{
     assert_in_order_once, browser, start_on_page, transcript, type_and_send, wait_text,
@@ -202,7 +203,16 @@ async fn a_team_desktop_signs_in_takes_a_chat_and_is_signed_out() {
         let all = store.messages(chat).await.unwrap();
         all.iter().filter(|m| m.body_text.contains(text)).count()
     };
+    // The desktop resends by itself; the page shows the customer's line as not sent, with
+    // Retry, and they press it (unless one of the page's own tries reached the new server).
     wait_until("both lines stored", 30, async || {
+        if once(customer_line).await == 0
+            && let Ok(retry) = page
+                .find(Locator::Css("#transcript li.outbox button.retry"))
+                .await
+        {
+            let _ = retry.click().await;
+        }
         once(agent_line).await == 1 && once(customer_line).await == 1
     })
     .await;

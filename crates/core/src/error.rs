@@ -65,8 +65,9 @@ pub enum StoreError {
         "someone else saved this {what} first (it is now at version {version}); reload it to see their changes"
     )]
     EditConflict { what: String, version: i64 },
-    /// The connection to the database is down or timed out: worth retrying later.
-    #[error("the database cannot be reached ({0})")]
+    /// The database (or, for a team's desktop, the server) is out of reach or timed out:
+    /// worth retrying later. The text says which, and why.
+    #[error("{0}")]
     Unavailable(String),
     /// Any other database error, as the driver worded it.
     #[error("database error: {0}")]

@@ -14,11 +14,13 @@ impl From<sqlx::Error> for StoreError {
             | sqlx::Error::PoolClosed
             | sqlx::Error::Io(_)
             | sqlx::Error::Tls(_)
-            | sqlx::Error::WorkerCrashed => StoreError::Unavailable(e.to_string()),
+            | sqlx::Error::WorkerCrashed => {
+                StoreError::Unavailable(format!("the database cannot be reached ({e})"))
+            }
             // The database says it cannot serve now (going away, disk full, I/O), not that
             // the statement is wrong.
             sqlx::Error::Database(d) if d.code().is_some_and(|c| unavailable_code(&c)) => {
-                StoreError::Unavailable(d.to_string())
+                StoreError::Unavailable(format!("the database cannot be reached ({d})"))
             }
             other => StoreError::Database(other.to_string()),
         }

@@ -74,7 +74,7 @@ async fn heavy(state: &AppState, id: i64) -> Result<Arc<MessageView>, StoreError
             .heavy
             .acquire()
             .await
-            .map_err(|_| StoreError::Unavailable("shutting down".into()))?;
+            .map_err(|_| StoreError::Unavailable("the server is shutting down".into()))?;
         // Sockets that waited for the permit find the message read by the one before:
         // many pages resuming at once cost one read of its megabytes, not one each.
         if let Some(view) = cached(state, id) {

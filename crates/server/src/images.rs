@@ -98,7 +98,9 @@ pub async fn serve(
     let gone = || ApiError::new(StatusCode::NOT_FOUND, "There is no such picture.");
     let image = {
         let _reading = state.heavy.acquire().await.map_err(|_| {
-            ApiError::from(livewindow_core::StoreError::Unavailable("closed".into()))
+            ApiError::from(livewindow_core::StoreError::Unavailable(
+                "the server is shutting down".into(),
+            ))
         })?;
         let m = state.store.message(message_id).await?;
         if m.chat_id != access.chat_id || m.internal {

@@ -1,6 +1,7 @@
 //! The frame tick: countdowns move, notes fade, stale queue figures are read; once a second
 //! the desk does its share of the routing work and says it is still there (learning its
-//! agent's status, or that another console took over); once a minute it measures the clock
+//! agent's status, or that another console took over), and what could not be sent while
+//! the data was away is sent again; once a minute it measures the clock
 //! offset and re-reads the agent's options.
 
 use super::feed::expired_note;
@@ -74,6 +75,12 @@ impl Console {
             }
             self.me.settings = settings;
         }
-        Task::none()
+        // It answers again: what could not be sent while it was away goes now, by itself.
+        let mut again = Vec::new();
+        for c in &mut self.work.chats {
+            let id = c.chat().id;
+            again.extend(c.retry_unsent().into_iter().map(|a| (id, a)));
+        }
+        Task::batch(again.into_iter().map(|(id, a)| self.run(id, a)))
     }
 }

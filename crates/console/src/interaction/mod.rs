@@ -303,6 +303,19 @@ impl Interaction {
         Action::Send(m)
     }
 
+    /// The messages that could not be sent because the server (or the database) was away,
+    /// sent again now that it answers; their client ids keep each one single.
+    pub fn retry_unsent(&mut self) -> Vec<Action> {
+        let mut again = Vec::new();
+        for o in &mut self.outbox {
+            if o.error.as_ref().is_some_and(StoreError::is_unavailable) {
+                o.error = None;
+                again.push(Action::Send(o.message.clone()));
+            }
+        }
+        again
+    }
+
     /// A message arrived through the event feed (or with the transcript).
     pub fn receive(&mut self, message: ChatMessage, in_view: bool) {
         if self.messages.iter().any(|m| m.id == message.id) {
