@@ -16,6 +16,7 @@ mod events;
 mod feed_hub;
 mod health;
 mod messages;
+mod notifier;
 mod options;
 mod presence;
 mod rate;
@@ -105,6 +106,9 @@ pub struct Store {
     /// Wake-ups from other processes, shared by this handle's subscriptions: one LISTEN
     /// connection (Postgres) or one file watcher (SQLite), started by the first subscription.
     pub(crate) db_wake: Arc<wake::DbWake>,
+    /// PostgreSQL: the coalesced sender of this handle's wake-ups; `None` for a one-shot
+    /// command, which notifies after each commit before it exits.
+    notifier: Option<Arc<notifier::Notifier>>,
     /// The shared reader of the feed for this handle's desks (desks.rs), while any follow it.
     desks: Arc<tokio::sync::Mutex<std::sync::Weak<desks::Desks>>>,
 }
@@ -229,7 +233,6 @@ impl Store {
             other => StoreError::Migrate(other.to_string()),
         })?;
         Ok(Store {
-            pool,
             backend,
             url: url.into(),
             write_lock: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
@@ -237,7 +240,10 @@ impl Store {
             poll_interval: Duration::from_millis(50),
             last_sweep: Arc::default(),
             db_wake: Arc::new(wake::DbWake::new(backend, &connect_url)),
+            notifier: (backend == Backend::Postgres && role != Role::Admin)
+                .then(|| notifier::Notifier::new(pool.clone())),
             desks: Arc::default(),
+            pool,
         })
     }
 
@@ -289,6 +295,7 @@ impl Store {
             store_wake: self.local_wake.clone(),
             pool: self.pool.clone(),
             db_wake: self.db_wake.clone(),
+            notifier: self.notifier.clone(),
         })
     }
 
@@ -319,6 +326,7 @@ pub(crate) struct WriteTx {
     store_wake: Arc<Notify>,
     pool: AnyPool,
     db_wake: Arc<wake::DbWake>,
+    notifier: Option<Arc<notifier::Notifier>>,
 }
 
 /// An event to append in the same transaction as the change it describes.
@@ -461,17 +469,10 @@ impl WriteTx {
             if self.backend == Backend::Postgres {
                 // After the commit, in a transaction of its own: a transaction that notifies
                 // holds a cluster-wide lock from just before its commit until the commit is
-                // flushed, which would serialize every writer again. Nothing here needs to be
-                // durable, so this one does not wait for its flush. A lost wake-up costs
-                // latency only (subscribers re-read every 2 s).
-                if let Err(error) = sqlx::query(
-                    "SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, '')",
-                )
-                .bind(NOTIFY_CHANNEL)
-                .execute(&self.pool)
-                .await
-                {
-                    tracing::warn!("event wake-up not sent: {error}");
+                // flushed, which would serialize every writer again. Coalesced per handle.
+                match &self.notifier {
+                    Some(n) => n.ask(),
+                    None => notifier::notify(&self.pool).await,
                 }
             }
         }
