@@ -410,3 +410,60 @@ async fn a_revoked_session_is_refused_and_its_socket_closes_within_two_seconds()
     assert_eq!(body["session"], "revoked", "{body}");
     server.stop().await;
 }
+
+/// Heartbeats through the server are answered from what it knows and written together: a
+/// second desktop of the same agent takes the desk over, and the first one's next
+/// heartbeat says so; the second's is alive, and reaches the database within a few seconds.
+#[tokio::test]
+async fn a_desktop_taken_over_learns_it_at_its_next_heartbeat() {
+    let (_scratch, store) = fresh().await;
+    let queue = store.add_queue("Beats").await.expect("queue");
+    let me = user(&store, "ana@example.com", Role::Agent, 3, queue).await;
+    let server = InProcess::start(&store, Config::default()).await;
+    let base = server.base.clone();
+    let http = server_support::http();
+    let mut desks = Vec::new();
+    for _ in 0..2 {
+        let r = sign_in(&http, &base, "ana@example.com", PASSWORD).await;
+        let token = r.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let (status, restored) = post(&http, &base, Some(&token), &Command::Restore {}).await;
+        assert_eq!(status, 200);
+        let desk = restored["desk"].as_str().unwrap().to_string();
+        // A heartbeat of each, so the server knows the agent.
+        let tick = Command::Tick {
+            desk: desk.clone(),
+            measure: false,
+        };
+        post(&http, &base, Some(&token), &tick).await;
+        desks.push((token, tick));
+    }
+    let (status, first) = post(&http, &base, Some(&desks[0].0), &desks[0].1).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        first,
+        json!("Superseded"),
+        "the first desktop was taken over"
+    );
+    let (_, second) = post(&http, &base, Some(&desks[1].0), &desks[1].1).await;
+    assert!(second["Alive"].is_object(), "{second}");
+
+    let seen = || async {
+        sqlx::query_scalar::<_, i64>("SELECT last_seen_ms FROM agents WHERE id = $1")
+            .bind(me)
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+    };
+    let before = seen().await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    post(&http, &base, Some(&desks[1].0), &desks[1].1).await;
+    let start = Instant::now();
+    while seen().await == before {
+        assert!(start.elapsed() < Duration::from_secs(5), "never written");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    server.stop().await;
+}

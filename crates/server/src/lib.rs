@@ -162,6 +162,8 @@ pub struct AppState {
     readiness: Arc<tokio::sync::Mutex<Option<(Instant, bool)>>>,
     /// The sessions of the agents' open event sockets, checked together.
     sessions: Arc<agent::Sessions>,
+    /// The desktops' heartbeats, written together once a second.
+    beats: Arc<agent::Beats>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -338,7 +340,11 @@ pub async fn serve(
         in_flight,
         readiness: Arc::default(),
         sessions: Arc::default(),
+        beats: Arc::default(),
     };
+    let beats = state.beats.clone();
+    let (store, stop) = (state.store.clone(), hub.shutting_down());
+    tokio::spawn(async move { beats.run(store, stop).await });
     tokio::spawn(
         state
             .sessions

@@ -43,6 +43,52 @@ impl Store {
         Ok(status.map(|s| AgentStatus::parse(&s).unwrap_or(AgentStatus::Offline)))
     }
 
+    /// Many desks' heartbeats in one transaction (a server's, gathered over a second or
+    /// two): each counts only from the agent's current desk. Gives every agent's current
+    /// desk and status, for the server to answer the next heartbeats from.
+    pub async fn desk_heartbeats(
+        &self,
+        beats: &[(i64, String)],
+    ) -> Result<Vec<(i64, Option<String>, AgentStatus)>> {
+        let mut seen = Vec::with_capacity(beats.len());
+        for chunk in beats.chunks(400) {
+            let pairs = (0..chunk.len())
+                .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let ids = (1..=chunk.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut w = self.write().await?;
+            let update = format!(
+                "UPDATE agents SET last_seen_ms = NOW_MS WHERE (id, desk) IN (VALUES {pairs})"
+            );
+            let mut q = sqlx::query(self.sql(&update));
+            for (agent, desk) in chunk {
+                q = q.bind(*agent).bind(desk.as_str());
+            }
+            q.execute(&mut *w.tx).await?;
+            let read = format!("SELECT id, desk, status FROM agents WHERE id IN ({ids})");
+            let mut q = sqlx::query(self.sql(&read));
+            for (agent, _) in chunk {
+                q = q.bind(*agent);
+            }
+            let rows = q.fetch_all(&mut *w.tx).await?;
+            w.commit().await?;
+            for row in &rows {
+                use sqlx::Row;
+                let status: String = row.try_get("status")?;
+                seen.push((
+                    row.try_get("id")?,
+                    row.try_get("desk")?,
+                    AgentStatus::parse(&status).unwrap_or(AgentStatus::Offline),
+                ));
+            }
+        }
+        Ok(seen)
+    }
+
     /// Sets the agent's status from their desk; a desk that was taken over changes nothing
     /// (closing an old window must not set the agent Offline for the new one). False then.
     pub async fn set_desk_status(

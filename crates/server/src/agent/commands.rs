@@ -10,8 +10,8 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use livewindow_core::StoreError;
 use livewindow_core::account::{Act, Caller, ChatParties, authorize};
-use livewindow_data::ConsoleData;
 use livewindow_data::wire::Command;
+use livewindow_data::{ConsoleData, Tick};
 use serde::Serialize;
 
 /// What a command touches, with the chat's parties loaded when it names a chat. A chat
@@ -89,9 +89,38 @@ async fn run(
 ) -> Result<Response, AgentError> {
     let desk = state.store.served_desk(me);
     Ok(match command {
-        Command::Restore {} => json(desk.restore().await?),
-        Command::Tick { desk: d, measure } => json(desk.tick(d, measure).await?),
-        Command::SetStatus { desk: d, status } => json(desk.set_status(d, status).await?),
+        Command::Restore {} => {
+            let restored = desk.restore().await?;
+            let (d, status) = (Some(restored.desk.clone()), restored.agent.status);
+            state.beats.learned(me, d, status);
+            json(restored)
+        }
+        // Once a minute a tick also measures the clock and reads the settings; the others
+        // are heartbeats, gathered and written together.
+        Command::Tick { desk: d, measure } if measure => {
+            let tick = desk.tick(d.clone(), measure).await?;
+            if let Tick::Alive { status, .. } = &tick {
+                state.beats.learned(me, Some(d), *status);
+            }
+            json(tick)
+        }
+        Command::Tick { desk: d, .. } => {
+            json(match state.beats.beat(&state.store, me, &d).await? {
+                Some(status) => Tick::Alive {
+                    status,
+                    offset_ms: None,
+                    settings: None,
+                },
+                None => Tick::Superseded,
+            })
+        }
+        Command::SetStatus { desk: d, status } => {
+            let changed = desk.set_status(d.clone(), status).await?;
+            if changed {
+                state.beats.learned(me, Some(d), status);
+            }
+            json(changed)
+        }
         Command::Accept { chat_id } => json(desk.accept(chat_id).await?),
         Command::Decline { chat_id, reason } => json(desk.decline(chat_id, reason).await?),
         Command::OpenChat { chat_id, newest } => {

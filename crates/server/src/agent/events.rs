@@ -11,8 +11,8 @@ use axum::extract::ws::{CloseFrame, Message as Ws, WebSocket, WebSocketUpgrade};
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use futures::StreamExt;
-use livewindow_data::ConsoleData;
 use livewindow_data::wire::FailureKind;
+use livewindow_data::{ConsoleData, DeskEvent};
 use std::time::Duration;
 
 /// Keeps the connection alive through proxies that close silent ones.
@@ -50,6 +50,9 @@ async fn run(state: AppState, signed: Signed, after: i64, mut ws: WebSocket) {
         tokio::select! {
             item = feed.next() => match item {
                 Some(Ok(item)) => {
+                    if let DeskEvent::Status(agent) = &item.event {
+                        state.beats.status(agent.id, agent.status);
+                    }
                     let Ok(text) = serde_json::to_string(&item) else { continue };
                     if !send(&mut ws, Ws::Text(text.into())).await {
                         return;

@@ -8,12 +8,14 @@
 //! [`authorize`]: livewindow_core::account::authorize
 //! [`Failure`]: livewindow_data::wire::Failure
 
+mod beats;
 mod commands;
 mod error;
 mod events;
 mod session;
 mod watch;
 
+pub use beats::Beats;
 pub use error::AgentError;
 pub use session::Signed;
 pub use watch::Sessions;
