@@ -87,20 +87,6 @@ pub fn load(path: &Path) -> Session {
 /// Writes atomically (temp file, then rename), so a crash never leaves half a file. The
 /// folder and the file are the user's alone: drafts hold customers' details.
 pub fn save(path: &Path, session: &Session) -> std::io::Result<()> {
-    use std::io::Write;
-    if let Some(dir) = path.parent() {
-        livewindow_core::paths::private_dir(dir)?;
-    }
-    let tmp = path.with_extension("json.tmp");
     let bytes = serde_json::to_vec_pretty(session).map_err(std::io::Error::other)?;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(&tmp)?;
-    file.write_all(&bytes)?;
-    drop(file);
-    // A file left by an older build may be open to others: the new one replaces it.
-    livewindow_core::paths::tighten_file(&tmp)?;
-    std::fs::rename(&tmp, path)
+    livewindow_core::paths::write_private(path, &bytes)
 }

@@ -44,6 +44,28 @@ pub fn private_file(path: &std::path::Path) -> std::io::Result<()> {
     restrict(path, 0o600)
 }
 
+/// Writes a file of the user's alone atomically: its folder made private, a temporary file
+/// of mode 0600 beside it, then renamed over it, so a crash never leaves half a file and a
+/// file an older build left open to others is replaced by a private one.
+pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent() {
+        private_dir(dir)?;
+    }
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = std::path::PathBuf::from(tmp);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&tmp)?;
+    file.write_all(bytes)?;
+    drop(file);
+    tighten_file(&tmp)?;
+    std::fs::rename(&tmp, path)
+}
+
 /// Tightens a file to 0600 if it exists (a database's `-wal` and `-shm` come and go).
 pub fn tighten_file(path: &std::path::Path) -> std::io::Result<()> {
     match restrict(path, 0o600) {
@@ -98,6 +120,14 @@ mod tests {
         assert!(!data.join("livewindow.db-wal").exists());
         // Any other failure is reported (here: a path through a file).
         assert!(super::tighten_file(&db.join("x")).is_err());
+        // Written whole and private, over a file left open to others.
+        let kept = data.join("kept.json");
+        std::fs::write(&kept, "old").unwrap();
+        std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o644)).unwrap();
+        super::write_private(&kept, b"new").unwrap();
+        assert_eq!(std::fs::read(&kept).unwrap(), b"new");
+        assert_eq!(mode(&kept), 0o600);
+        assert!(!data.join("kept.json.tmp").exists());
         std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
         super::tighten_dir(&data).unwrap();
         assert_eq!(mode(&data), 0o700);

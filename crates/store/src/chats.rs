@@ -3,7 +3,9 @@
 
 use super::error::is_foreign_key_violation;
 use super::{NewEvent, Result, Store, StoreError, WriteTx};
-use livewindow_core::{Chat, ChatState, EndReason, EventKind, NewMessage, OfferOutcome, Sender};
+use livewindow_core::{
+    Chat, ChatFilter, ChatState, EndReason, EventKind, NewMessage, OfferOutcome, Sender,
+};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -17,23 +19,6 @@ pub(super) fn chat_select() -> String {
         "SELECT {CHAT_COLUMNS} FROM chats c JOIN queues q ON q.id = c.queue_id \
          LEFT JOIN agents a ON a.id = c.agent_id"
     )
-}
-
-/// Which chats `list_chats` shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChatFilter {
-    State(ChatState),
-    /// Ended, with the agent's wrap-up still to do.
-    WrapUp,
-}
-
-impl ChatFilter {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "wrap-up" | "wrapup" => Some(Self::WrapUp),
-            other => ChatState::parse(other).map(Self::State),
-        }
-    }
 }
 
 /// A row's `state` column as the core type.

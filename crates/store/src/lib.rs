@@ -44,10 +44,10 @@ pub use sessions::{SessionCheck, SessionInfo, SessionUser};
 pub use sign_in::{SIGN_IN_ATTEMPTS_PER_MINUTE, SignedIn};
 pub use users::{InitialPassword, NewUser, PasswordState, User};
 // The domain types live in `core`; they are re-exported here for the store's callers.
-pub use chats::ChatFilter;
 pub use console_data::Desk;
 pub use desk_feed::{DeskFeed, DeskReader};
 pub use events::Subscription;
+pub use livewindow_core::ChatFilter;
 pub use livewindow_core::crm::{
     Account, AccountDraft, Asset, AssetDraft, Contact, ContactDraft, WorkOrder, WorkOrderDraft,
 };

@@ -7,38 +7,10 @@ use super::admin::{agent_from_row, email_taken};
 use super::secrets::{hash_password, one_time_password};
 use super::{NewEvent, Result, Store, StoreError, WriteTx};
 use livewindow_core::account::check_password;
-use livewindow_core::{Agent, AgentStatus, EventKind, Password, Role, SessionEnd};
+pub use livewindow_core::account::{PasswordState, User};
+use livewindow_core::{AgentStatus, EventKind, Password, Role, SessionEnd};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-
-/// Where a user's password stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PasswordState {
-    /// None set (made before accounts, or by the demo): they cannot sign in.
-    Unset,
-    Set,
-    /// A one-time password was given; it must be changed at the first sign-in.
-    MustChange,
-}
-
-impl PasswordState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PasswordState::Unset => "no password",
-            PasswordState::Set => "password set",
-            PasswordState::MustChange => "one-time password",
-        }
-    }
-}
-
-/// A user as administrators see them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct User {
-    pub agent: Agent,
-    pub role: Role,
-    pub disabled: bool,
-    pub password: PasswordState,
-}
 
 /// The password a new user starts with.
 #[derive(Debug, Clone)]
@@ -154,6 +126,18 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(user_from_row).collect()
+    }
+
+    /// A user by email (case-insensitive) or exact name, as an administrator types them.
+    pub async fn find_user(&self, who: &str) -> Result<User> {
+        let agent = self.find_agent(who).await.map_err(|e| match e {
+            StoreError::NotFound(_) => StoreError::NotFound(format!(
+                "no user {:?}; `livewindow user list` shows the users",
+                who.trim()
+            )),
+            other => other,
+        })?;
+        self.user(agent.id).await
     }
 
     pub async fn user(&self, agent_id: i64) -> Result<User> {

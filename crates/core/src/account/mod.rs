@@ -5,11 +5,13 @@
 mod authorize;
 mod password;
 mod session;
+mod user;
 
 pub use authorize::{Act, Caller, ChatParties, Denied, authorize};
 
 pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, PasswordError, check_password};
 pub use session::{SLIDE_EVERY_MS, SessionEnd, SessionLimits, session_verdict, slid_idle_expiry};
+pub use user::{PasswordState, User};
 
 use super::StoreError;
 use serde::{Deserialize, Serialize};
@@ -67,8 +69,10 @@ impl std::str::FromStr for Role {
 
 /// A secret string: a password or a session token. It never shows in a `Debug` (logs,
 /// panics, error reports print `***`) and has no `Display`; `expose` is the one way to read
-/// it, so each reading is visible in the code.
-#[derive(Clone, PartialEq, Eq)]
+/// it, so each reading is visible in the code. It serializes as the plain string, for the
+/// wire (a password an administrator sets through the server) and the kept session.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct Secret(String);
 
 impl Secret {
