@@ -144,6 +144,9 @@ fn console(cli: &Cli) -> anyhow::Result<()> {
         anyhow::bail!("the console cannot open its window: {why}");
     }
     if let Some(server) = &cli.server {
+        if cli.demo {
+            anyhow::bail!("--demo runs on this computer's database: drop --server for it");
+        }
         return team_console(server, cli.insecure_http, cli.server_ca.clone());
     }
     let url = cli::database_url(cli)?;

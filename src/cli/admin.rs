@@ -1,11 +1,13 @@
-//! Administration: agents, queues, profile options, seeding.
+//! Administration: agents, queues, profile options (through [`AdminData`]: on the database
+//! or through a server), and seeding (on the database only).
 
 use super::{AgentCommand, OptionCommand, QueueCommand, SeedArgs};
-use crate::core::{AgentStatus, Role};
-use crate::store::{InitialPassword, NewUser, Store};
+use crate::core::{Agent, AgentStatus, Role};
+use crate::data::admin::{AdminData, NewAccount};
+use crate::store::Store;
 use anyhow::{Context, Result, bail};
 
-pub(super) async fn agent(store: &Store, command: &AgentCommand) -> Result<()> {
+pub(super) async fn agent(admin: &dyn AdminData, command: &AgentCommand) -> Result<()> {
     match command {
         AgentCommand::Add {
             name,
@@ -14,32 +16,30 @@ pub(super) async fn agent(store: &Store, command: &AgentCommand) -> Result<()> {
             queues,
         } => {
             // Resolve every queue first, so a typo adds nothing.
-            let mut ids = Vec::new();
-            for q in queues {
-                ids.push(store.find_queue(Some(q)).await?.0);
-            }
+            let queues = admin.find_queues(queues.clone()).await?;
             // An agent-role user; they sign in to a team's server with a one-time password
             // (`livewindow user add` chooses the role and the password).
-            let new = NewUser {
-                name: name.clone(),
-                email: email.clone(),
-                role: Role::Agent,
-                max_chats: *max_chats,
-                queues: ids,
-                password: InitialPassword::OneTime,
-            };
-            let (user, one_time) = store.add_user(&new).await?;
-            let agent = user.agent;
+            let account = admin
+                .add_user(NewAccount {
+                    name: name.clone(),
+                    email: email.clone(),
+                    role: Role::Agent,
+                    max_chats: *max_chats,
+                    queues: queues.iter().map(|q| q.id).collect(),
+                    password: None,
+                })
+                .await?;
+            let agent = account.user.agent;
             println!(
                 "Added agent {} <{}> (id {}).",
                 agent.name, agent.email, agent.id
             );
-            if let Some(p) = one_time {
+            if let Some(p) = account.one_time_password {
                 println!("{} {}", super::users::ONE_TIME, p.expose());
             }
         }
         AgentCommand::List => {
-            for a in store.agents().await? {
+            for a in admin.agents().await? {
                 println!(
                     "{:>4}  {:<24} {:<32} {:<10} max {}",
                     a.id,
@@ -54,27 +54,25 @@ pub(super) async fn agent(store: &Store, command: &AgentCommand) -> Result<()> {
             let status = AgentStatus::parse(&status.to_lowercase()).with_context(|| {
                 format!("unknown status {status:?}: use available, away or offline")
             })?;
-            let agent = store.find_agent(who).await?;
-            store.set_agent_status(agent.id, status).await?;
+            let agent = admin.set_agent_status(who.clone(), status).await?;
             println!("{} is now {status}.", agent.name);
         }
         AgentCommand::MaxChats { who, max_chats } => {
-            let agent = store.find_agent(who).await?;
-            store.set_max_chats(agent.id, *max_chats).await?;
+            let agent = admin.set_max_chats(who.clone(), *max_chats).await?;
             println!("{} now takes up to {max_chats} chats.", agent.name);
         }
     }
     Ok(())
 }
 
-pub(super) async fn queue(store: &Store, command: &QueueCommand) -> Result<()> {
+pub(super) async fn queue(admin: &dyn AdminData, command: &QueueCommand) -> Result<()> {
     match command {
         QueueCommand::Add { name } => {
-            let id = store.add_queue(name).await?;
-            println!("Added queue {} (id {id}).", name.trim());
+            let queue = admin.add_queue(name.clone()).await?;
+            println!("Added queue {} (id {}).", queue.name, queue.id);
         }
         QueueCommand::List => {
-            for q in store.queues().await? {
+            for q in admin.queues().await? {
                 println!(
                     "{:>4}  {:<24} {} agents, {} waiting",
                     q.id, q.name, q.agents, q.queued
@@ -82,60 +80,58 @@ pub(super) async fn queue(store: &Store, command: &QueueCommand) -> Result<()> {
             }
         }
         QueueCommand::Join { who, queue } => {
-            let agent = store.find_agent(who).await?;
-            let (qid, qname) = store.find_queue(Some(queue)).await?;
-            store.join_queue(agent.id, qid).await?;
-            println!("{} now works {qname}.", agent.name);
+            let m = admin.join_queue(who.clone(), queue.clone()).await?;
+            println!("{} now works {}.", m.agent.name, m.queue.name);
         }
         QueueCommand::Leave { who, queue } => {
-            let agent = store.find_agent(who).await?;
-            let (qid, qname) = store.find_queue(Some(queue)).await?;
-            if !store.leave_queue(agent.id, qid).await? {
-                bail!("{} does not work {qname}", agent.name);
+            let m = admin.leave_queue(who.clone(), queue.clone()).await?;
+            if !m.changed {
+                bail!("{} does not work {}", m.agent.name, m.queue.name);
             }
-            println!("{} no longer works {qname}.", agent.name);
+            println!("{} no longer works {}.", m.agent.name, m.queue.name);
         }
     }
     Ok(())
 }
 
+/// Where an option applies, in words.
+fn scope(agent: Option<&Agent>) -> String {
+    match agent {
+        Some(a) => format!("for {}", a.name),
+        None => "at site level".to_string(),
+    }
+}
+
 pub(super) async fn option(
-    store: &Store,
+    admin: &dyn AdminData,
     agent: Option<&str>,
     command: &OptionCommand,
 ) -> Result<()> {
-    let agent = match agent {
-        Some(who) => Some(store.find_agent(who).await?),
-        None => None,
-    };
-    let agent_id = agent.as_ref().map(|a| a.id);
-    let scope = match &agent {
-        Some(a) => format!("for {}", a.name),
-        None => "at site level".to_string(),
-    };
+    let agent = agent.map(str::to_string);
     match command {
         OptionCommand::Set { name, value } => {
-            store.set_option(name, value, agent_id).await?;
-            println!("{name} = {value} {scope}.");
+            let s = admin.set_option(name.clone(), value.clone(), agent).await?;
+            println!("{name} = {value} {}.", scope(s.agent.as_ref()));
         }
-        OptionCommand::Get { name } => {
-            crate::core::check_option_name(name).map_err(|e| anyhow::anyhow!(e))?;
-            match store.option(name, agent_id).await? {
-                Some(v) => println!("{v}"),
-                None => println!("(not set)"),
-            }
-        }
+        OptionCommand::Get { name } => match admin.option(name.clone(), agent).await?.outcome {
+            Some(v) => println!("{v}"),
+            None => println!("(not set)"),
+        },
         OptionCommand::Unset { name } => {
-            if !store.unset_option(name, agent_id).await? {
+            let s = admin.unset_option(name.clone(), agent).await?;
+            let scope = scope(s.agent.as_ref());
+            if !s.outcome {
                 bail!("{name} is not set {scope}");
             }
             println!("{name} unset {scope}.");
         }
         OptionCommand::List => {
-            for (name, email, value) in store.options().await? {
+            for o in admin.options().await? {
                 println!(
-                    "{name:<34} {:<32} {value}",
-                    email.unwrap_or_else(|| "(site)".into())
+                    "{:<34} {:<32} {}",
+                    o.name,
+                    o.email.unwrap_or_else(|| "(site)".into()),
+                    o.value
                 );
             }
         }

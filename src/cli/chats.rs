@@ -1,20 +1,18 @@
-//! Supervisors' commands: listing chats, moving one to a queue, the dispositions list.
+//! Supervisors' commands: listing chats, moving one to a queue, the dispositions list
+//! (through [`AdminData`]: on the database or through a server).
 
 use super::{ChatCommand, DispositionCommand};
-use crate::store::{ChatFilter, Store};
-use anyhow::{Result, bail};
+use crate::core::ChatFilter;
+use crate::data::admin::AdminData;
+use anyhow::Result;
 
-pub(super) async fn chat(store: &Store, command: &ChatCommand) -> Result<()> {
+pub(super) async fn chat(admin: &dyn AdminData, command: &ChatCommand) -> Result<()> {
     match command {
         ChatCommand::List {
             queue,
             state,
             limit,
         } => {
-            let queue = match queue {
-                Some(q) => Some(store.find_queue(Some(q)).await?.0),
-                None => None,
-            };
             let state = match state.as_deref().map(str::to_lowercase) {
                 None => None,
                 Some(s) => Some(ChatFilter::parse(&s).ok_or_else(|| {
@@ -23,10 +21,7 @@ pub(super) async fn chat(store: &Store, command: &ChatCommand) -> Result<()> {
                     )
                 })?),
             };
-            if !(1..=10_000).contains(limit) {
-                bail!("--limit must be between 1 and 10000");
-            }
-            let chats = store.list_chats(queue, state, *limit).await?;
+            let chats = admin.chats(queue.clone(), state, *limit).await?;
             if chats.is_empty() {
                 println!("No chats.");
             }
@@ -48,27 +43,26 @@ pub(super) async fn chat(store: &Store, command: &ChatCommand) -> Result<()> {
             }
         }
         ChatCommand::Transfer { id, queue } => {
-            let (queue_id, _) = store.find_queue(Some(queue)).await?;
-            let name = store.supervisor_transfer(*id, queue_id).await?;
+            let name = admin.move_chat(*id, queue.clone()).await?;
             println!("Chat {id} moved to {name}; the customer was told.");
         }
     }
     Ok(())
 }
 
-pub(super) async fn disposition(store: &Store, command: &DispositionCommand) -> Result<()> {
+pub(super) async fn disposition(admin: &dyn AdminData, command: &DispositionCommand) -> Result<()> {
     match command {
         DispositionCommand::Add { name } => {
-            store.add_disposition(name).await?;
+            admin.add_disposition(name.clone()).await?;
             println!("Added disposition {:?}.", name.trim());
         }
         DispositionCommand::List => {
-            for d in store.dispositions().await? {
+            for d in admin.dispositions().await? {
                 println!("{d}");
             }
         }
         DispositionCommand::Remove { name } => {
-            store.remove_disposition(name).await?;
+            admin.remove_disposition(name.clone()).await?;
             println!("Removed disposition {:?}.", name.trim());
         }
     }

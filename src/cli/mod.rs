@@ -1,15 +1,18 @@
 //! Command-line arguments, and the subcommands that are not the console: the customer's
-//! terminal (`customer`), administration (`admin`), the paste preview.
+//! terminal (`customer`), administration (`admin`, `users`, `chats`: on the database, or
+//! through a server with `--server` after `login`), the paste preview.
 
 mod admin;
 mod chats;
 mod customer;
 mod desktop;
+mod login;
 mod paste_preview;
 mod users;
 
 pub use users::{SessionCommand, UserCommand};
 
+use crate::data::admin::AdminData;
 use crate::store::{self, Store};
 use anyhow::{Result, bail};
 use clap::{Args, Parser, Subcommand};
@@ -36,19 +39,25 @@ pub struct Cli {
     #[arg(long)]
     pub demo: bool,
 
-    /// A team's server (http://HOST:PORT): the console signs in to it and reaches its data only
-    /// through it, with no database URL.
-    #[arg(long, env = "LIVEWINDOW_SERVER", conflicts_with_all = ["demo", "database_url"])]
+    /// A team's server (https://HOST): the console signs in to it and reaches its data only
+    /// through it, with no database URL. With an admin command, the command runs through it
+    /// with the session `livewindow login` kept.
+    #[arg(
+        long,
+        env = "LIVEWINDOW_SERVER",
+        global = true,
+        conflicts_with = "database_url"
+    )]
     pub server: Option<String>,
 
     /// Allow a plain http:// server on another machine (the password and the customers'
     /// words then cross the network unencrypted).
-    #[arg(long, requires = "server")]
+    #[arg(long, global = true, requires = "server")]
     pub insecure_http: bool,
 
     /// A PEM certificate authority to trust for the --server's https, besides the system's
     /// (for a server whose certificate your organisation made).
-    #[arg(long, env = "LIVEWINDOW_SERVER_CA", requires = "server")]
+    #[arg(long, env = "LIVEWINDOW_SERVER_CA", global = true, requires = "server")]
     pub server_ca: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -70,6 +79,11 @@ pub enum Command {
     /// Signed-in sessions: list them, end one or all of a user's.
     #[command(subcommand)]
     Session(SessionCommand),
+    /// Sign in to a team's server as an administrator (--server URL) and keep the session
+    /// on this computer, so the admin commands run through the server with --server URL.
+    Login(LoginArgs),
+    /// End the administrator's session kept by `login` (of --server URL, if several).
+    Logout,
     /// Add and list queues; set which agents work them.
     #[command(subcommand)]
     Queue(QueueCommand),
@@ -117,6 +131,16 @@ pub enum Command {
         #[arg(long)]
         plain: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LoginArgs {
+    /// The administrator's email (else asked on the terminal).
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
 }
 
 #[derive(Debug, Args)]
@@ -248,7 +272,25 @@ pub fn database_url(cli: &Cli) -> Result<String> {
     }
 }
 
+/// The commands that work on the database only: through a server they cannot run.
+fn database_only(command: &Command) -> Option<&'static str> {
+    match command {
+        Command::Customer(_) => Some("customer"),
+        Command::Seed(_) => Some("seed"),
+        Command::DemoTraffic { .. } => Some("demo-traffic"),
+        Command::Server(_) => Some("server"),
+        Command::Bench(_) => Some("bench"),
+        _ => None,
+    }
+}
+
 pub async fn run(cli: &Cli, command: &Command) -> Result<()> {
+    if let (Some(_), Some(name)) = (&cli.server, database_only(command)) {
+        bail!(
+            "`livewindow {name}` works on the database only, not through a server: drop \
+             --server (and LIVEWINDOW_SERVER) and give --database-url"
+        );
+    }
     if let Command::Bench(b) = command {
         // Runs on a scratch database of its own.
         return crate::bench::run(cli.database_url.as_deref(), b).await;
@@ -266,6 +308,19 @@ pub async fn run(cli: &Cli, command: &Command) -> Result<()> {
     if let Command::InstallDesktop = command {
         return desktop::install();
     }
+    match (command, cli.server.as_deref()) {
+        (Command::Login(args), Some(server)) => return login::login(cli, server, args).await,
+        (Command::Login(_), None) => bail!("name the server to sign in to: --server URL"),
+        (Command::Logout, server) => return login::logout(cli, server).await,
+        (_, Some(server)) => {
+            // An admin command, through the server with the kept administrator's session.
+            let admin = login::admin(cli, server).await?;
+            return administer(&admin, cli, command)
+                .await
+                .map_err(|e| login::through(server, e));
+        }
+        (_, None) => {}
+    }
     // Check what can be checked before touching the database.
     if let Command::Customer(args) = command {
         crate::core::validate::customer(&args.name, &args.email)?;
@@ -282,14 +337,7 @@ pub async fn run(cli: &Cli, command: &Command) -> Result<()> {
     match command {
         Command::Customer(args) => customer::run(&store, args).await,
         Command::Server(args) => crate::server::run(store, args.listen, args.config()?).await,
-        Command::Agent(c) => admin::agent(&store, c).await,
-        Command::User(c) => users::user(&store, c).await,
-        Command::Session(c) => users::session(&store, c).await,
-        Command::Queue(c) => admin::queue(&store, c).await,
-        Command::Option(c) => admin::option(&store, cli.agent.as_deref(), c).await,
         Command::Seed(args) => admin::seed(&store, cli.agent.as_deref(), args).await,
-        Command::Chat(c) => chats::chat(&store, c).await,
-        Command::Disposition(c) => chats::disposition(&store, c).await,
         Command::DemoTraffic { every, count } => {
             if !(every.is_finite() && *every >= 0.1) {
                 bail!("--every must be at least 0.1 seconds");
@@ -309,6 +357,31 @@ pub async fn run(cli: &Cli, command: &Command) -> Result<()> {
             }
             Ok(())
         }
-        Command::Bench(_) | Command::PastePreview { .. } | Command::InstallDesktop => Ok(()), // handled above
+        // The admin commands, on the database.
+        _ => administer(&store, cli, command).await,
+    }
+}
+
+/// The admin commands, on whichever administration they are given: the store on the
+/// server's host, or a server's admins' API.
+async fn administer(on: &dyn AdminData, cli: &Cli, command: &Command) -> Result<()> {
+    match command {
+        Command::Agent(c) => admin::agent(on, c).await,
+        Command::User(c) => users::user(on, c).await,
+        Command::Session(c) => users::session(on, c).await,
+        Command::Queue(c) => admin::queue(on, c).await,
+        Command::Option(c) => admin::option(on, cli.agent.as_deref(), c).await,
+        Command::Chat(c) => chats::chat(on, c).await,
+        Command::Disposition(c) => chats::disposition(on, c).await,
+        // Handled before: they are not administration.
+        Command::Customer(_)
+        | Command::Server(_)
+        | Command::Seed(_)
+        | Command::DemoTraffic { .. }
+        | Command::Bench(_)
+        | Command::PastePreview { .. }
+        | Command::InstallDesktop
+        | Command::Login(_)
+        | Command::Logout => Ok(()),
     }
 }

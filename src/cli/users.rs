@@ -4,7 +4,7 @@
 
 use crate::core::account::check_password;
 use crate::core::{Password, Role};
-use crate::store::{InitialPassword, NewUser, Store, StoreError, User};
+use crate::data::admin::{AdminData, NewAccount};
 use anyhow::{Context, Result, anyhow, bail};
 use clap::Subcommand;
 use std::io::IsTerminal;
@@ -72,14 +72,14 @@ pub enum SessionCommand {
 
 /// Where a new password comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Source {
+pub(super) enum Source {
     Stdin,
     Terminal,
     /// Neither: a one-time password is made and printed.
     OneTime,
 }
 
-fn source(password_stdin: bool) -> Source {
+pub(super) fn source(password_stdin: bool) -> Source {
     if password_stdin {
         Source::Stdin
     } else if std::io::stdin().is_terminal() {
@@ -90,7 +90,7 @@ fn source(password_stdin: bool) -> Source {
 }
 
 /// Reads a new password from `source`; `None` for a one-time password.
-async fn new_password(source: Source, email: &str) -> Result<Option<Password>> {
+pub(super) async fn new_password(source: Source, email: &str) -> Result<Option<Password>> {
     if source == Source::OneTime {
         return Ok(None);
     }
@@ -103,18 +103,23 @@ async fn new_password(source: Source, email: &str) -> Result<Option<Password>> {
     Ok(Some(password))
 }
 
+/// The first line of standard input, as a password (`--password-stdin`).
+pub(super) fn password_line() -> Result<Password> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    let line = line.strip_suffix('\n').unwrap_or(&line);
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    if line.is_empty() {
+        bail!("no password on standard input");
+    }
+    Ok(Password::new(line))
+}
+
 fn read_password(source: Source, email: &str) -> Result<Password> {
     if source == Source::Stdin {
-        let mut line = String::new();
-        std::io::stdin()
-            .read_line(&mut line)
-            .context("cannot read the password from standard input")?;
-        let line = line.strip_suffix('\n').unwrap_or(&line);
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.is_empty() {
-            bail!("no password on standard input");
-        }
-        return Ok(Password::new(line));
+        return password_line();
     }
     let first = rpassword::prompt_password(format!("New password for {email}: "))
         .context("cannot read the password from the terminal")?;
@@ -132,21 +137,9 @@ fn parse_role(role: &str) -> Result<Role> {
     role.parse::<Role>().map_err(|e| anyhow!(e))
 }
 
-/// A user by email (or exact name), with a hint that fits these commands.
-async fn find_user(store: &Store, who: &str) -> Result<User> {
-    let agent = store.find_agent(who).await.map_err(|e| match e {
-        StoreError::NotFound(_) => anyhow!(
-            "no user {:?}; `livewindow user list` shows the users",
-            who.trim()
-        ),
-        other => anyhow!(other),
-    })?;
-    Ok(store.user(agent.id).await?)
-}
-
 pub(super) const ONE_TIME: &str = "One-time password (it must be changed at the first sign-in):";
 
-pub(super) async fn user(store: &Store, command: &UserCommand) -> Result<()> {
+pub(super) async fn user(admin: &dyn AdminData, command: &UserCommand) -> Result<()> {
     match command {
         UserCommand::Add {
             email,
@@ -160,28 +153,24 @@ pub(super) async fn user(store: &Store, command: &UserCommand) -> Result<()> {
             let role = parse_role(role)?;
             crate::core::validate::name(name).map_err(|e| anyhow!("name: {e}"))?;
             crate::core::validate::email(email).map_err(|e| anyhow!("email: {e}"))?;
-            let mut queue_ids = Vec::new();
-            for q in queues {
-                queue_ids.push(store.find_queue(Some(q)).await?.0);
-            }
-            let password = match new_password(source(*password_stdin), email).await? {
-                Some(p) => InitialPassword::Given(p),
-                None => InitialPassword::OneTime,
-            };
-            let new = NewUser {
-                name: name.clone(),
-                email: email.clone(),
-                role,
-                max_chats: *max_chats,
-                queues: queue_ids,
-                password,
-            };
-            let (user, one_time) = store.add_user(&new).await?;
+            let queues = admin.find_queues(queues.clone()).await?;
+            let password = new_password(source(*password_stdin), email).await?;
+            let account = admin
+                .add_user(NewAccount {
+                    name: name.clone(),
+                    email: email.clone(),
+                    role,
+                    max_chats: *max_chats,
+                    queues: queues.iter().map(|q| q.id).collect(),
+                    password,
+                })
+                .await?;
+            let user = account.user;
             println!(
                 "Added {} {} <{}> (id {}).",
                 user.role, user.agent.name, user.agent.email, user.agent.id
             );
-            if let Some(p) = one_time {
+            if let Some(p) = account.one_time_password {
                 println!("{ONE_TIME} {}", p.expose());
             }
         }
@@ -189,52 +178,46 @@ pub(super) async fn user(store: &Store, command: &UserCommand) -> Result<()> {
             email,
             password_stdin,
         } => {
-            let user = find_user(store, email).await?;
-            match new_password(source(*password_stdin), &user.agent.email).await? {
+            let user = admin.user(email.clone()).await?;
+            let password = new_password(source(*password_stdin), &user.agent.email).await?;
+            let account = admin
+                .set_password(user.agent.email.clone(), password)
+                .await?;
+            let name = &account.user.agent.name;
+            match account.one_time_password {
                 Some(p) => {
-                    store.set_password(user.agent.id, &p).await?;
-                    println!(
-                        "Password of {} changed; their sessions were ended.",
-                        user.agent.name
-                    );
-                }
-                None => {
-                    let p = store.reset_password(user.agent.id).await?;
-                    println!(
-                        "Password of {} reset; their sessions were ended.",
-                        user.agent.name
-                    );
+                    println!("Password of {name} reset; their sessions were ended.");
                     println!("{ONE_TIME} {}", p.expose());
                 }
+                None => println!("Password of {name} changed; their sessions were ended."),
             }
         }
         UserCommand::Role { email, role } => {
             let role = parse_role(role)?;
-            let user = find_user(store, email).await?;
-            store.set_role(user.agent.id, role).await?;
+            let user = admin.set_role(email.clone(), role).await?;
             println!("{} is now {role}.", user.agent.name);
         }
         UserCommand::Disable { email } => {
-            let user = find_user(store, email).await?;
-            if store.set_disabled(user.agent.id, true).await? {
+            let s = admin.set_disabled(email.clone(), true).await?;
+            if s.changed {
                 println!(
                     "{} is disabled; their sessions were ended.",
-                    user.agent.name
+                    s.user.agent.name
                 );
             } else {
-                println!("{} was already disabled.", user.agent.name);
+                println!("{} was already disabled.", s.user.agent.name);
             }
         }
         UserCommand::Enable { email } => {
-            let user = find_user(store, email).await?;
-            if store.set_disabled(user.agent.id, false).await? {
-                println!("{} may sign in again.", user.agent.name);
+            let s = admin.set_disabled(email.clone(), false).await?;
+            if s.changed {
+                println!("{} may sign in again.", s.user.agent.name);
             } else {
-                println!("{} was not disabled.", user.agent.name);
+                println!("{} was not disabled.", s.user.agent.name);
             }
         }
         UserCommand::List => {
-            for u in store.users().await? {
+            for u in admin.users().await? {
                 println!(
                     "{:>4}  {:<24} {:<32} {:<10} {:<8} {}",
                     u.agent.id,
@@ -250,15 +233,11 @@ pub(super) async fn user(store: &Store, command: &UserCommand) -> Result<()> {
     Ok(())
 }
 
-pub(super) async fn session(store: &Store, command: &SessionCommand) -> Result<()> {
+pub(super) async fn session(admin: &dyn AdminData, command: &SessionCommand) -> Result<()> {
     use crate::core::time::date_time;
     match command {
         SessionCommand::List { user } => {
-            let agent = match user {
-                Some(who) => Some(find_user(store, who).await?.agent.id),
-                None => None,
-            };
-            let sessions = store.list_sessions(agent).await?;
+            let sessions = admin.sessions(user.clone()).await?;
             if sessions.is_empty() {
                 println!("No one is signed in.");
             }
@@ -277,16 +256,15 @@ pub(super) async fn session(store: &Store, command: &SessionCommand) -> Result<(
         }
         SessionCommand::Revoke { id, user } => match (id, user) {
             (Some(id), None) => {
-                if !store.revoke_session(*id).await? {
+                if !admin.revoke_session(*id).await? {
                     bail!("no live session {id}; `livewindow session list` shows them");
                 }
                 println!("Session {id} ended.");
             }
             (None, Some(who)) => {
-                let user = find_user(store, who).await?;
-                let n = store.revoke_sessions_of(user.agent.id).await?;
-                let s = if n == 1 { "" } else { "s" };
-                println!("Ended {n} session{s} of {}.", user.agent.name);
+                let r = admin.revoke_sessions_of(who.clone()).await?;
+                let s = if r.count == 1 { "" } else { "s" };
+                println!("Ended {} session{s} of {}.", r.count, r.user.agent.name);
             }
             _ => bail!("name one session: `session revoke ID` or `session revoke --user EMAIL`"),
         },

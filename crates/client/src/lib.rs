@@ -3,10 +3,16 @@
 //! with the session's token, and its events a WebSocket that resumes by event id. A desktop
 //! in team mode holds no database URL; this is all it talks to.
 
+pub mod admin;
+mod call;
 mod feed;
+pub mod keep;
 mod tls;
 
+pub use admin::Admin;
 pub use tls::use_ring;
+
+use call::{CallError, end_session, endpoint, post, transport};
 
 use futures::future::BoxFuture;
 use futures::stream::BoxStream;
@@ -36,14 +42,10 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub fn server_url(given: &str, insecure: bool) -> Result<Url, String> {
     let url = Url::parse(given.trim())
         .map_err(|e| format!("{given:?} is not a server address ({e}); use https://HOST"))?;
-    let Some(host) = url.host() else {
+    if url.host().is_none() {
         return Err(format!("{given:?} names no host; use https://HOST"));
-    };
-    let loopback = match host {
-        url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
-        url::Host::Ipv4(a) => a.is_loopback(),
-        url::Host::Ipv6(a) => a.is_loopback(),
-    };
+    }
+    let loopback = is_loopback(&url);
     match url.scheme() {
         "https" => Ok(url),
         "http" if loopback || insecure => Ok(url),
@@ -85,6 +87,36 @@ impl Server {
     pub fn url(&self) -> &Url {
         &self.url
     }
+
+    /// The one line to say before using a plain http server off this machine (allowed by
+    /// `--insecure-http`), if that is what it is.
+    pub fn warning(&self) -> Option<String> {
+        (self.url.scheme() == "http" && !is_loopback(&self.url)).then(|| {
+            format!(
+                "warning: {} is plain http; your password and the customers' words cross the \
+                 network unencrypted",
+                self.url
+            )
+        })
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(a)) => a.is_loopback(),
+        Some(url::Host::Ipv6(a)) => a.is_loopback(),
+        None => false,
+    }
+}
+
+/// This computer's name, shown in `livewindow session list` beside each session.
+pub fn device_name() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "desktop".into())
 }
 
 /// Why signing in did not work, as the sign-in screen shows it.
@@ -116,13 +148,6 @@ impl std::fmt::Display for SignInProblem {
     }
 }
 
-fn endpoint(server: &Url, name: &str) -> String {
-    format!(
-        "{}{API_PREFIX}/{name}",
-        server.as_str().trim_end_matches('/')
-    )
-}
-
 /// Signs in on `server`: the session's token, and who it signs in.
 pub async fn sign_in(
     server: &Server,
@@ -137,7 +162,7 @@ pub async fn sign_in(
     };
     let r = server
         .http
-        .post(endpoint(&server.url, "session"))
+        .post(endpoint(server, API_PREFIX, "session"))
         .json(&request)
         .send()
         .await
@@ -170,53 +195,12 @@ pub async fn sign_in(
     }
 }
 
-fn transport(e: &reqwest::Error) -> String {
-    if e.is_timeout() {
-        "it did not answer in time".into()
-    } else if e.is_connect() {
-        "nothing answers at that address".into()
-    } else {
-        e.to_string()
-    }
-}
-
 /// A signed-in agent's data, through the server. Its `Debug` never shows the token.
 #[derive(Clone, Debug)]
 pub struct Remote {
     server: Server,
     token: SessionToken,
     agent_id: i64,
-}
-
-/// What a call failed with before it is an accept's or a store's error.
-enum CallError {
-    Store(StoreError),
-    Accept(AcceptError),
-}
-
-impl From<CallError> for StoreError {
-    fn from(e: CallError) -> StoreError {
-        match e {
-            CallError::Store(e) => e,
-            CallError::Accept(AcceptError::Store(e)) => e,
-            CallError::Accept(e) => StoreError::Conflict(e.to_string()),
-        }
-    }
-}
-
-impl From<CallError> for AcceptError {
-    fn from(e: CallError) -> AcceptError {
-        match e {
-            CallError::Store(e) => AcceptError::Store(e),
-            CallError::Accept(e) => e,
-        }
-    }
-}
-
-fn unreachable(why: &str) -> CallError {
-    CallError::Store(StoreError::Unavailable(format!(
-        "the server cannot be reached: {why}"
-    )))
 }
 
 impl Remote {
@@ -239,47 +223,11 @@ impl Remote {
 
     /// Ends the session on the server.
     pub async fn sign_out(&self) -> Result<(), StoreError> {
-        self.server
-            .http
-            .delete(endpoint(&self.server.url, "session"))
-            .bearer_auth(self.token.expose())
-            .send()
-            .await
-            .map_err(|e| StoreError::from(unreachable(&transport(&e))))?;
-        Ok(())
+        end_session(&self.server, &self.token).await
     }
 
     async fn call<T: DeserializeOwned>(&self, command: Command) -> Result<T, CallError> {
-        let (name, body) = command
-            .split()
-            .map_err(|e| CallError::Store(StoreError::invalid(e.to_string())))?;
-        let r = self
-            .server
-            .http
-            .post(endpoint(&self.server.url, &name))
-            .bearer_auth(self.token.expose())
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| unreachable(&transport(&e)))?;
-        let status = r.status();
-        let bytes = r.bytes().await.map_err(|e| unreachable(&transport(&e)))?;
-        if status.is_success() {
-            return serde_json::from_slice(&bytes)
-                .map_err(|_| unreachable("its answer was not understood"));
-        }
-        match serde_json::from_slice::<Failure>(&bytes) {
-            Ok(f) => Err(match f.kind {
-                FailureKind::Store(e) => CallError::Store(e),
-                FailureKind::Accept(e) => CallError::Accept(e),
-                FailureKind::Session(why) => CallError::Store(StoreError::SignedOut { why }),
-                FailureKind::SignIn(_) | FailureKind::Request => {
-                    CallError::Store(StoreError::invalid(f.error))
-                }
-            }),
-            // A proxy's error page, a server restarting: worth retrying.
-            Err(_) => Err(unreachable(&format!("HTTP {status}"))),
-        }
+        post(&self.server, &self.token, API_PREFIX, &command).await
     }
 
     fn reply<T: DeserializeOwned + Send + 'static>(&self, command: Command) -> Reply<T> {
@@ -411,6 +359,11 @@ impl ConsoleData for Remote {
 
     fn record(&self, kind: RecordKind, id: i64) -> Reply<Record> {
         self.reply(Command::Record { kind, id })
+    }
+
+    fn sign_out(&self) -> Reply<()> {
+        let me = self.clone();
+        Box::pin(async move { Remote::sign_out(&me).await })
     }
 }
 

@@ -24,6 +24,7 @@ use livewindow_core::{
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
+pub mod admin;
 pub mod wire;
 
 /// What a data call gives back, later.
@@ -244,4 +245,10 @@ pub trait ConsoleData: std::fmt::Debug + Send + Sync + 'static {
 
     /// One record as stored now.
     fn record(&self, kind: RecordKind, id: i64) -> Reply<Record>;
+
+    /// Ends the session this handle acts in, on a team's server (*Sign out*). On one
+    /// machine there is no session: nothing to do.
+    fn sign_out(&self) -> Reply<()> {
+        Box::pin(async { Ok(()) })
+    }
 }

@@ -97,22 +97,12 @@ pub enum Command {
 impl Command {
     /// The path segment and the body it is posted with.
     pub fn split(&self) -> Result<(String, serde_json::Value), serde_json::Error> {
-        match serde_json::to_value(self)? {
-            serde_json::Value::Object(map) if map.len() == 1 => {
-                let (name, body) = map.into_iter().next().expect("one entry");
-                Ok((name, body))
-            }
-            other => Err(serde::ser::Error::custom(format!(
-                "a command serialized as {other}"
-            ))),
-        }
+        split_tagged(self)
     }
 
     /// The command posted to `name` with `body`: the server's reading of a request.
     pub fn join(name: &str, body: serde_json::Value) -> Result<Command, serde_json::Error> {
-        let mut map = serde_json::Map::new();
-        map.insert(name.to_string(), body);
-        serde_json::from_value(serde_json::Value::Object(map))
+        join_tagged(name, body)
     }
 
     /// The chat it acts on, if any.
@@ -131,6 +121,32 @@ impl Command {
             _ => None,
         }
     }
+}
+
+/// An externally tagged value (`{"send": {…}}`) as the path segment it is posted to and its
+/// body: how every command of the agents' and the admins' APIs travels.
+pub fn split_tagged<T: Serialize>(
+    value: &T,
+) -> Result<(String, serde_json::Value), serde_json::Error> {
+    match serde_json::to_value(value)? {
+        serde_json::Value::Object(map) if map.len() == 1 => match map.into_iter().next() {
+            Some((name, body)) => Ok((name, body)),
+            None => Err(serde::ser::Error::custom("an empty command")),
+        },
+        other => Err(serde::ser::Error::custom(format!(
+            "a command serialized as {other}"
+        ))),
+    }
+}
+
+/// The tagged value posted to `name` with `body`: [`split_tagged`] undone.
+pub fn join_tagged<T: serde::de::DeserializeOwned>(
+    name: &str,
+    body: serde_json::Value,
+) -> Result<T, serde_json::Error> {
+    let mut map = serde_json::Map::new();
+    map.insert(name.to_string(), body);
+    serde_json::from_value(serde_json::Value::Object(map))
 }
 
 /// `POST /api/agent/session`: signing in.

@@ -6,6 +6,7 @@
 //! from the database's clock, so every desktop agrees on deadlines.
 
 mod admin;
+mod admin_data;
 mod chats;
 mod console_data;
 mod crm;

@@ -10,9 +10,10 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use livewindow_core::StoreError;
 use livewindow_core::account::{Act, Caller, ChatParties, authorize};
-use livewindow_data::wire::Command;
+use livewindow_data::wire::{Command, join_tagged};
 use livewindow_data::{ConsoleData, Tick};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 /// What a command touches, with the chat's parties loaded when it names a chat. A chat
 /// that does not exist has no parties: refused like someone else's, so ids are not probed.
@@ -50,8 +51,19 @@ async fn act_of(state: &AppState, command: &Command) -> Result<Act, StoreError> 
 /// The most messages one read returns (the console asks for far fewer).
 const PAGE_MAX: usize = 500;
 
-fn json<T: Serialize>(value: T) -> Response {
+pub(super) fn json<T: Serialize>(value: T) -> Response {
     Json(value).into_response()
+}
+
+/// The command posted to `name` with `body` (empty: no fields), or the line of the 400 that
+/// says why not (`AgentError::request`).
+pub(super) fn parse<T: DeserializeOwned>(name: &str, body: &Bytes) -> Result<T, &'static str> {
+    let body: serde_json::Value = if body.is_empty() {
+        serde_json::json!({})
+    } else {
+        serde_json::from_slice(body).map_err(|_| "the request's body is not JSON")?
+    };
+    join_tagged(name, body).map_err(|_| "there is no such command, or its fields are wrong")
 }
 
 pub async fn command(
@@ -60,14 +72,7 @@ pub async fn command(
     Path(name): Path<String>,
     body: Bytes,
 ) -> Result<Response, AgentError> {
-    let body: serde_json::Value = if body.is_empty() {
-        serde_json::json!({})
-    } else {
-        serde_json::from_slice(&body)
-            .map_err(|_| AgentError::request("the request's body is not JSON"))?
-    };
-    let command = Command::join(&name, body)
-        .map_err(|_| AgentError::request("there is no such command, or its fields are wrong"))?;
+    let command: Command = parse(&name, &body).map_err(AgentError::request)?;
     let caller = Caller {
         agent_id: signed.agent_id(),
         role: signed.user.user.role,

@@ -3,11 +3,13 @@
 //! takes it in `Authorization: Bearer` (never in a URL), runs one [`Command`] of the data
 //! interface after [`authorize`] allows it, and answers the method's value as JSON or a
 //! [`Failure`]. `GET /api/agent/events` is the desk's event feed as a WebSocket.
+//! `POST /api/admin/{command}` is administration, for administrators' sessions only.
 //!
 //! [`Command`]: livewindow_data::wire::Command
 //! [`authorize`]: livewindow_core::account::authorize
 //! [`Failure`]: livewindow_data::wire::Failure
 
+mod admin;
 mod beats;
 mod commands;
 mod error;
@@ -36,6 +38,7 @@ pub fn routes() -> Router<AppState> {
                 .delete(session::sign_out),
         )
         .route("/api/agent/events", get(events::events))
+        .route("/api/admin/{command}", post(admin::command))
         .route(
             "/api/agent/{command}",
             // A message with its pictures is the largest body.
