@@ -3,12 +3,14 @@
 //! The layers are crates (see `docs/ARCHITECTURE.md`): `core` (rules, no IO), `richtext`,
 //! `data` (the console's interface), `store` (the database), `server` (axum) and `ui` (the
 //! iced console). This crate wires them into one binary, with the customer side
-//! (`channel`), the commands (`cli`) and the load runs (`bench`); it re-exports the layers
+//! (`channel`), the commands (`cli`), a team's desktop (`team`) and the load runs
+//! (`bench`); it re-exports the layers
 //! under their short names for those and for the tests.
 
 pub mod bench;
 pub mod channel;
 pub mod cli;
+pub mod team;
 
 pub use livewindow_client as client;
 pub use livewindow_console as ui;

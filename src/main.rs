@@ -2,7 +2,6 @@ use clap::Parser;
 use livewindow::cli::{self, Cli};
 use livewindow::core::AgentStatus;
 use livewindow::store::{Role, Store};
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -85,59 +84,6 @@ fn demo_server(url: &str) {
     });
 }
 
-/// A team's desktop: the sign-in screen first, then everything through the server. It
-/// holds no database URL and opens no database connection.
-fn team_console(server: &str, insecure: bool, ca: Option<PathBuf>) -> anyhow::Result<()> {
-    let url = livewindow::client::Server::new(server, insecure, ca.as_deref())
-        .map_err(anyhow::Error::msg)?
-        .url()
-        .clone();
-    if insecure && url.scheme() == "http" {
-        eprintln!(
-            "livewindow: warning: {url} is plain http; your password and the customers' words \
-             cross the network unencrypted"
-        );
-    }
-    let device = std::fs::read_to_string("/etc/hostname")
-        .ok()
-        .map(|h| h.trim().to_string())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "desktop".into());
-    let sign_in: livewindow::ui::SignInFn = std::sync::Arc::new(move |c| {
-        let device = device.clone();
-        let ca = ca.clone();
-        Box::pin(async move {
-            use livewindow::ui::sign_in::Failed;
-            let server = livewindow::client::Server::new(&c.server, insecure, ca.as_deref())
-                .map_err(|line| Failed {
-                    line,
-                    refused: false,
-                })?;
-            match livewindow::client::sign_in(&server, &c.email, &c.password, &device).await {
-                Ok((remote, _)) => Ok(std::sync::Arc::new(remote) as livewindow::data::Data),
-                Err(e) => Err(Failed {
-                    line: e.to_string(),
-                    refused: matches!(e, livewindow::client::SignInProblem::Refused { .. }),
-                }),
-            }
-        })
-    });
-    // No session kept yet: the console starts at the sign-in screen.
-    let connect: livewindow::ui::app::Connect = std::sync::Arc::new(|| {
-        Box::pin(async { Err(livewindow::core::StoreError::SignedOut { why: None }) })
-    });
-    livewindow::ui::run(livewindow::ui::Config {
-        connect,
-        session_dir: livewindow::ui::session::default_dir(),
-        team: Some(livewindow::ui::Team {
-            server: url.to_string(),
-            email: String::new(),
-            sign_in,
-        }),
-    })?;
-    Ok(())
-}
-
 /// Checks everything that can fail before a window opens, so errors reach the terminal.
 fn console(cli: &Cli) -> anyhow::Result<()> {
     if let Some(why) = livewindow::ui::display::missing() {
@@ -147,7 +93,7 @@ fn console(cli: &Cli) -> anyhow::Result<()> {
         if cli.demo {
             anyhow::bail!("--demo runs on this computer's database: drop --server for it");
         }
-        return team_console(server, cli.insecure_http, cli.server_ca.clone());
+        return livewindow::team::console(server, cli.insecure_http, cli.server_ca.clone());
     }
     let url = cli::database_url(cli)?;
     let agent = runtime()?.block_on(async {

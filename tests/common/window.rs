@@ -23,7 +23,7 @@ pub fn have(tool: &str) -> bool {
 
 /// The first X display number from `from` with neither a socket nor a lock file.
 pub fn free_display(from: u32) -> u32 {
-    (from..260)
+    (from..from + 200)
         .find(|n| {
             !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
                 && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
@@ -118,6 +118,27 @@ impl Desk {
         )
     }
 
+    /// The console's home folder.
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+
+    /// Ends the console (SIGTERM, as a logout does) and starts it again with these
+    /// arguments, in the same home, on the same display.
+    pub async fn restart(&mut self, args: &[&str]) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.app.0.id().to_string()])
+            .status();
+        for _ in 0..100 {
+            if matches!(self.app.0.try_wait(), Ok(Some(_))) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        self.app = Self::console(&self.display, self._runtime.path(), self.home.path(), args);
+        wait_until("the window", 60, async || !self.window().is_empty()).await;
+    }
+
     /// The folder the console keeps its sessions in (its default, under this home).
     pub fn sessions(&self) -> std::path::PathBuf {
         self.home.path().join(".local/share/livewindow/sessions")
@@ -177,6 +198,31 @@ impl Desk {
             .expect("run convert");
         assert!(ok.success(), "convert {name}");
         big
+    }
+
+    /// A screenshot under `name`, and what tesseract reads on it (at twice the size).
+    pub fn read(&self, name: &str) -> String {
+        let out = Command::new("tesseract")
+            .arg(self.shot_x2(name))
+            .arg("stdout")
+            .output()
+            .expect("run tesseract");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits until tesseract reads `words` on screen; panics with the last reading after
+    /// `secs`. The last screenshot is `name`.
+    pub async fn sees(&self, name: &str, words: &str, secs: u64) -> std::time::Duration {
+        let start = std::time::Instant::now();
+        let mut last = String::new();
+        while start.elapsed() < std::time::Duration::from_secs(secs) {
+            last = self.read(name);
+            if last.contains(words) {
+                return start.elapsed();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        panic!("{words:?} never on screen; last read: {last}");
     }
 
     /// Focuses the window, then types `text`.

@@ -23,6 +23,9 @@ pub type SignInFn = Arc<
     dyn Fn(sign_in::Credentials) -> BoxFuture<'static, Result<Data, sign_in::Failed>> + Send + Sync,
 >;
 
+/// Forgets the session kept on this computer, when it ended or the agent signed out.
+pub type ForgetFn = Arc<dyn Fn() -> BoxFuture<'static, ()> + Send + Sync>;
+
 /// A desktop of a team: it signs in before anything opens.
 #[derive(Clone)]
 pub struct Team {
@@ -30,7 +33,9 @@ pub struct Team {
     pub server: String,
     /// The email last signed in with, if remembered.
     pub email: String,
+    /// Signs in, and keeps the session when asked to ([`sign_in::Credentials::keep`]).
     pub sign_in: SignInFn,
+    pub forget: ForgetFn,
 }
 
 #[derive(Clone)]
@@ -178,6 +183,12 @@ fn signals() -> impl futures::Stream<Item = Message> {
     })
 }
 
+/// The sign-in screen's keys after the widgets had them, as the app hears them. Public for
+/// the tests, which deliver events without the app's subscription.
+pub fn sign_in_event(event: &iced::Event, status: iced::event::Status) -> Option<Message> {
+    sign_in_keys(event.clone(), status, window::Id::unique())
+}
+
 fn sign_in_keys(
     event: iced::Event,
     status: iced::event::Status,
@@ -190,6 +201,14 @@ fn sign_in_keys(
             ..
         }) if status == iced::event::Status::Ignored => {
             Some(Message::SignIn(sign_in::Message::Tab(modifiers.shift())))
+        }
+        // Enter that no field took (the checkbox has the focus): sign in.
+        iced::Event::Keyboard(keyboard::Event::KeyPressed {
+            key: keyboard::Key::Named(key::Named::Enter),
+            modifiers,
+            ..
+        }) if status == iced::event::Status::Ignored && modifiers.is_empty() => {
+            Some(Message::SignIn(sign_in::Message::Submit))
         }
         _ => None,
     }
@@ -211,6 +230,17 @@ impl App {
     pub fn boot(config: Config) -> (App, Task<Message>) {
         let task = open((config.connect)());
         (App::Loading(config), task)
+    }
+
+    /// Back to the sign-in screen because the session ended (or the agent signed out),
+    /// saying why: the session kept on this computer, if any, is forgotten.
+    fn session_ended(config: Config, why: Option<String>) -> (App, Task<Message>) {
+        let forget = match &config.team {
+            Some(team) => Task::future((team.forget)()).discard(),
+            None => Task::none(),
+        };
+        let (app, task) = App::to_sign_in(config, why);
+        (app, Task::batch([forget, task]))
     }
 
     /// The sign-in screen of a team's desktop, saying `why` when there is a reason.
@@ -286,42 +316,57 @@ impl App {
                 App::SignIn(screen, _) => screen.failed(failed).map(Message::SignIn),
                 _ => Task::none(),
             },
+            // No session kept (`why` None: nothing to say), or the kept one has ended.
             Message::Opened(Err(StoreError::SignedOut { why })) => {
                 let Some(config) = self.config() else {
                     return Task::none();
                 };
                 let line = StoreError::SignedOut { why }.to_string();
-                let (app, task) = App::to_sign_in(config, why.map(|_| line));
+                let (app, task) = App::session_ended(config, why.map(|_| line));
                 *self = app;
                 task
             }
-            // A team's console whose session ended: back to signing in, saying why (drafts
-            // and the outbox are in the session file already).
+            // A team's console whose session ended, or the agent signed out: back to
+            // signing in, saying why (drafts and the outbox are in the session file already).
             Message::Console(console::Message::Event(Err(e @ StoreError::SignedOut { .. }))) => {
-                let Some(mut config) = self.config() else {
-                    return Task::none();
+                self.signed_out(e.to_string())
+            }
+            Message::Console(console::Message::SignedOut(done)) => {
+                let line = match done {
+                    Ok(()) => StoreError::SignedOut {
+                        why: Some(livewindow_core::SessionEnd::SignedOut),
+                    }
+                    .to_string(),
+                    Err(e) => format!("You are signed out here; the server was not told: {e}"),
                 };
-                if let (App::Ready(c, _), Some(team)) = (&*self, config.team.as_mut()) {
-                    team.email = c.agent().email.clone();
-                }
-                let (app, task) = App::to_sign_in(config, Some(e.to_string()));
-                *self = app;
-                task
+                self.signed_out(line)
             }
             Message::Opened(Ok((data, restored))) => {
                 let Some(config) = self.config() else {
                     return Task::none();
                 };
-                let (console, task) = Console::new(data, restored, config.session_dir.clone());
+                let (mut console, task) = Console::new(data, restored, config.session_dir.clone());
+                if config.team.is_some() {
+                    console.offer_sign_out();
+                }
                 *self = App::Ready(Box::new(console), config);
                 // The desktop's light or dark preference now; `subscription` follows changes.
                 let desktop = iced::system::theme().map(console::Message::DesktopTheme);
                 Task::batch([task, desktop]).map(Message::Console)
             }
-            Message::Opened(Err(e)) => {
-                *self = App::Failed(e);
-                Task::none()
-            }
+            // A team's desktop that cannot open (the server out of reach): the sign-in
+            // screen says why, and a kept session stays kept for the next try.
+            Message::Opened(Err(e)) => match self.config() {
+                Some(config) if config.team.is_some() => {
+                    let (app, task) = App::to_sign_in(config, Some(e.to_string()));
+                    *self = app;
+                    task
+                }
+                _ => {
+                    *self = App::Failed(e);
+                    Task::none()
+                }
+            },
             Message::Console(m) => match self {
                 App::Ready(c, _) => c.update(m).map(Message::Console),
                 _ => Task::none(),
@@ -333,6 +378,21 @@ impl App {
             },
             Message::Closed => Task::none(),
         }
+    }
+
+    /// The session of an open console ended: the sign-in screen, with its email kept. Only
+    /// once: the socket's close and the sign-out's answer may both say so.
+    fn signed_out(&mut self, line: String) -> Task<Message> {
+        let App::Ready(c, config) = &*self else {
+            return Task::none();
+        };
+        let mut config = config.clone();
+        if let Some(team) = config.team.as_mut() {
+            team.email = c.agent().email.clone();
+        }
+        let (app, task) = App::session_ended(config, Some(line));
+        *self = app;
+        task
     }
 
     pub fn view(&self) -> Element<'_, Message> {

@@ -1,15 +1,20 @@
-//! The sign-in screen of a team's desktop: server, email, password. The email field has the
-//! focus when it opens, Tab and Shift+Tab move between the fields, Enter signs in; a refusal
-//! empties the password and puts the focus back in it. No IO here: the screen asks its
-//! parent to sign in ([`Action::Submit`]) and is told how it went.
+//! The sign-in screen of a team's desktop: server, email, password, and "Keep me signed in
+//! on this computer". The email field has the focus when it opens (the password, when the
+//! email is remembered), Tab and Shift+Tab move between the fields and the checkbox, Space
+//! toggles the checkbox, Enter signs in; a refusal empties the password and puts the focus
+//! back in it. No IO here: the screen asks its parent to sign in ([`Action::Submit`]) and
+//! is told how it went.
 
-use iced::widget::{button, column, container, operation, text, text_input};
+use crate::widget::focus::focus;
+use iced::widget::{button, checkbox, column, container, operation, text, text_input};
 use iced::{Alignment, Element, Length, Task};
 use livewindow_core::Password;
 
 pub const SERVER_ID: &str = "sign-in-server";
 pub const EMAIL_ID: &str = "sign-in-email";
 pub const PASSWORD_ID: &str = "sign-in-password";
+pub const KEEP_ID: &str = "sign-in-keep";
+pub const KEEP_LABEL: &str = "Keep me signed in on this computer";
 
 /// What the agent typed, to sign in with.
 #[derive(Debug, Clone)]
@@ -17,6 +22,8 @@ pub struct Credentials {
     pub server: String,
     pub email: String,
     pub password: Password,
+    /// Keep the session on this computer (the keyring), to start signed in next time.
+    pub keep: bool,
 }
 
 /// Why a sign-in did not go through: the line to show, and whether the server refused the
@@ -32,6 +39,7 @@ pub enum Message {
     Server(String),
     Email(String),
     Password(String),
+    Keep(bool),
     Submit,
     /// Tab (`false`) or Shift+Tab (`true`).
     Tab(bool),
@@ -48,6 +56,7 @@ pub struct SignIn {
     server: String,
     email: String,
     password: String,
+    keep: bool,
     busy: bool,
     line: Option<String>,
 }
@@ -66,6 +75,7 @@ impl SignIn {
                 server,
                 email,
                 password: String::new(),
+                keep: false,
                 busy: false,
                 line: why,
             },
@@ -81,11 +91,21 @@ impl SignIn {
         self.busy
     }
 
+    /// Whether "Keep me signed in on this computer" is checked.
+    pub fn keeps(&self) -> bool {
+        self.keep
+    }
+
     pub fn update(&mut self, message: Message) -> Action {
         match message {
             Message::Server(s) => self.server = s,
             Message::Email(s) => self.email = s,
             Message::Password(s) => self.password = s,
+            Message::Keep(keep) => {
+                if !self.busy {
+                    self.keep = keep;
+                }
+            }
             Message::Tab(back) => {
                 return Action::Run(if back {
                     operation::focus_previous()
@@ -114,6 +134,7 @@ impl SignIn {
                     server: self.server.trim().to_string(),
                     email: self.email.trim().to_string(),
                     password: Password::new(self.password.clone()),
+                    keep: self.keep,
                 });
             }
         }
@@ -130,6 +151,16 @@ impl SignIn {
         } else {
             Task::none()
         }
+    }
+
+    /// The checkbox, in the focus chain after the password: Space toggles it, Enter signs in.
+    fn keep_box(&self) -> Element<'_, Message> {
+        let mut keep = checkbox(self.keep).label(KEEP_LABEL).text_size(14);
+        if !self.busy {
+            keep = keep.on_toggle(Message::Keep);
+        }
+        let toggle = (!self.busy).then_some(Message::Keep(!self.keep));
+        focus(keep, toggle).id(KEEP_ID).space_only().into()
     }
 
     pub fn view(&self) -> Element<'_, Message> {
@@ -151,6 +182,7 @@ impl SignIn {
             field("Server", server),
             field("Email", email),
             field("Password", password),
+            self.keep_box(),
         ]
         .spacing(14)
         .width(Length::Fixed(380.0));
@@ -197,8 +229,24 @@ mod tests {
             ("https://chat.example.com", "ana@example.com")
         );
         assert_eq!(c.password.expose(), "secret words");
+        assert!(!c.keep, "not kept unless asked");
         assert!(s.is_busy() && s.line().is_none());
         assert!(matches!(s.update(Message::Submit), Action::None), "once");
+    }
+
+    #[test]
+    fn keeping_is_asked_for_and_travels_with_the_credentials() {
+        let (mut s, _) = SignIn::new("https://chat.example.com".into(), String::new(), None);
+        assert!(!s.keeps());
+        let _ = s.update(Message::Keep(true));
+        typed(&mut s, "ana@example.com", "secret words");
+        let Action::Submit(c) = s.update(Message::Submit) else {
+            panic!("no submit");
+        };
+        assert!(c.keep);
+        // Not while signing in.
+        let _ = s.update(Message::Keep(false));
+        assert!(s.keeps());
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! The toolbar: the agent, their availability, the theme, and the interactions icon with
-//! its badge.
+//! The toolbar: the agent, their availability, the theme, the interactions icon with its
+//! badge, and *Sign out* on a team's desktop.
 
 use super::style;
 use crate::widget::focus::{Keys, focus, next};
@@ -14,16 +14,32 @@ pub enum Message {
     Theme(crate::theme::Choice),
     /// Spoken alerts on or off.
     Speak(bool),
+    /// End the session on the team's server and go back to the sign-in screen.
+    SignOut,
 }
 
-pub fn view<'a>(
-    name: &'a str,
-    status: AgentStatus,
-    active: usize,
-    theme: crate::theme::Choice,
-    speak: bool,
-    compact: bool,
-) -> Element<'a, Message> {
+/// What the toolbar shows beside the agent's name.
+pub struct Bar<'a> {
+    pub name: &'a str,
+    pub status: AgentStatus,
+    pub active: usize,
+    pub theme: crate::theme::Choice,
+    pub speak: bool,
+    pub compact: bool,
+    /// A team's desktop: *Sign out* is there.
+    pub sign_out: bool,
+}
+
+pub fn view<'a>(bar: Bar<'a>) -> Element<'a, Message> {
+    let Bar {
+        name,
+        status,
+        active,
+        theme,
+        speak,
+        compact,
+        sign_out,
+    } = bar;
     let icon = button(text("Interactions").size(15))
         .padding([6, 12])
         .style(button::secondary)
@@ -71,6 +87,20 @@ pub fn view<'a>(
             .shortcut("Enter or Space: the next status"),
             interactions,
         ]
+        .push(sign_out.then(|| {
+            // Level with the interactions icon, which leaves room above for its badge.
+            container(
+                button(text("Sign out").size(14))
+                    .padding([6, 12])
+                    .style(button::secondary)
+                    .keys(Some(Message::SignOut))
+                    .shortcut("End your session on the server"),
+            )
+            .padding(iced::Padding {
+                top: 8.0,
+                ..iced::Padding::ZERO
+            })
+        }))
         .spacing(16)
         .align_y(Alignment::Center),
     )

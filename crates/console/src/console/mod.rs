@@ -72,6 +72,8 @@ struct Me {
     zoom: u16,
     /// Spoken alerts (`speech`), off by default.
     speak: bool,
+    /// A team's desktop: the toolbar has *Sign out*.
+    sign_out: bool,
 }
 
 struct Work {
@@ -152,6 +154,9 @@ pub enum Message {
     Activity,
     /// The window system or a signal asks the console to quit: go Offline first.
     Quit,
+    /// The agent signed out (*Sign out*): Offline, then the session ended on the server
+    /// (or why not). The app goes back to its sign-in screen.
+    SignedOut(Result<(), StoreError>),
     Select(i64),
     Home,
     Frame,
@@ -193,6 +198,7 @@ impl Console {
                 desktop: iced::theme::Mode::None,
                 zoom: crate::zoom::clamp(saved.zoom.unwrap_or(crate::zoom::NORMAL)),
                 speak: saved.speak,
+                sign_out: false,
             },
             work: Work {
                 offers: Offers::new(r.offers),
@@ -246,6 +252,11 @@ impl Console {
         }
         let task = console.reopen(r.chats, &saved);
         (console, task)
+    }
+
+    /// A team's desktop: *Sign out* is in the toolbar.
+    pub fn offer_sign_out(&mut self) {
+        self.me.sign_out = true;
     }
 
     /// The data interface, for the app's subscriptions.
@@ -501,6 +512,9 @@ impl Console {
                 self.memory.dirty = true;
                 Task::none()
             }
+            Message::Toolbar(toolbar::Message::SignOut) => self.sign_out(),
+            // The app goes back to its sign-in screen.
+            Message::SignedOut(_) => Task::none(),
             Message::Toolbar(toolbar::Message::Theme(choice)) => {
                 self.me.theme = choice;
                 self.memory.dirty = true;

@@ -1,5 +1,6 @@
 //! The agent's presence from this console: status changes, auto-Away when nobody is at the
-//! desk, stopping when another console takes over, and going Offline on the way out.
+//! desk, stopping when another console takes over, and going Offline on the way out (or
+//! when signing out).
 
 use super::{Console, Message};
 use iced::Task;
@@ -60,5 +61,24 @@ impl Console {
         })
         .discard()
         .chain(iced::exit())
+    }
+
+    /// *Sign out*: remember the session file, go Offline (so nobody is offered chats on a
+    /// desk nobody is at), then end the session on the server.
+    pub(super) fn sign_out(&mut self) -> Task<Message> {
+        self.save_session();
+        let data = self.data.clone();
+        let offline = self
+            .data
+            .set_status(self.me.desk.clone(), AgentStatus::Offline);
+        Task::perform(
+            async move {
+                if let Err(e) = offline.await {
+                    tracing::warn!("could not set Offline before signing out: {e}");
+                }
+                data.sign_out().await
+            },
+            Message::SignedOut,
+        )
     }
 }

@@ -23,14 +23,15 @@ impl Console {
     }
 
     fn page(&self, compact: bool) -> Element<'_, Message> {
-        let bar = toolbar::view(
-            &self.me.agent.name,
-            self.me.agent.status,
-            self.active(),
-            self.me.theme,
-            self.me.speak,
+        let bar = toolbar::view(toolbar::Bar {
+            name: &self.me.agent.name,
+            status: self.me.agent.status,
+            active: self.active(),
+            theme: self.me.theme,
+            speak: self.me.speak,
             compact,
-        )
+            sign_out: self.me.sign_out,
+        })
         .map(Message::Toolbar);
         let mut tabs = row![
             button(text("Live Window").size(14))

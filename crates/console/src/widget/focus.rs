@@ -1,7 +1,8 @@
 //! The console's keyboard focus for controls iced cannot focus (its buttons, tabs, rows):
 //! a wrapper that joins iced's focus chain (Tab and Shift+Tab run iced's `focus_next` and
 //! `focus_previous` operations over it, in the widget tree's reading order), draws a ring
-//! around its control while focused, and on Enter or Space sends the control's message.
+//! around its control while focused, and on Enter or Space sends the control's message
+//! (Space only, for a form's checkbox: there Enter submits the form).
 
 use iced::advanced::layout::{self, Layout};
 use iced::advanced::renderer;
@@ -25,6 +26,9 @@ pub struct Focus<'a, Message> {
     tip: Option<String>,
     /// In the chain with nothing to press: a region's start that is not a control.
     anchor: bool,
+    /// Space alone activates it; Enter goes on to the window (a form's checkbox, where
+    /// Enter submits the form).
+    space_only: bool,
 }
 
 /// `content` (a button, a tab) in the focus chain; Enter or Space sends `on_activate`.
@@ -39,6 +43,7 @@ pub fn focus<'a, Message>(
         on_activate,
         tip: None,
         anchor: false,
+        space_only: false,
     }
 }
 
@@ -55,6 +60,12 @@ impl<Message> Focus<'_, Message> {
     /// An id, for giving this control the focus (`iced::widget::operation::focus`).
     pub fn id(mut self, id: impl Into<Id>) -> Self {
         self.id = Some(id.into());
+        self
+    }
+
+    /// Space activates it, Enter does not (see `space_only`).
+    pub fn space_only(mut self) -> Self {
+        self.space_only = true;
         self
     }
 
@@ -167,10 +178,11 @@ impl<Message: Clone> Widget<Message, Theme, iced::Renderer> for Focus<'_, Messag
             Event::Keyboard(keyboard::Event::KeyPressed { key, modifiers, .. })
                 if state.focused && modifiers.is_empty() =>
             {
-                let activate = matches!(
-                    key.as_ref(),
-                    keyboard::Key::Named(Named::Enter | Named::Space)
-                ) || matches!(key.as_ref(), keyboard::Key::Character(" "));
+                let activate = match key.as_ref() {
+                    keyboard::Key::Named(Named::Space) | keyboard::Key::Character(" ") => true,
+                    keyboard::Key::Named(Named::Enter) => !self.space_only,
+                    _ => false,
+                };
                 if activate && let Some(message) = self.on_activate.clone() {
                     shell.publish(message);
                     shell.capture_event();
