@@ -2,8 +2,7 @@
 //! (through [`AdminData`]: on the database or through a server).
 
 use super::{ChatCommand, DispositionCommand};
-use crate::core::ChatFilter;
-use crate::data::admin::AdminData;
+use crate::data::admin::{AdminData, ChatFilter};
 use anyhow::Result;
 
 pub(super) async fn chat(admin: &dyn AdminData, command: &ChatCommand) -> Result<()> {

@@ -7,12 +7,12 @@ use super::Server;
 use super::call::post;
 use livewindow_core::account::User;
 use livewindow_core::{
-    Agent, AgentStatus, Chat, ChatFilter, Password, QueueInfo, Role, SessionToken, StoreError,
+    Agent, AgentStatus, Chat, Password, QueueInfo, Role, SessionToken, StoreError,
 };
 use livewindow_data::Reply;
 use livewindow_data::admin::{
-    ADMIN_PREFIX, Account, AdminCommand, AdminData, Membership, NewAccount, OptionRow, QueueRef,
-    Revoked, Scoped, SessionRow, Switched,
+    ADMIN_PREFIX, Account, AdminCommand, AdminData, ChatFilter, Membership, NewAccount, OptionRow,
+    QueueRef, Revoked, Scoped, SessionRow, Switched,
 };
 use serde::de::DeserializeOwned;
 

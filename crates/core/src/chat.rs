@@ -32,24 +32,6 @@ impl ChatState {
     }
 }
 
-/// Which chats a list shows (`livewindow chat list --state`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ChatFilter {
-    State(ChatState),
-    /// Ended, with the agent's wrap-up still to do.
-    WrapUp,
-}
-
-impl ChatFilter {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "wrap-up" | "wrapup" => Some(Self::WrapUp),
-            other => ChatState::parse(other).map(Self::State),
-        }
-    }
-}
-
 /// Why a chat ended.
 #[derive(Debug, Clone, Serialize, Deserialize, Copy, PartialEq, Eq, Hash)]
 pub enum EndReason {

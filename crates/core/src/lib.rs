@@ -23,8 +23,8 @@ pub use account::{
 };
 pub use agent::{Agent, AgentLoad, AgentStatus, QueueInfo, QueueStat};
 pub use chat::{
-    Chat, ChatFilter, ChatState, EndReason, Event, EventKind, Message, MessageFormat, NewMessage,
-    Offer, OfferOutcome, Sender, Transfer, TransferAnswer, TransferKind, TransferTarget,
+    Chat, ChatState, EndReason, Event, EventKind, Message, MessageFormat, NewMessage, Offer,
+    OfferOutcome, Sender, Transfer, TransferAnswer, TransferKind, TransferTarget,
 };
 pub use error::{AcceptError, StoreError};
 pub use options::{

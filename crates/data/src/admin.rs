@@ -13,11 +13,29 @@
 
 use crate::Reply;
 use livewindow_core::account::User;
-use livewindow_core::{Agent, AgentStatus, Chat, ChatFilter, Password, QueueInfo, Role};
+use livewindow_core::{Agent, AgentStatus, Chat, ChatState, Password, QueueInfo, Role};
 use serde::{Deserialize, Serialize};
 
 /// Where the admins' API lives on a server.
 pub const ADMIN_PREFIX: &str = "/api/admin";
+
+/// Which chats a list shows (`livewindow chat list --state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChatFilter {
+    State(ChatState),
+    /// Ended, with the agent's wrap-up still to do.
+    WrapUp,
+}
+
+impl ChatFilter {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "wrap-up" | "wrapup" => Some(Self::WrapUp),
+            other => ChatState::parse(other).map(Self::State),
+        }
+    }
+}
 
 /// A user to add (`user add`, and `agent add`, which adds an agent-role user).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

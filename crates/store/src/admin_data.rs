@@ -5,11 +5,11 @@
 
 use super::{InitialPassword, NewUser, Result, Store, StoreError};
 use livewindow_core::account::User;
-use livewindow_core::{Agent, AgentStatus, Chat, ChatFilter, Password, QueueInfo, Role};
+use livewindow_core::{Agent, AgentStatus, Chat, Password, QueueInfo, Role};
 use livewindow_data::Reply;
 use livewindow_data::admin::{
-    Account, AdminData, Membership, NewAccount, OptionRow, QueueRef, Revoked, Scoped, SessionRow,
-    Switched,
+    Account, AdminData, ChatFilter, Membership, NewAccount, OptionRow, QueueRef, Revoked, Scoped,
+    SessionRow, Switched,
 };
 use std::future::Future;
 

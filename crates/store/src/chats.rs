@@ -3,9 +3,8 @@
 
 use super::error::is_foreign_key_violation;
 use super::{NewEvent, Result, Store, StoreError, WriteTx};
-use livewindow_core::{
-    Chat, ChatFilter, ChatState, EndReason, EventKind, NewMessage, OfferOutcome, Sender,
-};
+use livewindow_core::{Chat, ChatState, EndReason, EventKind, NewMessage, OfferOutcome, Sender};
+use livewindow_data::admin::ChatFilter;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 

@@ -48,13 +48,13 @@ pub use users::{InitialPassword, NewUser, PasswordState, User};
 pub use console_data::Desk;
 pub use desk_feed::{DeskFeed, DeskReader};
 pub use events::Subscription;
-pub use livewindow_core::ChatFilter;
 pub use livewindow_core::crm::{
     Account, AccountDraft, Asset, AssetDraft, Contact, ContactDraft, WorkOrder, WorkOrderDraft,
 };
 pub use livewindow_core::{
     AcceptError, Agent, Chat, Message, NewMessage, Offer, QueueInfo, StoreError,
 };
+pub use livewindow_data::admin::ChatFilter;
 pub use livewindow_richtext::plain_to_html;
 pub use seed::SeedSummary;
 pub use sweep::{ABSENT_LINE, DISCARD_LINE};

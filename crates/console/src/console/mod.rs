@@ -154,8 +154,7 @@ pub enum Message {
     Activity,
     /// The window system or a signal asks the console to quit: go Offline first.
     Quit,
-    /// The agent signed out (*Sign out*): Offline, then the session ended on the server
-    /// (or why not). The app goes back to its sign-in screen.
+    /// *Sign out* done (or why the server was not told): the app shows its sign-in screen.
     SignedOut(Result<(), StoreError>),
     Select(i64),
     Home,
@@ -252,11 +251,6 @@ impl Console {
         }
         let task = console.reopen(r.chats, &saved);
         (console, task)
-    }
-
-    /// A team's desktop: *Sign out* is in the toolbar.
-    pub fn offer_sign_out(&mut self) {
-        self.me.sign_out = true;
     }
 
     /// The data interface, for the app's subscriptions.
@@ -513,7 +507,6 @@ impl Console {
                 Task::none()
             }
             Message::Toolbar(toolbar::Message::SignOut) => self.sign_out(),
-            // The app goes back to its sign-in screen.
             Message::SignedOut(_) => Task::none(),
             Message::Toolbar(toolbar::Message::Theme(choice)) => {
                 self.me.theme = choice;

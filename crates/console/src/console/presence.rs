@@ -63,6 +63,11 @@ impl Console {
         .chain(iced::exit())
     }
 
+    /// A team's desktop: *Sign out* is in the toolbar.
+    pub fn offer_sign_out(&mut self) {
+        self.me.sign_out = true;
+    }
+
     /// *Sign out*: remember the session file, go Offline (so nobody is offered chats on a
     /// desk nobody is at), then end the session on the server.
     pub(super) fn sign_out(&mut self) -> Task<Message> {
