@@ -8,7 +8,7 @@
 mod common;
 mod server_support;
 
-use common::fresh;
+use common::{file_mode, fresh, ok, one_line_error};
 use livewindow::Store;
 use livewindow::core::{Password, Role};
 use livewindow::data::admin::AdminCommand;
@@ -16,7 +16,7 @@ use livewindow::server::Config;
 use livewindow::store::{InitialPassword, NewUser};
 use serde_json::{Value, json};
 use server_support::{InProcess, Process, free_port, http};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Output, Stdio};
 use tokio::io::AsyncWriteExt;
 use tokio::process::Command;
@@ -84,35 +84,6 @@ impl Computer {
     }
 }
 
-fn ok(out: &Output) -> String {
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "failed: {stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-}
-
-/// The one line a failed command printed.
-fn one_line_error(out: &Output) -> String {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "expected a failure: {stderr}");
-    let lines: Vec<_> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(lines.len(), 1, "one line expected, got: {stderr}");
-    lines[0].to_string()
-}
-
-#[cfg(unix)]
-fn mode(path: &Path) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path)
-        .expect("kept file")
-        .permissions()
-        .mode()
-        & 0o777
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_administrator_runs_every_admin_command_through_the_server() {
     let (db, store) = fresh().await;
@@ -148,7 +119,7 @@ async fn an_administrator_runs_every_admin_command_through_the_server() {
     assert!(!said.contains(PASSWORD) && !stderr.contains(PASSWORD));
     let kept = std::fs::read_to_string(pc.kept_file()).expect("the kept file");
     #[cfg(unix)]
-    assert_eq!(mode(&pc.kept_file()), 0o600);
+    assert_eq!(file_mode(&pc.kept_file()), 0o600);
     let session = &store.list_sessions(None).await.unwrap()[0];
     assert_eq!(session.email, ADMIN);
     assert!(kept.contains(ADMIN), "{kept}");

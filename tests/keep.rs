@@ -4,9 +4,11 @@
 //! the session bus (gnome-keyring under `dbus-run-session`), the token goes to it instead
 //! and the file holds none.
 
+mod common;
+
+use common::file_mode as mode;
 use livewindow::client::keep::{Keeper, Kept, Place, Purpose};
 use livewindow::core::SessionToken;
-use std::path::Path;
 
 fn kept(server: &str, email: &str, token: &str) -> Kept {
     Kept {
@@ -15,12 +17,6 @@ fn kept(server: &str, email: &str, token: &str) -> Kept {
         agent_id: 7,
         token: SessionToken::new(token),
     }
-}
-
-#[cfg(unix)]
-fn mode(path: &Path) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).expect("file").permissions().mode() & 0o777
 }
 
 #[test]

@@ -10,6 +10,7 @@
 
 mod common;
 mod server_support;
+mod ui;
 
 use common::{demo_with_available, fresh};
 use futures::StreamExt;
@@ -37,38 +38,17 @@ struct Desktop {
 }
 
 fn key(named: Named) -> iced::Event {
-    let key = iced::keyboard::Key::Named(named);
-    let text = match named {
-        Named::Space => Some(" ".into()),
-        _ => None,
-    };
-    iced::Event::Keyboard(iced::keyboard::Event::KeyPressed {
-        key: key.clone(),
-        modified_key: key,
-        physical_key: iced::keyboard::key::Physical::Unidentified(
-            iced::keyboard::key::NativeCode::Unidentified,
-        ),
-        location: iced::keyboard::Location::Standard,
-        modifiers: Default::default(),
-        repeat: false,
-        text,
-    })
+    let text = (named == Named::Space).then_some(" ");
+    ui::key_event(iced::keyboard::Key::Named(named), text, Default::default())
 }
 
 fn character(c: char) -> iced::Event {
     let s = c.to_string();
-    let key = iced::keyboard::Key::Character(s.as_str().into());
-    iced::Event::Keyboard(iced::keyboard::Event::KeyPressed {
-        key: key.clone(),
-        modified_key: key,
-        physical_key: iced::keyboard::key::Physical::Unidentified(
-            iced::keyboard::key::NativeCode::Unidentified,
-        ),
-        location: iced::keyboard::Location::Standard,
-        modifiers: Default::default(),
-        repeat: false,
-        text: Some(s.into()),
-    })
+    ui::key_event(
+        iced::keyboard::Key::Character(s.as_str().into()),
+        Some(&s),
+        Default::default(),
+    )
 }
 
 impl Desktop {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::fresh;
+use common::{fresh, ok};
 use livewindow::core::{Password, Role};
 use livewindow::store::PasswordState;
 use std::process::{Output, Stdio};
@@ -33,22 +33,9 @@ async fn run(url: &str, args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().await.expect("livewindow ends")
 }
 
-fn ok(out: &Output) -> String {
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "failed: {stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-}
-
 fn one_line_error(out: &Output, needle: &str) {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "expected a failure: {stderr}");
-    let lines: Vec<_> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(lines.len(), 1, "one line expected, got: {stderr}");
-    assert!(lines[0].contains(needle), "{:?} lacks {needle:?}", lines[0]);
+    let line = common::one_line_error(out);
+    assert!(line.contains(needle), "{line:?} lacks {needle:?}");
 }
 
 #[tokio::test]

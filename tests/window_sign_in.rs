@@ -18,16 +18,6 @@ use std::time::Duration;
 const MARIA: &str = "maria.santos@example.com";
 const PASSWORD: &str = "correct horse battery staple";
 
-#[cfg(unix)]
-fn mode(path: &std::path::Path) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path)
-        .expect("kept file")
-        .permissions()
-        .mode()
-        & 0o777
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kept_signed_in_across_a_restart_then_signed_out() {
     if !window_tools(&["Xvfb", "xdotool", "import", "tesseract", "convert"]) {
@@ -69,7 +59,7 @@ async fn kept_signed_in_across_a_restart_then_signed_out() {
     );
     assert!(!file.contains(PASSWORD), "{file}");
     #[cfg(unix)]
-    assert_eq!(mode(&kept), 0o600);
+    assert_eq!(common::file_mode(&kept), 0o600);
 
     // Started again: straight to the console, on the same session.
     desk.restart(&args).await;

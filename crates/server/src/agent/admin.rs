@@ -10,7 +10,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use livewindow_core::StoreError;
-use livewindow_core::account::{Act, Caller, authorize};
+use livewindow_core::account::{Act, authorize};
 use livewindow_data::admin::{AdminCommand, AdminData};
 
 pub async fn command(
@@ -19,10 +19,7 @@ pub async fn command(
     Path(name): Path<String>,
     body: Bytes,
 ) -> Result<Response, AgentError> {
-    let caller = Caller {
-        agent_id: signed.agent_id(),
-        role: signed.user.user.role,
-    };
+    let caller = signed.caller();
     if let Err(denied) = authorize(&caller, &Act::Administer) {
         tracing::info!(agent_id = caller.agent_id, command = %name, %denied, "refused");
         return Err(StoreError::Denied(denied).into());

@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use livewindow_core::StoreError;
-use livewindow_core::account::{Act, Caller, ChatParties, authorize};
+use livewindow_core::account::{Act, ChatParties, authorize};
 use livewindow_data::wire::{Command, join_tagged};
 use livewindow_data::{ConsoleData, Tick};
 use serde::Serialize;
@@ -73,10 +73,7 @@ pub async fn command(
     body: Bytes,
 ) -> Result<Response, AgentError> {
     let command: Command = parse(&name, &body).map_err(AgentError::request)?;
-    let caller = Caller {
-        agent_id: signed.agent_id(),
-        role: signed.user.user.role,
-    };
+    let caller = signed.caller();
     let act = act_of(&state, &command).await?;
     if let Err(denied) = authorize(&caller, &act) {
         tracing::info!(agent_id = caller.agent_id, command = %name, %denied, "refused");

@@ -11,6 +11,7 @@ use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use livewindow_core::account::Caller;
 use livewindow_core::{Password, SessionToken};
 use livewindow_data::wire::{SignInAnswer, SignInRequest};
 use livewindow_store::{SessionCheck, SessionUser};
@@ -25,6 +26,14 @@ pub struct Signed {
 impl Signed {
     pub fn agent_id(&self) -> i64 {
         self.user.user.agent.id
+    }
+
+    /// Who acts, as `authorize` is asked.
+    pub fn caller(&self) -> Caller {
+        Caller {
+            agent_id: self.agent_id(),
+            role: self.user.user.role,
+        }
     }
 }
 
