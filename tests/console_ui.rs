@@ -372,7 +372,7 @@ async fn edit_work_order_and_conflict() {
                 priority: "high".into(),
                 due: String::new(),
             },
-            store.find_agent("James").await.unwrap().id,
+            store.find_agent("james.chen@example.com").await.unwrap().id,
         )
         .await
         .unwrap();

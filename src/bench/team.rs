@@ -30,6 +30,42 @@ async fn pg_connections(store: &Store) -> Result<i64> {
     .await?)
 }
 
+/// Transactions committed in the bench's database so far (0 on SQLite).
+async fn pg_commits(store: &Store) -> Result<i64> {
+    if !store.url().starts_with("postgres") {
+        return Ok(0);
+    }
+    Ok(sqlx::query_scalar(
+        "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()",
+    )
+    .fetch_one(store.pool())
+    .await?)
+}
+
+/// Samples the database's backends every 100 ms for `span`: (samples, backends waiting on
+/// the cluster-wide lock a NOTIFYing commit takes, active backends), summed.
+async fn notify_waits(store: Store, span: Duration) -> Result<(i64, i64, i64)> {
+    let (mut samples, mut waiting, mut active) = (0, 0, 0);
+    if !store.url().starts_with("postgres") {
+        return Ok((0, 0, 0));
+    }
+    let until = Instant::now() + span;
+    while Instant::now() < until {
+        let (w, a): (i64, i64) = sqlx::query_as(
+            "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock' AND wait_event = 'object'), \
+                    count(*) FILTER (WHERE state = 'active') - 1 \
+             FROM pg_stat_activity WHERE datname = current_database()",
+        )
+        .fetch_one(store.pool())
+        .await?;
+        samples += 1;
+        waiting += w;
+        active += a;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok((samples, waiting, active))
+}
+
 async fn sign_in(server: &Server, i: usize, email: &str) -> Result<Remote> {
     let base = format!("http://127.0.0.1:{}", server.1);
     // Each desktop from an address of its own, as on a real floor (the sign-in limit is
@@ -262,7 +298,11 @@ pub(super) async fn team(
     if let Ok(mut s) = outbound.lock() {
         s.clear();
     }
+    let commits_before = pg_commits(store).await?;
+    let waits = tokio::spawn(notify_waits(store.clone(), Duration::from_secs(seconds)));
     tokio::time::sleep(Duration::from_secs(seconds)).await;
+    let commits = (pg_commits(store).await? - commits_before) as f64 / seconds as f64;
+    let (samples, waiting, active) = waits.await??;
     let rss_all = server.rss_kb();
     let conns_all = pg_connections(store).await? - baseline;
     let mut inb = marks.inbound.lock().map(|s| s.clone()).unwrap_or_default();
@@ -295,6 +335,14 @@ pub(super) async fn team(
     println!(
         "database connections held by the server: {conns_desks} with the desktops, {conns_all} with the customers too"
     );
+    if samples > 0 {
+        println!(
+            "database: {commits:.0} commits a second; of {samples} samples of its backends, \
+             {:.2} on average were active and {:.3} waiting on the notification lock",
+            active as f64 / samples as f64,
+            waiting as f64 / samples as f64,
+        );
+    }
     println!(
         "server memory: {:.1} MB idle, {:.1} MB with the desktops ({:.1} KB per desktop), {:.1} MB with the customers too",
         rss_idle as f64 / 1024.0,

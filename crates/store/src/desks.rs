@@ -6,7 +6,7 @@
 //! catches up from the table on its own, then takes what was dispatched meanwhile, then
 //! goes live; a desk that falls too far behind is dropped and joins again the same way.
 
-use super::desk_feed::{Follow, Step};
+use super::follow::{Follow, Step};
 use super::{Result, Store};
 use futures::StreamExt;
 use livewindow_core::{Event, EventKind, QueueStat, StoreError};

@@ -15,6 +15,7 @@ mod desks;
 mod error;
 mod events;
 mod feed_hub;
+mod follow;
 mod health;
 mod messages;
 mod notifier;
