@@ -59,12 +59,35 @@ fn password(args: &LoginArgs, email: &str) -> Result<Password> {
     Ok(Password::new(typed))
 }
 
+/// The new password that replaces a one-time one: asked twice on the terminal, or with
+/// `--password-stdin` the second and third lines of standard input (the first was the
+/// one-time password), which must agree.
+fn replacement(args: &LoginArgs, email: &str) -> Result<Password> {
+    if !args.password_stdin {
+        if !std::io::stdin().is_terminal() {
+            bail!(
+                "a one-time password must be changed: do it on a terminal, or with --password-stdin"
+            );
+        }
+        eprintln!("{email} signed in with a one-time password; choose your own now.");
+        return super::users::read_password(super::users::Source::Terminal, email);
+    }
+    let first = super::users::password_line()
+        .context("a one-time password must be changed: give the new one on the second line")?;
+    let again = super::users::password_line()
+        .context("a one-time password must be changed: give the new one again on the third line")?;
+    if first != again {
+        bail!("the two new passwords differ; nothing was changed");
+    }
+    Ok(first)
+}
+
 pub(super) async fn login(cli: &Cli, given: &str, args: &LoginArgs) -> Result<()> {
     let server = server(cli, given)?;
-    let args = args.clone();
+    let typed = args.clone();
     let (email, password) = tokio::task::spawn_blocking(move || {
-        let email = email(&args)?;
-        let password = password(&args, &email)?;
+        let email = email(&typed)?;
+        let password = password(&typed, &email)?;
         anyhow::Ok((email, password))
     })
     .await
@@ -80,6 +103,25 @@ pub(super) async fn login(cli: &Cli, given: &str, args: &LoginArgs) -> Result<()
             answer.email,
             answer.role
         );
+    }
+    if answer.must_change_password {
+        let (args, email) = (args.clone(), answer.email.clone());
+        let new = tokio::task::spawn_blocking(move || replacement(&args, &email))
+            .await
+            .context("reading the new password stopped")?;
+        let changed = match new {
+            Ok(new) => remote
+                .change_password(&password, &new)
+                .await
+                .map_err(|e| anyhow!(e)),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = changed {
+            // Nothing is kept: a session that must change its password opens nothing else.
+            let _ = remote.sign_out().await;
+            return Err(e);
+        }
+        eprintln!("Your password is changed.");
     }
     let kept = Kept {
         server: server.url().to_string(),

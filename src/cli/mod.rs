@@ -138,7 +138,8 @@ pub struct LoginArgs {
     /// The administrator's email (else asked on the terminal).
     #[arg(long)]
     pub email: Option<String>,
-    /// Read the password from the first line of standard input.
+    /// Read the password from the first line of standard input (for a one-time password,
+    /// the new one on the second and again on the third).
     #[arg(long)]
     pub password_stdin: bool,
 }

@@ -117,7 +117,7 @@ pub(super) fn password_line() -> Result<Password> {
     Ok(Password::new(line))
 }
 
-fn read_password(source: Source, email: &str) -> Result<Password> {
+pub(super) fn read_password(source: Source, email: &str) -> Result<Password> {
     if source == Source::Stdin {
         return password_line();
     }

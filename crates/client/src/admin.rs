@@ -38,6 +38,15 @@ impl Admin {
         super::call::end_session(&self.server, &self.token).await
     }
 
+    /// Changes the administrator's own password (a one-time one must be, first).
+    pub async fn change_password(
+        &self,
+        current: &Password,
+        new: &Password,
+    ) -> Result<(), StoreError> {
+        super::call::change_password(&self.server, &self.token, current, new).await
+    }
+
     fn reply<T: DeserializeOwned + Send + 'static>(&self, command: AdminCommand) -> Reply<T> {
         let me = self.clone();
         Box::pin(async move {

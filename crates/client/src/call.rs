@@ -3,8 +3,8 @@
 //! the value or as the typed error a local store would have given.
 
 use super::Server;
-use livewindow_core::{AcceptError, SessionToken, StoreError};
-use livewindow_data::wire::{Failure, FailureKind, split_tagged};
+use livewindow_core::{AcceptError, Password, SessionToken, StoreError};
+use livewindow_data::wire::{API_PREFIX, Failure, FailureKind, OwnPassword, split_tagged};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -115,4 +115,23 @@ pub(crate) async fn end_session(server: &Server, token: &SessionToken) -> Result
     } else {
         Err(StoreError::from(unreachable(&format!("HTTP {status}"))))
     }
+}
+
+/// Changes the password of the session's user (`POST /api/agent/password`); a one-time
+/// password must be changed so before the session may do anything else. The session goes
+/// on; the user's other sessions end. A refused new password is `StoreError::Invalid` with
+/// its line.
+pub(crate) async fn change_password(
+    server: &Server,
+    token: &SessionToken,
+    current: &Password,
+    new: &Password,
+) -> Result<(), StoreError> {
+    let change = OwnPassword::Password {
+        current: current.clone(),
+        new: new.clone(),
+    };
+    post::<(), _>(server, token, API_PREFIX, &change)
+        .await
+        .map_err(StoreError::from)
 }

@@ -226,6 +226,15 @@ impl Remote {
         end_session(&self.server, &self.token).await
     }
 
+    /// Changes the signed-in user's password (a one-time one must be, first).
+    pub async fn change_password(
+        &self,
+        current: &Password,
+        new: &Password,
+    ) -> Result<(), StoreError> {
+        call::change_password(&self.server, &self.token, current, new).await
+    }
+
     async fn call<T: DeserializeOwned>(&self, command: Command) -> Result<T, CallError> {
         post(&self.server, &self.token, API_PREFIX, &command).await
     }

@@ -149,6 +149,18 @@ pub fn join_tagged<T: serde::de::DeserializeOwned>(
     serde_json::from_value(serde_json::Value::Object(map))
 }
 
+/// `POST /api/agent/password`: the signed-in user changes their own password (the only
+/// thing a session opened with a one-time password may do). Posted as its tag and body,
+/// like a [`Command`]; the answer is `null`, and the session goes on.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OwnPassword {
+    Password {
+        current: livewindow_core::Password,
+        new: livewindow_core::Password,
+    },
+}
+
 /// `POST /api/agent/session`: signing in.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SignInRequest {

@@ -185,7 +185,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/chats/{id}/transcript", get(api::transcript))
         .route("/api/chats/{id}/images/{message}/{n}", get(images::serve))
         .route("/api/chats/{id}/live", get(live::live))
-        .merge(agent::routes())
+        .merge(agent::routes(state.clone()))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),

@@ -197,7 +197,7 @@ impl Store {
     pub async fn revoke_sessions_of(&self, agent_id: i64) -> Result<u64> {
         let mut w = self.write().await?;
         let n = self
-            .end_sessions_in(&mut w, agent_id, SessionEnd::Revoked)
+            .end_sessions_in(&mut w, agent_id, SessionEnd::Revoked, None)
             .await?;
         w.commit().await?;
         Ok(n)

@@ -4,10 +4,10 @@
 //! password or disabling a user ends their sessions in the same transaction.
 
 use super::admin::{agent_from_row, email_taken};
-use super::secrets::{hash_password, one_time_password};
+use super::secrets::{hash_password, one_time_password, verify_password};
 use super::{NewEvent, Result, Store, StoreError, WriteTx};
-use livewindow_core::account::check_password;
 pub use livewindow_core::account::{PasswordState, User};
+use livewindow_core::account::{check_password, check_password_change};
 use livewindow_core::{AgentStatus, EventKind, Password, Role, SessionEnd};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -182,8 +182,63 @@ impl Store {
         if changed == 0 {
             return Err(StoreError::NotFound(format!("no user with id {agent_id}")));
         }
-        self.end_sessions_in(&mut w, agent_id, SessionEnd::PasswordChanged)
+        self.end_sessions_in(&mut w, agent_id, SessionEnd::PasswordChanged, None)
             .await?;
+        w.commit().await
+    }
+
+    /// A signed-in user changes their own password (a one-time password must be, before
+    /// the session may do anything else). `new` passes the rules and differs from
+    /// `current`, which must be theirs. One transaction stores the new hash, clears
+    /// `must_change_password` and ends the user's other sessions; `session_id`, the one
+    /// that changed it, goes on.
+    pub async fn change_own_password(
+        &self,
+        session_id: i64,
+        agent_id: i64,
+        current: &Password,
+        new: &Password,
+    ) -> Result<()> {
+        check_password_change(current.expose(), new.expose())
+            .map_err(|e| StoreError::invalid_field("new password", e.to_string()))?;
+        let stored: Option<String> =
+            sqlx::query_scalar("SELECT password_hash FROM agents WHERE id = $1")
+                .bind(agent_id)
+                .fetch_optional(self.pool())
+                .await?
+                .flatten();
+        if !verify_password(current, stored.as_deref()).await? {
+            return Err(StoreError::invalid_field(
+                "current password",
+                "this is not your current password",
+            ));
+        }
+        let hash = hash_password(new).await?;
+        let mut w = self.write().await?;
+        let now: Option<Option<String>> = sqlx::query_scalar(
+            self.sql("SELECT password_hash FROM agents WHERE id = $1 LOCK_WAIT"),
+        )
+        .bind(agent_id)
+        .fetch_optional(&mut *w.tx)
+        .await?;
+        // The password verified must still be theirs: a concurrent change wins.
+        if now.flatten() != stored {
+            return Err(StoreError::Conflict(
+                "the password was changed meanwhile; sign in again".into(),
+            ));
+        }
+        sqlx::query("UPDATE agents SET password_hash = $1, must_change_password = 0 WHERE id = $2")
+            .bind(&hash)
+            .bind(agent_id)
+            .execute(&mut *w.tx)
+            .await?;
+        self.end_sessions_in(
+            &mut w,
+            agent_id,
+            SessionEnd::PasswordChanged,
+            Some(session_id),
+        )
+        .await?;
         w.commit().await
     }
 
@@ -223,7 +278,7 @@ impl Store {
                 .bind(agent_id)
                 .execute(&mut *w.tx)
                 .await?;
-            self.end_sessions_in(&mut w, agent_id, SessionEnd::Disabled)
+            self.end_sessions_in(&mut w, agent_id, SessionEnd::Disabled, None)
                 .await?;
             w.emit(EventKind::AgentStatus, NewEvent::agent(agent_id))
                 .await?;
@@ -237,19 +292,21 @@ impl Store {
         Ok(true)
     }
 
-    /// Ends every live session of a user inside a transaction; returns how many.
+    /// Ends every live session of a user inside a transaction, but `keep`; returns how many.
     pub(super) async fn end_sessions_in(
         &self,
         w: &mut WriteTx,
         agent_id: i64,
         why: SessionEnd,
+        keep: Option<i64>,
     ) -> Result<u64> {
         Ok(sqlx::query(self.sql(
             "UPDATE sessions SET revoked_ms = NOW_MS, revoked_why = $1 \
-             WHERE agent_id = $2 AND revoked_ms IS NULL",
+             WHERE agent_id = $2 AND revoked_ms IS NULL AND id <> $3",
         ))
         .bind(why.as_str())
         .bind(agent_id)
+        .bind(keep.unwrap_or(0))
         .execute(&mut *w.tx)
         .await?
         .rows_affected())

@@ -11,6 +11,9 @@ use thiserror::Error;
 pub struct Caller {
     pub agent_id: i64,
     pub role: Role,
+    /// Signed in with a one-time password not yet changed: the session may change it and
+    /// nothing else.
+    pub must_change_password: bool,
 }
 
 /// Who a chat is with now: its agent, and the agent it is being offered to (a new chat's
@@ -36,6 +39,8 @@ pub enum Act {
     WorkChat(ChatParties),
     /// Users, queues, options, dispositions, sessions.
     Administer,
+    /// Changing one's own password (the current one is checked by the store).
+    ChangeOwnPassword,
 }
 
 /// Why an action was refused: one line for the person who tried.
@@ -48,13 +53,18 @@ pub enum Denied {
     NotYourChat,
     #[error("only an administrator may do this")]
     AdminsOnly,
+    #[error("change your one-time password first")]
+    ChangePasswordFirst,
 }
 
 /// Decides one action. Every role takes chats (a supervisor or an administrator may also
-/// work as an agent); only the chat's own agent works in it.
+/// work as an agent); only the chat's own agent works in it. A session opened with a
+/// one-time password may only change it.
 pub fn authorize(caller: &Caller, act: &Act) -> Result<(), Denied> {
     let me = Some(caller.agent_id);
     match act {
+        Act::ChangeOwnPassword => Ok(()),
+        _ if caller.must_change_password => Err(Denied::ChangePasswordFirst),
         Act::OwnDesk | Act::Crm => Ok(()),
         Act::AnswerOffer(p) if p.offered_agent_id == me => Ok(()),
         Act::AnswerOffer(_) => Err(Denied::NotYourOffer),
@@ -88,7 +98,12 @@ mod tests {
         let transferring_to_me = parties(Some(OTHER), Some(ME));
         let queued = parties(None, None);
         for role in Role::ALL {
-            let c = Caller { agent_id: ME, role };
+            let c = Caller {
+                agent_id: ME,
+                role,
+                must_change_password: false,
+            };
+            assert_eq!(authorize(&c, &Act::ChangeOwnPassword), Ok(()));
             assert_eq!(authorize(&c, &Act::OwnDesk), Ok(()));
             assert_eq!(authorize(&c, &Act::Crm), Ok(()));
             assert_eq!(authorize(&c, &Act::AnswerOffer(offered_to_me)), Ok(()));
@@ -116,6 +131,38 @@ mod tests {
             let admin = authorize(&c, &Act::Administer);
             assert_eq!(admin.is_ok(), role == Role::Admin, "{role}");
         }
+    }
+
+    #[test]
+    fn a_one_time_password_opens_only_its_change() {
+        let mine = parties(Some(ME), None);
+        let offered_to_me = parties(None, Some(ME));
+        for role in Role::ALL {
+            let c = Caller {
+                agent_id: ME,
+                role,
+                must_change_password: true,
+            };
+            assert_eq!(authorize(&c, &Act::ChangeOwnPassword), Ok(()));
+            for act in [
+                Act::OwnDesk,
+                Act::Crm,
+                Act::AnswerOffer(offered_to_me),
+                Act::ReadChat(mine),
+                Act::WorkChat(mine),
+                Act::Administer,
+            ] {
+                assert_eq!(
+                    authorize(&c, &act),
+                    Err(Denied::ChangePasswordFirst),
+                    "{role} {act:?}"
+                );
+            }
+        }
+        assert_eq!(
+            Denied::ChangePasswordFirst.to_string(),
+            "change your one-time password first"
+        );
     }
 
     #[test]

@@ -9,7 +9,9 @@ mod user;
 
 pub use authorize::{Act, Caller, ChatParties, Denied, authorize};
 
-pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, PasswordError, check_password};
+pub use password::{
+    MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, PasswordError, check_password, check_password_change,
+};
 pub use session::{SLIDE_EVERY_MS, SessionEnd, SessionLimits, session_verdict, slid_idle_expiry};
 pub use user::{PasswordState, User};
 

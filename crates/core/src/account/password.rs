@@ -29,6 +29,8 @@ pub enum PasswordError {
     TooLong { max: usize },
     #[error("this password is one of the most common ones; choose another")]
     TooCommon,
+    #[error("the new password must differ from the current one")]
+    Unchanged,
 }
 
 /// Checks a new password against the rules. Sign-in does not call it: a password chosen
@@ -47,6 +49,16 @@ pub fn check_password(password: &str) -> Result<(), PasswordError> {
     }
     if COMMON_SET.contains(&password.to_lowercase()) {
         return Err(PasswordError::TooCommon);
+    }
+    Ok(())
+}
+
+/// Checks a user's own change of password: the rules of [`check_password`], and not the
+/// password it replaces (a one-time password cannot be kept by "changing" it to itself).
+pub fn check_password_change(current: &str, new: &str) -> Result<(), PasswordError> {
+    check_password(new)?;
+    if current == new {
+        return Err(PasswordError::Unchanged);
     }
     Ok(())
 }
@@ -105,6 +117,22 @@ mod tests {
             .filter(|p| p.chars().count() >= MIN_PASSWORD_CHARS)
             .count();
         assert!(long >= 150, "{long}");
+    }
+
+    #[test]
+    fn a_change_must_change_it() {
+        assert_eq!(
+            check_password_change("abcd-efgh-jkmn-pqrs", "abcd-efgh-jkmn-pqrs"),
+            Err(PasswordError::Unchanged)
+        );
+        assert_eq!(
+            check_password_change("abcd-efgh-jkmn-pqrs", "short"),
+            Err(PasswordError::TooShort { min: 10 })
+        );
+        assert_eq!(
+            check_password_change("abcd-efgh-jkmn-pqrs", "tangerine-otter-42"),
+            Ok(())
+        );
     }
 
     #[test]

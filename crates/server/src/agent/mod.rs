@@ -29,7 +29,7 @@ use axum::routing::{get, post};
 use livewindow_core::limits;
 
 /// The agents' routes, to merge into the server's router.
-pub fn routes() -> Router<AppState> {
+pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route(
             "/api/agent/session",
@@ -37,7 +37,14 @@ pub fn routes() -> Router<AppState> {
                 .get(session::me)
                 .delete(session::sign_out),
         )
-        .route("/api/agent/events", get(events::events))
+        .route("/api/agent/password", post(session::change_password))
+        .route(
+            "/api/agent/events",
+            get(events::events).route_layer(axum::middleware::from_fn_with_state(
+                state,
+                session::own_desk,
+            )),
+        )
         .route("/api/admin/{command}", post(admin::command))
         .route(
             "/api/agent/{command}",

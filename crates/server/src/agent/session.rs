@@ -11,9 +11,10 @@ use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use livewindow_core::account::Caller;
+use livewindow_core::StoreError;
+use livewindow_core::account::{Act, Caller, PasswordState, authorize};
 use livewindow_core::{Password, SessionToken};
-use livewindow_data::wire::{SignInAnswer, SignInRequest};
+use livewindow_data::wire::{OwnPassword, SignInAnswer, SignInRequest};
 use livewindow_store::{SessionCheck, SessionUser};
 use std::net::SocketAddr;
 
@@ -33,6 +34,7 @@ impl Signed {
         Caller {
             agent_id: self.agent_id(),
             role: self.user.user.role,
+            must_change_password: self.user.user.password == PasswordState::MustChange,
         }
     }
 }
@@ -88,8 +90,7 @@ pub async fn sign_in(
             name: agent.name.clone(),
             email: agent.email.clone(),
             role: signed.session.user.role,
-            must_change_password: signed.session.user.password
-                == livewindow_store::PasswordState::MustChange,
+            must_change_password: signed.session.user.password == PasswordState::MustChange,
             idle_expires_ms: signed.idle_expires_ms,
             absolute_expires_ms: signed.absolute_expires_ms,
         }),
@@ -106,6 +107,7 @@ pub async fn me(signed: Signed) -> Response {
         "email": u.agent.email,
         "role": u.role,
         "session_id": signed.user.session_id,
+        "must_change_password": signed.caller().must_change_password,
     }))
     .into_response()
 }
@@ -117,4 +119,40 @@ pub async fn sign_out(
 ) -> Result<Response, AgentError> {
     state.store.sign_out(&signed.token).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `POST /api/agent/password`: the signed-in user changes their own password. Their other
+/// sessions end; this one goes on, now allowed everything its role allows.
+pub async fn change_password(
+    State(state): State<AppState>,
+    signed: Signed,
+    body: Bytes,
+) -> Result<Response, AgentError> {
+    let caller = signed.caller();
+    if let Err(denied) = authorize(&caller, &Act::ChangeOwnPassword) {
+        return Err(StoreError::Denied(denied).into());
+    }
+    let OwnPassword::Password { current, new } =
+        super::commands::parse("password", &body).map_err(AgentError::request)?;
+    state
+        .store
+        .change_own_password(signed.user.session_id, caller.agent_id, &current, &new)
+        .await?;
+    tracing::info!(
+        agent_id = caller.agent_id,
+        session_id = signed.user.session_id,
+        "password changed"
+    );
+    Ok(Json(()).into_response())
+}
+
+/// In front of the desk's event feed: its session must be allowed its own desk (one that
+/// must change its one-time password first is not), as `authorize` decides.
+pub async fn own_desk(
+    signed: Signed,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Result<Response, AgentError> {
+    authorize(&signed.caller(), &Act::OwnDesk).map_err(StoreError::Denied)?;
+    Ok(next.run(request).await)
 }
