@@ -108,6 +108,7 @@ fn sign_in(
                 Server::new(&c.server, insecure, ca.as_deref()).map_err(|line| Failed {
                     line,
                     refused: false,
+                    must_change: false,
                 })?;
             let device = client::device_name();
             let (remote, answer) = client::sign_in(&server, &c.email, &c.password, &device)
@@ -115,7 +116,19 @@ fn sign_in(
                 .map_err(|e| Failed {
                     line: e.to_string(),
                     refused: matches!(e, SignInProblem::Refused { .. }),
+                    must_change: false,
                 })?;
+            if answer.must_change_password {
+                // Nothing is kept until the one-time password is changed.
+                if let Err(line) = change(&remote, &c).await {
+                    let _ = remote.sign_out().await;
+                    return Err(Failed {
+                        line,
+                        refused: false,
+                        must_change: true,
+                    });
+                }
+            }
             let kept = Kept {
                 server: server.url().to_string(),
                 email: answer.email,
@@ -132,6 +145,18 @@ fn sign_in(
             Ok(Arc::new(remote) as Data)
         })
     })
+}
+
+/// Replaces the one-time password just signed in with by the new one the screen asked for
+/// (the session goes on); without one yet, the line that asks for it.
+async fn change(remote: &Remote, c: &Credentials) -> Result<(), String> {
+    match &c.new_password {
+        None => Err("You signed in with a one-time password: choose your own now.".into()),
+        Some(new) => remote
+            .change_password(&c.password, new)
+            .await
+            .map_err(|e| crate::ui::sentence("The password is not changed", &e)),
+    }
 }
 
 /// After a sign-in: the server and email remembered; the session kept when asked, else
