@@ -302,3 +302,71 @@ async fn keep_me_signed_in_by_keyboard_resume_sign_out_and_a_revoked_kept_sessio
     println!("backend: {}", store.backend());
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_one_time_password_is_changed_on_the_sign_in_screen_then_kept() {
+    use livewindow::ui::sign_in::{AGAIN_ID, NEW_ID};
+    let (_db, store) = fresh().await;
+    let maria = demo_with_available(&store, &[MARIA]).await[0];
+    let otp = store.reset_password(maria).await.unwrap();
+    let server = InProcess::start(&store, Config::default()).await;
+    let home = tempfile::tempdir().expect("a home");
+    let keeper = Keeper::at(home.path().join("kept"), false);
+    let given = Server::new(&server.base, false, None).expect("a loopback server");
+    let url = given.url().to_string();
+    let config = livewindow::team::config(given, false, None, Some(keeper.clone()), None);
+    let mut d = Desktop::boot(config).await;
+    d.typing(MARIA).await;
+    d.press(key(Named::Tab)).await;
+    d.typing(otp.expose()).await;
+    d.press(key(Named::Tab)).await;
+    d.press(key(Named::Space)).await; // keep me signed in
+    d.press(key(Named::Enter)).await;
+    assert!(d.shows("Choose your own password"), "the change screen");
+    d.assert_focus(NEW_ID);
+    assert_eq!(
+        keeper.load(Purpose::Desktop, &url),
+        Ok(None),
+        "not kept yet"
+    );
+    assert!(store.list_sessions(Some(maria)).await.unwrap().is_empty());
+    // Typed differently: refused inline, both emptied, the focus back in the first.
+    d.typing("tangerine-otter-42").await;
+    d.press(key(Named::Tab)).await;
+    d.assert_focus(AGAIN_ID);
+    d.typing("tangerine-otter-43").await;
+    d.press(key(Named::Enter)).await;
+    assert!(d.shows("The two passwords differ; type them again."));
+    d.assert_focus(NEW_ID);
+    d.typing("password123").await;
+    d.press(key(Named::Tab)).await;
+    d.typing("password123").await;
+    d.press(key(Named::Enter)).await;
+    assert!(d.shows(
+        "Choose another password: this password is one of the most common ones; choose another."
+    ));
+    d.picture("sign-in-one-time-password");
+    d.typing(PASSWORD).await;
+    d.press(key(Named::Tab)).await;
+    d.typing(PASSWORD).await;
+    d.press(key(Named::Enter)).await;
+    assert!(matches!(d.app, App::Ready(..)), "the console opens");
+    let kept = keeper
+        .load(Purpose::Desktop, &url)
+        .unwrap()
+        .expect("kept after the change");
+    assert_eq!(kept.agent_id, maria);
+    assert_eq!(
+        store.user(maria).await.unwrap().password,
+        livewindow::core::account::PasswordState::Set
+    );
+    assert!(store.sign_in(MARIA, &otp, "t", "t").await.is_err());
+    assert!(
+        store
+            .sign_in(MARIA, &Password::new(PASSWORD), "t", "t")
+            .await
+            .is_ok()
+    );
+    println!("backend: {}", store.backend());
+    server.stop().await;
+}
