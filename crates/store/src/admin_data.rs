@@ -36,20 +36,6 @@ impl Store {
     }
 }
 
-fn session_row(s: super::SessionInfo) -> SessionRow {
-    SessionRow {
-        id: s.id,
-        agent_id: s.agent_id,
-        email: s.email,
-        device: s.device,
-        address: s.address,
-        created_ms: s.created_ms,
-        last_seen_ms: s.last_seen_ms,
-        idle_expires_ms: s.idle_expires_ms,
-        absolute_expires_ms: s.absolute_expires_ms,
-    }
-}
-
 impl AdminData for Store {
     fn find_queues(&self, names: Vec<String>) -> Reply<Vec<QueueRef>> {
         self.admin(|s| async move {
@@ -133,8 +119,7 @@ impl AdminData for Store {
                 Some(who) => Some(s.find_user(&who).await?.agent.id),
                 None => None,
             };
-            let rows = s.list_sessions(agent).await?;
-            Ok(rows.into_iter().map(session_row).collect())
+            s.list_sessions(agent).await
         })
     }
 

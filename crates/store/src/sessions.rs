@@ -26,19 +26,8 @@ pub enum SessionCheck {
     Unknown,
 }
 
-/// A session as administrators see it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionInfo {
-    pub id: i64,
-    pub agent_id: i64,
-    pub email: String,
-    pub device: String,
-    pub address: String,
-    pub created_ms: i64,
-    pub last_seen_ms: i64,
-    pub idle_expires_ms: i64,
-    pub absolute_expires_ms: i64,
-}
+/// A session as administrators see it: the admin interface's own row.
+pub use livewindow_data::admin::SessionRow as SessionInfo;
 
 /// One session, by id or by its token's hash.
 enum Which {
