@@ -71,7 +71,7 @@ async fn offer_shown(store: &Store, queue: i64) {
         .expect("status");
     let desktop = Store::open(store.url()).await.expect("open");
     let restored = desktop.restore(james.id).await.expect("restore");
-    let mut events = desktop.desk_feed(james.id, restored.last_event);
+    let mut events = desktop.desk_feed(james.id, restored.last_event, false);
     let (mut console, task) = Console::new(Arc::new(desktop.desk(james.id)), restored, None);
     settle(&mut console, task).await;
     let mut renderer = iced::Renderer::new(

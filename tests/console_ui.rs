@@ -479,6 +479,7 @@ async fn rich_messages_render_with_their_formatting() {
         agent_id: None,
         body_html: Some(html.into()),
         body_text: "Please check both units: AquaPure, PrintPro".into(),
+        internal: false,
     };
     let id = store.send_message(chat, &m).await.unwrap();
     h.pump().await;

@@ -79,8 +79,8 @@ async fn each_desk_gets_its_own_events_once_and_in_order() {
     let ids = demo_with_available(&store, &[MARIA, JAMES]).await;
     let (maria, james) = (ids[0], ids[1]);
     let last = store.last_event_id().await.unwrap();
-    let mut hers = store.desk_feed(maria, last);
-    let mut his = store.desk_feed(james, last);
+    let mut hers = store.desk_feed(maria, last, false);
+    let mut his = store.desk_feed(james, last, false);
 
     let ana = chat_of(&store, maria, &[james], "ana").await;
     let bo = chat_of(&store, james, &[maria], "bo").await;
@@ -141,7 +141,7 @@ async fn a_desk_far_behind_catches_up_then_goes_on_live() {
     let (maria, james) = (ids[0], ids[1]);
     let start = store.last_event_id().await.unwrap();
     // Another desk keeps the shared reader running and ahead.
-    let mut his = store.desk_feed(james, store.last_event_id().await.unwrap());
+    let mut his = store.desk_feed(james, store.last_event_id().await.unwrap(), false);
     let ana = chat_of(&store, maria, &[james], "ana").await;
     for n in 0..300 {
         customer_says(&store, ana, &format!("before {n}")).await;
@@ -149,7 +149,7 @@ async fn a_desk_far_behind_catches_up_then_goes_on_live() {
     drain(&mut his, 10).await;
 
     // Maria's desktop reconnects from long before: everything since, then what comes.
-    let mut hers = store.desk_feed(maria, start);
+    let mut hers = store.desk_feed(maria, start, false);
     let writer = {
         let store = store.clone();
         tokio::spawn(async move {

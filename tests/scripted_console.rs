@@ -127,6 +127,7 @@ impl ConsoleData for Scripted {
                     dispositions: Vec::new(),
                 },
                 requeued: Vec::new(),
+                supervises: false,
             })
         })
     }
@@ -219,6 +220,15 @@ impl ConsoleData for Scripted {
     }
     fn record(&self, _: RecordKind, _: i64) -> Reply<Record> {
         not_scripted("record", &self.0)
+    }
+    fn monitor(&self, _: i64, _: usize) -> Reply<livewindow::data::Monitored> {
+        not_scripted("monitor", &self.0)
+    }
+    fn supervise(&self, _: livewindow::core::supervise::Supervision) -> Reply<()> {
+        not_scripted("supervise", &self.0)
+    }
+    fn ask_help(&self, _: i64) -> Reply<()> {
+        not_scripted("ask_help", &self.0)
     }
 }
 

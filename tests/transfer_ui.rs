@@ -89,7 +89,7 @@ async fn transfer_to_a_queue_and_the_next_agent_s_offer() {
     p.click("Accept (Alt+A)").await;
     // No second verification: the screen pop opens at once, with the whole transcript.
     assert_eq!(p.console.front(), View::Chat(chat));
-    assert!(p.shows("Note from Maria Santos (only agents see this)"));
+    assert!(p.shows("Private from Maria Santos (the customer does not see this)"));
     assert!(p.shows("Invoice 42 looks doubled"));
     assert!(p.shows("My filter is red"));
     assert!(p.shows("Accounts"));

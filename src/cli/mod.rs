@@ -3,6 +3,7 @@
 //! through a server with `--server` after `login`), the paste preview.
 
 mod admin;
+mod audit;
 mod chats;
 mod customer;
 mod desktop;
@@ -93,6 +94,9 @@ pub enum Command {
     /// The wrap-up form's dispositions.
     #[command(subcommand)]
     Disposition(DispositionCommand),
+    /// What supervisors did: monitor, whisper, join, leave, reassign, status set, end.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
     /// Profile options, at site level or per agent (--agent).
     #[command(subcommand)]
     Option(OptionCommand),
@@ -374,6 +378,7 @@ async fn administer(on: &dyn AdminData, cli: &Cli, command: &Command) -> Result<
         Command::Option(c) => admin::option(on, cli.agent.as_deref(), c).await,
         Command::Chat(c) => chats::chat(on, c).await,
         Command::Disposition(c) => chats::disposition(on, c).await,
+        Command::Audit(c) => audit::audit(on, c).await,
         // Handled before: they are not administration.
         Command::Customer(_)
         | Command::Server(_)

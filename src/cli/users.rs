@@ -53,6 +53,15 @@ pub enum UserCommand {
         email: String,
     },
     List,
+    /// Let a supervisor supervise a queue (repeat --queue for several); with --remove,
+    /// stop. Administrators supervise every queue.
+    Supervise {
+        email: String,
+        #[arg(long = "queue", required = true)]
+        queues: Vec<String>,
+        #[arg(long)]
+        remove: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -214,6 +223,27 @@ pub(super) async fn user(admin: &dyn AdminData, command: &UserCommand) -> Result
                 println!("{} may sign in again.", s.user.agent.name);
             } else {
                 println!("{} was not disabled.", s.user.agent.name);
+            }
+        }
+        UserCommand::Supervise {
+            email,
+            queues,
+            remove,
+        } => {
+            for queue in queues {
+                let m = admin
+                    .supervise_queue(email.clone(), queue.clone(), !remove)
+                    .await?;
+                let (who, q) = (&m.agent.name, &m.queue.name);
+                println!(
+                    "{}",
+                    match (remove, m.changed) {
+                        (false, true) => format!("{who} now supervises {q}."),
+                        (false, false) => format!("{who} already supervised {q}."),
+                        (true, true) => format!("{who} no longer supervises {q}."),
+                        (true, false) => format!("{who} did not supervise {q}."),
+                    }
+                );
             }
         }
         UserCommand::List => {

@@ -12,10 +12,10 @@ pub const TO_STATUS: usize = 2;
 /// From the Status list to Save.
 pub const TO_SAVE: usize = 1;
 /// From the composer, round the window, to the chat's Transfer.
-pub const TO_TRANSFER: usize = 19;
+pub const TO_TRANSFER: usize = 21;
 /// From the Transfer dialog's first queue to Confirm transfer.
 pub const TO_CONFIRM: usize = 4;
 /// From the composer of a chat just verified, round the window, to End chat.
-pub const TO_END_CHAT: usize = 8;
+pub const TO_END_CHAT: usize = 10;
 /// From the wrap-up's disposition list to Done.
 pub const TO_DONE: usize = 2;

@@ -239,4 +239,39 @@ impl Desk {
         self.xdo(&["windowfocus", "--sync", &self.window()]);
         self.xdo(&["type", "--delay", "30", text]);
     }
+
+    /// Where tesseract reads `word` on screen (the middle of its first match, in the
+    /// window's pixels), from a screenshot named `name`.
+    pub fn find_word(&self, name: &str, word: &str) -> Option<(i64, i64)> {
+        let out = Command::new("tesseract")
+            .arg(self.shot_x2(name))
+            .args(["stdout", "tsv"])
+            .output()
+            .expect("run tesseract");
+        let tsv = String::from_utf8_lossy(&out.stdout).into_owned();
+        tsv.lines().skip(1).find_map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            if f.len() < 12 || f[11].trim() != word {
+                return None;
+            }
+            let n = |i: usize| f[i].parse::<i64>().ok();
+            // Read at twice the size: halve back to the window's pixels.
+            Some(((n(6)? + n(8)? / 2) / 2, (n(7)? + n(9)? / 2) / 2))
+        })
+    }
+
+    /// Clicks `word` once tesseract reads it on screen; panics after `secs`.
+    pub async fn click_word(&self, name: &str, word: &str, secs: u64) {
+        let start = std::time::Instant::now();
+        while start.elapsed() < std::time::Duration::from_secs(secs) {
+            if let Some((x, y)) = self.find_word(name, word) {
+                let window = self.window();
+                self.xdo(&["windowfocus", "--sync", &window]);
+                self.xdo(&["mousemove", &x.to_string(), &y.to_string(), "click", "1"]);
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        }
+        panic!("{word:?} never on screen to click (last screenshot {name})");
+    }
 }

@@ -106,7 +106,7 @@ pub fn key_event(
 impl Harness {
     pub async fn open(store: &Store, agent_id: i64, session_dir: PathBuf) -> Harness {
         let data: livewindow::data::Data = std::sync::Arc::new(store.desk(agent_id));
-        Harness::open_over(store, data, session_dir).await
+        Harness::open_with(store, data, session_dir, true).await
     }
 
     /// The console on another data handle (the agents' API's client); `pump` still reads
@@ -116,9 +116,23 @@ impl Harness {
         data: livewindow::data::Data,
         session_dir: PathBuf,
     ) -> Harness {
+        Harness::open_with(store, data, session_dir, false).await
+    }
+
+    /// `solo`: a console on its own (its user sees the whole supervisor's board), else a
+    /// team's desktop (the board of the queues their role gives).
+    async fn open_with(
+        store: &Store,
+        data: livewindow::data::Data,
+        session_dir: PathBuf,
+        solo: bool,
+    ) -> Harness {
         let agent_id = data.agent_id();
         let restored = data.restore().await.expect("restore");
-        let reader = store.desk_reader(agent_id).await.expect("desk reader");
+        let reader = store
+            .desk_reader(agent_id, solo)
+            .await
+            .expect("desk reader");
         let last_event = restored.last_event;
         let (console, task) = Console::new(data, restored, Some(session_dir.clone()));
         let mut h = Harness {
@@ -199,6 +213,10 @@ impl Harness {
             }
         }
         if let Some(event) = self.reader.queues(&self.store).await.expect("queues") {
+            let id = self.last_event;
+            self.send(Message::Event(Ok(FeedItem { id, event }))).await;
+        }
+        if let Some(event) = self.reader.board(&self.store).await.expect("board") {
             let id = self.last_event;
             self.send(Message::Event(Ok(FeedItem { id, event }))).await;
         }

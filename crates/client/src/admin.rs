@@ -6,6 +6,7 @@
 use super::Server;
 use super::call::post;
 use livewindow_core::account::User;
+use livewindow_core::supervise::{AuditFilter, AuditRow};
 use livewindow_core::{
     Agent, AgentStatus, Chat, Password, QueueInfo, Role, SessionToken, StoreError,
 };
@@ -169,5 +170,13 @@ impl AdminData for Admin {
 
     fn move_chat(&self, chat_id: i64, queue: String) -> Reply<String> {
         self.reply(AdminCommand::MoveChat { chat_id, queue })
+    }
+
+    fn supervise_queue(&self, who: String, queue: String, on: bool) -> Reply<Membership> {
+        self.reply(AdminCommand::SuperviseQueue { who, queue, on })
+    }
+
+    fn audit(&self, filter: AuditFilter) -> Reply<Vec<AuditRow>> {
+        self.reply(AdminCommand::Audit { filter })
     }
 }

@@ -19,6 +19,7 @@ use futures::stream::BoxStream;
 use livewindow_core::crm::{
     Account, Contact, ContactDraft, Record, RecordEdit, RecordKind, ScreenPop,
 };
+use livewindow_core::supervise::Supervision;
 use livewindow_core::{
     AcceptError, AgentLoad, AgentStatus, Chat, Message, NewMessage, Password, QueueStat,
     SessionToken, StoreError, TransferTarget,
@@ -26,7 +27,9 @@ use livewindow_core::{
 use livewindow_data::wire::{
     API_PREFIX, Command, Failure, FailureKind, SignInAnswer, SignInRefusal, SignInRequest,
 };
-use livewindow_data::{ConsoleData, ContactMatches, FeedItem, Opened, Reply, Restored, Tick};
+use livewindow_data::{
+    ConsoleData, ContactMatches, FeedItem, Monitored, Opened, Reply, Restored, Tick,
+};
 use serde::de::DeserializeOwned;
 use std::path::Path;
 use std::sync::Arc;
@@ -368,6 +371,18 @@ impl ConsoleData for Remote {
 
     fn record(&self, kind: RecordKind, id: i64) -> Reply<Record> {
         self.reply(Command::Record { kind, id })
+    }
+
+    fn monitor(&self, chat_id: i64, newest: usize) -> Reply<Monitored> {
+        self.reply(Command::Monitor { chat_id, newest })
+    }
+
+    fn supervise(&self, act: Supervision) -> Reply<()> {
+        self.reply(Command::Supervise { act })
+    }
+
+    fn ask_help(&self, chat_id: i64) -> Reply<()> {
+        self.reply(Command::AskHelp { chat_id })
     }
 
     fn sign_out(&self) -> Reply<()> {

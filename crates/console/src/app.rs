@@ -113,6 +113,12 @@ pub fn console_event(event: &iced::Event, status: iced::event::Status) -> Option
             match c {
                 Some('a') if modifiers.alt() => console::Message::Key(Shortcut::AcceptFirst),
                 Some('d') if modifiers.alt() => console::Message::Key(Shortcut::DeclineFirst),
+                Some('h' | 'H') if modifiers.command() && modifiers.shift() => {
+                    console::Message::Key(Shortcut::AskHelp)
+                }
+                Some('s' | 'S') if modifiers.command() && modifiers.shift() => {
+                    console::Message::Key(Shortcut::Board)
+                }
                 Some(d @ '1'..='9') if modifiers.command() => {
                     console::Message::Key(Shortcut::Nth(d as usize - '1' as usize))
                 }

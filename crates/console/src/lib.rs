@@ -23,6 +23,7 @@ pub mod shortcuts;
 pub mod sign_in;
 pub mod speech;
 pub mod style;
+pub mod supervisor;
 pub mod theme;
 pub mod toolbar;
 pub mod transcript;

@@ -13,6 +13,8 @@ use tokio::sync::oneshot;
 pub enum Target {
     Offer(i64),
     Chat(i64),
+    /// A call for help: the Supervisor tab.
+    Board,
 }
 
 /// Keeps an offer's notification up; dropping it withdraws the notification.

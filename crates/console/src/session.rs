@@ -41,6 +41,9 @@ pub struct Unsent {
     pub client_id: String,
     pub text: String,
     pub html: Option<String>,
+    /// A private line to supervisors (never the customer's).
+    #[serde(default)]
+    pub internal: bool,
 }
 
 /// One file per database and agent, named by a SHA-256 of the database's identity: the

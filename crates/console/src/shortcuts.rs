@@ -14,6 +14,8 @@ pub const REGION: &str = "F6";
 pub const REGION_BACK: &str = "Shift+F6";
 pub const CLOSE: &str = "Esc";
 pub const HELP: &str = "F1";
+pub const ASK_HELP: &str = "Ctrl+Shift+H";
+pub const SUPERVISOR: &str = "Ctrl+Shift+S";
 pub const SEND: &str = "Enter (or Ctrl+Enter)";
 pub const NEW_LINE: &str = "Shift+Enter";
 pub const BOLD: &str = "Ctrl+B";
@@ -54,6 +56,8 @@ pub const SHEET: &[(&str, &[(&str, &str)])] = &[
             (ACCEPT, "Accept the first incoming chat"),
             (DECLINE, "Decline the first incoming chat"),
             (CHAT_N, "Show your first to ninth chat"),
+            (ASK_HELP, "Ask a supervisor for help with the chat in view"),
+            (SUPERVISOR, "The Supervisor tab (supervisors)"),
         ],
     ),
     (

@@ -72,12 +72,23 @@ pub fn view<'a, M: Clone + 'a>(
 }
 
 fn bubble<'a, M: 'a>(m: &'a ChatMessage, rich: Option<&'a Document>) -> Element<'a, M> {
+    if m.internal && m.sender == Sender::System {
+        // "Sam Lee is monitoring this chat": for the agent, never the customer.
+        return container(
+            text(format!("{} (the customer does not see this)", m.body_text))
+                .size(13)
+                .style(style::muted),
+        )
+        .center_x(Length::Fill)
+        .into();
+    }
     if m.internal {
-        // A transfer's note: agents see it, the customer never does.
+        // A transfer's note, a supervisor's whisper, an agent's private answer: agents and
+        // supervisors see it, the customer never does.
         return container(
             column![
                 text(format!(
-                    "Note from {} (only agents see this)",
+                    "Private from {} (the customer does not see this)",
                     m.sender_name
                 ))
                 .size(12)

@@ -152,6 +152,12 @@ pub enum EventKind {
     AgentStatus,
     /// Someone is typing in a chat: the customer (no agent id) or an agent. Never the text.
     Typing,
+    /// A supervisor (the agent id) started or stopped watching a chat.
+    Watch,
+    Unwatch,
+    /// The chat's agent asked for help; a supervisor (the agent id) answered it.
+    HelpAsked,
+    HelpAnswered,
 }
 
 impl EventKind {
@@ -169,6 +175,10 @@ impl EventKind {
             Self::ContactVerified => "contact_verified",
             Self::AgentStatus => "agent_status",
             Self::Typing => "typing",
+            Self::Watch => "watch",
+            Self::Unwatch => "unwatch",
+            Self::HelpAsked => "help_asked",
+            Self::HelpAnswered => "help_answered",
         }
     }
 
@@ -201,6 +211,10 @@ impl EventKind {
             "contact_verified" => Self::ContactVerified,
             "agent_status" => Self::AgentStatus,
             "typing" => Self::Typing,
+            "watch" => Self::Watch,
+            "unwatch" => Self::Unwatch,
+            "help_asked" => Self::HelpAsked,
+            "help_answered" => Self::HelpAnswered,
             _ => return None,
         })
     }
@@ -306,6 +320,10 @@ pub struct NewMessage {
     /// The sanitized HTML of a formatted message; `None` for plain text (the store writes
     /// the escaped text as its HTML form).
     pub body_html: Option<String>,
+    /// For agents and supervisors only (an agent's private answer to a supervisor): never
+    /// reaches the customer.
+    #[serde(default)]
+    pub internal: bool,
 }
 
 impl NewMessage {
@@ -317,6 +335,7 @@ impl NewMessage {
             agent_id,
             body_text: text.to_string(),
             body_html: None,
+            internal: false,
         }
     }
 

@@ -13,6 +13,7 @@ pub mod records;
 pub mod rule;
 #[cfg(feature = "sqlx")]
 mod sqlx_errors;
+pub mod supervise;
 pub mod time;
 pub mod transfer;
 pub mod validate;

@@ -25,6 +25,10 @@ pub const OPT_WRAPUP_MAX: &str = "SVC_CHAT_WRAPUP_MAX_SECONDS";
 pub const OPT_SESSION_IDLE_HOURS: &str = "SVC_CHAT_SESSION_IDLE_HOURS";
 /// Days a signed-in session lasts at most, however much it is used.
 pub const OPT_SESSION_MAX_DAYS: &str = "SVC_CHAT_SESSION_MAX_DAYS";
+/// A chat accepted within this many seconds of its request counts as in service level.
+pub const OPT_SERVICE_LEVEL: &str = "SVC_CHAT_SERVICE_LEVEL_SECONDS";
+/// Y: an agent is told when a supervisor monitors their chat.
+pub const OPT_MONITOR_NOTIFY: &str = "SVC_CHAT_MONITOR_NOTIFY_AGENT";
 
 /// Offer timeout used when the profile option is not set.
 pub const DEFAULT_OFFER_TIMEOUT_SECONDS: i64 = 30;
@@ -99,6 +103,12 @@ pub const OPTIONS: &[Spec] = &[
     seconds(OPT_WRAPUP_MAX, "0", 0, 86400),
     whole(OPT_SESSION_IDLE_HOURS, "12", 1, 720, "hours"),
     whole(OPT_SESSION_MAX_DAYS, "30", 1, 365, "days"),
+    seconds(OPT_SERVICE_LEVEL, "30", 1, 3600),
+    Spec {
+        name: OPT_MONITOR_NOTIFY,
+        default: "Y",
+        kind: Kind::YesNo,
+    },
 ];
 
 fn spec(name: &str) -> Result<&'static Spec, RuleError> {
@@ -151,6 +161,15 @@ pub fn number(name: &str, stored: Option<&str>) -> i64 {
         .unwrap_or(default)
         .parse()
         .unwrap_or(0)
+}
+
+/// A Y/N option as stored (its default when unset or not valid): true for Y.
+pub fn yes(name: &str, stored: Option<&str>) -> bool {
+    let default = spec(name).map(|s| s.default).unwrap_or("N");
+    stored
+        .filter(|v| check_option(name, v).is_ok())
+        .unwrap_or(default)
+        == "Y"
 }
 
 /// How often a customer's client checks in, in ms, for an absent interval of

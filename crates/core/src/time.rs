@@ -36,8 +36,64 @@ pub fn wait(ms: i64) -> String {
     duration(secs * 1000)
 }
 
+/// This computer's clock, in ms since the epoch.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// A moment as a person types it for `--since`: a date (`2026-12-07`, local midnight), a
+/// date and time (`2026-12-07 14:30`), or a time ago (`90m`, `2h`, `3d`). In ms since the
+/// epoch, or one line saying what is accepted.
+pub fn parse_since(text: &str, now_ms: i64) -> Result<i64, String> {
+    use chrono::{Local, NaiveDate, NaiveDateTime, TimeZone};
+    let t = text.trim();
+    let ago = t
+        .strip_suffix('m')
+        .map(|n| (n, 60_000))
+        .or_else(|| t.strip_suffix('h').map(|n| (n, 3_600_000)))
+        .or_else(|| t.strip_suffix('d').map(|n| (n, 86_400_000)));
+    if let Some((n, unit)) = ago
+        && let Ok(n) = n.trim().parse::<i64>()
+        && (0..=100_000).contains(&n)
+    {
+        return Ok(now_ms - n * unit);
+    }
+    let local = |dt: NaiveDateTime| {
+        Local
+            .from_local_datetime(&dt)
+            .earliest()
+            .map(|d| d.timestamp_millis())
+    };
+    let parsed = NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M")
+        .ok()
+        .or_else(|| {
+            NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        })
+        .and_then(local);
+    parsed.ok_or_else(|| {
+        format!("{t:?} is not a time: use 2026-12-07, \"2026-12-07 14:30\", or 90m, 2h, 3d ago")
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn since() {
+        let now = 1_764_900_000_000;
+        assert_eq!(super::parse_since("90m", now), Ok(now - 90 * 60_000));
+        assert_eq!(super::parse_since("2h", now), Ok(now - 7_200_000));
+        assert_eq!(super::parse_since(" 3d ", now), Ok(now - 3 * 86_400_000));
+        let day = super::parse_since("2026-12-07", now).expect("a date");
+        let later = super::parse_since("2026-12-07 14:30", now).expect("a date and time");
+        assert_eq!(later - day, (14 * 60 + 30) * 60_000);
+        for junk in ["", "yesterday", "-5h", "2026-13-01", "5y"] {
+            let e = super::parse_since(junk, now).unwrap_err();
+            assert!(e.contains("is not a time"), "{e}");
+        }
+    }
+
     #[test]
     fn durations() {
         assert_eq!(super::duration(45_000), "45 s");

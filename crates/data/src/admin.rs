@@ -13,6 +13,7 @@
 
 use crate::Reply;
 use livewindow_core::account::User;
+use livewindow_core::supervise::{AuditFilter, AuditRow};
 use livewindow_core::{Agent, AgentStatus, Chat, ChatState, Password, QueueInfo, Role};
 use serde::{Deserialize, Serialize};
 
@@ -168,6 +169,11 @@ pub trait AdminData: Send + Sync {
     ) -> Reply<Vec<Chat>>;
     /// Moves a waiting or active chat to a queue (the customer is told); the queue's name.
     fn move_chat(&self, chat_id: i64, queue: String) -> Reply<String>;
+
+    /// Gives a supervisor a queue to supervise (`on`), or takes it back.
+    fn supervise_queue(&self, who: String, queue: String, on: bool) -> Reply<Membership>;
+    /// The supervisors' actions, newest first (`livewindow audit list`).
+    fn audit(&self, filter: AuditFilter) -> Reply<Vec<AuditRow>>;
 }
 
 /// One [`AdminData`] method on the wire: `{"set_role": {"who": "…", "role": "admin"}}`,
@@ -257,11 +263,19 @@ pub enum AdminCommand {
         chat_id: i64,
         queue: String,
     },
+    SuperviseQueue {
+        who: String,
+        queue: String,
+        on: bool,
+    },
+    Audit {
+        filter: AuditFilter,
+    },
 }
 
 impl AdminCommand {
     /// Every command's path segment, for the tests that try each route.
-    pub const NAMES: [&'static str; 26] = [
+    pub const NAMES: [&'static str; 28] = [
         "find_queues",
         "add_user",
         "user",
@@ -288,6 +302,8 @@ impl AdminCommand {
         "options",
         "chats",
         "move_chat",
+        "supervise_queue",
+        "audit",
     ];
 }
 

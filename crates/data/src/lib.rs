@@ -17,6 +17,7 @@ use futures::stream::BoxStream;
 use livewindow_core::crm::{
     Account, Contact, ContactDraft, Record, RecordEdit, RecordKind, ScreenPop,
 };
+use livewindow_core::supervise::{BoardDelta, Supervision};
 use livewindow_core::{
     AcceptError, Agent, AgentLoad, AgentStatus, Chat, Message, NewMessage, Offer, QueueStat,
     StoreError, TransferAnswer, TransferTarget,
@@ -53,6 +54,21 @@ pub struct Restored {
     /// Chats that went back to their queue while this agent's desktop was silent, not told
     /// yet.
     pub requeued: Vec<Requeued>,
+    /// The agent may open the supervisor's board (a supervisor, an administrator, or the one
+    /// user of a desktop on its own); their feed brings it.
+    #[serde(default)]
+    pub supervises: bool,
+}
+
+/// A chat a supervisor opened with *Monitor*: as it is, its newest messages, and its
+/// verified contact's screen pop.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Monitored {
+    pub chat: Chat,
+    /// The newest messages, oldest first, private lines included.
+    pub messages: Vec<Message>,
+    pub earlier: usize,
+    pub pop: Option<ScreenPop>,
 }
 
 /// A chat that went back to its queue while its agent's desktop was silent.
@@ -151,6 +167,10 @@ pub enum DeskEvent {
     Status(Agent),
     /// The figures of the queues the agent works.
     Queues(Vec<QueueStat>),
+    /// What changed on the supervisor's board (the first one: all of it).
+    Board(BoardDelta),
+    /// A supervisor took up the agent's request for help in a chat.
+    HelpAnswered { chat_id: i64, by: String },
 }
 
 /// A desk event and its place in the feed: the console resumes after the last `id` it saw.
@@ -245,6 +265,16 @@ pub trait ConsoleData: std::fmt::Debug + Send + Sync + 'static {
 
     /// One record as stored now.
     fn record(&self, kind: RecordKind, id: i64) -> Reply<Record>;
+
+    /// Opens a chat of a supervised queue to watch it (the desk's feed follows it from
+    /// now on): the chat, its newest messages and its screen pop.
+    fn monitor(&self, chat_id: i64, newest: usize) -> Reply<Monitored>;
+
+    /// A supervisor's action on a chat or an agent.
+    fn supervise(&self, act: Supervision) -> Reply<()>;
+
+    /// The agent asks the supervisors of the chat's queue for help.
+    fn ask_help(&self, chat_id: i64) -> Reply<()>;
 
     /// Ends the session this handle acts in, on a team's server (*Sign out*). On one
     /// machine there is no session: nothing to do.

@@ -4,6 +4,7 @@
 //! desktop's client share these types, so the two cannot drift apart.
 
 use livewindow_core::crm::{ContactDraft, RecordEdit, RecordKind};
+use livewindow_core::supervise::Supervision;
 use livewindow_core::{
     AcceptError, AgentStatus, NewMessage, Role, SessionEnd, StoreError, TransferTarget,
 };
@@ -92,6 +93,16 @@ pub enum Command {
         kind: RecordKind,
         id: i64,
     },
+    Monitor {
+        chat_id: i64,
+        newest: usize,
+    },
+    Supervise {
+        act: Supervision,
+    },
+    AskHelp {
+        chat_id: i64,
+    },
 }
 
 impl Command {
@@ -117,7 +128,10 @@ impl Command {
             | Command::WrapUp { chat_id, .. }
             | Command::Transfer { chat_id, .. }
             | Command::Typing { chat_id }
-            | Command::Verify { chat_id, .. } => Some(*chat_id),
+            | Command::Verify { chat_id, .. }
+            | Command::Monitor { chat_id, .. }
+            | Command::AskHelp { chat_id } => Some(*chat_id),
+            Command::Supervise { act } => act.chat_id(),
             _ => None,
         }
     }

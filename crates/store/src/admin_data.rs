@@ -5,6 +5,7 @@
 
 use super::{InitialPassword, NewUser, Result, Store, StoreError};
 use livewindow_core::account::User;
+use livewindow_core::supervise::{AuditFilter, AuditRow};
 use livewindow_core::{Agent, AgentStatus, Chat, Password, QueueInfo, Role};
 use livewindow_data::Reply;
 use livewindow_data::admin::{
@@ -268,5 +269,34 @@ impl AdminData for Store {
             let queue = s.queue_ref(&queue).await?;
             s.supervisor_transfer(chat_id, queue.id).await
         })
+    }
+
+    fn supervise_queue(&self, who: String, queue: String, on: bool) -> Reply<Membership> {
+        self.admin(move |s| async move {
+            let user = s.find_user(&who).await?;
+            if on && user.role != Role::Supervisor {
+                return Err(StoreError::invalid(match user.role {
+                    Role::Admin => format!(
+                        "{} is an administrator and supervises every queue already",
+                        user.agent.name
+                    ),
+                    _ => format!(
+                        "{} is an agent: make them a supervisor first (livewindow user role {} supervisor)",
+                        user.agent.name, user.agent.email
+                    ),
+                }));
+            }
+            let queue = s.queue_ref(&queue).await?;
+            let changed = s.set_supervised(user.agent.id, queue.id, on).await?;
+            Ok(Membership {
+                agent: user.agent,
+                queue,
+                changed,
+            })
+        })
+    }
+
+    fn audit(&self, filter: AuditFilter) -> Reply<Vec<AuditRow>> {
+        self.admin(|s| async move { s.audit(&filter).await })
     }
 }

@@ -8,12 +8,14 @@ use futures::stream::BoxStream;
 use livewindow_core::crm::{
     Account, Contact, ContactDraft, Record, RecordEdit, RecordKind, ScreenPop,
 };
+use livewindow_core::supervise::Supervision;
 use livewindow_core::{
     AcceptError, AgentLoad, AgentStatus, Chat, Message, NewMessage, QueueStat, Sender, StoreError,
     TransferTarget, options,
 };
 use livewindow_data::{
-    ConsoleData, ContactMatches, FeedItem, Opened, Reply, Requeued, Restored, Settings, Tick,
+    ConsoleData, ContactMatches, FeedItem, Monitored, Opened, Reply, Requeued, Restored, Settings,
+    Tick,
 };
 
 impl Store {
@@ -27,6 +29,11 @@ impl Store {
 
     /// What the console opens with; the console claims the agent's desk.
     pub async fn restore(&self, agent_id: i64) -> Result<Restored> {
+        self.restore_desk(agent_id, false).await
+    }
+
+    /// [`Store::restore`]; `solo`: the one user of a desktop on its own, who supervises.
+    async fn restore_desk(&self, agent_id: i64, solo: bool) -> Result<Restored> {
         let desk = self.claim_desk(agent_id).await?;
         Ok(Restored {
             agent: self.agent(agent_id).await?,
@@ -47,6 +54,7 @@ impl Store {
                     queue,
                 })
                 .collect(),
+            supervises: self.board_scope(agent_id, solo).await?.is_some(),
         })
     }
 
@@ -104,9 +112,10 @@ impl Store {
 pub struct Desk {
     store: Store,
     agent_id: i64,
-    /// Whether its ticks run the routing and presence rules (one machine's desktops do; a
-    /// server's agents' API does not, its own task does).
-    rules: bool,
+    /// A desktop on its own (not a server's agents' API): its ticks run the routing and
+    /// presence rules (a server's own task does that for its desks), and its one user sees
+    /// the whole supervisor's board.
+    solo: bool,
 }
 
 impl Store {
@@ -115,14 +124,14 @@ impl Store {
         Desk {
             store: self.clone(),
             agent_id,
-            rules: true,
+            solo: true,
         }
     }
 
     /// The desk of `agent_id` as a server serves it: its ticks are heartbeats only.
     pub fn served_desk(&self, agent_id: i64) -> Desk {
         Desk {
-            rules: false,
+            solo: false,
             ..self.desk(agent_id)
         }
     }
@@ -148,15 +157,18 @@ impl ConsoleData for Desk {
     }
 
     fn restore(&self) -> Reply<Restored> {
-        self.call(|s, me| async move { s.restore(me).await })
+        let solo = self.solo;
+        self.call(move |s, me| async move { s.restore_desk(me, solo).await })
     }
 
     fn events(&self, after: i64) -> BoxStream<'static, Result<FeedItem, StoreError>> {
-        self.store.desk_feed(self.agent_id, after).boxed()
+        self.store
+            .desk_feed(self.agent_id, after, self.solo)
+            .boxed()
     }
 
     fn tick(&self, desk: String, measure: bool) -> Reply<Tick> {
-        let rules = self.rules;
+        let rules = self.solo;
         self.call(move |s, me| async move { s.desk_tick_with(me, &desk, measure, rules).await })
     }
 
@@ -273,5 +285,17 @@ impl ConsoleData for Desk {
 
     fn record(&self, kind: RecordKind, id: i64) -> Reply<Record> {
         self.call(|s, _| async move { s.record(kind, id).await })
+    }
+
+    fn monitor(&self, chat_id: i64, newest: usize) -> Reply<Monitored> {
+        self.call(move |s, me| async move { s.monitor(me, chat_id, newest).await })
+    }
+
+    fn supervise(&self, act: Supervision) -> Reply<()> {
+        self.call(|s, me| async move { s.supervise(me, &act).await })
+    }
+
+    fn ask_help(&self, chat_id: i64) -> Reply<()> {
+        self.call(move |s, me| async move { s.ask_help(me, chat_id).await })
     }
 }

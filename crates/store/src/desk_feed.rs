@@ -8,6 +8,7 @@ use super::desks::{GoLive, Live};
 use super::follow::{Follow, Step};
 use super::{Result, Store};
 use futures::StreamExt;
+use livewindow_core::supervise::Board;
 use livewindow_core::{Event, EventKind, OfferOutcome};
 use livewindow_data::{DeskEvent, FeedItem};
 use std::time::Duration;
@@ -19,6 +20,9 @@ pub struct DeskReader {
     follow: Follow,
     /// An event changed the queues' figures since they were last read.
     queues_owed: bool,
+    /// A supervisor's board as last given, and whether an event came since.
+    board: Option<Board>,
+    board_owed: bool,
 }
 
 impl DeskReader {
@@ -27,6 +31,7 @@ impl DeskReader {
         if e.kind.changes_queues() || e.kind == EventKind::AgentStatus {
             self.queues_owed = true;
         }
+        self.board_owed |= e.kind != EventKind::Typing;
         let step = self.follow.step(e);
         let event = store.read_step(self.follow.agent, step).await?;
         if let Some((chat, accepted)) = event.as_ref().and_then(transfer_answer) {
@@ -44,29 +49,55 @@ impl DeskReader {
             store.queue_stats(Some(self.follow.agent)).await?,
         )))
     }
+
+    /// What changed on a supervisor's board since it was last given (all of it the first
+    /// time), when events came since; as the shared reader gives it (desks.rs).
+    pub async fn board(&mut self, store: &Store) -> Result<Option<DeskEvent>> {
+        let Some(scope) = &self.follow.board else {
+            return Ok(None);
+        };
+        if self.board.is_some() && !std::mem::take(&mut self.board_owed) {
+            return Ok(None);
+        }
+        let mine = store.board().await?.scoped(scope);
+        let delta = self.board.as_ref().unwrap_or(&Board::default()).diff(&mine);
+        let first = self.board.is_none();
+        self.board = Some(mine);
+        Ok((first || !delta.is_empty()).then_some(DeskEvent::Board(delta)))
+    }
 }
 
 impl Store {
     /// The agent's events after feed id `after`: each of theirs once, in order, with what
     /// the console shows; errors are items, and the feed catches up after them.
-    pub fn desk_feed(&self, agent_id: i64, after: i64) -> DeskFeed {
+    /// `solo`: the one user of a desktop on its own, who sees the whole board.
+    pub fn desk_feed(&self, agent_id: i64, after: i64, solo: bool) -> DeskFeed {
         let (tx, rx) = mpsc::channel(256);
-        let task = tokio::spawn(run(self.clone(), agent_id, after, tx));
+        let task = tokio::spawn(run(self.clone(), agent_id, after, solo, tx));
         DeskFeed::new(rx, vec![task])
     }
 
     /// A reader of the agent's desk events, starting from their offers and chats as they
     /// are now.
-    pub async fn desk_reader(&self, agent_id: i64) -> Result<DeskReader> {
+    pub async fn desk_reader(&self, agent_id: i64, solo: bool) -> Result<DeskReader> {
         let offered = self.pending_offers(agent_id).await?;
         let mine = self.active_chats(agent_id).await?;
+        let watched: Vec<i64> =
+            sqlx::query_scalar("SELECT chat_id FROM chat_watchers WHERE agent_id = $1")
+                .bind(agent_id)
+                .fetch_all(self.pool())
+                .await?;
         Ok(DeskReader {
             follow: Follow {
                 agent: agent_id,
                 offered: offered.iter().map(|o| o.chat_id).collect(),
                 mine: mine.iter().map(|c| c.id).collect(),
+                watched: watched.into_iter().collect(),
+                board: self.board_scope(agent_id, solo).await?,
             },
             queues_owed: false,
+            board: None,
+            board_owed: false,
         })
     }
 
@@ -79,6 +110,10 @@ impl Store {
             Step::ReadChat(chat) => Some(DeskEvent::ChatChanged(self.chat(chat).await?)),
             Step::ReadMessage(id) => Some(DeskEvent::Message(self.message(id).await?)),
             Step::ReadAgent => Some(DeskEvent::Status(self.agent(agent).await?)),
+            Step::ReadHelpAnswer { chat, by } => Some(DeskEvent::HelpAnswered {
+                chat_id: chat,
+                by: self.agent(by).await?.name,
+            }),
             Step::ReadTransferAnswer(chat) => {
                 self.transfer_answer(chat)
                     .await?
@@ -123,11 +158,17 @@ async fn catch_up(store: &Store, follow: &mut Follow, e: &Event) -> Result<Optio
     Ok(event.map(|event| FeedItem { id: e.id, event }))
 }
 
-async fn run(store: Store, agent: i64, mut last: i64, tx: mpsc::Sender<Result<FeedItem>>) {
+async fn run(
+    store: Store,
+    agent: i64,
+    mut last: i64,
+    solo: bool,
+    tx: mpsc::Sender<Result<FeedItem>>,
+) {
     // Each turn joins the shared reader; a desk dropped for falling behind joins again.
     'join: loop {
         let (desks, mut follow) = match store.desks().await {
-            Ok(desks) => match store.desk_reader(agent).await {
+            Ok(desks) => match store.desk_reader(agent, solo).await {
                 Ok(reader) => (desks, reader.follow),
                 Err(e) => {
                     if tx.send(Err(e)).await.is_err() {
@@ -169,7 +210,7 @@ async fn run(store: Store, agent: i64, mut last: i64, tx: mpsc::Sender<Result<Fe
                 GoLive::Live => break,
                 GoLive::Dropped => continue 'join,
                 GoLive::Pending(f, events) => {
-                    follow = f;
+                    follow = *f;
                     for e in &events {
                         if e.id <= last {
                             continue;
@@ -202,6 +243,10 @@ async fn run(store: Store, agent: i64, mut last: i64, tx: mpsc::Sender<Result<Fe
                 Live::Queues(q) => Ok(Some(FeedItem {
                     id: last,
                     event: DeskEvent::Queues(q),
+                })),
+                Live::Board(d) => Ok(Some(FeedItem {
+                    id: last,
+                    event: DeskEvent::Board(d),
                 })),
                 Live::Error(e) => Err(e),
             };

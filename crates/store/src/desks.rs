@@ -2,13 +2,15 @@
 //! once and handed only to the desks it concerns (the agent it names, the desks that follow
 //! its chat), each deciding through its own [`Follow`]: a server with a thousand desktops
 //! does not wake a thousand tasks for every customer's line. The queues' figures are read
-//! once for all desks, at most every half second. A desk that joins behind the reader
+//! once for all desks, at most every half second, and so is the supervisors' board (each
+//! supervisor's desk gets the changes to its part). A desk that joins behind the reader
 //! catches up from the table on its own, then takes what was dispatched meanwhile, then
 //! goes live; a desk that falls too far behind is dropped and joins again the same way.
 
 use super::follow::{Follow, Step};
 use super::{Result, Store};
 use futures::StreamExt;
+use livewindow_core::supervise::{Board, BoardDelta};
 use livewindow_core::{Event, EventKind, QueueStat, StoreError};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, Weak};
@@ -21,6 +23,8 @@ const DESK_QUEUE: usize = 1024;
 const JOIN_BUFFER: usize = 20_000;
 /// Queue figures are read at most this often, however many events change them.
 const QUEUES_EVERY: Duration = Duration::from_millis(500);
+/// The board is read again this often with no event, for its last-hour figures.
+const BOARD_AT_LEAST: Duration = Duration::from_secs(10);
 
 /// What the shared reader hands a live desk.
 #[derive(Debug)]
@@ -29,6 +33,8 @@ pub(crate) enum Live {
     Step(i64, Step),
     /// The figures of the desk's queues changed.
     Queues(Vec<QueueStat>),
+    /// What changed on the supervisor's board.
+    Board(BoardDelta),
     /// The feed could not be read for a moment; it catches up by itself.
     Error(StoreError),
 }
@@ -37,9 +43,11 @@ enum Slot {
     /// Catching up from the table; what is dispatched meanwhile waits here.
     Joining { buffer: Vec<Event> },
     Live {
-        follow: Follow,
+        follow: Box<Follow>,
         /// The figures last sent, to send only changes.
         queues: Option<Vec<QueueStat>>,
+        /// A supervisor's board as last sent.
+        board: Option<Box<Board>>,
     },
 }
 
@@ -59,6 +67,8 @@ struct State {
     by_agent: HashMap<i64, Vec<u64>>,
     by_chat: HashMap<i64, Vec<u64>>,
     queues_owed: bool,
+    /// An event may have changed the board since it was last read.
+    board_owed: bool,
 }
 
 fn unindex(map: &mut HashMap<i64, Vec<u64>>, id: i64, key: u64) {
@@ -79,7 +89,7 @@ impl State {
         }) = self.desks.remove(&key)
         {
             unindex(&mut self.by_agent, follow.agent, key);
-            for chat in follow.offered.iter().chain(&follow.mine) {
+            for chat in follow.chats() {
                 unindex(&mut self.by_chat, *chat, key);
             }
         }
@@ -102,6 +112,9 @@ impl State {
         self.head = self.head.max(e.id);
         if e.kind.changes_queues() || e.kind == EventKind::AgentStatus {
             self.queues_owed = true;
+        }
+        if e.kind != EventKind::Typing {
+            self.board_owed = true;
         }
         let mut overflowed = Vec::new();
         for key in &self.joining {
@@ -160,7 +173,7 @@ pub(crate) struct Desks {
 pub(crate) enum GoLive {
     Live,
     /// Events were dispatched while it caught up: take them first, then try again.
-    Pending(Follow, Vec<Event>),
+    Pending(Box<Follow>, Vec<Event>),
     /// It fell too far behind while joining: join again.
     Dropped,
 }
@@ -190,21 +203,24 @@ impl Joined {
             return GoLive::Live;
         };
         if !buffer.is_empty() {
-            return GoLive::Pending(follow, std::mem::take(buffer));
+            return GoLive::Pending(Box::new(follow), std::mem::take(buffer));
         }
-        let chats: Vec<i64> = follow.offered.iter().chain(&follow.mine).copied().collect();
+        let chats: Vec<i64> = follow.chats().copied().collect();
         let agent = follow.agent;
+        let supervises = follow.board.is_some();
         desk.slot = Slot::Live {
-            follow,
+            follow: Box::new(follow),
             queues: None,
+            board: None,
         };
         state.joining.remove(&self.key);
         state.by_agent.entry(agent).or_default().push(self.key);
         for chat in chats {
             state.reindex(self.key, chat, true);
         }
-        // Its first figures come with the next read.
+        // Its first figures (and a supervisor's first board) come with the next read.
         state.queues_owed = true;
+        state.board_owed |= supervises;
         GoLive::Live
     }
 
@@ -263,7 +279,7 @@ impl Desks {
     fn queues(&self, all: &[QueueStat], members: &HashMap<i64, HashSet<i64>>) {
         let mut state = self.lock();
         for desk in state.desks.values_mut() {
-            let Slot::Live { follow, queues } = &mut desk.slot else {
+            let Slot::Live { follow, queues, .. } = &mut desk.slot else {
                 continue;
             };
             let theirs = members.get(&follow.agent);
@@ -282,6 +298,37 @@ impl Desks {
 
     fn owes_queues(&self) -> bool {
         std::mem::take(&mut self.lock().queues_owed)
+    }
+
+    /// Whether a supervisor watches and the board may have changed (or `stale`: its
+    /// last-hour figures are due); takes the debt.
+    fn owes_board(&self, stale: bool) -> bool {
+        let mut state = self.lock();
+        let watched = state.desks.values().any(|d| match &d.slot {
+            Slot::Live { follow, .. } => follow.board.is_some(),
+            Slot::Joining { .. } => false,
+        });
+        watched && (std::mem::take(&mut state.board_owed) || stale)
+    }
+
+    /// Sends each supervisor's desk what changed on their part of the board.
+    fn boards(&self, all: &Board) {
+        let mut state = self.lock();
+        for desk in state.desks.values_mut() {
+            let Slot::Live { follow, board, .. } = &mut desk.slot else {
+                continue;
+            };
+            let Some(scope) = &follow.board else {
+                continue;
+            };
+            let mine = all.scoped(scope);
+            let delta = board.as_deref().unwrap_or(&Board::default()).diff(&mine);
+            if (board.is_none() || !delta.is_empty())
+                && desk.tx.try_send(Live::Board(delta)).is_ok()
+            {
+                *board = Some(Box::new(mine));
+            }
+        }
     }
 }
 
@@ -311,6 +358,7 @@ async fn read(store: Store, desks: Weak<Desks>, head: i64) {
     let mut events = store.subscribe(head);
     let mut tick = tokio::time::interval(QUEUES_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut board_read = std::time::Instant::now();
     loop {
         tokio::select! {
             event = events.next() => {
@@ -323,6 +371,16 @@ async fn read(store: Store, desks: Weak<Desks>, head: i64) {
             }
             _ = tick.tick() => {
                 let Some(desks) = desks.upgrade() else { return };
+                if desks.owes_board(board_read.elapsed() >= BOARD_AT_LEAST) {
+                    board_read = std::time::Instant::now();
+                    match store.board().await {
+                        Ok(board) => desks.boards(&board),
+                        Err(error) => {
+                            desks.lock().board_owed = true;
+                            desks.fail(&error);
+                        }
+                    }
+                }
                 if !desks.owes_queues() {
                     continue;
                 }

@@ -2,6 +2,7 @@
 //! console can show it: a pure decision, shared by the desk feed (desk_feed.rs) and the
 //! process's shared reader (desks.rs).
 
+use livewindow_core::supervise::Scope;
 use livewindow_core::{Event, EventKind};
 use livewindow_data::{DeskEvent, OfferEnd};
 use std::collections::HashSet;
@@ -14,6 +15,10 @@ pub(crate) struct Follow {
     pub(crate) offered: HashSet<i64>,
     /// The agent's chats: active or in wrap-up.
     pub(crate) mine: HashSet<i64>,
+    /// Chats the agent watches as a supervisor (monitored, whispered to, joined).
+    pub(crate) watched: HashSet<i64>,
+    /// The queues whose board the desk gets; `None` for an agent who supervises nothing.
+    pub(crate) board: Option<Scope>,
 }
 
 /// The next read an event needs before it can be shown, or what it shows at once.
@@ -26,12 +31,22 @@ pub(crate) enum Step {
     ReadMessage(i64),
     ReadAgent,
     ReadTransferAnswer(i64),
+    /// A supervisor (`by`) answered the agent's request for help in `chat`.
+    ReadHelpAnswer {
+        chat: i64,
+        by: i64,
+    },
 }
 
 impl Follow {
-    /// Whether the desk follows `chat`: offered to the agent, or theirs.
+    /// Whether the desk follows `chat`: offered to the agent, theirs, or watched by them.
     pub(crate) fn follows(&self, chat: i64) -> bool {
-        self.offered.contains(&chat) || self.mine.contains(&chat)
+        self.offered.contains(&chat) || self.mine.contains(&chat) || self.watched.contains(&chat)
+    }
+
+    /// Every chat the desk follows.
+    pub(crate) fn chats(&self) -> impl Iterator<Item = &i64> {
+        self.offered.iter().chain(&self.mine).chain(&self.watched)
     }
 
     /// Decides what an event means for the agent, and follows their offers and chats.
@@ -49,6 +64,8 @@ impl Follow {
         };
         let offered = self.offered.contains(&chat);
         let mine = self.mine.contains(&chat);
+        // Watched as a supervisor, not the agent's own.
+        let watched = !mine && self.watched.contains(&chat);
         let by_me = e.agent_id == me;
         let offer_ended = |f: &mut Self, why| {
             f.offered.remove(&chat);
@@ -83,13 +100,26 @@ impl Follow {
                 self.mine.remove(&chat);
                 Step::Show(Box::new(DeskEvent::ChatClosed { chat_id: chat }))
             }
-            EventKind::Message if mine => match e.message_id {
+            EventKind::Message if mine || watched => match e.message_id {
                 Some(id) => Step::ReadMessage(id),
                 None => Step::Skip,
             },
-            EventKind::Typing if mine && e.agent_id.is_none() => {
+            EventKind::Typing if (mine || watched) && e.agent_id.is_none() => {
                 Step::Show(Box::new(DeskEvent::CustomerTyping { chat_id: chat }))
             }
+            EventKind::Watch if by_me => {
+                self.watched.insert(chat);
+                Step::Skip
+            }
+            EventKind::Unwatch if by_me => {
+                self.watched.remove(&chat);
+                Step::Skip
+            }
+            EventKind::ChatEnded if watched => Step::ReadChat(chat),
+            EventKind::HelpAnswered if mine => match e.agent_id {
+                Some(by) => Step::ReadHelpAnswer { chat, by },
+                None => Step::Skip,
+            },
             _ => Step::Skip,
         }
     }
@@ -123,6 +153,8 @@ mod tests {
             agent: 7,
             offered: HashSet::from([10]),
             mine: HashSet::from([20]),
+            watched: HashSet::new(),
+            board: None,
         }
     }
 
@@ -209,6 +241,45 @@ mod tests {
             f.step(&e),
             Step::Show(Box::new(DeskEvent::ChatClosed { chat_id: 20 }))
         );
+    }
+
+    #[test]
+    fn a_supervisor_follows_what_they_watch_until_they_stop() {
+        let mut f = follow();
+        let msg = event(EventKind::Message, Some(30), None);
+        assert_eq!(f.step(&msg), Step::Skip, "not watched yet");
+        let other = event(EventKind::Watch, Some(30), Some(8));
+        assert_eq!(f.step(&other), Step::Skip);
+        assert!(!f.follows(30), "another supervisor's watch");
+        assert_eq!(
+            f.step(&event(EventKind::Watch, Some(30), Some(7))),
+            Step::Skip
+        );
+        assert!(f.follows(30));
+        assert_eq!(f.step(&msg), Step::ReadMessage(9));
+        assert_eq!(
+            f.step(&event(EventKind::Typing, Some(30), None)),
+            Step::Show(Box::new(DeskEvent::CustomerTyping { chat_id: 30 }))
+        );
+        assert_eq!(
+            f.step(&event(EventKind::ChatEnded, Some(30), None)),
+            Step::ReadChat(30)
+        );
+        assert_eq!(
+            f.step(&event(EventKind::Unwatch, Some(30), Some(7))),
+            Step::Skip
+        );
+        assert!(!f.follows(30));
+        assert_eq!(f.step(&msg), Step::Skip);
+    }
+
+    #[test]
+    fn the_agent_hears_who_answered_their_call_for_help() {
+        let mut f = follow();
+        let answered = event(EventKind::HelpAnswered, Some(20), Some(5));
+        assert_eq!(f.step(&answered), Step::ReadHelpAnswer { chat: 20, by: 5 });
+        let elsewhere = event(EventKind::HelpAnswered, Some(31), Some(5));
+        assert_eq!(f.step(&elsewhere), Step::Skip);
     }
 
     #[test]

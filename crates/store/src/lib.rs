@@ -7,6 +7,7 @@
 
 mod admin;
 mod admin_data;
+mod board;
 mod chats;
 mod console_data;
 mod crm;
@@ -28,6 +29,7 @@ mod secrets;
 mod seed;
 mod sessions;
 mod sign_in;
+mod supervise;
 mod sweep;
 mod transfer;
 mod users;

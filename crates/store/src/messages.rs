@@ -43,10 +43,12 @@ impl Store {
             Some(html) => clean_text(html),
             None => livewindow_richtext::plain_to_html(&text),
         };
+        // Only agents' and the system's lines may be private; a customer's never is.
+        let internal = i64::from(m.internal && m.sender != Sender::Customer);
         sqlx::query_scalar(self.sql(
             "INSERT INTO messages (chat_id, client_id, sender, sender_name, agent_id, format, \
-             body_html, body_text, created_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NOW_MS) RETURNING id",
+             body_html, body_text, internal, created_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NOW_MS) RETURNING id",
         ))
         .bind(chat_id)
         .bind(&m.client_id)
@@ -56,6 +58,7 @@ impl Store {
         .bind(m.format().as_str())
         .bind(html)
         .bind(text)
+        .bind(internal)
         .fetch_one(&mut *w.tx)
         .await
     }
@@ -99,7 +102,10 @@ impl Store {
         if m.sender == Sender::Agent && state != ChatState::Active {
             return Err(StoreError::invalid("the chat is not active"));
         }
-        if m.sender == Sender::Agent && row.try_get::<Option<i64>, _>("agent_id")? != m.agent_id {
+        if m.sender == Sender::Agent
+            && row.try_get::<Option<i64>, _>("agent_id")? != m.agent_id
+            && !self.joined(&mut w, chat_id, m.agent_id).await?
+        {
             return Err(StoreError::NotYours);
         }
         if let Some(limit) = limit {
@@ -132,6 +138,21 @@ impl Store {
         )
         .await?;
         Ok(Sent::Message(id))
+    }
+
+    /// Whether `agent` is a supervisor who joined the chat (they may write in it too).
+    async fn joined(&self, w: &mut WriteTx, chat_id: i64, agent: Option<i64>) -> Result<bool> {
+        let Some(agent) = agent else {
+            return Ok(false);
+        };
+        let joined: Option<i64> = sqlx::query_scalar(
+            "SELECT joined FROM chat_watchers WHERE chat_id = $1 AND agent_id = $2",
+        )
+        .bind(chat_id)
+        .bind(agent)
+        .fetch_optional(&mut *w.tx)
+        .await?;
+        Ok(joined == Some(1))
     }
 
     async fn message_id_of(&self, w: &mut WriteTx, client_id: &str) -> Result<Option<i64>> {

@@ -110,28 +110,49 @@ impl Store {
         desk: Option<&str>,
     ) -> Result<bool> {
         let mut w = self.write().await?;
+        if !self
+            .change_status_in(&mut w, agent_id, status, desk)
+            .await?
+        {
+            return Ok(false);
+        }
+        w.commit().await?;
+        if status == AgentStatus::Available {
+            self.route().await?;
+        }
+        Ok(true)
+    }
+
+    /// [`Store::change_status`] inside the caller's transaction (a supervisor's, with its
+    /// audit row); the caller routes after committing a change to Available.
+    pub(super) async fn change_status_in(
+        &self,
+        w: &mut super::WriteTx,
+        agent_id: i64,
+        status: AgentStatus,
+        desk: Option<&str>,
+    ) -> Result<bool> {
         let update = match desk {
             Some(desk) => sqlx::query(self.sql(
-                "UPDATE agents SET status = $1, last_seen_ms = NOW_MS WHERE id = $2 AND desk = $3",
+                "UPDATE agents SET status = $1, last_seen_ms = NOW_MS, \
+                 status_ms = CASE WHEN status = $1 THEN status_ms ELSE NOW_MS END \
+                 WHERE id = $2 AND desk = $3",
             ))
             .bind(status.as_str())
             .bind(agent_id)
             .bind(desk),
-            None => sqlx::query(
-                self.sql("UPDATE agents SET status = $1, last_seen_ms = NOW_MS WHERE id = $2"),
-            )
+            None => sqlx::query(self.sql(
+                "UPDATE agents SET status = $1, last_seen_ms = NOW_MS, \
+                 status_ms = CASE WHEN status = $1 THEN status_ms ELSE NOW_MS END WHERE id = $2",
+            ))
             .bind(status.as_str())
             .bind(agent_id),
         };
-        let changed = update.execute(&mut *w.tx).await?.rows_affected();
-        if changed == 0 {
+        if update.execute(&mut *w.tx).await?.rows_affected() == 0 {
             return Ok(false);
         }
-        w.commit_with(EventKind::AgentStatus, NewEvent::agent(agent_id))
+        w.emit(EventKind::AgentStatus, NewEvent::agent(agent_id))
             .await?;
-        if status == AgentStatus::Available {
-            self.route().await?;
-        }
         Ok(true)
     }
 

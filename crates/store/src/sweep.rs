@@ -162,10 +162,10 @@ impl Store {
         let mut changed = 0;
         for agent in agents {
             let mut w = self.write().await?;
-            let n = sqlx::query(
-                "UPDATE agents SET status = 'offline' \
+            let n = sqlx::query(self.sql(
+                "UPDATE agents SET status = 'offline', status_ms = NOW_MS \
                  WHERE id = $1 AND status <> 'offline' AND last_seen_ms < $2",
-            )
+            ))
             .bind(agent)
             .bind(cutoff)
             .execute(&mut *w.tx)

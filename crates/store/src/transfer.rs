@@ -156,25 +156,7 @@ impl Store {
                 // so a routing offer in the same instant cannot take the same last slot. Two
                 // statements: on PostgreSQL a count in the locking statement would be read
                 // from the snapshot taken before waiting for the lock.
-                sqlx::query(self.sql("SELECT id FROM agents WHERE id = $1 LOCK_WAIT"))
-                    .bind(to)
-                    .fetch_optional(&mut *w.tx)
-                    .await?
-                    .ok_or_else(|| StoreError::NotFound(format!("no agent with id {to}")))?;
-                let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "SELECT a.name, a.status, a.max_chats - {LOAD} AS free FROM agents a \
-                     WHERE a.id = $1"
-                )))
-                .bind(to)
-                .fetch_one(&mut *w.tx)
-                .await?;
-                let status: String = row.try_get("status")?;
-                let target = transfer::Target {
-                    id: to,
-                    name: row.try_get("name")?,
-                    status: AgentStatus::parse(&status).unwrap_or(AgentStatus::Offline),
-                    free: row.try_get("free")?,
-                };
+                let target = self.target_in(&mut w, to).await?;
                 transfer::may_offer_to(&target, agent_id)?;
                 super::routing::make_offer(&mut w, chat_id, to, now, OfferFrom::Transfer).await?;
                 self.record_transfer(
@@ -206,10 +188,30 @@ impl Store {
         let mut w = self.write().await?;
         let (chat, from_queue, now) = self.lock_chat(&mut w, chat_id).await?;
         transfer::may_move(chat)?;
+        let queue = self
+            .supervisor_move_in(&mut w, chat_id, chat, from_queue, queue_id, now)
+            .await?;
+        w.commit().await?;
+        self.route().await?;
+        Ok(queue)
+    }
+
+    /// [`Store::supervisor_transfer`] inside the caller's transaction, the chat's row locked
+    /// (a supervisor's move from the board, with its audit row). Gives the queue's name; the
+    /// caller routes after committing.
+    pub(super) async fn supervisor_move_in(
+        &self,
+        w: &mut WriteTx,
+        chat_id: i64,
+        chat: ChatHold,
+        from_queue: i64,
+        queue_id: i64,
+        now: i64,
+    ) -> Result<String> {
         let (owner, offered) = (chat.owner, chat.pending);
-        let queue = self.queue_name(&mut w, queue_id).await?;
+        let queue = self.queue_name(w, queue_id).await?;
         if let Some(offered) = offered {
-            self.decide_offer(&mut w, chat_id, offered, OfferOutcome::Withdrawn, None, now)
+            self.decide_offer(w, chat_id, offered, OfferOutcome::Withdrawn, None, now)
                 .await?;
         }
         sqlx::query(
@@ -221,31 +223,56 @@ impl Store {
         .execute(&mut *w.tx)
         .await?;
         self.record_transfer(
-            &mut w,
+            w,
             chat_id,
             TransferKind::Supervisor,
             owner,
             from_queue,
             queue_id,
             None,
-            "",
+            "Moved by a supervisor",
             now,
         )
         .await?;
         self.system_line(
-            &mut w,
+            w,
             chat_id,
             queue_id,
             &format!("You are being transferred to {queue}. Please wait for the next agent."),
         )
         .await?;
-        w.commit_with(
+        w.emit(
             EventKind::ChatTransferred,
             NewEvent::chat(chat_id, queue_id).by(owner),
         )
         .await?;
-        self.route().await?;
         Ok(queue)
+    }
+
+    /// The colleague a chat may be offered to, read with their row locked before their load
+    /// is counted, as routing does, so a routing offer in the same instant cannot take the
+    /// same last slot. Two statements: on PostgreSQL a count in the locking statement would
+    /// be read from the snapshot taken before waiting for the lock.
+    pub(super) async fn target_in(&self, w: &mut WriteTx, to: i64) -> Result<transfer::Target> {
+        sqlx::query(self.sql("SELECT id FROM agents WHERE id = $1 LOCK_WAIT"))
+            .bind(to)
+            .fetch_optional(&mut *w.tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("no agent with id {to}")))?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT a.name, a.status, a.max_chats - {LOAD} AS free FROM agents a \
+             WHERE a.id = $1"
+        )))
+        .bind(to)
+        .fetch_one(&mut *w.tx)
+        .await?;
+        let status: String = row.try_get("status")?;
+        Ok(transfer::Target {
+            id: to,
+            name: row.try_get("name")?,
+            status: AgentStatus::parse(&status).unwrap_or(AgentStatus::Offline),
+            free: row.try_get("free")?,
+        })
     }
 
     /// The answer to the latest transfer of a chat offered to an agent.

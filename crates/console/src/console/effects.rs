@@ -113,6 +113,7 @@ impl Console {
                 })
             }
             Action::Typing => Task::perform(data.typing(id), |_| ()).discard(),
+            Action::AskHelp => self.perform_chat(id, data.ask_help(id), Message::HelpAsked),
             Action::PickImage => Task::perform(files::pick_image(), move |path| {
                 super::Message::ImageChosen(id, path)
             }),

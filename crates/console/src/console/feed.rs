@@ -5,6 +5,7 @@
 use super::{Console, Message};
 use crate::notify::{self, Target};
 use crate::screen_pop;
+use crate::supervisor;
 use iced::Task;
 use livewindow_core::{Chat, ChatState, EndReason, Offer, OfferOutcome, Sender, TransferAnswer};
 use livewindow_data::{DeskEvent, FeedItem, OfferEnd};
@@ -33,14 +34,36 @@ impl Console {
                 }
                 Task::none()
             }
+            // A chat watched from the Supervisor tab, not the agent's own.
+            DeskEvent::ChatChanged(chat) if self.watched(chat.id) => {
+                self.supervise(supervisor::Message::Changed(Box::new(chat)))
+            }
             DeskEvent::ChatChanged(chat) => {
                 self.work.offers.remove(chat.id);
                 self.chat_changed(chat)
             }
+            DeskEvent::Message(m) if self.watched(m.chat_id) => {
+                self.supervise(supervisor::Message::Arrived(Box::new(m)))
+            }
             DeskEvent::Message(m) => self.message_arrived(m),
+            DeskEvent::CustomerTyping { chat_id } if self.watched(chat_id) => {
+                self.supervise(supervisor::Message::CustomerTyping(chat_id))
+            }
             DeskEvent::CustomerTyping { chat_id } => {
                 if let Some(c) = self.chat_mut(chat_id) {
                     c.customer_typing();
+                }
+                Task::none()
+            }
+            DeskEvent::Board(delta) => self.supervise(supervisor::Message::Board(delta)),
+            DeskEvent::HelpAnswered { chat_id, by } => {
+                if let Some(c) = self.chat_mut(chat_id) {
+                    let customer = c.chat().customer_name.clone();
+                    c.help_answered(by.clone());
+                    self.say_note(
+                        format!("{by} took up your call for help with {customer}."),
+                        Duration::from_secs(15),
+                    );
                 }
                 Task::none()
             }
@@ -122,6 +145,15 @@ impl Console {
         Task::none()
     }
 
+    /// Whether `chat` is the one watched in the Supervisor tab and not the agent's own.
+    fn watched(&self, chat: i64) -> bool {
+        self.chat(chat).is_none()
+            && self
+                .supervisor()
+                .and_then(|s| s.watching())
+                .is_some_and(|w| w.chat().id == chat)
+    }
+
     /// Says `line` aloud when the agent switched spoken alerts on.
     pub(super) fn announce(&mut self, line: String) {
         if !self.me.speak {
@@ -138,7 +170,7 @@ impl Console {
     }
 
     /// A line at the top that is also said aloud (with spoken alerts on).
-    fn say_note(&mut self, line: String, shown: Duration) {
+    pub(super) fn say_note(&mut self, line: String, shown: Duration) {
         self.announce(line.clone());
         self.note_for(line, shown);
     }

@@ -29,6 +29,10 @@ pub enum Shortcut {
     Escape,
     /// F1: the sheet of shortcuts.
     Help,
+    /// Ctrl+Shift+H: ask for help with the chat in view.
+    AskHelp,
+    /// Ctrl+Shift+S: the Supervisor tab.
+    Board,
 }
 
 /// The first control of each region, by widget id: F6 moves to them in this order.
@@ -58,6 +62,11 @@ impl Console {
                 Some(percent) => self.update(Message::Zoom(percent)),
                 None => Task::none(),
             },
+            Shortcut::AskHelp => match self.in_view() {
+                Some(id) => self.update(Message::Chat(id, crate::interaction::Message::AskHelp)),
+                None => Task::none(),
+            },
+            Shortcut::Board => self.update(Message::Board),
             Shortcut::Nth(n) => match self.work.chats.get(n) {
                 Some(c) => {
                     let id = c.chat().id;

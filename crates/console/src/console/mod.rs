@@ -12,6 +12,7 @@ mod keys;
 mod prefs;
 mod presence;
 mod session;
+mod supervising;
 mod tick;
 mod view;
 
@@ -35,6 +36,8 @@ pub use view::bring_to_front;
 pub enum View {
     Home,
     Chat(i64),
+    /// The Supervisor tab (supervisors and administrators).
+    Supervisor,
 }
 
 pub struct Console {
@@ -92,6 +95,8 @@ struct Work {
     format_bar: bool,
     /// The region F6 last moved to, in which view (`keys`).
     region: Option<(View, usize)>,
+    /// The Supervisor tab, for those who may open it.
+    board: Option<crate::supervisor::Supervisor>,
 }
 
 struct Clock {
@@ -120,6 +125,8 @@ struct Alerts {
     spoken: Vec<String>,
     /// Made when spoken alerts are first on.
     speaker: Option<crate::speech::Speaker>,
+    /// The last call for help's notification, kept up until the next one.
+    board_notice: Option<super::notify::Withdraw>,
 }
 
 struct Memory {
@@ -168,6 +175,9 @@ pub enum Message {
     Focus(bool),
     Key(Shortcut),
     Notified(Option<Target>),
+    Supervisor(crate::supervisor::Message),
+    /// The Supervisor tab in front.
+    Board,
 }
 
 impl Console {
@@ -181,6 +191,9 @@ impl Console {
             .map(super::session::load)
             .unwrap_or_default();
         let now = Instant::now();
+        let board = r
+            .supervises
+            .then(|| crate::supervisor::Supervisor::new(r.settings.rich));
         let mut console = Console {
             data,
             me: Me {
@@ -209,6 +222,7 @@ impl Console {
                 records_pane: false,
                 format_bar: false,
                 region: None,
+                board,
             },
             clock: Clock {
                 offset_ms: r.offset_ms,
@@ -226,6 +240,7 @@ impl Console {
                 focused: false,
                 spoken: Vec::new(),
                 speaker: None,
+                board_notice: None,
             },
             memory: Memory {
                 session_dir,
@@ -352,6 +367,7 @@ impl Console {
                 .work
                 .selected
                 .filter(|id| self.chat(*id).is_some_and(|c| !c.verified())),
+            View::Supervisor => None,
         }
     }
 
@@ -593,10 +609,21 @@ impl Console {
                         Task::none()
                     }
                     Target::Chat(id) => self.show(id),
+                    Target::Board => {
+                        self.work.view = View::Supervisor;
+                        Task::none()
+                    }
                 };
                 Task::batch([show, bring_to_front()])
             }
             Message::Notified(None) => Task::none(),
+            Message::Supervisor(m) => self.supervise(m),
+            Message::Board => {
+                if self.work.board.is_some() {
+                    self.work.view = View::Supervisor;
+                }
+                Task::none()
+            }
         }
     }
 }

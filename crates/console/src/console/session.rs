@@ -31,6 +31,7 @@ impl Console {
                     agent_id: Some(self.me.agent.id),
                     body_text: unsent.text.clone(),
                     body_html: unsent.html.clone(),
+                    internal: unsent.internal,
                 };
                 if let Some(c) = self.chat_mut(id) {
                     let action = c.resend(m);
@@ -86,6 +87,7 @@ impl Console {
                             client_id: o.message.client_id.clone(),
                             text: o.message.body_text.clone(),
                             html: o.message.body_html.clone(),
+                            internal: o.message.internal,
                         })
                         .collect();
                     (c.chat().id, unsent)

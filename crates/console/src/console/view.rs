@@ -40,6 +40,20 @@ impl Console {
                 .id(super::keys::TABS)
         ]
         .spacing(4);
+        if self.work.board.is_some() {
+            let calls = self.supervisor().map_or(0, |s| s.calls().len());
+            let label = if calls > 0 {
+                format!("Supervisor ({calls} asking for help)")
+            } else {
+                "Supervisor".to_string()
+            };
+            tabs = tabs.push(
+                button(text(label).size(14))
+                    .style(style::tab(self.work.view == View::Supervisor))
+                    .keys(Some(Message::Board))
+                    .shortcut(crate::shortcuts::SUPERVISOR),
+            );
+        }
         for c in self.work.chats.iter().filter(|c| c.verified()) {
             let id = c.chat().id;
             let name = style::shown(&c.chat().customer_name, 24);
@@ -103,6 +117,12 @@ impl Console {
                 .spacing(12)
                 .into(),
                 None => text("This chat is closed.").into(),
+            },
+            View::Supervisor => match &self.work.board {
+                Some(board) => board
+                    .view(self.db_now(), self.me.agent.id)
+                    .map(Message::Supervisor),
+                None => text("The Supervisor tab is for supervisors.").into(),
             },
         };
         let mut page = column![

@@ -2,9 +2,11 @@
 //! screen pop stages on the side. A state machine: what needs the database or the system
 //! comes back to the console as an [`Action`]. Its picture is in `view`.
 
+mod help;
 mod outcome;
 mod view;
 
+pub use help::Help;
 pub use outcome::Outcome;
 
 use super::composer::{self, Composer};
@@ -64,6 +66,9 @@ pub struct Interaction {
     /// own typing was last reported.
     customer_typing_until: Option<std::time::Instant>,
     typing_sent: Option<std::time::Instant>,
+    help: Help,
+    /// The agent's lines go to supervisors only.
+    private: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -90,6 +95,11 @@ pub enum Message {
     WrapUp(wrapup::Message),
     /// What the console's data (or the clipboard, or a file) answered to an action.
     Done(Outcome),
+    /// Ask the supervisors of the chat's queue for help.
+    AskHelp,
+    HelpAsked(Result<(), StoreError>),
+    /// The agent's next lines private to supervisors (or not).
+    Private(bool),
 }
 
 /// What the chat asks of the console.
@@ -135,6 +145,7 @@ pub enum Action {
     Closed,
     /// The agent typed: tell the customer's page (at most every few seconds).
     Typing,
+    AskHelp,
 }
 
 /// What a chat's composer starts with.
@@ -186,6 +197,8 @@ impl Interaction {
             agent_name: agent_name.to_string(),
             customer_typing_until: None,
             typing_sent: None,
+            help: Help::default(),
+            private: false,
         }
     }
 
@@ -450,6 +463,9 @@ impl Interaction {
                 _ => self.search_prefilled(),
             },
             Message::Search(m) => return self.search_action(m),
+            m @ (Message::AskHelp | Message::HelpAsked(_) | Message::Private(_)) => {
+                return self.on_help(m);
+            }
             Message::Transfer => {
                 if self.ended.is_none() && self.pending_transfer.is_none() {
                     let unsaved = matches!(&self.stage, Stage::Pop(p) if p.has_unsaved());
@@ -534,6 +550,10 @@ impl Interaction {
         let m = match html {
             Some(html) => NewMessage::rich(Sender::Agent, name, agent, html, text),
             None => NewMessage::plain(Sender::Agent, name, agent, &text),
+        };
+        let m = NewMessage {
+            internal: self.private,
+            ..m
         };
         self.outbox.push(Outgoing {
             message: m.clone(),

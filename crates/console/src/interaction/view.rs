@@ -7,30 +7,30 @@ use crate::{style, transcript};
 use iced::widget::{button, column, container, row, text};
 use iced::{Element, Length};
 
+/// Narrower than this, a chat's header puts its buttons under the customer's name.
+const NARROW: f32 = 560.0;
+
 impl Interaction {
-    /// The conversation: transcript, composer and the chat's actions.
-    /// `tools`: the composer's formatting bar (hidden in a narrow window until asked for).
-    pub fn conversation_view<'a>(
-        &'a self,
-        dispositions: &'a [String],
-        tools: bool,
-    ) -> Element<'a, Message> {
-        let header = row![
-            // Name and address wrap in the room left; the buttons keep theirs.
-            column![
-                text(style::shown(&self.chat.customer_name, 40))
-                    .size(20)
-                    .wrapping(style::WRAP),
-                text(format!(
-                    "{} · {}",
-                    style::shown_middle(&self.chat.customer_email, 60),
-                    self.chat.queue_name
-                ))
-                .size(13)
-                .style(style::muted)
+    /// The customer's name and address (and where a call for help stands) beside the
+    /// chat's buttons, or above them when `narrow`: the name and the address keep room.
+    fn header(&self, narrow: bool) -> Element<'_, Message> {
+        let who = column![
+            text(style::shown(&self.chat.customer_name, 40))
+                .size(20)
                 .wrapping(style::WRAP),
-            ]
-            .width(Length::Fill),
+            text(format!(
+                "{} · {}",
+                style::shown_middle(&self.chat.customer_email, 60),
+                self.chat.queue_name
+            ))
+            .size(13)
+            .style(style::muted)
+            .wrapping(style::WRAP),
+            self.help_status(),
+        ]
+        .width(Length::Fill);
+        let buttons = row![
+            self.help_button(),
             button(text("Transfer")).style(button::secondary).keys(
                 (self.ended.is_none()
                     && self.pending_transfer.is_none()
@@ -41,8 +41,26 @@ impl Interaction {
                 .style(button::danger)
                 .keys(self.ended.is_none().then_some(Message::End)),
         ]
-        .spacing(8)
-        .align_y(iced::Alignment::Center);
+        .spacing(8);
+        if narrow {
+            column![who, buttons].spacing(6).into()
+        } else {
+            row![who, buttons]
+                .spacing(8)
+                .align_y(iced::Alignment::Center)
+                .into()
+        }
+    }
+
+    /// The conversation: transcript, composer and the chat's actions.
+    /// `tools`: the composer's formatting bar (hidden in a narrow window until asked for).
+    pub fn conversation_view<'a>(
+        &'a self,
+        dispositions: &'a [String],
+        tools: bool,
+    ) -> Element<'a, Message> {
+        let header = iced::widget::responsive(move |size| self.header(size.width < NARROW))
+            .height(Length::Shrink);
         let transcript = transcript::view(
             &self.messages,
             &self.rich,
@@ -83,6 +101,9 @@ impl Interaction {
         if let Some(reason) = self.ended {
             col = col.push(self.wrapup.view(reason, dispositions).map(Message::WrapUp));
         } else {
+            if let Some(private) = self.private_view() {
+                col = col.push(private);
+            }
             col = col.push(
                 row![
                     container(self.composer.view(tools).map(Message::Composer)).width(Length::Fill),

@@ -41,6 +41,11 @@ pub enum Act {
     Administer,
     /// Changing one's own password (the current one is checked by the store).
     ChangeOwnPassword,
+    /// Opening the supervisor's board: supervisors and administrators.
+    Board,
+    /// A supervisor's action on a chat or an agent. `in_scope`: the chat's queue (or one
+    /// of the agent's queues) is one the caller supervises.
+    Supervise { in_scope: bool },
 }
 
 /// Why an action was refused: one line for the person who tried.
@@ -55,6 +60,10 @@ pub enum Denied {
     AdminsOnly,
     #[error("change your one-time password first")]
     ChangePasswordFirst,
+    #[error("only a supervisor may do this")]
+    SupervisorsOnly,
+    #[error("you do not supervise this queue")]
+    NotYourQueue,
 }
 
 /// Decides one action. Every role takes chats (a supervisor or an administrator may also
@@ -73,6 +82,12 @@ pub fn authorize(caller: &Caller, act: &Act) -> Result<(), Denied> {
         Act::ReadChat(_) | Act::WorkChat(_) => Err(Denied::NotYourChat),
         Act::Administer if caller.role == Role::Admin => Ok(()),
         Act::Administer => Err(Denied::AdminsOnly),
+        Act::Board | Act::Supervise { .. } if caller.role == Role::Admin => Ok(()),
+        Act::Board | Act::Supervise { .. } if caller.role == Role::Agent => {
+            Err(Denied::SupervisorsOnly)
+        }
+        Act::Board | Act::Supervise { in_scope: true } => Ok(()),
+        Act::Supervise { in_scope: false } => Err(Denied::NotYourQueue),
     }
 }
 
@@ -134,6 +149,34 @@ mod tests {
     }
 
     #[test]
+    fn supervising_is_for_supervisors_in_their_queues_and_admins() {
+        for role in Role::ALL {
+            let c = Caller {
+                agent_id: ME,
+                role,
+                must_change_password: false,
+            };
+            let (board, inside, outside) = (
+                authorize(&c, &Act::Board),
+                authorize(&c, &Act::Supervise { in_scope: true }),
+                authorize(&c, &Act::Supervise { in_scope: false }),
+            );
+            match role {
+                Role::Agent => {
+                    for got in [board, inside, outside] {
+                        assert_eq!(got, Err(Denied::SupervisorsOnly));
+                    }
+                }
+                Role::Supervisor => {
+                    assert_eq!((board, inside), (Ok(()), Ok(())));
+                    assert_eq!(outside, Err(Denied::NotYourQueue));
+                }
+                Role::Admin => assert_eq!((board, inside, outside), (Ok(()), Ok(()), Ok(()))),
+            }
+        }
+    }
+
+    #[test]
     fn a_one_time_password_opens_only_its_change() {
         let mine = parties(Some(ME), None);
         let offered_to_me = parties(None, Some(ME));
@@ -151,6 +194,8 @@ mod tests {
                 Act::ReadChat(mine),
                 Act::WorkChat(mine),
                 Act::Administer,
+                Act::Board,
+                Act::Supervise { in_scope: true },
             ] {
                 assert_eq!(
                     authorize(&c, &act),

@@ -63,5 +63,7 @@ async fn run(admin: &dyn AdminData, command: AdminCommand) -> Result<Response, A
             limit,
         } => json(admin.chats(queue, state, limit).await?),
         C::MoveChat { chat_id, queue } => json(admin.move_chat(chat_id, queue).await?),
+        C::SuperviseQueue { who, queue, on } => json(admin.supervise_queue(who, queue, on).await?),
+        C::Audit { filter } => json(admin.audit(filter).await?),
     })
 }

@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 
 /// What a command touches, with the chat's parties loaded when it names a chat. A chat
 /// that does not exist has no parties: refused like someone else's, so ids are not probed.
-async fn act_of(state: &AppState, command: &Command) -> Result<Act, StoreError> {
+async fn act_of(state: &AppState, me: i64, command: &Command) -> Result<Act, StoreError> {
     let parties = match command.chat_id() {
         Some(id) => state.store.chat_parties(id).await?.unwrap_or(ChatParties {
             agent_id: None,
@@ -37,7 +37,20 @@ async fn act_of(state: &AppState, command: &Command) -> Result<Act, StoreError> 
         | Command::WrapUp { .. }
         | Command::Transfer { .. }
         | Command::Typing { .. }
-        | Command::Verify { .. } => Act::WorkChat(parties),
+        | Command::Verify { .. }
+        | Command::AskHelp { .. } => Act::WorkChat(parties),
+        Command::Monitor { chat_id, .. } => Act::Supervise {
+            in_scope: match state.store.board_scope(me, false).await? {
+                Some(scope) => state.store.chat_in_scope(&scope, *chat_id).await?,
+                None => false,
+            },
+        },
+        Command::Supervise { act } => Act::Supervise {
+            in_scope: match state.store.board_scope(me, false).await? {
+                Some(scope) => state.store.in_scope(&scope, act).await?,
+                None => false,
+            },
+        },
         Command::MatchContact { .. }
         | Command::SearchContacts { .. }
         | Command::SearchAccounts { .. }
@@ -74,7 +87,7 @@ pub async fn command(
 ) -> Result<Response, AgentError> {
     let command: Command = parse(&name, &body).map_err(AgentError::request)?;
     let caller = signed.caller();
-    let act = act_of(&state, &command).await?;
+    let act = act_of(&state, caller.agent_id, &command).await?;
     if let Err(denied) = authorize(&caller, &act) {
         tracing::info!(agent_id = caller.agent_id, command = %name, %denied, "refused");
         return Err(StoreError::Denied(denied).into());
@@ -177,5 +190,10 @@ async fn run(
         Command::ScreenPop { contact_id } => json(desk.screen_pop(contact_id).await?),
         Command::SaveRecord { edit } => json(desk.save_record(edit).await?),
         Command::Record { kind, id } => json(desk.record(kind, id).await?),
+        Command::Monitor { chat_id, newest } => {
+            json(desk.monitor(chat_id, newest.min(PAGE_MAX)).await?)
+        }
+        Command::Supervise { act } => json(desk.supervise(act).await?),
+        Command::AskHelp { chat_id } => json(desk.ask_help(chat_id).await?),
     })
 }

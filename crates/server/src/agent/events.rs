@@ -42,7 +42,7 @@ async fn send(ws: &mut WebSocket, frame: Ws) -> bool {
 
 async fn run(state: AppState, signed: Signed, after: i64, mut ws: WebSocket) {
     let me = signed.agent_id();
-    let mut feed = state.store.desk(me).events(after);
+    let mut feed = state.store.served_desk(me).events(after);
     let mut session = state.sessions.follow(signed.user.session_id);
     let mut ping = tokio::time::interval(PING_EVERY);
     let mut shutdown = state.hub.shutting_down();
