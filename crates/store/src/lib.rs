@@ -9,6 +9,7 @@ mod admin;
 mod admin_data;
 mod chats;
 mod console_data;
+mod corpus;
 mod crm;
 mod desk_feed;
 mod desks;
@@ -24,6 +25,7 @@ mod presence;
 mod rate;
 mod routing;
 pub mod scratch;
+mod search;
 mod secrets;
 mod seed;
 mod sessions;
@@ -40,6 +42,7 @@ pub mod seed_names {
     pub use super::seed::{FIRST_NAMES, LAST_NAMES};
 }
 
+pub use corpus::{CORPUS_AGENTS, TranscriptSeed, Zipf, vocabulary as corpus_vocabulary};
 pub use crm::CrmEdit;
 pub use secrets::one_time_password;
 pub use sessions::{SessionCheck, SessionInfo, SessionUser};

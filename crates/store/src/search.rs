@@ -1,0 +1,264 @@
+//! Full-text search over transcripts (issue 18): SQLite's FTS5 index `messages_fts`, or
+//! PostgreSQL's `messages.body_tsv` with its GIN index (migration
+//! `20261208000002_message_search.sql`). The query is built from the parsed words only
+//! (`livewindow_core::search`), bound as one parameter, never from the typed text.
+//!
+//! Newest first is message id order: ids are given in commit order and `created_ms` is the
+//! database's clock at insert, so the two agree. Walking the index in id order and stopping
+//! after a page keeps a search for a common word as cheap as one for a rare one.
+
+use crate::{Backend, Result, Store};
+use livewindow_core::search::{
+    MessageHit, MessageHits, MessageQuery, SearchTerms, highlights, line_at,
+};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// How far the database's clock may have gone back between two inserts for a date range to
+/// still find every message (see [`Store::id_bounds`]): a day covers clock corrections and
+/// `seed_messages`' back-dated hour.
+const CLOCK_SLACK_MS: i64 = 24 * 3_600_000;
+
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+/// One search as SQL: the statement and its parameters, in order.
+struct Statement {
+    sql: String,
+    binds: Vec<Bind>,
+}
+
+impl Statement {
+    /// Adds a parameter and returns its placeholder.
+    fn bind(&mut self, b: Bind) -> String {
+        self.binds.push(b);
+        format!("${}", self.binds.len())
+    }
+}
+
+const COLUMNS: &str = "m.id, m.chat_id, m.created_ms, m.sender, m.sender_name, m.internal, \
+     m.body_text, q.name AS queue_name, a.name AS agent_name, c.customer_name";
+
+impl Store {
+    /// Messages whose text matches the query's words, prefixes and phrases, within its
+    /// filters and what `visible_to` may see, newest first, one page.
+    pub async fn search_messages(&self, q: &MessageQuery) -> Result<MessageHits> {
+        let terms = q.check()?;
+        let Some(st) = self.search_statement(q, &terms).await? else {
+            return Ok(MessageHits::default());
+        };
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(st.sql));
+        for b in st.binds {
+            query = match b {
+                Bind::Int(v) => query.bind(v),
+                Bind::Text(v) => query.bind(v),
+            };
+        }
+        // Planned for these values each time (an unnamed statement on PostgreSQL): how
+        // common a word is decides between walking ids and reading the GIN index, and a
+        // generic plan would pick one for all words.
+        let rows = query.persistent(false).fetch_all(self.pool()).await?;
+        let mut hits = rows
+            .iter()
+            .map(|r| hit(r, &terms))
+            .collect::<Result<Vec<_>>>()?;
+        let more = hits.len() as i64 > q.limit;
+        hits.truncate(q.limit as usize);
+        Ok(MessageHits { hits, more })
+    }
+
+    /// The database's plan for a search (`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on
+    /// PostgreSQL), one line per node, for the tests that fail when it stops using the
+    /// full-text index.
+    #[doc(hidden)]
+    pub async fn explain_message_search(&self, q: &MessageQuery) -> Result<String> {
+        let terms = q.check()?;
+        let Some(st) = self.search_statement(q, &terms).await? else {
+            return Ok(String::new());
+        };
+        let prefix = match self.backend() {
+            Backend::Sqlite => "EXPLAIN QUERY PLAN",
+            Backend::Postgres => "EXPLAIN",
+        };
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(format!("{prefix} {}", st.sql)));
+        for b in st.binds {
+            query = match b {
+                Bind::Int(v) => query.bind(v),
+                Bind::Text(v) => query.bind(v),
+            };
+        }
+        let rows = query.persistent(false).fetch_all(self.pool()).await?;
+        let mut lines = Vec::new();
+        for row in &rows {
+            lines.push(match self.backend() {
+                Backend::Sqlite => row.try_get::<String, _>("detail")?,
+                Backend::Postgres => row.try_get::<String, _>(0)?,
+            });
+        }
+        Ok(lines.join("\n"))
+    }
+
+    /// The statement for a search, or `None` when the date range holds no message.
+    async fn search_statement(
+        &self,
+        q: &MessageQuery,
+        terms: &SearchTerms,
+    ) -> Result<Option<Statement>> {
+        let (mut lo, mut hi) = self.id_bounds(q.from_ms, q.to_ms).await?;
+        if let Some(before) = q.before {
+            hi = Some(hi.map_or(before - 1, |h| h.min(before - 1)));
+        }
+        lo = lo.filter(|l| *l > 0);
+        if let (Some(l), Some(h)) = (lo, hi)
+            && l > h
+        {
+            return Ok(None);
+        }
+        let mut st = Statement {
+            sql: String::new(),
+            binds: Vec::new(),
+        };
+        let mut filters = Vec::new();
+        // The text condition, and where the walk starts.
+        let (from, id) = match (self.backend(), q.contact_id) {
+            // A contact has a few chats: start from their messages and ask the index about
+            // each (one rowid lookup), rather than walk every match of a common word.
+            (Backend::Sqlite, Some(_)) => {
+                let m = st.bind(Bind::Text(terms.fts5()));
+                filters.push(format!(
+                    "EXISTS (SELECT 1 FROM messages_fts f WHERE f.messages_fts MATCH {m} \
+                     AND f.rowid = m.id)"
+                ));
+                (
+                    "chats c CROSS JOIN messages m ON m.chat_id = c.id".to_string(),
+                    "m.id",
+                )
+            }
+            // The index's own order is id order: walked backwards, it stops after a page.
+            // CROSS JOIN keeps the index the outer loop.
+            (Backend::Sqlite, None) => {
+                let m = st.bind(Bind::Text(terms.fts5()));
+                filters.push(format!("f.messages_fts MATCH {m}"));
+                (
+                    "messages_fts f CROSS JOIN messages m ON m.id = f.rowid \
+                     CROSS JOIN chats c ON c.id = m.chat_id"
+                        .to_string(),
+                    "f.rowid",
+                )
+            }
+            (Backend::Postgres, _) => {
+                let m = st.bind(Bind::Text(terms.tsquery()));
+                filters.push(format!("m.body_tsv @@ to_tsquery('simple', {m})"));
+                (
+                    "messages m JOIN chats c ON c.id = m.chat_id".to_string(),
+                    "m.id",
+                )
+            }
+        };
+        if let Some(l) = lo {
+            let p = st.bind(Bind::Int(l));
+            filters.push(format!("{id} >= {p}"));
+        }
+        if let Some(h) = hi {
+            let p = st.bind(Bind::Int(h));
+            filters.push(format!("{id} <= {p}"));
+        }
+        if !q.include_internal {
+            filters.push("m.internal = 0".into());
+        }
+        let eq = [
+            ("c.contact_id", q.contact_id),
+            ("c.queue_id", q.queue_id),
+            ("c.agent_id", q.agent_id),
+        ];
+        for (col, v) in eq {
+            if let Some(v) = v {
+                let p = st.bind(Bind::Int(v));
+                filters.push(format!("{col} = {p}"));
+            }
+        }
+        if let Some(f) = q.from_ms {
+            let p = st.bind(Bind::Int(f));
+            filters.push(format!("m.created_ms >= {p}"));
+        }
+        if let Some(t) = q.to_ms {
+            let p = st.bind(Bind::Int(t));
+            filters.push(format!("m.created_ms <= {p}"));
+        }
+        if let Some(agent) = q.visible_to {
+            // The chats they were the agent of, and the ones they wrote in (a chat they
+            // transferred away): one small set, built once per search.
+            let p = st.bind(Bind::Int(agent));
+            filters.push(format!(
+                "c.id IN (SELECT id FROM chats WHERE agent_id = {p} \
+                 UNION SELECT chat_id FROM messages WHERE agent_id = {p})"
+            ));
+        }
+        let limit = st.bind(Bind::Int(q.limit + 1));
+        st.sql = format!(
+            "SELECT {COLUMNS} FROM {from} JOIN queues q ON q.id = c.queue_id \
+             LEFT JOIN agents a ON a.id = c.agent_id \
+             WHERE {} ORDER BY {id} DESC LIMIT {limit}",
+            filters.join(" AND ")
+        );
+        Ok(Some(st))
+    }
+
+    /// A date range as a range of message ids, so the index walk starts and stops there.
+    /// Ids grow with commits and `created_ms` with the clock; as long as the clock never
+    /// went back more than [`CLOCK_SLACK_MS`] between two inserts, every message of the
+    /// range lies strictly between the newest one written before `from - slack` and the
+    /// oldest one written after `to + slack`. The exact `created_ms` test is applied too.
+    async fn id_bounds(
+        &self,
+        from: Option<i64>,
+        to: Option<i64>,
+    ) -> Result<(Option<i64>, Option<i64>)> {
+        let mut lo = None;
+        let mut hi = None;
+        if let Some(from) = from {
+            let before: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM messages WHERE created_ms < $1 ORDER BY created_ms DESC LIMIT 1",
+            )
+            .bind(from.saturating_sub(CLOCK_SLACK_MS))
+            .fetch_optional(self.pool())
+            .await?;
+            lo = before.map(|id| id + 1);
+        }
+        if let Some(to) = to {
+            let after: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM messages WHERE created_ms > $1 ORDER BY created_ms LIMIT 1",
+            )
+            .bind(to.saturating_add(CLOCK_SLACK_MS))
+            .fetch_optional(self.pool())
+            .await?;
+            hi = after.map(|id| id - 1);
+        }
+        Ok((lo, hi))
+    }
+}
+
+fn hit(row: &AnyRow, terms: &SearchTerms) -> Result<MessageHit> {
+    let body_text: String = row.try_get("body_text")?;
+    let highlights = highlights(terms, &body_text);
+    let line = match highlights.first() {
+        Some(r) => line_at(&body_text, r.start),
+        None => 0..body_text.len(),
+    };
+    Ok(MessageHit {
+        chat_id: row.try_get("chat_id")?,
+        message_id: row.try_get("id")?,
+        created_ms: row.try_get("created_ms")?,
+        sender: row.try_get("sender")?,
+        sender_name: row.try_get("sender_name")?,
+        queue_name: row.try_get("queue_name")?,
+        agent_name: row.try_get("agent_name")?,
+        customer_name: row.try_get("customer_name")?,
+        internal: row.try_get::<i64, _>("internal")? != 0,
+        body_text,
+        line,
+        highlights,
+    })
+}
