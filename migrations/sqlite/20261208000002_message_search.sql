@@ -6,7 +6,11 @@ CREATE VIRTUAL TABLE messages_fts USING fts5(
     body_text,
     content = 'messages',
     content_rowid = 'id',
-    tokenize = 'unicode61 remove_diacritics 2'
+    tokenize = 'unicode61 remove_diacritics 2',
+    -- Doclists of every 2- and 3-letter prefix too: "ka*" would otherwise merge the lists
+    -- of every word starting so (180 ms for 150 words at a million messages; 2 ms with
+    -- these, for a fifth more index).
+    prefix = '2 3'
 );
 
 -- Every writer keeps the index right, whatever path it takes (the store, a seed, a chat's

@@ -151,10 +151,7 @@ impl Store {
             (Backend::Postgres, _) => {
                 let m = st.bind(Bind::Text(terms.tsquery()));
                 filters.push(format!("m.body_tsv @@ to_tsquery('simple', {m})"));
-                (
-                    "messages m JOIN chats c ON c.id = m.chat_id".to_string(),
-                    "m.id",
-                )
+                (String::new(), "m.id")
             }
         };
         if let Some(l) = lo {
@@ -169,15 +166,26 @@ impl Store {
             filters.push("m.internal = 0".into());
         }
         let eq = [
-            ("c.contact_id", q.contact_id),
-            ("c.queue_id", q.queue_id),
-            ("c.agent_id", q.agent_id),
+            ("contact_id", q.contact_id),
+            ("queue_id", q.queue_id),
+            ("agent_id", q.agent_id),
         ];
+        let mut of_chat = Vec::new();
         for (col, v) in eq {
             if let Some(v) = v {
                 let p = st.bind(Bind::Int(v));
-                filters.push(format!("{col} = {p}"));
+                of_chat.push(format!("{col} = {p}"));
             }
+        }
+        if !of_chat.is_empty() {
+            filters.push(match self.backend() {
+                Backend::Sqlite => format!("c.{}", of_chat.join(" AND c.")),
+                // Messages only (see below): the chats that pass, as a set.
+                Backend::Postgres => format!(
+                    "m.chat_id IN (SELECT id FROM chats WHERE {})",
+                    of_chat.join(" AND ")
+                ),
+            });
         }
         if let Some(f) = q.from_ms {
             let p = st.bind(Bind::Int(f));
@@ -191,18 +199,39 @@ impl Store {
             // The chats they were the agent of, and the ones they wrote in (a chat they
             // transferred away): one small set, built once per search.
             let p = st.bind(Bind::Int(agent));
-            filters.push(format!(
-                "c.id IN (SELECT id FROM chats WHERE agent_id = {p} \
-                 UNION SELECT chat_id FROM messages WHERE agent_id = {p})"
-            ));
+            filters.push(match self.backend() {
+                Backend::Sqlite => format!(
+                    "m.chat_id IN (SELECT id FROM chats WHERE agent_id = {p} \
+                     UNION SELECT chat_id FROM messages WHERE agent_id = {p})"
+                ),
+                // PostgreSQL hashes the union again for each walk (0.5 to 1 s at a million
+                // messages); the chats' set once and one index probe for the rest is
+                // 15 to 50 ms.
+                Backend::Postgres => format!(
+                    "(m.chat_id IN (SELECT id FROM chats WHERE agent_id = {p}) OR EXISTS \
+                     (SELECT 1 FROM messages x WHERE x.agent_id = {p} AND x.chat_id = m.chat_id))"
+                ),
+            });
         }
         let limit = st.bind(Bind::Int(q.limit + 1));
-        st.sql = format!(
-            "SELECT {COLUMNS} FROM {from} JOIN queues q ON q.id = c.queue_id \
-             LEFT JOIN agents a ON a.id = c.agent_id \
-             WHERE {} ORDER BY {id} DESC LIMIT {limit}",
-            filters.join(" AND ")
-        );
+        let filters = filters.join(" AND ");
+        st.sql = match self.backend() {
+            Backend::Sqlite => format!(
+                "SELECT {COLUMNS} FROM {from} JOIN queues q ON q.id = c.queue_id \
+                 LEFT JOIN agents a ON a.id = c.agent_id \
+                 WHERE {filters} ORDER BY {id} DESC LIMIT {limit}"
+            ),
+            // The page is chosen from messages alone, then joined for its names. Planned
+            // with the joins, PostgreSQL costs a rare word's GIN read as joining every
+            // chat and walks ids instead (150 ms, against 3 ms for the bitmap alone).
+            Backend::Postgres => format!(
+                "SELECT {COLUMNS} FROM (SELECT m.id, m.chat_id, m.created_ms, m.sender, \
+                 m.sender_name, m.internal, m.body_text FROM messages m \
+                 WHERE {filters} ORDER BY m.id DESC LIMIT {limit}) m \
+                 JOIN chats c ON c.id = m.chat_id JOIN queues q ON q.id = c.queue_id \
+                 LEFT JOIN agents a ON a.id = c.agent_id ORDER BY m.id DESC"
+            ),
+        };
         Ok(Some(st))
     }
 
