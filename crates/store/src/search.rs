@@ -213,6 +213,12 @@ impl Store {
                 ),
             });
         }
+        // On PostgreSQL, the order by an expression forbids walking the primary key: the
+        // matches are read from the GIN index and sorted (see prefer_gin).
+        let order = match self.backend() {
+            Backend::Postgres if self.prefer_gin(q, terms, lo, hi).await? => "m.id + 0",
+            _ => "m.id",
+        };
         let limit = st.bind(Bind::Int(q.limit + 1));
         let filters = filters.join(" AND ");
         st.sql = match self.backend() {
@@ -227,12 +233,91 @@ impl Store {
             Backend::Postgres => format!(
                 "SELECT {COLUMNS} FROM (SELECT m.id, m.chat_id, m.created_ms, m.sender, \
                  m.sender_name, m.internal, m.body_text FROM messages m \
-                 WHERE {filters} ORDER BY m.id DESC LIMIT {limit}) m \
+                 WHERE {filters} ORDER BY {order} DESC LIMIT {limit}) m \
                  JOIN chats c ON c.id = m.chat_id JOIN queues q ON q.id = c.queue_id \
                  LEFT JOIN agents a ON a.id = c.agent_id ORDER BY m.id DESC"
             ),
         };
         Ok(Some(st))
+    }
+
+    /// PostgreSQL only: whether reading every match from the GIN index (and sorting them)
+    /// beats walking ids newest first until a page is found. The planner costs a row's
+    /// `@@` as nearly free, so it walks where matches that pass the filters are sparse
+    /// (a mid-frequency word for one agent: 100,000 rows, 80 ms, against 20,000 fetched
+    /// from the index). Estimated here instead: the words' matches by the planner's
+    /// statistics, the filters' share by counting the chats they keep; a fetched match
+    /// costs about four walked rows.
+    async fn prefer_gin(
+        &self,
+        q: &MessageQuery,
+        terms: &SearchTerms,
+        lo: Option<i64>,
+        hi: Option<i64>,
+    ) -> Result<bool> {
+        // A prefix's GIN read is costed high and the planner would scan the table instead
+        // of it; its walk is fast enough (prefix p95 18.6 ms walked, 34.6 ms forced).
+        if terms.terms.iter().any(|t| t.prefix) {
+            return Ok(false);
+        }
+        let (total, max_id, chats): (i64, Option<i64>, i64) = sqlx::query_as(
+            "SELECT CAST(m.reltuples AS BIGINT), (SELECT max(id) FROM messages), \
+             CAST(c.reltuples AS BIGINT) FROM pg_class m, pg_class c \
+             WHERE m.oid = 'messages'::regclass AND c.oid = 'chats'::regclass",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        let Some(max_id) = max_id else {
+            return Ok(false);
+        };
+        if total <= 0 || chats <= 0 {
+            // Never analyzed: the planner's guess is as good as ours.
+            return Ok(false);
+        }
+        let plan: Vec<String> = sqlx::query_scalar(
+            "EXPLAIN SELECT 1 FROM messages WHERE body_tsv @@ to_tsquery('simple', $1)",
+        )
+        .bind(terms.tsquery())
+        .persistent(false)
+        .fetch_all(self.pool())
+        .await?;
+        let matches = plan.first().and_then(|l| planned_rows(l)).unwrap_or(1) as f64;
+        // The share of chats the filters keep (visible_to: the chats they were agent of).
+        let mut kept = 1.0;
+        let conds: Vec<(&str, i64)> = [
+            ("contact_id", q.contact_id),
+            ("queue_id", q.queue_id),
+            ("agent_id", q.agent_id.or(q.visible_to)),
+        ]
+        .into_iter()
+        .filter_map(|(c, v)| v.map(|v| (c, v)))
+        .collect();
+        if !conds.is_empty() {
+            let wh: Vec<String> = conds
+                .iter()
+                .enumerate()
+                .map(|(i, (c, _))| format!("{c} = ${}", i + 1))
+                .collect();
+            let mut count = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!(
+                "SELECT count(*) FROM chats WHERE {}",
+                wh.join(" AND ")
+            )));
+            for (_, v) in &conds {
+                count = count.bind(*v);
+            }
+            let n = count.fetch_one(self.pool()).await?;
+            kept = (n.max(1) as f64 / chats as f64).min(1.0);
+        }
+        let span = (hi.unwrap_or(max_id) - lo.unwrap_or(0)).clamp(1, max_id.max(1)) as f64;
+        let window = (span / max_id.max(1) as f64).min(1.0);
+        let density = (matches / total as f64 * kept).max(1e-9);
+        let walked = ((q.limit + 1) as f64 / density).min(total as f64 * window);
+        let fetched = matches * window;
+        // Forced only where the bitmap is surely the planner's other choice: a big table
+        // and matches under 5 % of it (otherwise, or on a small table, it may rightly read
+        // the whole table instead, and the walk is no worse).
+        let big = total >= 100_000 && fetched < total as f64 / 20.0;
+        Ok(big && fetched * 4.0 < walked)
     }
 
     /// A date range as a range of message ids, so the index walk starts and stops there.
@@ -267,6 +352,16 @@ impl Store {
         }
         Ok((lo, hi))
     }
+}
+
+/// The row estimate of a plan line: "Bitmap Heap Scan on … (cost=… rows=762 width=…)".
+fn planned_rows(line: &str) -> Option<i64> {
+    let at = line.find(" rows=")? + " rows=".len();
+    let digits: String = line[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
 }
 
 fn hit(row: &AnyRow, terms: &SearchTerms) -> Result<MessageHit> {

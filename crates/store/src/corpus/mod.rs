@@ -42,19 +42,17 @@ pub fn vocabulary() -> Vec<String> {
     let mut v: Vec<String> = words::COMMON.iter().map(|w| w.to_string()).collect();
     let s = words::SYLLABLES;
     let n = s.len();
-    // Two and three syllables: 900 + 27,000 candidates, the first 3,600 taken.
-    'outer: for i in 0..n * n * n {
-        let w = if i < n * n {
+    // Two and three syllables: 900 + 27,000 candidates, as many taken as make 4,000.
+    let made = (0..n * n * n).map(|i| {
+        if i < n * n {
             format!("{}{}", s[i / n], s[i % n])
         } else {
             let j = i - n * n;
             format!("{}{}{}", s[j / (n * n)], s[(j / n) % n], s[j % n])
-        };
-        if v.len() >= 4_000 {
-            break 'outer;
         }
-        v.push(w);
-    }
+    });
+    let room = 4_000usize.saturating_sub(v.len());
+    v.extend(made.take(room));
     v
 }
 
