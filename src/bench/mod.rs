@@ -5,6 +5,7 @@
 mod desktops;
 mod routing;
 mod search;
+mod search_messages;
 mod team;
 mod transfer;
 
@@ -57,6 +58,15 @@ pub enum BenchCommand {
         /// Runs per kind of the old search (a full scan, seconds each); 0 skips it.
         #[arg(long, default_value_t = 10)]
         old_runs: usize,
+    },
+    /// Message search over synthetic transcripts (seeded up to --messages): p50/p95/p99
+    /// per kind of query; the last line is the worst p95.
+    SearchMessages {
+        #[arg(long, default_value_t = 1_000_000)]
+        messages: i64,
+        /// Searches timed per kind of query.
+        #[arg(long, default_value_t = 200)]
+        runs: usize,
     },
     /// Transfers between two desktops: to a queue and to an agent, each timed from the
     /// transfer to the offer on the other desktop.
@@ -133,6 +143,9 @@ pub async fn run(database_url: Option<&str>, command: &BenchCommand) -> Result<(
             runs,
             old_runs,
         } => search::search(&store, *contacts, *runs, *old_runs).await,
+        BenchCommand::SearchMessages { messages, runs } => {
+            search_messages::search_messages(&store, *messages, *runs).await
+        }
         BenchCommand::Transfer { runs } => transfer::transfer(&store, *runs).await,
         BenchCommand::Requeue {
             runs,

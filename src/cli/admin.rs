@@ -165,9 +165,27 @@ pub(super) async fn seed(store: &Store, agent: Option<&str>, args: &SeedArgs) ->
             store.contact_count().await?
         );
     }
-    if let Some(n) = args.chats {
-        load_chats(store, agent, n, args.messages).await?;
+    match (args.chats, args.messages) {
+        (Some(n), messages) => load_chats(store, agent, n, messages.unwrap_or(2_000)).await?,
+        (None, Some(n)) => transcripts(store, n).await?,
+        (None, None) => {}
     }
+    Ok(())
+}
+
+/// `seed --messages N` (without --chats): N messages of synthetic transcripts.
+async fn transcripts(store: &Store, n: i64) -> Result<()> {
+    if !(1..=20_000_000).contains(&n) {
+        bail!("--messages must be between 1 and 20000000");
+    }
+    let started = std::time::Instant::now();
+    let s = store.seed_transcripts(n).await?;
+    println!(
+        "Added {} messages in {} chats in {:.1} s.",
+        s.messages,
+        s.chats,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

@@ -263,9 +263,11 @@ pub struct SeedArgs {
     /// first) from the first queue, each with --messages synthetic messages.
     #[arg(long)]
     pub chats: Option<usize>,
-    /// Messages in each chat of --chats.
-    #[arg(long, default_value_t = 2_000)]
-    pub messages: i64,
+    /// With --chats: messages in each of those chats (default 2000). Alone: this many
+    /// messages of synthetic transcripts (ended chats over eight queues, 40 agents and the
+    /// last year, words of a few-thousand-word vocabulary), for search load tests.
+    #[arg(long)]
+    pub messages: Option<i64>,
 }
 
 /// The URL to use: the flag, or the default SQLite file.

@@ -11,6 +11,7 @@ pub mod options;
 pub mod paths;
 pub mod records;
 pub mod rule;
+pub mod search;
 #[cfg(feature = "sqlx")]
 mod sqlx_errors;
 pub mod supervise;

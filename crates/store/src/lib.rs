@@ -10,6 +10,7 @@ mod admin_data;
 mod board;
 mod chats;
 mod console_data;
+mod corpus;
 mod crm;
 mod desk_feed;
 mod desks;
@@ -25,6 +26,7 @@ mod presence;
 mod rate;
 mod routing;
 pub mod scratch;
+mod search;
 mod secrets;
 mod seed;
 mod sessions;
@@ -42,6 +44,7 @@ pub mod seed_names {
     pub use super::seed::{FIRST_NAMES, LAST_NAMES};
 }
 
+pub use corpus::{CORPUS_AGENTS, TranscriptSeed, Zipf, vocabulary as corpus_vocabulary};
 pub use crm::CrmEdit;
 pub use secrets::one_time_password;
 pub use sessions::{SessionCheck, SessionInfo, SessionUser};
