@@ -100,7 +100,8 @@ async fn a_supervisor_monitors_whispers_answers_a_call_joins_and_moves_a_chat() 
         .collect();
     assert!(!customer.iter().any(|l| l.contains("refund")));
     // Maria may now answer privately.
-    m.click("Private: only supervisors see what I send").await;
+    m.click("Private: the customer does not see what I send")
+        .await;
     assert!(m.console.chat(chat).unwrap().private());
 
     // A call for help, flagged on the board and taken up.

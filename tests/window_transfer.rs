@@ -223,7 +223,7 @@ async fn a_transfer_from_one_console_to_another_and_offline_on_sigterm() {
         "transfer-6-accepted.png",
         &[
             "My filter is red",
-            "Private from Maria Santos",
+            "Billing question",
             "transferred to Support",
         ],
     )

@@ -243,21 +243,56 @@ impl Desk {
     /// Where tesseract reads `word` on screen (the middle of its first match, in the
     /// window's pixels), from a screenshot named `name`.
     pub fn find_word(&self, name: &str, word: &str) -> Option<(i64, i64)> {
+        let big = self.shot_x2(name);
+        if let Some(at) = Self::word_at(&big, word) {
+            return Some(at);
+        }
+        // White on a coloured button reads only with the picture turned to grey and
+        // inverted, some colours only in black and white as well.
+        [&["-negate"][..], &["-negate", "-threshold", "50%"][..]]
+            .iter()
+            .enumerate()
+            .find_map(|(i, filter)| {
+                let changed = big.with_extension(format!("neg{i}.png"));
+                let ok = Command::new("convert")
+                    .arg(&big)
+                    .args(["-colorspace", "Gray"])
+                    .args(*filter)
+                    .arg(&changed)
+                    .status()
+                    .expect("run convert");
+                assert!(ok.success(), "convert {name}");
+                Self::word_at(&changed, word)
+            })
+    }
+
+    fn word_at(picture: &Path, word: &str) -> Option<(i64, i64)> {
         let out = Command::new("tesseract")
-            .arg(self.shot_x2(name))
+            .arg(picture)
             .args(["stdout", "tsv"])
             .output()
             .expect("run tesseract");
         let tsv = String::from_utf8_lossy(&out.stdout).into_owned();
-        tsv.lines().skip(1).find_map(|line| {
-            let f: Vec<&str> = line.split('\t').collect();
-            if f.len() < 12 || f[11].trim() != word {
-                return None;
-            }
-            let n = |i: usize| f[i].parse::<i64>().ok();
-            // Read at twice the size: halve back to the window's pixels.
-            Some(((n(6)? + n(8)? / 2) / 2, (n(7)? + n(9)? / 2) / 2))
-        })
+        let words: Vec<Vec<&str>> = tsv
+            .lines()
+            .skip(1)
+            .map(|l| l.split('\t').collect::<Vec<_>>())
+            .filter(|f| f.len() >= 12)
+            .collect();
+        // The word itself, else one it starts (tesseract runs "Move to a queue…" together).
+        let clean = |f: &Vec<&str>| {
+            f[11]
+                .trim()
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_string()
+        };
+        let found = words
+            .iter()
+            .find(|f| clean(f) == word)
+            .or_else(|| words.iter().find(|f| clean(f).starts_with(word)))?;
+        let n = |i: usize| found[i].parse::<i64>().ok();
+        // Read at twice the size: halve back to the window's pixels.
+        Some(((n(6)? + n(8)? / 2) / 2, (n(7)? + n(9)? / 2) / 2))
     }
 
     /// Clicks `word` once tesseract reads it on screen; panics after `secs`.

@@ -176,3 +176,16 @@ mod tests {
         assert_eq!(shown_middle("Eve\u{202E}moc.live", 40), "Evemoc.live");
     }
 }
+
+/// A pick list whose placeholder is its label ("Move to a queue…"): drawn in the text's
+/// colour, where iced's default greys it nearly into the list's background.
+pub fn labelled_list(
+    theme: &Theme,
+    status: iced::widget::pick_list::Status,
+) -> iced::widget::pick_list::Style {
+    let s = iced::widget::pick_list::default(theme, status);
+    iced::widget::pick_list::Style {
+        placeholder_color: s.text_color,
+        ..s
+    }
+}

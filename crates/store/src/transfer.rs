@@ -230,7 +230,7 @@ impl Store {
             from_queue,
             queue_id,
             None,
-            "Moved by a supervisor",
+            "",
             now,
         )
         .await?;

@@ -91,7 +91,7 @@ impl Interaction {
         (self.whispered() || self.private).then(|| {
             focus(
                 checkbox(self.private)
-                    .label("Private: only supervisors see what I send")
+                    .label("Private: the customer does not see what I send")
                     .text_size(13)
                     .on_toggle(Message::Private),
                 Some(Message::Private(!self.private)),

@@ -354,12 +354,14 @@ impl Targets<'_> {
         row![
             crate::widget::focus::focus(
                 iced::widget::pick_list(queues, None::<Pick>, |p| Message::Move(p.target))
-                    .placeholder("Move to a queue…"),
+                    .placeholder("Move to a queue…")
+                    .style(style::labelled_list),
                 None,
             ),
             crate::widget::focus::focus(
                 iced::widget::pick_list(agents, None::<Pick>, |p| Message::Move(p.target))
-                    .placeholder("Offer to an agent…"),
+                    .placeholder("Offer to an agent…")
+                    .style(style::labelled_list),
                 None,
             ),
             button(text("Take over"))
