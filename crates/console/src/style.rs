@@ -159,6 +159,19 @@ pub fn shown_middle(value: &str, max: usize) -> String {
 /// Wrapping for user text in a box: at words, or inside a word too long for the line.
 pub const WRAP: iced::widget::text::Wrapping = iced::widget::text::Wrapping::WordOrGlyph;
 
+/// A pick list whose placeholder is its label ("Move to a queue…"): drawn in the text's
+/// colour, where iced's default greys it nearly into the list's background.
+pub fn labelled_list(
+    theme: &Theme,
+    status: iced::widget::pick_list::Status,
+) -> iced::widget::pick_list::Style {
+    let s = iced::widget::pick_list::default(theme, status);
+    iced::widget::pick_list::Style {
+        placeholder_color: s.text_color,
+        ..s
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,18 +187,5 @@ mod tests {
         assert!(cut.ends_with("@example.com") && cut.contains('…'));
         // Invisible characters go before counting: "Eve\u{202E}moc.live" cannot pose.
         assert_eq!(shown_middle("Eve\u{202E}moc.live", 40), "Evemoc.live");
-    }
-}
-
-/// A pick list whose placeholder is its label ("Move to a queue…"): drawn in the text's
-/// colour, where iced's default greys it nearly into the list's background.
-pub fn labelled_list(
-    theme: &Theme,
-    status: iced::widget::pick_list::Status,
-) -> iced::widget::pick_list::Style {
-    let s = iced::widget::pick_list::default(theme, status);
-    iced::widget::pick_list::Style {
-        placeholder_color: s.text_color,
-        ..s
     }
 }
