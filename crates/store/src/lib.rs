@@ -7,6 +7,7 @@
 
 mod admin;
 mod admin_data;
+mod audit;
 mod board;
 mod chats;
 mod console_data;
