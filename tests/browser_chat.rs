@@ -92,7 +92,7 @@ async fn a_customer_chats_from_chromium() {
     let png = base64::engine::general_purpose::STANDARD.encode(tiny_png());
     let html = format!(
         "<p>Hello! <strong>Try</strong> <em>these</em> <span style=\"color:#c0392b\">steps</span>:</p>\
-         <ol><li>Unplug the router</li><li>Wait <u>ten</u> seconds<ul><li>really ten</li></ul></li></ol>\
+         <ol type=\"a\" start=\"3\"><li>Unplug the router</li><li>Wait <u>ten</u> seconds<ul><li>really ten</li></ul></li></ol>\
          <table><tr><th>Light</th><th>Meaning</th></tr><tr><td>Green</td><td>Online</td></tr></table>\
          <p>See <a href=\"https://example.com/help\">our guide</a>.</p>\
          <p><img src=\"data:image/png;base64,{png}\" alt=\"router diagram\"></p>"
@@ -125,10 +125,14 @@ async fn a_customer_chats_from_chromium() {
                   link: m[0].querySelector('a').getAttribute('href'), target: m[0].querySelector('a').target,\
                   img: m[0].querySelector('img').naturalWidth, color: m[0].querySelector('.body span').style.color,\
                   evilImg: m[1].querySelectorAll('img').length, evilScript: m[1].querySelectorAll('script').length,\
-                  evilHref: m[1].querySelector('a').getAttribute('href') };",
+                  evilHref: m[1].querySelector('a').getAttribute('href'),\
+                  olType: m[0].querySelector('ol').type, olStart: m[0].querySelector('ol').start };",
     )
     .await;
     assert_eq!(structure["li"], 2, "{structure}");
+    // Lettered from c., as the agent's composer numbered it.
+    assert_eq!(structure["olType"], "a", "{structure}");
+    assert_eq!(structure["olStart"], 3, "{structure}");
     assert_eq!(structure["nested"], 1, "{structure}");
     assert_eq!(structure["td"], 2, "{structure}");
     assert_eq!(structure["th"], 2, "{structure}");

@@ -32,9 +32,20 @@ fn bullet(level: u8) -> BlockStyle {
     }
 }
 
+/// Word's "a." level: numbered in lower-case letters.
+fn lettered(level: u8) -> BlockStyle {
+    BlockStyle::ListItem {
+        kind: ListKind::Ordered {
+            start: 1,
+            numbering: livewindow::richtext::Numbering::LowerAlpha,
+        },
+        level,
+    }
+}
+
 fn ordered(level: u8, start: u32) -> BlockStyle {
     BlockStyle::ListItem {
-        kind: ListKind::Ordered { start },
+        kind: ListKind::decimal(start),
         level,
     }
 }
@@ -53,7 +64,7 @@ const WORD_HTML: &str = "<h1>Refund guide</h1>
 </ul>
 <h2>Steps</h2>
 <ol>
-<li>Open the order<ol>
+<li>Open the order<ol type=\"a\">
 <li>Check the <s>status</s></li>
 <li>Check the amount</li>
 </ol>
@@ -84,8 +95,8 @@ fn word_lists_headings_marks_spacing_link_and_image() {
         &s[9..14],
         &[
             ordered(0, 1),
-            ordered(1, 1),
-            ordered(1, 1),
+            lettered(1),
+            lettered(1),
             ordered(0, 1),
             ordered(0, 4)
         ]
@@ -99,7 +110,7 @@ fn word_lists_headings_marks_spacing_link_and_image() {
     );
     assert!(
         doc.to_plain()
-            .contains("• Card payments\n  • Refund to the same card\n• Bank transfers\nSteps\n1. Open the order\n  1. Check the status\n  2. Check the amount\n2. Issue the refund (see the refund page)\n4. Tell the customer\n"),
+            .contains("• Card payments\n  • Refund to the same card\n• Bank transfers\nSteps\n1. Open the order\n  a. Check the status\n  b. Check the amount\n2. Issue the refund (see the refund page)\n4. Tell the customer\n"),
         "{}",
         doc.to_plain()
     );
@@ -654,7 +665,15 @@ fn word_list_that_skips_a_level_is_sent_as_the_composer_shows_it() {
     // nest it; "Here" (level 2) stays its sibling.
     let s = styles(&doc);
     assert_eq!(&s[1..4], &[bullet(0), bullet(1), bullet(1)]);
-    assert_eq!(&s[5..8], &[ordered(0, 1), ordered(1, 1), ordered(0, 1)]);
+    // Word's level 3 counts in lower roman: it keeps that kind where it now stands.
+    let roman = BlockStyle::ListItem {
+        kind: ListKind::Ordered {
+            start: 1,
+            numbering: livewindow::richtext::Numbering::LowerRoman,
+        },
+        level: 1,
+    };
+    assert_eq!(&s[5..8], &[ordered(0, 1), roman, ordered(0, 1)]);
     assert_eq!(
         levels(&doc),
         vec![(0, 0), (1, 1), (1, 1), (0, 0), (1, 1), (0, 0)]
@@ -672,7 +691,7 @@ fn word_list_that_skips_a_level_is_sent_as_the_composer_shows_it() {
 </ul>
 <p>And numbered:</p>
 <ol>
-<li>First<ol>
+<li>First<ol type=\"i\">
 <li>Deep</li>
 </ol>
 </li>

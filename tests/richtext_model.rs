@@ -38,7 +38,7 @@ fn bullet(text: &str, level: u8) -> Block {
 fn numbered(text: &str, level: u8, start: u32) -> Block {
     Block::Text(TextBlock::new(
         BlockStyle::ListItem {
-            kind: ListKind::Ordered { start },
+            kind: ListKind::decimal(start),
             level,
         },
         vec![Run::plain(text)],

@@ -44,6 +44,12 @@
       } else if (tag === "SPAN") {
         const m = /(?:^|;)\s*color\s*:\s*([^;]+)/i.exec(node.getAttribute("style") || "");
         if (m && COLOR.test(m[1].trim())) el.style.color = m[1].trim();
+      } else if (tag === "OL") {
+        // The agent's numbering: "c." and "iv." as the console showed them.
+        const type = node.getAttribute("type") || "";
+        if (/^[1aAiI]$/.test(type)) el.setAttribute("type", type);
+        const start = parseInt(node.getAttribute("start") || "", 10);
+        if (start >= 1 && start <= 100000) el.setAttribute("start", String(start));
       } else if (tag === "TD" || tag === "TH") {
         for (const name of ["colspan", "rowspan"]) {
           const n = parseInt(node.getAttribute(name) || "", 10);

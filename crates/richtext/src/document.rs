@@ -44,8 +44,17 @@ impl Default for Document {
 pub struct ListMarker {
     pub level: u8,
     pub number: Option<u32>,
+    /// How the number is written (decimal for a bullet).
+    pub numbering: crate::Numbering,
     /// This item begins a new list at its level (HTML opens a new `<ul>`/`<ol>` here).
     pub starts_list: bool,
+}
+
+impl ListMarker {
+    /// What is drawn before the item: "3.", "c.", "iv.", or `None` for a bullet.
+    pub fn label(&self) -> Option<String> {
+        self.number.map(|n| format!("{}.", self.numbering.label(n)))
+    }
 }
 
 impl Document {
@@ -324,10 +333,19 @@ pub(crate) fn list_layout<'a>(blocks: impl Iterator<Item = &'a Block>) -> Vec<Op
         for deeper in open.iter_mut().skip(l + 1) {
             *deeper = None;
         }
-        let continues = matches!(open[l], Some((k, _)) if k == kind);
+        // An item numbered as the open list's next ("c." after "b.", pasted as Word wrote
+        // each number) goes on in it too.
+        let continues = match (open[l], kind) {
+            (Some((k, _)), _) if k == kind => true,
+            (
+                Some((ListKind::Ordered { numbering: was, .. }, next)),
+                ListKind::Ordered { start, numbering },
+            ) => was == numbering && start == next,
+            _ => false,
+        };
         if !continues {
             let first = match kind {
-                ListKind::Ordered { start } => start,
+                ListKind::Ordered { start, .. } => start,
                 ListKind::Bulleted => 0,
             };
             open[l] = Some((kind, first));
@@ -340,9 +358,14 @@ pub(crate) fn list_layout<'a>(blocks: impl Iterator<Item = &'a Block>) -> Vec<Op
             }
             _ => None,
         };
+        let numbering = match kind {
+            ListKind::Ordered { numbering, .. } => numbering,
+            ListKind::Bulleted => crate::Numbering::Decimal,
+        };
         out.push(Some(ListMarker {
             level,
             number,
+            numbering,
             starts_list: !continues,
         }));
         prev_level = Some(level);

@@ -48,9 +48,7 @@ pub fn edit_op(doc: &mut Document, op: &[u8; 6]) {
                     level: arg % 10,
                 },
                 _ => BlockStyle::ListItem {
-                    kind: ListKind::Ordered {
-                        start: u32::from(arg),
-                    },
+                    kind: ListKind::decimal(u32::from(arg)),
                     level: arg % 10,
                 },
             };

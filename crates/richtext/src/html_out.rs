@@ -26,8 +26,7 @@ pub(crate) fn to_html<'a>(blocks: impl Iterator<Item = &'a Block> + Clone) -> St
     for (block, marker) in blocks.zip(markers) {
         match (block, marker) {
             (Block::Text(t), Some(m)) => {
-                let ordered = t.style_is_ordered();
-                open_item(&mut out, &mut lists, m, ordered, t.style_start());
+                open_item(&mut out, &mut lists, m, t.list_kind());
                 write_runs(&mut out, &t.runs);
             }
             (block, _) => {
@@ -55,22 +54,15 @@ pub(crate) fn to_html<'a>(blocks: impl Iterator<Item = &'a Block> + Clone) -> St
 }
 
 impl super::TextBlock {
-    fn style_is_ordered(&self) -> bool {
-        matches!(self.style, super::BlockStyle::ListItem { kind, .. } if kind.is_ordered())
-    }
-
-    fn style_start(&self) -> u32 {
+    fn list_kind(&self) -> super::ListKind {
         match self.style {
-            super::BlockStyle::ListItem {
-                kind: super::ListKind::Ordered { start },
-                ..
-            } => start,
-            _ => 1,
+            super::BlockStyle::ListItem { kind, .. } => kind,
+            _ => super::ListKind::Bulleted,
         }
     }
 }
 
-fn open_item(out: &mut String, lists: &mut Vec<bool>, m: ListMarker, ordered: bool, start: u32) {
+fn open_item(out: &mut String, lists: &mut Vec<bool>, m: ListMarker, kind: super::ListKind) {
     let level = usize::from(m.level);
     close_lists(out, lists, level + 1);
     if lists.len() == level + 1 {
@@ -81,14 +73,20 @@ fn open_item(out: &mut String, lists: &mut Vec<bool>, m: ListMarker, ordered: bo
         }
     }
     if lists.len() == level {
-        match (ordered, start) {
-            (true, 1) => out.push_str("<ol>\n"),
-            (true, n) => {
-                let _ = writeln!(out, "<ol start=\"{n}\">");
+        match kind {
+            super::ListKind::Ordered { start, numbering } => {
+                out.push_str("<ol");
+                if numbering != crate::Numbering::Decimal {
+                    let _ = write!(out, " type=\"{}\"", numbering.html_type());
+                }
+                if start != 1 {
+                    let _ = write!(out, " start=\"{start}\"");
+                }
+                out.push_str(">\n");
             }
-            (false, _) => out.push_str("<ul>\n"),
+            super::ListKind::Bulleted => out.push_str("<ul>\n"),
         }
-        lists.push(ordered);
+        lists.push(kind.is_ordered());
     }
     out.push_str("<li>");
 }

@@ -65,6 +65,7 @@ mod history;
 pub mod html_in;
 pub mod html_out;
 mod model;
+mod numbering;
 mod plain_in;
 mod plain_out;
 mod runs;
@@ -78,3 +79,4 @@ pub use model::{
     Block, BlockStyle, Cell, Image, ImageMime, Link, ListKind, Mark, Marks, Position, Rgb, Run,
     Selection, Table, TextBlock,
 };
+pub use numbering::Numbering;

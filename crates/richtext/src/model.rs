@@ -1,5 +1,6 @@
 //! The value types of the document model: blocks, runs, marks, positions.
 
+use crate::numbering::Numbering;
 use std::fmt;
 use std::sync::Arc;
 
@@ -141,18 +142,27 @@ impl Run {
     }
 }
 
-/// Bulleted, or numbered from `start`.
+/// Bulleted, or numbered from `start` in one of the numberings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ListKind {
     Bulleted,
-    /// An ordered item continues the list before it at its level when their `start` is equal;
-    /// a different `start` begins a new list there.
+    /// An ordered item continues the list before it at its level when their `start` and
+    /// numbering are equal; a different one begins a new list there.
     Ordered {
         start: u32,
+        numbering: Numbering,
     },
 }
 
 impl ListKind {
+    /// Numbered 1, 2, 3… from `start`.
+    pub fn decimal(start: u32) -> Self {
+        ListKind::Ordered {
+            start,
+            numbering: Numbering::Decimal,
+        }
+    }
+
     pub fn is_ordered(self) -> bool {
         matches!(self, ListKind::Ordered { .. })
     }

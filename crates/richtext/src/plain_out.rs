@@ -15,8 +15,8 @@ impl Document {
                 Block::Text(t) => match marker {
                     Some(m) => {
                         let indent = "  ".repeat(usize::from(m.level));
-                        let bullet = match m.number {
-                            Some(n) => format!("{n}. "),
+                        let bullet = match m.label() {
+                            Some(label) => format!("{label} "),
                             None => "• ".to_string(),
                         };
                         // Lines after a line break line up with the item's text.

@@ -160,7 +160,7 @@ pub(super) fn view(r: &Rich, enter_sends: bool) -> Element<'_, Message> {
             "1. List",
             "Numbered list",
             list_on(true),
-            Message::List(ListKind::Ordered { start: 1 })
+            Message::List(ListKind::decimal(1))
         ),
         tool("Outdent", "Outdent (Shift+Tab)", false, Message::Outdent),
         tool("Indent", "Indent (Tab)", false, Message::Indent),

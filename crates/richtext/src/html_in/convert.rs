@@ -151,7 +151,13 @@ impl Converter<'_, '_> {
         match node.value() {
             Node::Text(t) => self.text(&t.text),
             Node::Comment(c) => self.comment(&c.comment, node),
-            Node::Element(e) => self.element(node.id(), e),
+            Node::Element(e) => {
+                if e.name() == "v:shape" {
+                    self.bare_vml(node);
+                }
+                // VML elements themselves are dropped with what they hold.
+                self.element(node.id(), e)
+            }
             _ => {}
         }
     }
@@ -259,7 +265,13 @@ impl Converter<'_, '_> {
                         .attr("start")
                         .and_then(|s| s.trim().parse::<u32>().ok())
                         .unwrap_or(1);
-                    ListKind::Ordered { start }
+                    // `type="a"`, else `list-style-type: lower-alpha`.
+                    let numbering = e
+                        .attr("type")
+                        .and_then(crate::Numbering::from_html_type)
+                        .or(style.numbering)
+                        .unwrap_or_default();
+                    ListKind::Ordered { start, numbering }
                 } else {
                     ListKind::Bulleted
                 });

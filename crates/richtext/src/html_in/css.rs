@@ -35,6 +35,8 @@ pub(super) struct Style {
     pub list_ignore: bool,
     /// A heading level from mso-outline-level or mso-style-name.
     pub heading: Option<u8>,
+    /// `list-style-type` (or `list-style`) naming a numbering: lower-alpha, upper-roman…
+    pub numbering: Option<crate::Numbering>,
 }
 
 impl Style {
@@ -44,7 +46,7 @@ impl Style {
             ($($f:ident),*) => { $( if other.$f.is_some() { self.$f = other.$f.clone(); } )* };
         }
         over!(
-            bold, italic, underline, strike, colour, preserve, list, heading
+            bold, italic, underline, strike, colour, preserve, list, heading, numbering
         );
         self.hidden |= other.hidden;
         self.spacerun |= other.spacerun;
@@ -58,6 +60,8 @@ impl Style {
 pub(super) struct ListLevel {
     /// `mso-level-number-format: bullet` (Word leaves it out for decimal numbers).
     pub bullet: bool,
+    /// `mso-level-number-format: alpha-lower`, `roman-upper`…
+    pub numbering: Option<crate::Numbering>,
     pub start: Option<u32>,
 }
 
@@ -297,6 +301,15 @@ impl<'i> DeclarationParser<'i> for Declarations<'_> {
                     ));
                 }
             }
+            "list-style-type" | "list-style" => {
+                while let Ok(token) = input.next() {
+                    if let Token::Ident(v) = token
+                        && let Some(n) = crate::Numbering::from_name(v)
+                    {
+                        s.numbering = Some(n);
+                    }
+                }
+            }
             "mso-spacerun" => s.spacerun = true,
             "mso-tab-count" => s.tab = true,
             "mso-list" => {
@@ -426,6 +439,7 @@ impl<'i> DeclarationParser<'i> for ListDeclarations<'_> {
                 // "none" shows no number: closer to a bullet list than to a numbered one.
                 self.level.bullet =
                     v.eq_ignore_ascii_case("bullet") || v.eq_ignore_ascii_case("none");
+                self.level.numbering = crate::Numbering::from_name(v);
             }
         } else if name.eq_ignore_ascii_case("mso-level-start-at")
             && let Ok(Token::Number {
@@ -499,14 +513,16 @@ mod tests {
             sheet.list_level("l0", 1),
             Some(ListLevel {
                 bullet: true,
-                start: None
+                start: None,
+                numbering: None,
             })
         );
         assert_eq!(
             sheet.list_level("L1", 1),
             Some(ListLevel {
                 bullet: false,
-                start: Some(3)
+                start: Some(3),
+                numbering: None,
             })
         );
         assert_eq!(

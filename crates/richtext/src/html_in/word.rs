@@ -3,6 +3,7 @@
 use super::convert::Converter;
 use super::css::Style;
 use super::inline::Space;
+use crate::Numbering;
 use crate::model::{BlockStyle, ListKind};
 use scraper::Node;
 
@@ -125,6 +126,26 @@ impl Converter<'_, '_> {
         }
     }
 
+    /// A `<v:shape>` standing in the body itself (not inside a VML comment), as some Word
+    /// clipboards have it with no `<img>`: its `<v:imagedata>` takes its bytes from the
+    /// clipboard like an `<img>` (the RTF picture in order), else it is a placeholder.
+    /// Skipped when Word's `<![if !vml]>` `<img>` follows the shape: that is the picture.
+    pub(super) fn bare_vml(&mut self, shape: ego_tree::NodeRef<'_, Node>) {
+        if !self.inside || self.marker.is_some() || has_img_fallback(shape) {
+            return;
+        }
+        let shape_alt = shape.value().as_element().and_then(|s| s.attr("alt"));
+        let pictures = shape
+            .descendants()
+            .filter_map(|n| n.value().as_element())
+            .filter(|e| e.name() == "v:imagedata")
+            .take(MAX_VML_PICTURES);
+        for e in pictures {
+            let alt = shape_alt.or(e.attr("o:title")).unwrap_or("");
+            self.image(e.attr("src").unwrap_or(""), alt);
+        }
+    }
+
     /// The list marker ends (`[endif]`, or the `mso-list:Ignore` element closes).
     pub(super) fn end_marker(&mut self) {
         if self.marker.take().is_some() {
@@ -165,29 +186,31 @@ impl Converter<'_, '_> {
 
     /// Bullet or number for a Word list paragraph: the `@list` rule if the stylesheet has one
     /// (no number format there means decimal), else the marker text Word wrote.
+    /// The numbering ("a.", "iv.") comes from the rule's `mso-level-number-format`, else
+    /// from the marker Word wrote.
     pub(super) fn word_list_kind(&self, list: &str, level: u8) -> ListKind {
+        let marker = self.marker_text.trim_matches(|c: char| c.is_whitespace());
+        // A marker is a number only when it ends like one ("a." or "iv)"), not a word.
+        let typed = Some(marker)
+            .filter(|m| m.ends_with(['.', ')']))
+            .and_then(Numbering::parse_marker);
         if let Some(rule) = self.sheet.list_level(list, level + 1) {
             return if rule.bullet {
                 ListKind::Bulleted
             } else {
                 ListKind::Ordered {
                     start: rule.start.unwrap_or(1),
+                    numbering: rule.numbering.or(typed.map(|(n, _)| n)).unwrap_or_default(),
                 }
             };
         }
-        let marker = self.marker_text.trim_matches(|c: char| c.is_whitespace());
         let digits: String = marker.chars().take_while(char::is_ascii_digit).collect();
         if let Ok(start) = digits.parse::<u32>() {
-            return ListKind::Ordered { start };
+            return ListKind::decimal(start);
         }
-        let letters = marker.trim_end_matches(['.', ')']);
-        if !letters.is_empty()
-            && letters.len() <= 4
-            && letters.len() < marker.len()
-            && letters.chars().all(|c| c.is_ascii_alphabetic())
-        {
-            return ListKind::Ordered { start: 1 };
+        match typed {
+            Some((numbering, start)) => ListKind::Ordered { start, numbering },
+            None => ListKind::Bulleted,
         }
-        ListKind::Bulleted
     }
 }

@@ -45,7 +45,9 @@ pub(super) fn key_of(
     let mut h = std::hash::DefaultHasher::new();
     width.to_bits().hash(&mut h);
     fonts.hash(&mut h);
-    marker.map(|m| (m.level, m.number)).hash(&mut h);
+    marker
+        .map(|m| (m.level, m.number, m.numbering))
+        .hash(&mut h);
     match block {
         Block::Text(t) => {
             0u8.hash(&mut h);
@@ -146,10 +148,9 @@ fn text_box(runs: &[Run], style: BlockStyle, marker: Option<ListMarker>, width: 
     let (x, marker) = match (style, marker) {
         (BlockStyle::ListItem { level, .. }, Some(m)) => {
             let indent = LIST_STEP * f32::from(level);
-            let label = match m.number {
-                Some(n) => format!("{n}."),
-                None => crate::rich::bullet(level).to_string(),
-            };
+            let label = m
+                .label()
+                .unwrap_or_else(|| crate::rich::bullet(level).to_string());
             (
                 indent + MARKER_WIDTH,
                 Some(plain(&label, MARKER_WIDTH, size)),
