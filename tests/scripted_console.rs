@@ -230,6 +230,21 @@ impl ConsoleData for Scripted {
     fn ask_help(&self, _: i64) -> Reply<()> {
         not_scripted("ask_help", &self.0)
     }
+    fn history(
+        &self,
+        _: livewindow::core::history::HistoryQuery,
+    ) -> Reply<livewindow::core::history::HistoryPage> {
+        not_scripted("history", &self.0)
+    }
+    fn past_chat(&self, _: i64, _: usize) -> Reply<livewindow::data::PastTranscript> {
+        not_scripted("past_chat", &self.0)
+    }
+    fn search_messages(
+        &self,
+        _: livewindow::core::search::MessageQuery,
+    ) -> Reply<livewindow::core::search::MessageHits> {
+        not_scripted("search_messages", &self.0)
+    }
 }
 
 fn simulator(console: &Console) -> Simulator<'_, Message> {

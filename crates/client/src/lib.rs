@@ -19,6 +19,8 @@ use futures::stream::BoxStream;
 use livewindow_core::crm::{
     Account, Contact, ContactDraft, Record, RecordEdit, RecordKind, ScreenPop,
 };
+use livewindow_core::history::{HistoryPage, HistoryQuery};
+use livewindow_core::search::{MessageHits, MessageQuery};
 use livewindow_core::supervise::Supervision;
 use livewindow_core::{
     AcceptError, AgentLoad, AgentStatus, Chat, Message, NewMessage, Password, QueueStat,
@@ -28,7 +30,7 @@ use livewindow_data::wire::{
     API_PREFIX, Command, Failure, FailureKind, SignInAnswer, SignInRefusal, SignInRequest,
 };
 use livewindow_data::{
-    ConsoleData, ContactMatches, FeedItem, Monitored, Opened, Reply, Restored, Tick,
+    ConsoleData, ContactMatches, FeedItem, Monitored, Opened, PastTranscript, Reply, Restored, Tick,
 };
 use serde::de::DeserializeOwned;
 use std::path::Path;
@@ -383,6 +385,18 @@ impl ConsoleData for Remote {
 
     fn ask_help(&self, chat_id: i64) -> Reply<()> {
         self.reply(Command::AskHelp { chat_id })
+    }
+
+    fn history(&self, query: HistoryQuery) -> Reply<HistoryPage> {
+        self.reply(Command::History { query })
+    }
+
+    fn past_chat(&self, chat_id: i64, newest: usize) -> Reply<PastTranscript> {
+        self.reply(Command::PastChat { chat_id, newest })
+    }
+
+    fn search_messages(&self, query: MessageQuery) -> Reply<MessageHits> {
+        self.reply(Command::SearchMessages { query })
     }
 
     fn sign_out(&self) -> Reply<()> {

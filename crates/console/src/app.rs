@@ -119,6 +119,9 @@ pub fn console_event(event: &iced::Event, status: iced::event::Status) -> Option
                 Some('s' | 'S') if modifiers.command() && modifiers.shift() => {
                     console::Message::Key(Shortcut::Board)
                 }
+                Some('f' | 'F') if modifiers.command() && modifiers.shift() => {
+                    console::Message::Key(Shortcut::Search)
+                }
                 Some(d @ '1'..='9') if modifiers.command() => {
                     console::Message::Key(Shortcut::Nth(d as usize - '1' as usize))
                 }

@@ -17,6 +17,8 @@ pub enum Tab {
     Contacts,
     Assets,
     WorkOrders,
+    /// The customer's earlier chats (drawn by the chat: `history`).
+    Conversations,
     Record(usize),
 }
 
@@ -27,6 +29,7 @@ impl Tab {
             Tab::Contacts => "contacts",
             Tab::Assets => "assets",
             Tab::WorkOrders => "work_orders",
+            Tab::Conversations => "conversations",
             Tab::Record(_) => "record",
         }
     }
@@ -36,6 +39,7 @@ impl Tab {
             "contacts" => Tab::Contacts,
             "assets" => Tab::Assets,
             "work_orders" => Tab::WorkOrders,
+            "conversations" => Tab::Conversations,
             _ => Tab::Accounts,
         }
     }
@@ -178,7 +182,13 @@ impl State {
     /// The first nested tab: where F6 brings the focus to the screen pop.
     pub const FIRST_TAB: &str = "region-pop";
 
-    pub fn view(&self) -> Element<'_, Message> {
+    /// The records, with the *Conversations* tab's body drawn by the chat; `wrap` makes
+    /// the chat's message of the screen pop's.
+    pub fn view<'a, M: 'a>(
+        &'a self,
+        conversations: Element<'a, M>,
+        wrap: fn(Message) -> M,
+    ) -> Element<'a, M> {
         let Some(data) = &self.data else {
             return match &self.error {
                 Some(e) => text(super::sentence(
@@ -190,6 +200,29 @@ impl State {
                 None => text("Loading the customer's records…").into(),
             };
         };
+        let title = text(format!(
+            "{} — {}",
+            data.contact.full_name(),
+            data.account
+                .as_ref()
+                .map(|a| a.name.as_str())
+                .unwrap_or("no account")
+        ))
+        .size(20);
+        let body = match self.tab {
+            Tab::Conversations => conversations,
+            _ => self.records_view(data).map(wrap),
+        };
+        column![
+            title,
+            self.tabs_view(data).map(wrap),
+            container(body).padding(8).height(Length::Fill),
+        ]
+        .spacing(8)
+        .into()
+    }
+
+    fn tabs_view<'a>(&'a self, data: &'a ScreenPop) -> Element<'a, Message> {
         let tab_button = |label: String, tab: Tab| {
             button(text(label).size(14))
                 .style(style::tab(self.tab == tab))
@@ -203,6 +236,7 @@ impl State {
                 format!("Work Orders ({})", data.work_orders.len()),
                 Tab::WorkOrders
             ),
+            tab_button("Conversations".into(), Tab::Conversations),
         ]
         .spacing(4);
         for (i, (_, r)) in self.records.iter().enumerate() {
@@ -216,7 +250,15 @@ impl State {
                 .spacing(0),
             );
         }
-        let body: Element<'_, Message> = match self.tab {
+        scrollable(tabs)
+            .direction(scrollable::Direction::Horizontal(
+                scrollable::Scrollbar::new().width(4).scroller_width(4),
+            ))
+            .into()
+    }
+
+    fn records_view<'a>(&'a self, data: &'a ScreenPop) -> Element<'a, Message> {
+        match self.tab {
             Tab::Accounts => accounts_view(data),
             Tab::Contacts => contacts_view(data),
             Tab::Assets => assets_view(data),
@@ -228,24 +270,8 @@ impl State {
                 }
                 None => text("").into(),
             },
-        };
-        column![
-            text(format!(
-                "{} — {}",
-                data.contact.full_name(),
-                data.account
-                    .as_ref()
-                    .map(|a| a.name.as_str())
-                    .unwrap_or("no account")
-            ))
-            .size(20),
-            scrollable(tabs).direction(scrollable::Direction::Horizontal(
-                scrollable::Scrollbar::new().width(4).scroller_width(4)
-            )),
-            container(body).padding(8).height(Length::Fill),
-        ]
-        .spacing(8)
-        .into()
+            Tab::Conversations => text("").into(),
+        }
     }
 }
 

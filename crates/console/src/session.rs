@@ -28,6 +28,9 @@ pub struct Session {
     /// Spoken alerts (off unless switched on).
     #[serde(default)]
     pub speak: bool,
+    /// The sounds chosen, their volume, mute (the defaults until first changed).
+    #[serde(default)]
+    pub sounds: Option<crate::sound::Prefs>,
     /// Messages sent but not confirmed by the database yet, per chat: written before the
     /// first attempt, so a console that dies meanwhile sends them on its next start (their
     /// client ids keep them single).

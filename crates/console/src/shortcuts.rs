@@ -16,6 +16,7 @@ pub const CLOSE: &str = "Esc";
 pub const HELP: &str = "F1";
 pub const ASK_HELP: &str = "Ctrl+Shift+H";
 pub const SUPERVISOR: &str = "Ctrl+Shift+S";
+pub const SEARCH: &str = "Ctrl+Shift+F";
 pub const SEND: &str = "Enter (or Ctrl+Enter)";
 pub const NEW_LINE: &str = "Shift+Enter";
 pub const BOLD: &str = "Ctrl+B";
@@ -58,6 +59,7 @@ pub const SHEET: &[(&str, &[(&str, &str)])] = &[
             (CHAT_N, "Show your first to ninth chat"),
             (ASK_HELP, "Ask a supervisor for help with the chat in view"),
             (SUPERVISOR, "The Supervisor tab (supervisors)"),
+            (SEARCH, "Search earlier conversations"),
         ],
     ),
     (

@@ -156,6 +156,9 @@ pub fn shown_middle(value: &str, max: usize) -> String {
     out
 }
 
+/// Behind a search's matched words: a marker yellow, with black text on it in every theme.
+pub const HIGHLIGHT: iced::Color = iced::Color::from_rgb(1.0, 0.9, 0.4);
+
 /// Wrapping for user text in a box: at words, or inside a word too long for the line.
 pub const WRAP: iced::widget::text::Wrapping = iced::widget::text::Wrapping::WordOrGlyph;
 

@@ -14,6 +14,8 @@ pub enum Message {
     Theme(crate::theme::Choice),
     /// Spoken alerts on or off.
     Speak(bool),
+    /// Open or close the Sounds panel.
+    Sounds,
     /// End the session on the team's server and go back to the sign-in screen.
     SignOut,
 }
@@ -25,6 +27,8 @@ pub struct Bar<'a> {
     pub active: usize,
     pub theme: crate::theme::Choice,
     pub speak: bool,
+    /// Sounds are muted: the Sounds button says so.
+    pub muted: bool,
     pub compact: bool,
     /// A team's desktop: *Sign out* is there.
     pub sign_out: bool,
@@ -37,6 +41,7 @@ pub fn view<'a>(bar: Bar<'a>) -> Element<'a, Message> {
         active,
         theme,
         speak,
+        muted,
         compact,
         sign_out,
     } = bar;
@@ -67,12 +72,18 @@ pub fn view<'a>(bar: Bar<'a>) -> Element<'a, Message> {
             space::horizontal(),
             focus(
                 checkbox(speak)
-                    .label("Spoken alerts")
+                    // Narrow (or zoomed), the short word leaves the room to the controls.
+                    .label(if compact { "Speak" } else { "Spoken alerts" })
                     .text_size(14)
                     .on_toggle(Message::Speak),
                 Some(Message::Speak(!speak)),
             )
             .shortcut("Say offers and messages aloud (speech-dispatcher)"),
+            button(text(if muted { "Sounds (muted)" } else { "Sounds" }).size(14))
+                .padding([6, 12])
+                .style(button::secondary)
+                .keys(Some(Message::Sounds))
+                .shortcut("Choose the sounds, their volume, or mute them"),
             focus(
                 pick_list(&crate::theme::Choice::ALL[..], Some(theme), Message::Theme)
                     .text_size(14),
@@ -101,7 +112,7 @@ pub fn view<'a>(bar: Bar<'a>) -> Element<'a, Message> {
                 ..iced::Padding::ZERO
             })
         }))
-        .spacing(16)
+        .spacing(if compact { 8 } else { 16 })
         .align_y(Alignment::Center),
     )
     .padding([6, 16])

@@ -6,6 +6,7 @@ pub mod agent;
 pub mod chat;
 pub mod crm;
 pub mod error;
+pub mod history;
 pub mod limits;
 pub mod options;
 pub mod paths;

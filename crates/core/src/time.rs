@@ -19,6 +19,17 @@ pub fn date_time(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// Local day of a database timestamp, as "3 Dec 2026".
+pub fn day(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%-d %b %Y")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
 /// A duration in ms as the agent reads it: "45 s", "3 min", "1 h 05 min".
 pub fn duration(ms: i64) -> String {
     let s = ms.max(0) / 1000;
@@ -77,8 +88,26 @@ pub fn parse_since(text: &str, now_ms: i64) -> Result<i64, String> {
     })
 }
 
+/// The end of a range as a person types it: as [`parse_since`], but a bare date means the
+/// end of that day (a search "to 2026-12-07" includes the 7th).
+pub fn parse_until(text: &str, now_ms: i64) -> Result<i64, String> {
+    let at = parse_since(text, now_ms)?;
+    let bare_date = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").is_ok();
+    Ok(if bare_date { at + 86_400_000 - 1 } else { at })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn until() {
+        let now = 1_764_900_000_000;
+        let from = super::parse_since("2026-12-07", now).expect("a date");
+        let to = super::parse_until("2026-12-07", now).expect("a date");
+        assert_eq!(to - from, 86_400_000 - 1);
+        assert_eq!(super::parse_until("2h", now), Ok(now - 7_200_000));
+        assert!(super::parse_until("soon", now).is_err());
+    }
+
     #[test]
     fn since() {
         let now = 1_764_900_000_000;

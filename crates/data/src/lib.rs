@@ -17,6 +17,8 @@ use futures::stream::BoxStream;
 use livewindow_core::crm::{
     Account, Contact, ContactDraft, Record, RecordEdit, RecordKind, ScreenPop,
 };
+use livewindow_core::history::{HistoryPage, HistoryQuery, PastChat};
+use livewindow_core::search::{MessageHits, MessageQuery};
 use livewindow_core::supervise::{BoardDelta, Supervision};
 use livewindow_core::{
     AcceptError, Agent, AgentLoad, AgentStatus, Chat, Message, NewMessage, Offer, QueueStat,
@@ -69,6 +71,17 @@ pub struct Monitored {
     pub messages: Vec<Message>,
     pub earlier: usize,
     pub pop: Option<ScreenPop>,
+}
+
+/// An earlier chat opened read-only (the customer's history, a search's hit): the newest
+/// messages, private lines only for those who were in it or supervise it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PastTranscript {
+    pub chat: PastChat,
+    /// The newest messages, oldest first.
+    pub messages: Vec<Message>,
+    /// How many older messages are not shown.
+    pub earlier: usize,
 }
 
 /// A chat that went back to its queue while its agent's desktop was silent.
@@ -275,6 +288,17 @@ pub trait ConsoleData: std::fmt::Debug + Send + Sync + 'static {
 
     /// The agent asks the supervisors of the chat's queue for help.
     fn ask_help(&self, chat_id: i64) -> Reply<()>;
+
+    /// A customer's earlier chats, newest first, one page.
+    fn history(&self, query: HistoryQuery) -> Reply<HistoryPage>;
+
+    /// An earlier chat's transcript, read-only: its newest `newest` messages.
+    fn past_chat(&self, chat_id: i64, newest: usize) -> Reply<PastTranscript>;
+
+    /// Searches the transcripts the agent may see: the chats they took part in; all of a
+    /// queue's when they supervise it and filter by it; everything for an administrator.
+    /// Private lines are never searched.
+    fn search_messages(&self, query: MessageQuery) -> Reply<MessageHits>;
 
     /// Ends the session this handle acts in, on a team's server (*Sign out*). On one
     /// machine there is no session: nothing to do.

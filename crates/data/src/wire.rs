@@ -4,6 +4,8 @@
 //! desktop's client share these types, so the two cannot drift apart.
 
 use livewindow_core::crm::{ContactDraft, RecordEdit, RecordKind};
+use livewindow_core::history::{HistoryOf, HistoryQuery};
+use livewindow_core::search::MessageQuery;
 use livewindow_core::supervise::Supervision;
 use livewindow_core::{
     AcceptError, AgentStatus, NewMessage, Role, SessionEnd, StoreError, TransferTarget,
@@ -103,6 +105,16 @@ pub enum Command {
     AskHelp {
         chat_id: i64,
     },
+    History {
+        query: HistoryQuery,
+    },
+    PastChat {
+        chat_id: i64,
+        newest: usize,
+    },
+    SearchMessages {
+        query: MessageQuery,
+    },
 }
 
 impl Command {
@@ -132,6 +144,11 @@ impl Command {
             | Command::Monitor { chat_id, .. }
             | Command::AskHelp { chat_id } => Some(*chat_id),
             Command::Supervise { act } => act.chat_id(),
+            // Chats from the same email are shown only to the agent holding the chat.
+            Command::History { query } => match query.of {
+                HistoryOf::SameEmailAs(chat_id) => Some(chat_id),
+                HistoryOf::Contact(_) => None,
+            },
             _ => None,
         }
     }

@@ -8,14 +8,16 @@ use futures::stream::BoxStream;
 use livewindow_core::crm::{
     Account, Contact, ContactDraft, Record, RecordEdit, RecordKind, ScreenPop,
 };
+use livewindow_core::history::{HistoryPage, HistoryQuery};
+use livewindow_core::search::{MessageHits, MessageQuery};
 use livewindow_core::supervise::Supervision;
 use livewindow_core::{
     AcceptError, AgentLoad, AgentStatus, Chat, Message, NewMessage, QueueStat, Sender, StoreError,
     TransferTarget, options,
 };
 use livewindow_data::{
-    ConsoleData, ContactMatches, FeedItem, Monitored, Opened, Reply, Requeued, Restored, Settings,
-    Tick,
+    ConsoleData, ContactMatches, FeedItem, Monitored, Opened, PastTranscript, Reply, Requeued,
+    Restored, Settings, Tick,
 };
 
 impl Store {
@@ -297,5 +299,22 @@ impl ConsoleData for Desk {
 
     fn ask_help(&self, chat_id: i64) -> Reply<()> {
         self.call(move |s, me| async move { s.ask_help(me, chat_id).await })
+    }
+
+    fn history(&self, query: HistoryQuery) -> Reply<HistoryPage> {
+        self.call(move |s, _| async move { s.history(&query).await })
+    }
+
+    fn past_chat(&self, chat_id: i64, newest: usize) -> Reply<PastTranscript> {
+        let solo = self.solo;
+        self.call(move |s, me| async move {
+            let access = s.past_access(me, chat_id, solo).await?;
+            s.past_chat(chat_id, newest, access.shows_private()).await
+        })
+    }
+
+    fn search_messages(&self, query: MessageQuery) -> Reply<MessageHits> {
+        let solo = self.solo;
+        self.call(move |s, me| async move { s.search_as(me, solo, query).await })
     }
 }

@@ -20,6 +20,7 @@ mod events;
 mod feed_hub;
 mod follow;
 mod health;
+mod history;
 mod messages;
 mod notifier;
 mod options;

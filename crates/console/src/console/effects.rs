@@ -4,7 +4,7 @@
 use super::{Console, View};
 use crate::contact_search;
 use crate::interaction::{self, Action, Message, Outcome};
-use crate::{clipboard, files, transcript};
+use crate::{clipboard, files, history, past, transcript};
 use iced::Task;
 use std::path::PathBuf;
 
@@ -57,10 +57,23 @@ impl Console {
                 self.perform_chat(id, data.verify(id, contact), Message::Verified)
             }
             Action::Verified(contact) => {
-                // The screen pop opens as a top-level tab of its own.
+                // The screen pop opens as a top-level tab of its own, and the earlier
+                // conversations are now the contact's.
                 self.work.view = View::Chat(id);
                 self.work.selected = Some(id);
-                self.load_pop(id, contact)
+                let history = match self.chat_mut(id) {
+                    Some(c) => c.load_history(),
+                    None => Action::None,
+                };
+                Task::batch([self.load_pop(id, contact), self.run(id, history)])
+            }
+            Action::LoadHistory(q) => self.perform_chat(id, data.history(q), |r| {
+                Message::History(history::Message::Loaded(r))
+            }),
+            Action::OpenPast(place, chat) => {
+                self.perform_chat(id, data.past_chat(chat, past::NEWEST), move |r| {
+                    Message::History(history::Message::Opened(place, Box::new(r)))
+                })
             }
             Action::Match => {
                 let Some(c) = self.chat(id) else {

@@ -205,6 +205,9 @@ impl Console {
             return Task::none();
         };
         c.receive(m, in_view);
+        if from_customer {
+            self.ring_line(in_view);
+        }
         if from_customer && !in_view {
             self.announce(crate::speech::message(&name, &body));
             return self.notify_message(chat, name, body);
@@ -235,6 +238,7 @@ impl Console {
         if !self.work.offers.add(o) {
             return Task::none();
         }
+        self.ring_offers();
         self.announce(said);
         if !self.alerts.focused && self.alerts.notified_offers.insert(key) {
             let (task, withdraw) = notify::show(summary, body, target);

@@ -33,6 +33,8 @@ pub enum Shortcut {
     AskHelp,
     /// Ctrl+Shift+S: the Supervisor tab.
     Board,
+    /// Ctrl+Shift+F: the Search tab.
+    Search,
 }
 
 /// The first control of each region, by widget id: F6 moves to them in this order.
@@ -67,6 +69,7 @@ impl Console {
                 None => Task::none(),
             },
             Shortcut::Board => self.update(Message::Board),
+            Shortcut::Search => self.update(Message::SearchTab),
             Shortcut::Nth(n) => match self.work.chats.get(n) {
                 Some(c) => {
                     let id = c.chat().id;

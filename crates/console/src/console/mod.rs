@@ -11,7 +11,9 @@ mod feed;
 mod keys;
 mod prefs;
 mod presence;
+mod searching;
 mod session;
+mod sounds;
 mod supervising;
 mod tick;
 mod view;
@@ -38,6 +40,8 @@ pub enum View {
     Chat(i64),
     /// The Supervisor tab (supervisors and administrators).
     Supervisor,
+    /// The Search tab: earlier transcripts.
+    Search,
 }
 
 pub struct Console {
@@ -75,6 +79,8 @@ struct Me {
     zoom: u16,
     /// Spoken alerts (`speech`), off by default.
     speak: bool,
+    /// Which sounds, how loud, or none (`sound`).
+    sounds: crate::sound::Prefs,
     /// A team's desktop: the toolbar has *Sign out*.
     sign_out: bool,
 }
@@ -97,6 +103,9 @@ struct Work {
     region: Option<(View, usize)>,
     /// The Supervisor tab, for those who may open it.
     board: Option<crate::supervisor::Supervisor>,
+    search: crate::search::Search,
+    /// The Sounds panel is open under the toolbar.
+    sound_panel: bool,
 }
 
 struct Clock {
@@ -127,6 +136,12 @@ struct Alerts {
     speaker: Option<crate::speech::Speaker>,
     /// The last call for help's notification, kept up until the next one.
     board_notice: Option<super::notify::Withdraw>,
+    /// When offers and lines last rang.
+    bell: crate::sound::Bell,
+    /// What played, newest last (the last 50): the tests read it.
+    sounded: Vec<crate::sound::Cue>,
+    /// Made when the first sound plays.
+    player: Option<crate::sound::player::Player>,
 }
 
 struct Memory {
@@ -178,6 +193,10 @@ pub enum Message {
     Supervisor(crate::supervisor::Message),
     /// The Supervisor tab in front.
     Board,
+    Search(crate::search::Message),
+    /// The Search tab in front.
+    SearchTab,
+    Sound(crate::sound::settings::Message),
 }
 
 impl Console {
@@ -191,6 +210,11 @@ impl Console {
             .map(super::session::load)
             .unwrap_or_default();
         let now = Instant::now();
+        // Searches start on the agent's own chats.
+        let me = crate::search::Pick {
+            id: r.agent.id,
+            name: format!("{} (me)", r.agent.name),
+        };
         let board = r
             .supervises
             .then(|| crate::supervisor::Supervisor::new(r.settings.rich));
@@ -210,6 +234,7 @@ impl Console {
                 desktop: iced::theme::Mode::None,
                 zoom: crate::zoom::clamp(saved.zoom.unwrap_or(crate::zoom::NORMAL)),
                 speak: saved.speak,
+                sounds: saved.sounds.unwrap_or_default(),
                 sign_out: false,
             },
             work: Work {
@@ -223,6 +248,8 @@ impl Console {
                 format_bar: false,
                 region: None,
                 board,
+                search: crate::search::Search::new(me),
+                sound_panel: false,
             },
             clock: Clock {
                 offset_ms: r.offset_ms,
@@ -240,6 +267,9 @@ impl Console {
                 focused: false,
                 spoken: Vec::new(),
                 speaker: None,
+                bell: Default::default(),
+                sounded: Vec::new(),
+                player: None,
                 board_notice: None,
             },
             memory: Memory {
@@ -367,7 +397,7 @@ impl Console {
                 .work
                 .selected
                 .filter(|id| self.chat(*id).is_some_and(|c| !c.verified())),
-            View::Supervisor => None,
+            View::Supervisor | View::Search => None,
         }
     }
 
@@ -522,6 +552,8 @@ impl Console {
                 self.memory.dirty = true;
                 Task::none()
             }
+            Message::Toolbar(toolbar::Message::Sounds) => self.toggle_sound_panel(),
+            Message::Sound(m) => self.sound_settings(m),
             Message::Toolbar(toolbar::Message::SignOut) => self.sign_out(),
             Message::SignedOut(_) => Task::none(),
             Message::Toolbar(toolbar::Message::Theme(choice)) => {
@@ -601,22 +633,10 @@ impl Console {
                 Task::none()
             }
             Message::Key(shortcut) => self.on_key(shortcut),
-            Message::Notified(Some(target)) => {
-                tracing::info!("notification clicked: {target:?}; bringing the window forward");
-                let show = match target {
-                    Target::Offer(_) => {
-                        self.work.view = View::Home;
-                        Task::none()
-                    }
-                    Target::Chat(id) => self.show(id),
-                    Target::Board => {
-                        self.work.view = View::Supervisor;
-                        Task::none()
-                    }
-                };
-                Task::batch([show, bring_to_front()])
-            }
+            Message::Notified(Some(target)) => self.notified(target),
             Message::Notified(None) => Task::none(),
+            Message::Search(m) => self.on_search(m),
+            Message::SearchTab => self.search_tab(),
             Message::Supervisor(m) => self.supervise(m),
             Message::Board => {
                 if self.work.board.is_some() {

@@ -74,6 +74,7 @@ impl Console {
             theme: Some(self.me.theme),
             zoom: Some(self.me.zoom),
             speak: self.me.speak,
+            sounds: Some(self.me.sounds),
             outbox: self
                 .work
                 .chats

@@ -2,13 +2,30 @@
 //! or an agent, the desktop notification of a call for help, the clipboard of the joined
 //! chat's composer. Each answer goes back to the tab.
 
-use super::{Console, Message};
+use super::{Console, Message, View};
 use crate::notify::{self, Target};
 use crate::supervisor::{self, Action, Supervisor};
 use crate::{clipboard, composer, transcript};
 use iced::Task;
 
 impl Console {
+    /// A desktop notification was clicked: what it was about comes to the front.
+    pub(super) fn notified(&mut self, target: Target) -> Task<Message> {
+        tracing::info!("notification clicked: {target:?}; bringing the window forward");
+        let show = match target {
+            Target::Offer(_) => {
+                self.work.view = View::Home;
+                Task::none()
+            }
+            Target::Chat(id) => self.show(id),
+            Target::Board => {
+                self.work.view = View::Supervisor;
+                Task::none()
+            }
+        };
+        Task::batch([show, super::bring_to_front()])
+    }
+
     /// The Supervisor tab, for those who may open it.
     pub fn supervisor(&self) -> Option<&Supervisor> {
         self.work.board.as_ref()

@@ -20,6 +20,7 @@ impl Console {
         for card in self.work.offers.expire(self.db_now()) {
             self.note(expired_note(&card.offer().customer_name));
         }
+        self.ring_offers();
         self.alerts
             .notes
             .retain(|(_, at, how_long)| at.elapsed() < *how_long);

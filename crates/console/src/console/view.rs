@@ -29,6 +29,7 @@ impl Console {
             active: self.active(),
             theme: self.me.theme,
             speak: self.me.speak,
+            muted: self.me.sounds.mute,
             compact,
             sign_out: self.me.sign_out,
         })
@@ -54,6 +55,12 @@ impl Console {
                     .shortcut(crate::shortcuts::SUPERVISOR),
             );
         }
+        tabs = tabs.push(
+            button(text("Search").size(14))
+                .style(style::tab(self.work.view == View::Search))
+                .keys(Some(Message::SearchTab))
+                .shortcut(crate::shortcuts::SEARCH),
+        );
         for c in self.work.chats.iter().filter(|c| c.verified()) {
             let id = c.chat().id;
             let name = style::shown(&c.chat().customer_name, 24);
@@ -124,9 +131,17 @@ impl Console {
                     .map(Message::Supervisor),
                 None => text("The Supervisor tab is for supervisors.").into(),
             },
+            View::Search => self.work.search.view().map(Message::Search),
+        };
+        // Always one child here, empty while closed: the widget tree below keeps its shape.
+        let sounds: Element<'_, Message> = if self.work.sound_panel {
+            crate::sound::settings::view(&self.me.sounds).map(Message::Sound)
+        } else {
+            iced::widget::space().into()
         };
         let mut page = column![
             bar,
+            container(sounds),
             container(
                 scrollable(tabs).direction(scrollable::Direction::Horizontal(
                     scrollable::Scrollbar::new().width(4).scroller_width(4)

@@ -2,8 +2,10 @@
 //! screen pop stages on the side. A state machine: what needs the database or the system
 //! comes back to the console as an [`Action`]. Its picture is in `view`.
 
+mod earlier;
 mod help;
 mod outcome;
+mod side;
 mod view;
 
 pub use help::Help;
@@ -11,6 +13,7 @@ pub use outcome::Outcome;
 
 use super::composer::{self, Composer};
 use super::contact_search;
+use super::history::{self, History};
 use super::screen_pop;
 use super::transcript;
 use super::transfer;
@@ -18,6 +21,7 @@ use super::verification;
 use super::wrapup;
 use iced::Task;
 use livewindow_core::crm::{Contact, ContactDraft, RecordEdit, RecordKind};
+use livewindow_core::history::{HistoryOf, HistoryQuery};
 use livewindow_core::{
     Chat, EndReason, Message as ChatMessage, MessageFormat, NewMessage, Sender, StoreError,
     TransferTarget,
@@ -69,6 +73,8 @@ pub struct Interaction {
     help: Help,
     /// The agent's lines go to supervisors only.
     private: bool,
+    /// The customer's earlier chats.
+    history: History,
 }
 
 #[derive(Debug, Clone)]
@@ -100,6 +106,7 @@ pub enum Message {
     HelpAsked(Result<(), StoreError>),
     /// The agent's next lines private to supervisors (or not).
     Private(bool),
+    History(history::Message),
 }
 
 /// What the chat asks of the console.
@@ -146,6 +153,10 @@ pub enum Action {
     /// The agent typed: tell the customer's page (at most every few seconds).
     Typing,
     AskHelp,
+    /// Read a page of the customer's earlier chats.
+    LoadHistory(HistoryQuery),
+    /// Open an earlier chat read-only, shown at this place.
+    OpenPast(history::Place, i64),
 }
 
 /// What a chat's composer starts with.
@@ -175,6 +186,11 @@ impl Interaction {
             Some(contact) => Stage::Pop(screen_pop::State::new(contact, pop_tab)),
             None => Stage::Verify(verification::State::matching()),
         };
+        let id = chat.id;
+        let of = match chat.contact_id {
+            Some(contact) => HistoryOf::Contact(contact),
+            None => HistoryOf::SameEmailAs(id),
+        };
         let mut composer = Composer::new(chat.id, draft.rich, draft.text, draft.html);
         composer.set_enter_sends(draft.enter_sends);
         Interaction {
@@ -199,6 +215,7 @@ impl Interaction {
             typing_sent: None,
             help: Help::default(),
             private: false,
+            history: History::new(of, id),
         }
     }
 
@@ -398,8 +415,10 @@ impl Interaction {
                         None => self.search_prefilled(),
                     }
                 }
+                return self.load_history();
             }
             Message::Opened(Err(e)) => self.error = Some(e),
+            Message::History(m) => return self.on_history(m),
             Message::Done(outcome) => return self.update(outcome.into_message()),
             Message::Composer(m) => return self.composer_action(m),
             Message::Send => return self.send(),
@@ -502,36 +521,6 @@ impl Interaction {
         Action::None
     }
 
-    fn dialog_action(&mut self, m: transfer::Message) -> Action {
-        let Some(dialog) = &mut self.transfer else {
-            return Action::None;
-        };
-        // The dialog opens with its first queue focused, once the targets are there.
-        let loaded = matches!(m, transfer::Message::Loaded(Ok(_)));
-        match dialog.update(m) {
-            transfer::Action::None if loaded => match dialog.first() {
-                Some(first) => Action::Run(iced::widget::operation::focus(first)),
-                None => Action::None,
-            },
-            transfer::Action::None => Action::None,
-            transfer::Action::Transfer { target, note } => Action::Transfer { target, note },
-            transfer::Action::Cancel => {
-                self.transfer = None;
-                Action::None
-            }
-            transfer::Action::Transferred(TransferTarget::Queue(_), queue) => {
-                self.transfer = None;
-                Action::TransferredToQueue(queue)
-            }
-            transfer::Action::Transferred(TransferTarget::Agent(_), agent) => {
-                // The chat stays here, and the customer can keep typing, until they accept.
-                self.transfer = None;
-                self.pending_transfer = Some(agent);
-                Action::None
-            }
-        }
-    }
-
     fn search_prefilled(&mut self) {
         self.stage = Stage::Search(Box::new(contact_search::State::prefilled(
             &self.chat().customer_name,
@@ -593,26 +582,6 @@ impl Interaction {
             }
             composer::Action::PickImage => Action::PickImage,
             composer::Action::EnterSends(on) => Action::EnterSends(on),
-        }
-    }
-
-    fn search_action(&mut self, m: contact_search::Message) -> Action {
-        let Stage::Search(s) = &mut self.stage else {
-            return Action::None;
-        };
-        match s.update(m) {
-            contact_search::Action::None => Action::None,
-            contact_search::Action::Search(q) => Action::SearchContacts(q),
-            contact_search::Action::SearchAccounts(q) => Action::SearchAccounts(q),
-            contact_search::Action::Create(draft) => Action::CreateContact(draft),
-            contact_search::Action::Chosen(contact) => {
-                self.stage = Stage::Verify(verification::State::with(contact));
-                Action::None
-            }
-            contact_search::Action::Back => {
-                self.stage = Stage::Verify(verification::State::matching());
-                Action::Match
-            }
         }
     }
 }

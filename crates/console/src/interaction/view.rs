@@ -76,13 +76,15 @@ impl Interaction {
             Message::ShowEarlier,
             |id: &str| Message::Retry(id.to_string()),
         );
-        let mut col = column![
-            header,
+        let mut col = column![header].spacing(8);
+        if let Some(earlier) = self.history.inline_view() {
+            col = col.push(earlier.map(Message::History));
+        }
+        col = col.push(
             container(transcript)
                 .style(style::card)
-                .height(Length::Fill)
-        ]
-        .spacing(8);
+                .height(Length::Fill),
+        );
         if self
             .customer_typing_until
             .is_some_and(|t| t > std::time::Instant::now())
@@ -130,15 +132,21 @@ impl Interaction {
             return dialog.view(&self.chat.customer_name).map(Message::Dialog);
         }
         match &self.stage {
-            Stage::Verify(v) => v
-                .view(
+            Stage::Verify(v) => column![
+                v.view(
                     &self.chat.customer_name,
                     &self.chat.customer_email,
                     self.chat.verified_by_site,
                 )
                 .map(Message::Verification),
+                container(self.history.view().map(Message::History))
+                    .padding([0, 8])
+                    .height(Length::Fill),
+            ]
+            .spacing(12)
+            .into(),
             Stage::Search(s) => s.view().map(Message::Search),
-            Stage::Pop(p) => p.view().map(Message::Pop),
+            Stage::Pop(p) => p.view(self.history.view().map(Message::History), Message::Pop),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! asks [`authorize`]; the store's own checks inside each transaction stay as a second line.
 
 use super::Role;
+use crate::history::PastAccess;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -46,6 +47,8 @@ pub enum Act {
     /// A supervisor's action on a chat or an agent. `in_scope`: the chat's queue (or one
     /// of the agent's queues) is one the caller supervises.
     Supervise { in_scope: bool },
+    /// Opening an earlier chat's transcript (the customer's history, a search's hit).
+    ReadPast(PastAccess),
 }
 
 /// Why an action was refused: one line for the person who tried.
@@ -88,6 +91,8 @@ pub fn authorize(caller: &Caller, act: &Act) -> Result<(), Denied> {
         }
         Act::Board | Act::Supervise { in_scope: true } => Ok(()),
         Act::Supervise { in_scope: false } => Err(Denied::NotYourQueue),
+        Act::ReadPast(access) if access.may_read() => Ok(()),
+        Act::ReadPast(_) => Err(Denied::NotYourChat),
     }
 }
 

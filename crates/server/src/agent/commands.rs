@@ -10,6 +10,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use livewindow_core::StoreError;
 use livewindow_core::account::{Act, ChatParties, authorize};
+use livewindow_core::history::HistoryOf;
 use livewindow_data::wire::{Command, join_tagged};
 use livewindow_data::{ConsoleData, Tick};
 use serde::Serialize;
@@ -51,6 +52,15 @@ async fn act_of(state: &AppState, me: i64, command: &Command) -> Result<Act, Sto
                 None => false,
             },
         },
+        Command::History { query } => match query.of {
+            HistoryOf::SameEmailAs(_) => Act::ReadChat(parties),
+            HistoryOf::Contact(_) => Act::Crm,
+        },
+        Command::PastChat { chat_id, .. } => {
+            Act::ReadPast(state.store.past_access(me, *chat_id, false).await?)
+        }
+        // The desk searches only what its agent may see (`Store::search_as`).
+        Command::SearchMessages { .. } => Act::OwnDesk,
         Command::MatchContact { .. }
         | Command::SearchContacts { .. }
         | Command::SearchAccounts { .. }
@@ -195,5 +205,10 @@ async fn run(
         }
         Command::Supervise { act } => json(desk.supervise(act).await?),
         Command::AskHelp { chat_id } => json(desk.ask_help(chat_id).await?),
+        Command::History { query } => json(desk.history(query).await?),
+        Command::PastChat { chat_id, newest } => {
+            json(desk.past_chat(chat_id, newest.min(PAGE_MAX)).await?)
+        }
+        Command::SearchMessages { query } => json(desk.search_messages(query).await?),
     })
 }
