@@ -168,6 +168,7 @@ impl ConsoleData for Scripted {
                     format: MessageFormat::Plain,
                     client_id: "c-1".into(),
                     created_ms: 1_500,
+                    file: None,
                 }],
                 earlier: 0,
                 candidate: None,
@@ -229,6 +230,10 @@ impl ConsoleData for Scripted {
     }
     fn ask_help(&self, _: i64) -> Reply<()> {
         not_scripted("ask_help", &self.0)
+    }
+
+    fn message_file(&self, _message_id: i64) -> Reply<Vec<u8>> {
+        not_scripted("message_file", &self.0)
     }
 }
 

@@ -298,4 +298,8 @@ impl ConsoleData for Desk {
     fn ask_help(&self, chat_id: i64) -> Reply<()> {
         self.call(move |s, me| async move { s.ask_help(me, chat_id).await })
     }
+
+    fn message_file(&self, message_id: i64) -> Reply<Vec<u8>> {
+        self.call(move |s, me| async move { s.agents_file(me, message_id).await })
+    }
 }

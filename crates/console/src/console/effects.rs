@@ -142,6 +142,10 @@ impl Console {
                 self.close_chat(id);
                 Task::none()
             }
+            Action::SaveFile { message_id, name } => Task::perform(
+                files::save_with_dialog(data, message_id, name),
+                super::Message::FileSaved,
+            ),
             Action::EnterSends(on) => {
                 // One setting for the agent: every composer follows.
                 self.me.enter_sends = on;

@@ -172,6 +172,8 @@ pub enum Message {
     FileDropped(PathBuf),
     /// The file picker closed, with the image chosen for a chat's composer (or none).
     ImageChosen(i64, Option<PathBuf>),
+    /// A customer's file saved where the agent chose (`None`: the dialog was cancelled).
+    FileSaved(Result<Option<PathBuf>, crate::files::FileError>),
     Focus(bool),
     Key(Shortcut),
     Notified(Option<Target>),
@@ -590,6 +592,14 @@ impl Console {
             },
             Message::ImageChosen(id, Some(path)) => self.load_image(id, path),
             Message::ImageChosen(_, None) => Task::none(),
+            Message::FileSaved(r) => {
+                match r {
+                    Ok(Some(path)) => self.note(format!("Saved to {}.", path.display())),
+                    Ok(None) => {}
+                    Err(e) => self.note(e.to_string()),
+                }
+                Task::none()
+            }
             Message::Focus(focused) => {
                 self.alerts.focused = focused;
                 if focused
