@@ -7,6 +7,7 @@
 
 mod common;
 mod server_support;
+mod ui;
 
 use common::{demo_with_available, fresh};
 use livewindow::Store;
@@ -389,5 +390,30 @@ async fn downloads_are_attachments_for_the_chat_s_agent_and_the_console_saves_th
         "{e}"
     );
     assert!(!dir.path().join("x.pdf").exists());
+    server.stop().await;
+}
+
+/// The agent's console shows the customer's file in the transcript with its name, size and
+/// a Save button (asking where: the dialog, which answers nothing in a test).
+#[tokio::test]
+async fn the_transcript_shows_the_file_with_a_save_button() {
+    let (_db, store) = fresh().await;
+    let maria = demo_with_available(&store, &["maria.santos@example.com"]).await[0];
+    let server = InProcess::start(&store, Config::default()).await;
+    let base = server.base.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = ui::Harness::open(&store, maria, dir.path().into()).await;
+    let (chat, cookie) = start_chat(&base, "Ana Lima", "ana.lima@example.com", "Hi").await;
+    h.pump().await;
+    h.click("Accept (Alt+A)").await;
+    h.click("Verify and Continue").await;
+    let (status, body) = upload(&base, chat, &cookie, "invoice.pdf", pdf()).await;
+    assert_eq!(status, 201, "{body}");
+    h.pump().await;
+    assert!(h.shows("File: invoice.pdf (77 bytes)"), "the file's line");
+    h.snapshot("customer_file.png");
+    h.click("Save file\u{2026}").await;
+    h.pump().await;
+    assert!(h.console.chat(chat).is_some());
     server.stop().await;
 }
