@@ -592,14 +592,7 @@ impl Console {
             },
             Message::ImageChosen(id, Some(path)) => self.load_image(id, path),
             Message::ImageChosen(_, None) => Task::none(),
-            Message::FileSaved(r) => {
-                match r {
-                    Ok(Some(path)) => self.note(format!("Saved to {}.", path.display())),
-                    Ok(None) => {}
-                    Err(e) => self.note(e.to_string()),
-                }
-                Task::none()
-            }
+            Message::FileSaved(r) => self.file_saved(r),
             Message::Focus(focused) => {
                 self.alerts.focused = focused;
                 if focused
