@@ -367,6 +367,24 @@ async fn downloads_are_attachments_for_the_chat_s_agent_and_the_console_saves_th
         .unwrap();
     assert!(r.status().is_client_error());
 
+    // A team desktop reads it through the server (the client's `message_file`); another
+    // agent's desktop is refused.
+    use livewindow::data::ConsoleData;
+    let url = livewindow::client::Server::new(&base, false, None).unwrap();
+    let (remote, _) =
+        livewindow::client::sign_in(&url, "ada@example.com", &Password::new(PASSWORD), "t")
+            .await
+            .expect("signed in");
+    assert_eq!(remote.message_file(message).await.unwrap(), bytes);
+    let (remote_bo, _) =
+        livewindow::client::sign_in(&url, "bo@example.com", &Password::new(PASSWORD), "t")
+            .await
+            .expect("signed in");
+    assert!(matches!(
+        remote_bo.message_file(message).await,
+        Err(StoreError::Denied(_))
+    ));
+
     // The console's save action (what the dialog's answer leads to), on the agent's desk.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("saved.pdf");

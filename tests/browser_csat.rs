@@ -1,5 +1,6 @@
-//! "How did we do?" in real headless Chromium, against the real `livewindow server` binary:
-//! the agent ends the chat, the page asks, the customer picks 4 and writes a comment, and the
+//! Files and "How did we do?" in real headless Chromium, against the real `livewindow
+//! server` binary: a PDF goes through the picker and a "PDF" of text is refused with its
+//! line; then the agent ends the chat, the page asks, the customer picks 4 and writes a comment, and the
 //! page thanks them; a reload keeps the thanks, not the question. Screenshots go to
 //! target/browser/. Skips without chromium and chromedriver, unless
 //! LIVEWINDOW_REQUIRE_BROWSER=1 (CI), where it fails.
@@ -37,6 +38,34 @@ async fn the_page_asks_how_we_did_and_thanks_the_customer() {
         json!(true),
         "no question while the chat goes on"
     );
+
+    // Files besides images, through the picker: a real PDF is sent; a "PDF" of text is
+    // refused with its line.
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("invoice.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\n%%EOF\n").unwrap();
+    let fake = dir.path().join("fake.pdf");
+    std::fs::write(&fake, b"just some text").unwrap();
+    let accept = js(&c, "return document.getElementById('file').accept").await;
+    assert!(accept.as_str().unwrap_or("").contains(".pdf"), "{accept}");
+    for file in [&pdf, &fake] {
+        c.find(Locator::Css("#file"))
+            .await
+            .unwrap()
+            .send_keys(&file.display().to_string())
+            .await
+            .unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    wait_text(&c, "#transcript", "[file: invoice.pdf, 15 bytes]", 10).await;
+    wait_text(
+        &c,
+        "#send-error",
+        "\u{201c}fake.pdf\u{201d} is not a PDF document: its contents do not match its type.",
+        10,
+    )
+    .await;
+    shot(&c, "csat-00-files.png").await;
 
     store.end_chat_as(chat, maria).await.unwrap();
     wait_text(&c, "#survey", "How did we do?", 10).await;
