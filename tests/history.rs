@@ -214,6 +214,19 @@ async fn a_contacts_earlier_chats_newest_first_paged_and_by_email_before_verific
         "every ended chat from the email, whatever its capitals, not the current one"
     );
 
+    // The customer's answer to "How did we do?" shows in the list.
+    let rating = livewindow::core::csat::Rating::new(4, Some("Quick")).expect("a rating");
+    s.rate_chat(verified[1], &rating).await.expect("rated");
+    let page = s
+        .history(&HistoryQuery::first(HistoryOf::Contact(c.ana), None))
+        .await
+        .expect("history");
+    let rated: Vec<(i64, Option<i16>)> = page.chats.iter().map(|p| (p.chat_id, p.rating)).collect();
+    assert!(
+        rated.contains(&(verified[1], Some(4))) && rated.contains(&(verified[0], None)),
+        "{rated:?}"
+    );
+
     let bad = s
         .history(&HistoryQuery {
             limit: 0,

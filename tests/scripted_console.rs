@@ -168,6 +168,7 @@ impl ConsoleData for Scripted {
                     format: MessageFormat::Plain,
                     client_id: "c-1".into(),
                     created_ms: 1_500,
+                    file: None,
                 }],
                 earlier: 0,
                 candidate: None,
@@ -244,6 +245,10 @@ impl ConsoleData for Scripted {
         _: livewindow::core::search::MessageQuery,
     ) -> Reply<livewindow::core::search::MessageHits> {
         not_scripted("search_messages", &self.0)
+    }
+
+    fn message_file(&self, _message_id: i64) -> Reply<Vec<u8>> {
+        not_scripted("message_file", &self.0)
     }
 }
 

@@ -246,6 +246,9 @@
       $("end").hidden = true;
       $("again").hidden = false;
       $("typing").textContent = "";
+      window.LW.survey(state.survey, (body) => post("/rating", {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+      }, 2), config.rating_comment_chars);
     } else {
       $("composer").hidden = false;
       $("end").hidden = false;
@@ -419,21 +422,26 @@
     await deliver(item);
   }
 
+  // An image, or a file of a type the site accepts (the server checks its bytes either way).
   async function sendImage(file) {
     $("send-error").textContent = "";
     if (!file) return;
-    if (!/^image\/(png|jpeg|gif|webp)$/.test(file.type)) {
-      $("send-error").textContent = "“" + file.name + "” is not a picture we can show. Send a PNG, JPEG, GIF or WebP image.";
+    const image = /^image\/(png|jpeg|gif|webp)$/.test(file.type);
+    const ext = (file.name.split(".").pop() || "").toLowerCase();
+    if (!image && !(config.file_extensions || []).includes(ext)) {
+      $("send-error").textContent = "“" + file.name + "” is not a type of file we accept. Send " +
+        (config.file_types_text || "a PNG, JPEG, GIF or WebP image") + ", or an image.";
       return;
     }
-    if (file.size > config.image_bytes) {
+    const limit = image ? config.image_bytes : config.file_bytes;
+    if (file.size > limit) {
       $("send-error").textContent = "“" + file.name + "” is " + (file.size / 1048576).toFixed(1) +
-        " MB; images can be at most " + Math.floor(config.image_bytes / 1048576) + " MB.";
+        " MB; " + (image ? "images" : "files") + " can be at most " + Math.floor(limit / 1048576) + " MB.";
       return;
     }
     const pending = line("customer pending", "Sending " + file.name + "…");
     try {
-      const m = await post("/images", {
+      const m = await post(image ? "/images" : "/files", {
         method: "POST",
         headers: { "Content-Type": "application/octet-stream", "X-File-Name": encodeURIComponent(file.name),
           "X-Client-Id": crypto.randomUUID() },
@@ -489,6 +497,7 @@
     shown.clear();
     $("transcript").replaceChildren();
     $("live").replaceChildren();
+    window.LW.surveyReset();
     if (socket) { const s = socket; socket = null; s.close(); }
     showForm();
   }
@@ -497,6 +506,8 @@
   async function boot() {
     try {
       config = await jsonOrError(await fetch("/api/config"));
+      $("file").accept = ["image/png", "image/jpeg", "image/gif", "image/webp"]
+        .concat((config.file_extensions || []).map((e) => "." + e)).join(",");
     } catch (e) {
       $("prechat").hidden = false;
       $("form-error").textContent = errorText(e);

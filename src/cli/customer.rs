@@ -7,7 +7,7 @@ use crate::core::StoreError;
 use crate::store::Store;
 use anyhow::{Result, bail};
 use futures::StreamExt;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 pub(super) async fn run(store: &Store, args: &CustomerArgs) -> Result<()> {
@@ -87,6 +87,9 @@ pub(super) async fn run(store: &Store, args: &CustomerArgs) -> Result<()> {
                         out.flush()?;
                     }
                     if event.kind == EventKind::ChatEnded {
+                        if stdin_open && std::io::stdin().is_terminal() {
+                            ask_rating(store, session.chat_id, &mut lines, &mut out).await?;
+                        }
                         return Ok(());
                     }
                 } else if !accepted && event.queue_id == Some(session.queue_id) {
@@ -121,6 +124,58 @@ pub(super) async fn run(store: &Store, args: &CustomerArgs) -> Result<()> {
                 // Any participant may notice an expired offer; the customer helps too.
                 let r = store.tick().await;
                 link.saw(r.as_ref().err(), &mut out)?;
+            }
+        }
+    }
+}
+
+/// How long the terminal waits for an answer to "How did we do?".
+const RATING_WAIT: Duration = Duration::from_secs(120);
+
+/// "How did we do?" once the chat ended, when the site asks: one line, a rating from 1 to 5
+/// and an optional comment; an empty line (or no answer in time) skips it.
+async fn ask_rating(
+    store: &Store,
+    chat_id: i64,
+    lines: &mut tokio::sync::mpsc::Receiver<String>,
+    out: &mut impl Write,
+) -> Result<()> {
+    use crate::core::csat::{Rated, Rating};
+    if !store.csat_enabled().await? {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "How did we do? Type a rating from 1 to 5 and, if you like, a comment (\"4 Quick and kind\"); Enter skips."
+    )?;
+    out.flush()?;
+    loop {
+        let Ok(Some(line)) = tokio::time::timeout(RATING_WAIT, lines.recv()).await else {
+            return Ok(());
+        };
+        let line = line.trim();
+        if line.is_empty() {
+            return Ok(());
+        }
+        let (first, comment) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+        let checked = first
+            .parse::<i64>()
+            .map_err(|_| crate::core::csat::RatingError::OutOfRange)
+            .and_then(|r| Rating::new(r, Some(comment)));
+        match checked {
+            Ok(rating) => {
+                let said = match store.rate_chat(chat_id, &rating).await? {
+                    Rated::Stored => "Thank you for telling us how we did!",
+                    Rated::AlreadyRated => "This chat was rated already. Thank you!",
+                    Rated::NotEnded | Rated::Off => return Ok(()),
+                };
+                writeln!(out, "{said}")?;
+                out.flush()?;
+                return Ok(());
+            }
+            Err(e) => {
+                writeln!(out, "{e} (Enter skips.)")?;
+                out.flush()?;
             }
         }
     }

@@ -9,6 +9,7 @@ mod customer;
 mod desktop;
 mod login;
 mod paste_preview;
+mod report;
 mod users;
 
 pub use users::{SessionCommand, UserCommand};
@@ -97,6 +98,9 @@ pub enum Command {
     /// What supervisors did: monitor, whisper, join, leave, reassign, status set, end.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Reports: `report csat`, the customers' satisfaction ratings.
+    #[command(subcommand)]
+    Report(report::ReportCommand),
     /// Profile options, at site level or per agent (--agent).
     #[command(subcommand)]
     Option(OptionCommand),
@@ -381,6 +385,7 @@ async fn administer(on: &dyn AdminData, cli: &Cli, command: &Command) -> Result<
         Command::Chat(c) => chats::chat(on, c).await,
         Command::Disposition(c) => chats::disposition(on, c).await,
         Command::Audit(c) => audit::audit(on, c).await,
+        Command::Report(c) => report::report(on, cli.agent.as_deref(), c).await,
         // Handled before: they are not administration.
         Command::Customer(_)
         | Command::Server(_)

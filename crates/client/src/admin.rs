@@ -6,6 +6,7 @@
 use super::Server;
 use super::call::post;
 use livewindow_core::account::User;
+use livewindow_core::csat::{CsatFilter, CsatReport};
 use livewindow_core::supervise::{AuditFilter, AuditRow};
 use livewindow_core::{
     Agent, AgentStatus, Chat, Password, QueueInfo, Role, SessionToken, StoreError,
@@ -178,5 +179,9 @@ impl AdminData for Admin {
 
     fn audit(&self, filter: AuditFilter) -> Reply<Vec<AuditRow>> {
         self.reply(AdminCommand::Audit { filter })
+    }
+
+    fn csat(&self, filter: CsatFilter) -> Reply<CsatReport> {
+        self.reply(AdminCommand::Csat { filter })
     }
 }

@@ -95,6 +95,35 @@ pub(crate) async fn post<T: DeserializeOwned, C: Serialize>(
     }
 }
 
+/// GETs `name` under the agents' API with the session's token: the body's bytes (a file's
+/// download), or the typed error the server answered.
+pub(crate) async fn get_bytes(
+    server: &Server,
+    token: &SessionToken,
+    name: &str,
+) -> Result<Vec<u8>, CallError> {
+    let r = server
+        .http
+        .get(endpoint(server, API_PREFIX, name))
+        .bearer_auth(token.expose())
+        .send()
+        .await
+        .map_err(|e| unreachable(&transport(&e)))?;
+    let status = r.status();
+    let bytes = r.bytes().await.map_err(|e| unreachable(&transport(&e)))?;
+    if status.is_success() {
+        return Ok(bytes.to_vec());
+    }
+    Err(match serde_json::from_slice::<Failure>(&bytes) {
+        Ok(Failure {
+            kind: FailureKind::Store(e),
+            ..
+        }) => CallError::Store(e),
+        Ok(f) => CallError::Store(StoreError::invalid(f.error)),
+        Err(_) => unreachable(&format!("HTTP {status}")),
+    })
+}
+
 /// Ends the session of `token` on the server (`DELETE /api/agent/session`). A session that
 /// had already ended is no error: it is over either way.
 pub(crate) async fn end_session(server: &Server, token: &SessionToken) -> Result<(), StoreError> {

@@ -399,6 +399,15 @@ impl ConsoleData for Remote {
         self.reply(Command::SearchMessages { query })
     }
 
+    fn message_file(&self, message_id: i64) -> Reply<Vec<u8>> {
+        let me = self.clone();
+        Box::pin(async move {
+            call::get_bytes(&me.server, &me.token, &format!("files/{message_id}"))
+                .await
+                .map_err(StoreError::from)
+        })
+    }
+
     fn sign_out(&self) -> Reply<()> {
         let me = self.clone();
         Box::pin(async move { Remote::sign_out(&me).await })

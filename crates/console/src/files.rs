@@ -1,5 +1,6 @@
 //! Image files for the composer: the file picker and reading a picked or dropped file, with
-//! its size and type checked before it is read whole. Run by the console's root.
+//! its size and type checked before it is read whole; and saving a customer's file where
+//! the agent chooses. Run by the console's root.
 
 use livewindow_core::limits;
 use livewindow_richtext::ImageMime;
@@ -40,4 +41,41 @@ pub async fn load_image(path: PathBuf) -> Result<(Vec<u8>, String), FileError> {
         )));
     }
     Ok((bytes, name))
+}
+
+/// Asks where to save a customer's file (the platform's save dialog, suggesting its safe
+/// name), then saves it there; `None` when the agent cancels (or no dialog runs).
+pub async fn save_with_dialog(
+    data: livewindow_data::Data,
+    message_id: i64,
+    name: String,
+) -> Result<Option<PathBuf>, FileError> {
+    let picked = rfd::AsyncFileDialog::new()
+        .set_title("Save the customer's file")
+        .set_file_name(livewindow_core::attachment::safe_file_name(&name))
+        .save_file()
+        .await;
+    match picked {
+        Some(f) => save_file(data, message_id, f.path().to_path_buf())
+            .await
+            .map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Reads a customer's file (message `message_id`'s) through the data interface and writes
+/// its bytes to `path`.
+pub async fn save_file(
+    data: livewindow_data::Data,
+    message_id: i64,
+    path: PathBuf,
+) -> Result<PathBuf, FileError> {
+    let bytes = data
+        .message_file(message_id)
+        .await
+        .map_err(|e| FileError(format!("The file could not be read: {e}.")))?;
+    tokio::fs::write(&path, bytes)
+        .await
+        .map_err(|e| FileError(format!("Cannot save to {}: {e}", path.display())))?;
+    Ok(path)
 }

@@ -24,6 +24,31 @@ pub fn view<'a, M: Clone + 'a>(
     show_earlier: M,
     retry: impl Fn(&'a str) -> M,
 ) -> Element<'a, M> {
+    let no_save: Option<fn(i64) -> M> = None;
+    view_saving(
+        messages,
+        rich,
+        not_loaded,
+        pending,
+        shown,
+        show_earlier,
+        retry,
+        no_save,
+    )
+}
+
+/// [`view`], where a customer's file has a Save button that gives `save(message id)`.
+#[allow(clippy::too_many_arguments)]
+pub fn view_saving<'a, M: Clone + 'a>(
+    messages: &'a [ChatMessage],
+    rich: &'a HashMap<i64, Document>,
+    not_loaded: usize,
+    pending: impl Iterator<Item = (&'a str, Option<String>, &'a str)>,
+    shown: usize,
+    show_earlier: M,
+    retry: impl Fn(&'a str) -> M,
+    save: Option<impl Fn(i64) -> M>,
+) -> Element<'a, M> {
     let start = messages.len().saturating_sub(shown);
     let mut list = column![].spacing(6).padding([4, 12]);
     // Those held but not shown, and those still in the store.
@@ -36,7 +61,8 @@ pub fn view<'a, M: Clone + 'a>(
         );
     }
     for m in &messages[start..] {
-        list = list.push(bubble(m, rich.get(&m.id)));
+        let save = m.file.as_ref().and(save.as_ref()).map(|f| f(m.id));
+        list = list.push(bubble(m, rich.get(&m.id), save));
     }
     for (body, error, id) in pending {
         let status: Element<'a, M> = match error {
@@ -71,7 +97,11 @@ pub fn view<'a, M: Clone + 'a>(
         .into()
 }
 
-fn bubble<'a, M: 'a>(m: &'a ChatMessage, rich: Option<&'a Document>) -> Element<'a, M> {
+fn bubble<'a, M: Clone + 'a>(
+    m: &'a ChatMessage,
+    rich: Option<&'a Document>,
+    save: Option<M>,
+) -> Element<'a, M> {
     if m.internal && m.sender == Sender::System {
         // "Sam Lee is monitoring this chat": for the agent, never the customer.
         return container(
@@ -113,9 +143,23 @@ fn bubble<'a, M: 'a>(m: &'a ChatMessage, rich: Option<&'a Document>) -> Element<
         text(clock(m.created_ms)).size(12).style(style::muted),
     ]
     .spacing(8);
-    let body: Element<'a, M> = match rich {
-        Some(doc) => super::widget::rich_editor::document_view(doc).into(),
-        None => text(&m.body_text).into(),
+    let body: Element<'a, M> = match (&m.file, rich) {
+        // A customer's file: its name and size, and the button that saves it.
+        (Some(f), _) => row![
+            text(format!(
+                "File: {} ({})",
+                style::shown(&f.name, 60),
+                livewindow_core::attachment::size_text(f.size)
+            )),
+            button(text("Save file\u{2026}").size(13))
+                .style(button::secondary)
+                .keys(save),
+        ]
+        .spacing(8)
+        .align_y(Alignment::Center)
+        .into(),
+        (None, Some(doc)) => super::widget::rich_editor::document_view(doc).into(),
+        (None, None) => text(&m.body_text).into(),
     };
     let b = container(column![header, body].spacing(2))
         .padding(8)

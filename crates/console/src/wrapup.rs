@@ -5,6 +5,7 @@ use super::style;
 use crate::widget::focus::{Keys, focus, next};
 use iced::widget::{button, column, container, pick_list, row, text, text_input};
 use iced::{Element, Length};
+use livewindow_core::csat::Rating;
 use livewindow_core::{EndReason, StoreError};
 
 #[derive(Debug, Default)]
@@ -13,6 +14,8 @@ pub struct Form {
     note: String,
     busy: bool,
     error: Option<StoreError>,
+    /// The customer's satisfaction answer, when it arrived while the form is open.
+    rating: Option<Rating>,
 }
 
 #[derive(Debug, Clone)]
@@ -34,6 +37,11 @@ pub enum Action {
 }
 
 impl Form {
+    /// The customer answered "How did we do?" (the desk's feed brought it).
+    pub fn rated(&mut self, rating: Rating) {
+        self.rating = Some(rating);
+    }
+
     pub fn update(&mut self, message: Message) -> Action {
         match message {
             Message::Disposition(d) => {
@@ -98,6 +106,9 @@ impl Form {
             .align_y(iced::Alignment::Center),
         ]
         .spacing(6);
+        if let Some(r) = &self.rating {
+            col = col.push(text(r.line()));
+        }
         if let Some(e) = &self.error {
             col = col.push(
                 text(super::sentence("The wrap-up was not saved", e)).style(style::field_error),

@@ -158,6 +158,8 @@ pub enum EventKind {
     /// The chat's agent asked for help; a supervisor (the agent id) answered it.
     HelpAsked,
     HelpAnswered,
+    /// The customer answered "How did we do?" after the chat ended.
+    ChatRated,
 }
 
 impl EventKind {
@@ -179,6 +181,7 @@ impl EventKind {
             Self::Unwatch => "unwatch",
             Self::HelpAsked => "help_asked",
             Self::HelpAnswered => "help_answered",
+            Self::ChatRated => "chat_rated",
         }
     }
 
@@ -215,6 +218,7 @@ impl EventKind {
             "unwatch" => Self::Unwatch,
             "help_asked" => Self::HelpAsked,
             "help_answered" => Self::HelpAnswered,
+            "chat_rated" => Self::ChatRated,
             _ => return None,
         })
     }
@@ -305,6 +309,9 @@ pub struct Message {
     pub body_html: String,
     pub body_text: String,
     pub created_ms: i64,
+    /// A file the customer sent with the message (its bytes are read on their own).
+    #[serde(default)]
+    pub file: Option<crate::attachment::FileInfo>,
 }
 
 /// A message to send. `client_id` is made by the sender once per message and reused on a

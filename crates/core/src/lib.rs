@@ -3,8 +3,10 @@
 
 pub mod account;
 pub mod agent;
+pub mod attachment;
 pub mod chat;
 pub mod crm;
+pub mod csat;
 pub mod error;
 pub mod history;
 pub mod limits;

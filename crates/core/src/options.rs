@@ -29,6 +29,12 @@ pub const OPT_SESSION_MAX_DAYS: &str = "SVC_CHAT_SESSION_MAX_DAYS";
 pub const OPT_SERVICE_LEVEL: &str = "SVC_CHAT_SERVICE_LEVEL_SECONDS";
 /// Y: an agent is told when a supervisor monitors their chat.
 pub const OPT_MONITOR_NOTIFY: &str = "SVC_CHAT_MONITOR_NOTIFY_AGENT";
+/// Y: the customer's page asks "How did we do?" when their chat ends.
+pub const OPT_CSAT: &str = "SVC_CHAT_CSAT_ENABLED";
+/// The kinds of file the customer's page accepts besides images, comma-separated.
+pub const OPT_ATTACHMENT_TYPES: &str = "SVC_CHAT_ATTACHMENT_TYPES";
+/// The largest file the customer's page accepts, in MB.
+pub const OPT_ATTACHMENT_MB: &str = "SVC_CHAT_ATTACHMENT_MB";
 
 /// Offer timeout used when the profile option is not set.
 pub const DEFAULT_OFFER_TIMEOUT_SECONDS: i64 = 30;
@@ -43,6 +49,8 @@ enum Kind {
         max: i64,
         unit: &'static str,
     },
+    /// A list of file kinds ([`crate::attachment::parse_types`]).
+    FileTypes,
 }
 
 /// One known option.
@@ -109,6 +117,17 @@ pub const OPTIONS: &[Spec] = &[
         default: "Y",
         kind: Kind::YesNo,
     },
+    Spec {
+        name: OPT_CSAT,
+        default: "Y",
+        kind: Kind::YesNo,
+    },
+    Spec {
+        name: OPT_ATTACHMENT_TYPES,
+        default: crate::attachment::DEFAULT_TYPES,
+        kind: Kind::FileTypes,
+    },
+    whole(OPT_ATTACHMENT_MB, "10", 1, 25, "MB"),
 ];
 
 fn spec(name: &str) -> Result<&'static Spec, RuleError> {
@@ -135,6 +154,12 @@ pub fn check_option(name: &str, value: &str) -> Result<(), RuleError> {
                 value: value.into(),
             }),
         },
+        Kind::FileTypes => crate::attachment::parse_types(value)
+            .map(|_| ())
+            .map_err(|e| RuleError::BadOption {
+                name: name.into(),
+                why: e,
+            }),
         Kind::Number { min, max, unit } => match value.parse::<i64>() {
             Ok(n) if (min..=max).contains(&n) => Ok(()),
             _ => Err(RuleError::OutOfRange {
@@ -170,6 +195,14 @@ pub fn yes(name: &str, stored: Option<&str>) -> bool {
         .filter(|v| check_option(name, v).is_ok())
         .unwrap_or(default)
         == "Y"
+}
+
+/// A text option as stored (its default when unset or not valid).
+pub fn text<'a>(name: &str, stored: Option<&'a str>) -> &'a str {
+    let default = spec(name).map(|s| s.default).unwrap_or("");
+    stored
+        .filter(|v| check_option(name, v).is_ok())
+        .unwrap_or(default)
 }
 
 /// How often a customer's client checks in, in ms, for an absent interval of

@@ -63,6 +63,9 @@ pub enum RuleError {
     /// A yes/no option given something else.
     #[error("{name} must be Y or N, not {value:?}")]
     NotYesNo { name: String, value: String },
+    /// An option given a value of the wrong shape (a list with an unknown word).
+    #[error("{name}: {why}")]
+    BadOption { name: String, why: String },
     /// A number option given a value outside `min..=max` or not a number; `unit` may be "".
     #[error(
         "{name} must be {} from {min} to {max}, not {value:?}",

@@ -13,6 +13,7 @@
 
 use crate::Reply;
 use livewindow_core::account::User;
+use livewindow_core::csat::{CsatFilter, CsatReport};
 use livewindow_core::supervise::{AuditFilter, AuditRow};
 use livewindow_core::{Agent, AgentStatus, Chat, ChatState, Password, QueueInfo, Role};
 use serde::{Deserialize, Serialize};
@@ -174,6 +175,9 @@ pub trait AdminData: Send + Sync {
     fn supervise_queue(&self, who: String, queue: String, on: bool) -> Reply<Membership>;
     /// The supervisors' actions, newest first (`livewindow audit list`).
     fn audit(&self, filter: AuditFilter) -> Reply<Vec<AuditRow>>;
+
+    /// How many chats got each satisfaction rating (`livewindow report csat`).
+    fn csat(&self, filter: CsatFilter) -> Reply<CsatReport>;
 }
 
 /// One [`AdminData`] method on the wire: `{"set_role": {"who": "…", "role": "admin"}}`,
@@ -271,11 +275,14 @@ pub enum AdminCommand {
     Audit {
         filter: AuditFilter,
     },
+    Csat {
+        filter: CsatFilter,
+    },
 }
 
 impl AdminCommand {
     /// Every command's path segment, for the tests that try each route.
-    pub const NAMES: [&'static str; 28] = [
+    pub const NAMES: [&'static str; 29] = [
         "find_queues",
         "add_user",
         "user",
@@ -304,6 +311,7 @@ impl AdminCommand {
         "move_chat",
         "supervise_queue",
         "audit",
+        "csat",
     ];
 }
 

@@ -17,6 +17,7 @@ use futures::stream::BoxStream;
 use livewindow_core::crm::{
     Account, Contact, ContactDraft, Record, RecordEdit, RecordKind, ScreenPop,
 };
+use livewindow_core::csat::Rating;
 use livewindow_core::history::{HistoryPage, HistoryQuery, PastChat};
 use livewindow_core::search::{MessageHits, MessageQuery};
 use livewindow_core::supervise::{BoardDelta, Supervision};
@@ -184,6 +185,8 @@ pub enum DeskEvent {
     Board(BoardDelta),
     /// A supervisor took up the agent's request for help in a chat.
     HelpAnswered { chat_id: i64, by: String },
+    /// The customer rated one of the agent's chats after it ended.
+    ChatRated { chat_id: i64, rating: Rating },
 }
 
 /// A desk event and its place in the feed: the console resumes after the last `id` it saw.
@@ -299,6 +302,9 @@ pub trait ConsoleData: std::fmt::Debug + Send + Sync + 'static {
     /// queue's when they supervise it and filter by it; everything for an administrator.
     /// Private lines are never searched.
     fn search_messages(&self, query: MessageQuery) -> Reply<MessageHits>;
+    /// The bytes of the file a customer sent with message `message_id`, in one of the
+    /// agent's chats.
+    fn message_file(&self, message_id: i64) -> Reply<Vec<u8>>;
 
     /// Ends the session this handle acts in, on a team's server (*Sign out*). On one
     /// machine there is no session: nothing to do.

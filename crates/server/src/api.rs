@@ -21,7 +21,7 @@ use std::net::SocketAddr;
 /// The largest JSON body the API reads (a message is at most [`WEB_MESSAGE_CHARS`]).
 const JSON_BYTES: usize = 64 * 1024;
 
-async fn read_json<T: serde::de::DeserializeOwned>(body: Body) -> Result<T, ApiError> {
+pub(crate) async fn read_json<T: serde::de::DeserializeOwned>(body: Body) -> Result<T, ApiError> {
     let bytes = axum::body::to_bytes(body, JSON_BYTES).await.map_err(|e| {
         body_error(
             e,
@@ -37,7 +37,7 @@ async fn read_json<T: serde::de::DeserializeOwned>(body: Body) -> Result<T, ApiE
 }
 
 /// A body that could not be read: too slow (the body timeout), else `too_large`.
-fn body_error(e: axum::Error, too_large: ApiError) -> ApiError {
+pub(crate) fn body_error(e: axum::Error, too_large: ApiError) -> ApiError {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
     while let Some(s) = source {
         if s.is::<tower_http::timeout::TimeoutError>() {
@@ -64,6 +64,11 @@ pub struct ConfigView {
     embed_origins: Vec<String>,
     message_chars: usize,
     image_bytes: usize,
+    rating_comment_chars: usize,
+    /// Files besides images: the extensions accepted, as a sentence, and the largest size.
+    file_extensions: Vec<&'static str>,
+    file_types_text: String,
+    file_bytes: usize,
 }
 
 pub async fn config(State(state): State<AppState>) -> Result<Json<ConfigView>, ApiError> {
@@ -77,11 +82,16 @@ pub async fn config(State(state): State<AppState>) -> Result<Json<ConfigView>, A
             name: q.name,
         })
         .collect();
+    let files = state.store.file_policy().await?;
     Ok(Json(ConfigView {
         queues,
         embed_origins: state.config.embed_origins.clone(),
         message_chars: WEB_MESSAGE_CHARS,
         image_bytes: limits::IMAGE_BYTES,
+        rating_comment_chars: livewindow_core::csat::COMMENT_CHARS,
+        file_extensions: files.kinds.iter().map(|k| k.extension()).collect(),
+        file_types_text: livewindow_core::attachment::kinds_text(&files.kinds),
+        file_bytes: files.max_bytes(),
     }))
 }
 
@@ -254,7 +264,7 @@ struct SendRequest {
 
 /// The customer's id for a message, made unique to the chat: client ids are unique across
 /// all chats, and a reused one must never answer with another chat's message.
-fn client_id(chat_id: i64, given: Option<&str>) -> String {
+pub(crate) fn client_id(chat_id: i64, given: Option<&str>) -> String {
     let given: String = given
         .unwrap_or_default()
         .chars()
@@ -268,7 +278,7 @@ fn client_id(chat_id: i64, given: Option<&str>) -> String {
     }
 }
 
-fn message_limit(state: &AppState) -> Limit {
+pub(crate) fn message_limit(state: &AppState) -> Limit {
     Limit {
         max: state.config.messages_per_minute,
         window_ms: 60_000,
@@ -308,6 +318,15 @@ async fn store_message(
         .store
         .send_customer_message(chat_id, &m, message_limit(state))
         .await?;
+    store_checked(state, chat_id, sent).await
+}
+
+/// The answer to a customer's send: the message stored, or the limit's sentence.
+pub(crate) async fn store_checked(
+    state: &AppState,
+    chat_id: i64,
+    sent: Sent,
+) -> Result<Response, ApiError> {
     let id = match sent {
         Sent::Message(id) => id,
         Sent::Limited { retry_after_ms } => return Err(too_fast(retry_after_ms)),
@@ -371,36 +390,13 @@ pub async fn image(
     if declared.is_some_and(|n| n > max as u64) {
         return Err(too_large(declared));
     }
-    // Each upload is held in memory while it arrives: a few at a time per process.
-    let busy = || {
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "The chat service is busy for a moment. Please try again in a few seconds.",
-        )
-    };
-    let _uploading =
-        tokio::time::timeout(std::time::Duration::from_secs(10), state.uploads.acquire())
-            .await
-            .ok()
-            .and_then(Result::ok)
-            .ok_or_else(busy)?;
+    let _uploading = upload_permit(&state).await?;
     let bytes: Bytes = axum::body::to_bytes(body, max)
         .await
         .map_err(|e| body_error(e, too_large(None)))?;
     let clean = super::images::clean(&state, bytes).await?;
     let mime = clean.mime;
-    let name = headers
-        .get("x-file-name")
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            percent_encoding::percent_decode_str(v)
-                .decode_utf8_lossy()
-                .into_owned()
-        })
-        .map(|v| validate::clean_text(&v).replace('\n', " "))
-        .map(|v| v.trim().chars().take(120).collect::<String>())
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| "image".into());
+    let name = file_name(&headers).unwrap_or_else(|| "image".into());
     let given = headers.get("x-client-id").and_then(|v| v.to_str().ok());
     let cid = client_id(access.chat_id, given);
     check_rate(&state, access.chat_id, &cid).await?;
@@ -414,6 +410,39 @@ pub async fn image(
     );
     m.client_id = cid;
     store_message(&state, access.chat_id, m).await
+}
+
+/// Each upload is held in memory while it arrives: a few at a time per process (images
+/// and files together).
+pub(crate) async fn upload_permit(
+    state: &AppState,
+) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
+    tokio::time::timeout(std::time::Duration::from_secs(10), state.uploads.acquire())
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The chat service is busy for a moment. Please try again in a few seconds.",
+            )
+        })
+}
+
+/// An upload's name from `X-File-Name` (percent-encoded): one clean line of at most 120
+/// characters.
+pub(crate) fn file_name(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("x-file-name")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            percent_encoding::percent_decode_str(v)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .map(|v| validate::clean_text(&v).replace('\n', " "))
+        .map(|v| v.trim().chars().take(120).collect::<String>())
+        .filter(|v| !v.is_empty())
 }
 
 pub async fn typing(

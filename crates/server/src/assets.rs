@@ -29,6 +29,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../../assets/web/chat.js"),
     ),
     (
+        "/assets/survey.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../../assets/web/survey.js"),
+    ),
+    (
         "/assets/render.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../../../assets/web/render.js"),

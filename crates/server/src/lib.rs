@@ -13,7 +13,9 @@ mod api;
 mod args;
 mod assets;
 pub mod auth;
+mod csat;
 mod error;
+mod files;
 mod history;
 mod hub;
 mod images;
@@ -179,9 +181,14 @@ pub fn router(state: AppState) -> Router {
             "/api/chats/{id}/images",
             post(api::image).layer(DefaultBodyLimit::disable()),
         )
+        .route(
+            "/api/chats/{id}/files",
+            post(files::upload).layer(DefaultBodyLimit::disable()),
+        )
         .route("/api/chats/{id}/typing", post(api::typing))
         .route("/api/chats/{id}/heartbeat", post(api::heartbeat))
         .route("/api/chats/{id}/end", post(api::end))
+        .route("/api/chats/{id}/rating", post(csat::rate))
         .route("/api/chats/{id}/transcript", get(api::transcript))
         .route("/api/chats/{id}/images/{message}/{n}", get(images::serve))
         .route("/api/chats/{id}/live", get(live::live))

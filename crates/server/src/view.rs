@@ -22,6 +22,8 @@ pub struct ChatView {
     pub ended: Option<String>,
     /// How often the page checks in, in ms: from the absent interval in force.
     pub checkin_ms: i64,
+    /// Once the chat ended: "ask" (the page asks "How did we do?") or "answered".
+    pub survey: Option<&'static str>,
 }
 
 pub async fn chat_view(store: &Store, chat_id: i64) -> Result<ChatView> {
@@ -54,6 +56,17 @@ pub async fn chat_view(store: &Store, chat_id: i64) -> Result<ChatView> {
             .end_reason
             .map(|r| super::error::sentence(&format!("The chat has ended: {r}"))),
         checkin_ms: store.customer_checkin_ms().await?,
+        survey: match chat.state {
+            ChatState::Ended => {
+                let s = store.survey(chat_id).await?;
+                match (s.asked, s.answered) {
+                    (_, true) => Some("answered"),
+                    (true, false) => Some("ask"),
+                    (false, false) => None,
+                }
+            }
+            _ => None,
+        },
     })
 }
 

@@ -5,6 +5,7 @@
 
 use super::{InitialPassword, NewUser, Result, Store, StoreError};
 use livewindow_core::account::User;
+use livewindow_core::csat::{CsatFilter, CsatReport};
 use livewindow_core::supervise::{AuditFilter, AuditRow};
 use livewindow_core::{Agent, AgentStatus, Chat, Password, QueueInfo, Role};
 use livewindow_data::Reply;
@@ -298,5 +299,9 @@ impl AdminData for Store {
 
     fn audit(&self, filter: AuditFilter) -> Reply<Vec<AuditRow>> {
         self.admin(|s| async move { s.audit(&filter).await })
+    }
+
+    fn csat(&self, filter: CsatFilter) -> Reply<CsatReport> {
+        self.admin(|s| async move { s.csat_report(&filter).await })
     }
 }

@@ -317,4 +317,8 @@ impl ConsoleData for Desk {
         let solo = self.solo;
         self.call(move |s, me| async move { s.search_as(me, solo, query).await })
     }
+
+    fn message_file(&self, message_id: i64) -> Reply<Vec<u8>> {
+        self.call(move |s, me| async move { s.agents_file(me, message_id).await })
+    }
 }

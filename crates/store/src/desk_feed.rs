@@ -114,6 +114,14 @@ impl Store {
                 chat_id: chat,
                 by: self.agent(by).await?.name,
             }),
+            Step::ReadRating(chat) => {
+                self.chat_rating(chat)
+                    .await?
+                    .map(|rating| DeskEvent::ChatRated {
+                        chat_id: chat,
+                        rating,
+                    })
+            }
             Step::ReadTransferAnswer(chat) => {
                 self.transfer_answer(chat)
                     .await?

@@ -36,6 +36,8 @@ pub(crate) enum Step {
         chat: i64,
         by: i64,
     },
+    /// The customer rated the agent's chat (shown while its wrap-up is open).
+    ReadRating(i64),
 }
 
 impl Follow {
@@ -120,6 +122,7 @@ impl Follow {
                 Some(by) => Step::ReadHelpAnswer { chat, by },
                 None => Step::Skip,
             },
+            EventKind::ChatRated if mine => Step::ReadRating(chat),
             _ => Step::Skip,
         }
     }

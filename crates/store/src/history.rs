@@ -17,7 +17,7 @@ use sqlx::any::AnyRow;
 /// anyone's first that is not the system's), each one index step on `messages_chat`.
 const PAST_SELECT: &str = "SELECT c.id, c.created_ms, c.ended_ms, q.name AS queue_name, \
      a.name AS agent_name, c.customer_name, c.customer_email, c.disposition, \
-     NULL AS rating, \
+     (SELECT r.rating FROM chat_ratings r WHERE r.chat_id = c.id) AS rating, \
      COALESCE( \
        (SELECT m.body_text FROM messages m WHERE m.chat_id = c.id AND m.sender = 'customer' \
          AND m.internal = 0 ORDER BY m.id LIMIT 1), \

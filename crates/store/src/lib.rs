@@ -13,11 +13,13 @@ mod chats;
 mod console_data;
 mod corpus;
 mod crm;
+mod csat;
 mod desk_feed;
 mod desks;
 mod error;
 mod events;
 mod feed_hub;
+mod files;
 mod follow;
 mod health;
 mod history;
@@ -48,6 +50,8 @@ pub mod seed_names {
 
 pub use corpus::{CORPUS_AGENTS, TranscriptSeed, Zipf, vocabulary as corpus_vocabulary};
 pub use crm::CrmEdit;
+pub use csat::Survey;
+pub use files::{FilePolicy, NewFile};
 pub use secrets::one_time_password;
 pub use sessions::{SessionCheck, SessionInfo, SessionUser};
 pub use sign_in::{SIGN_IN_ATTEMPTS_PER_MINUTE, SignedIn};

@@ -9,7 +9,11 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 pub(super) const MESSAGE_SELECT: &str = "SELECT id, chat_id, client_id, sender, sender_name, format, \
-     internal, body_html, body_text, created_ms FROM messages";
+     internal, body_html, body_text, created_ms, \
+     (SELECT name FROM message_files f WHERE f.message_id = messages.id) AS file_name, \
+     (SELECT kind FROM message_files f WHERE f.message_id = messages.id) AS file_kind, \
+     (SELECT size FROM message_files f WHERE f.message_id = messages.id) AS file_size \
+     FROM messages";
 
 pub(super) fn message_from_row(row: &AnyRow) -> Result<Message> {
     let sender: String = row.try_get("sender")?;
@@ -25,6 +29,7 @@ pub(super) fn message_from_row(row: &AnyRow) -> Result<Message> {
         body_html: row.try_get("body_html")?,
         body_text: row.try_get("body_text")?,
         created_ms: row.try_get("created_ms")?,
+        file: super::files::file_from_row(row),
     })
 }
 
@@ -82,6 +87,17 @@ impl Store {
         m: &NewMessage,
         limit: Option<Limit>,
     ) -> Result<Sent> {
+        self.send_with_file(chat_id, m, limit, None).await
+    }
+
+    /// [`Store::send_within`], with a customer's file kept in the message's transaction.
+    pub(super) async fn send_with_file(
+        &self,
+        chat_id: i64,
+        m: &NewMessage,
+        limit: Option<Limit>,
+        file: Option<&super::files::NewFile>,
+    ) -> Result<Sent> {
         limits::check_message(&m.body_text, m.body_html.as_deref())?;
         let mut w = self.write().await?;
         let row = sqlx::query(
@@ -132,6 +148,9 @@ impl Store {
             }
             Err(e) => return Err(e.into()),
         };
+        if let Some(file) = file {
+            self.insert_file(&mut w, id, file).await?;
+        }
         w.commit_with(
             EventKind::Message,
             NewEvent::chat(chat_id, queue_id).by(m.agent_id).message(id),

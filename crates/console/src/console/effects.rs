@@ -32,6 +32,19 @@ impl Console {
         })
     }
 
+    /// A customer's file saved (or the dialog cancelled): the note says where, or why not.
+    pub(super) fn file_saved(
+        &mut self,
+        r: Result<Option<PathBuf>, files::FileError>,
+    ) -> Task<super::Message> {
+        match r {
+            Ok(Some(path)) => self.note(format!("Saved to {}.", path.display())),
+            Ok(None) => {}
+            Err(e) => self.note(e.to_string()),
+        }
+        Task::none()
+    }
+
     /// Does what chat `id` asked for.
     pub(super) fn run(&mut self, id: i64, action: Action) -> Task<super::Message> {
         let data = self.data.clone();
@@ -155,6 +168,10 @@ impl Console {
                 self.close_chat(id);
                 Task::none()
             }
+            Action::SaveFile { message_id, name } => Task::perform(
+                files::save_with_dialog(data, message_id, name),
+                super::Message::FileSaved,
+            ),
             Action::EnterSends(on) => {
                 // One setting for the agent: every composer follows.
                 self.me.enter_sends = on;

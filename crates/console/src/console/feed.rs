@@ -67,6 +67,12 @@ impl Console {
                 }
                 Task::none()
             }
+            DeskEvent::ChatRated { chat_id, rating } => {
+                if let Some(c) = self.chat_mut(chat_id) {
+                    c.rated(rating);
+                }
+                Task::none()
+            }
             DeskEvent::ChatTaken { chat_id } => {
                 // Taken from this console, not by it (its own transfers leave at once): a
                 // supervisor, or the absent rule.

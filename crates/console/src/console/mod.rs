@@ -187,6 +187,8 @@ pub enum Message {
     FileDropped(PathBuf),
     /// The file picker closed, with the image chosen for a chat's composer (or none).
     ImageChosen(i64, Option<PathBuf>),
+    /// A customer's file saved where the agent chose (`None`: the dialog was cancelled).
+    FileSaved(Result<Option<PathBuf>, crate::files::FileError>),
     Focus(bool),
     Key(Shortcut),
     Notified(Option<Target>),
@@ -622,6 +624,7 @@ impl Console {
             },
             Message::ImageChosen(id, Some(path)) => self.load_image(id, path),
             Message::ImageChosen(_, None) => Task::none(),
+            Message::FileSaved(r) => self.file_saved(r),
             Message::Focus(focused) => {
                 self.alerts.focused = focused;
                 if focused

@@ -5,6 +5,7 @@
 mod earlier;
 mod help;
 mod outcome;
+mod rating;
 mod side;
 mod view;
 
@@ -87,6 +88,8 @@ pub enum Message {
     End,
     Ended(Result<(), StoreError>),
     ShowEarlier,
+    /// Save the customer's file of this message (through the file dialog).
+    SaveFile(i64),
     /// Older messages, and how many remain before them.
     Earlier(Result<(Vec<ChatMessage>, usize), StoreError>),
     Verification(verification::Message),
@@ -150,6 +153,11 @@ pub enum Action {
     },
     /// The wrap-up is done: the chat leaves this console.
     Closed,
+    /// Save a customer's file: ask where (the file dialog), then write its bytes there.
+    SaveFile {
+        message_id: i64,
+        name: String,
+    },
     /// The agent typed: tell the customer's page (at most every few seconds).
     Typing,
     AskHelp,
@@ -447,6 +455,7 @@ impl Interaction {
             Message::End => return Action::End,
             Message::Ended(r) => self.error = r.err(),
             Message::ShowEarlier => return self.show_earlier(),
+            Message::SaveFile(id) => return self.save_file(id),
             Message::Earlier(Ok((older, remaining))) => self.earlier_loaded(older, remaining),
             Message::Earlier(Err(e)) => {
                 self.loading_earlier = false;

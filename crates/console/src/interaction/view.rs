@@ -61,7 +61,7 @@ impl Interaction {
     ) -> Element<'a, Message> {
         let header = iced::widget::responsive(move |size| self.header(size.width < NARROW))
             .height(Length::Shrink);
-        let transcript = transcript::view(
+        let transcript = transcript::view_saving(
             &self.messages,
             &self.rich,
             self.earlier,
@@ -75,6 +75,7 @@ impl Interaction {
             self.shown,
             Message::ShowEarlier,
             |id: &str| Message::Retry(id.to_string()),
+            Some(Message::SaveFile),
         );
         let mut col = column![header].spacing(8);
         if let Some(earlier) = self.history.inline_view() {

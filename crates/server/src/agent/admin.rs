@@ -65,5 +65,6 @@ async fn run(admin: &dyn AdminData, command: AdminCommand) -> Result<Response, A
         C::MoveChat { chat_id, queue } => json(admin.move_chat(chat_id, queue).await?),
         C::SuperviseQueue { who, queue, on } => json(admin.supervise_queue(who, queue, on).await?),
         C::Audit { filter } => json(admin.audit(filter).await?),
+        C::Csat { filter } => json(admin.csat(filter).await?),
     })
 }

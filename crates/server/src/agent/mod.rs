@@ -14,6 +14,7 @@ mod beats;
 mod commands;
 mod error;
 mod events;
+mod files;
 mod session;
 mod watch;
 
@@ -46,6 +47,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
             )),
         )
         .route("/api/admin/{command}", post(admin::command))
+        .route("/api/agent/files/{message}", get(files::file))
         .route(
             "/api/agent/{command}",
             // A message with its pictures is the largest body.
