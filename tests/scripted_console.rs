@@ -230,6 +230,28 @@ impl ConsoleData for Scripted {
     fn ask_help(&self, _: i64) -> Reply<()> {
         not_scripted("ask_help", &self.0)
     }
+    fn replies(&self) -> Reply<Vec<livewindow::core::reply::StandardReply>> {
+        not_scripted("replies", &self.0)
+    }
+    fn add_reply(
+        &self,
+        _: livewindow::core::reply::ReplyDraft,
+    ) -> Reply<livewindow::core::reply::StandardReply> {
+        not_scripted("add_reply", &self.0)
+    }
+    fn update_reply(
+        &self,
+        _: i64,
+        _: livewindow::core::reply::ReplyDraft,
+    ) -> Reply<livewindow::core::reply::StandardReply> {
+        not_scripted("update_reply", &self.0)
+    }
+    fn remove_reply(&self, _: i64) -> Reply<()> {
+        not_scripted("remove_reply", &self.0)
+    }
+    fn reply_used(&self, _: i64) -> Reply<()> {
+        not_scripted("reply_used", &self.0)
+    }
 }
 
 fn simulator(console: &Console) -> Simulator<'_, Message> {

@@ -19,6 +19,7 @@ use futures::stream::BoxStream;
 use livewindow_core::crm::{
     Account, Contact, ContactDraft, Record, RecordEdit, RecordKind, ScreenPop,
 };
+use livewindow_core::reply::{ReplyDraft, StandardReply};
 use livewindow_core::supervise::Supervision;
 use livewindow_core::{
     AcceptError, AgentLoad, AgentStatus, Chat, Message, NewMessage, Password, QueueStat,
@@ -383,6 +384,26 @@ impl ConsoleData for Remote {
 
     fn ask_help(&self, chat_id: i64) -> Reply<()> {
         self.reply(Command::AskHelp { chat_id })
+    }
+
+    fn replies(&self) -> Reply<Vec<StandardReply>> {
+        self.reply(Command::Replies {})
+    }
+
+    fn add_reply(&self, draft: ReplyDraft) -> Reply<StandardReply> {
+        self.reply(Command::AddReply { draft })
+    }
+
+    fn update_reply(&self, id: i64, draft: ReplyDraft) -> Reply<StandardReply> {
+        self.reply(Command::UpdateReply { id, draft })
+    }
+
+    fn remove_reply(&self, id: i64) -> Reply<()> {
+        self.reply(Command::RemoveReply { id })
+    }
+
+    fn reply_used(&self, id: i64) -> Reply<()> {
+        self.reply(Command::ReplyUsed { id })
     }
 
     fn sign_out(&self) -> Reply<()> {

@@ -17,6 +17,7 @@ use futures::stream::BoxStream;
 use livewindow_core::crm::{
     Account, Contact, ContactDraft, Record, RecordEdit, RecordKind, ScreenPop,
 };
+use livewindow_core::reply::{ReplyDraft, StandardReply};
 use livewindow_core::supervise::{BoardDelta, Supervision};
 use livewindow_core::{
     AcceptError, Agent, AgentLoad, AgentStatus, Chat, Message, NewMessage, Offer, QueueStat,
@@ -275,6 +276,22 @@ pub trait ConsoleData: std::fmt::Debug + Send + Sync + 'static {
 
     /// The agent asks the supervisors of the chat's queue for help.
     fn ask_help(&self, chat_id: i64) -> Reply<()>;
+
+    /// The standard replies the agent sees: the site's, their queues', their own.
+    fn replies(&self) -> Reply<Vec<StandardReply>>;
+
+    /// Adds a standard reply: the agent's own (site and queue replies are for
+    /// administrators, `authorize`'s `ManageReply`).
+    fn add_reply(&self, draft: ReplyDraft) -> Reply<StandardReply>;
+
+    /// Changes a standard reply (the agent's own, unless an administrator).
+    fn update_reply(&self, id: i64, draft: ReplyDraft) -> Reply<StandardReply>;
+
+    /// Removes a standard reply (the agent's own, unless an administrator).
+    fn remove_reply(&self, id: i64) -> Reply<()>;
+
+    /// Counts one use of a reply the agent inserted.
+    fn reply_used(&self, id: i64) -> Reply<()>;
 
     /// Ends the session this handle acts in, on a team's server (*Sign out*). On one
     /// machine there is no session: nothing to do.

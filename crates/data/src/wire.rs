@@ -4,6 +4,7 @@
 //! desktop's client share these types, so the two cannot drift apart.
 
 use livewindow_core::crm::{ContactDraft, RecordEdit, RecordKind};
+use livewindow_core::reply::ReplyDraft;
 use livewindow_core::supervise::Supervision;
 use livewindow_core::{
     AcceptError, AgentStatus, NewMessage, Role, SessionEnd, StoreError, TransferTarget,
@@ -102,6 +103,20 @@ pub enum Command {
     },
     AskHelp {
         chat_id: i64,
+    },
+    Replies {},
+    AddReply {
+        draft: ReplyDraft,
+    },
+    UpdateReply {
+        id: i64,
+        draft: ReplyDraft,
+    },
+    RemoveReply {
+        id: i64,
+    },
+    ReplyUsed {
+        id: i64,
     },
 }
 

@@ -8,6 +8,7 @@ use futures::stream::BoxStream;
 use livewindow_core::crm::{
     Account, Contact, ContactDraft, Record, RecordEdit, RecordKind, ScreenPop,
 };
+use livewindow_core::reply::{ReplyDraft, StandardReply};
 use livewindow_core::supervise::Supervision;
 use livewindow_core::{
     AcceptError, AgentLoad, AgentStatus, Chat, Message, NewMessage, QueueStat, Sender, StoreError,
@@ -297,5 +298,41 @@ impl ConsoleData for Desk {
 
     fn ask_help(&self, chat_id: i64) -> Reply<()> {
         self.call(move |s, me| async move { s.ask_help(me, chat_id).await })
+    }
+
+    fn replies(&self) -> Reply<Vec<StandardReply>> {
+        self.call(|s, me| async move { s.replies_for(me).await })
+    }
+
+    fn add_reply(&self, draft: ReplyDraft) -> Reply<StandardReply> {
+        let solo = self.solo;
+        self.call(move |s, me| async move {
+            s.may_manage_reply(me, solo, None, Some(draft.scope))
+                .await?;
+            s.add_reply(&draft).await
+        })
+    }
+
+    fn update_reply(&self, id: i64, draft: ReplyDraft) -> Reply<StandardReply> {
+        let solo = self.solo;
+        self.call(move |s, me| async move {
+            let before = s.reply(id).await?.scope;
+            s.may_manage_reply(me, solo, Some(before), Some(draft.scope))
+                .await?;
+            s.update_reply(id, &draft).await
+        })
+    }
+
+    fn remove_reply(&self, id: i64) -> Reply<()> {
+        let solo = self.solo;
+        self.call(move |s, me| async move {
+            let before = s.reply(id).await?.scope;
+            s.may_manage_reply(me, solo, Some(before), None).await?;
+            s.remove_reply(id).await.map(|_| ())
+        })
+    }
+
+    fn reply_used(&self, id: i64) -> Reply<()> {
+        self.call(move |s, me| async move { s.count_reply_use(id, me).await })
     }
 }
