@@ -16,6 +16,7 @@ pub mod interaction;
 pub mod notify;
 pub mod offer;
 pub mod record;
+pub mod replies;
 pub mod rich;
 pub mod screen_pop;
 pub mod session;

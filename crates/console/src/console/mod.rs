@@ -11,6 +11,7 @@ mod feed;
 mod keys;
 mod prefs;
 mod presence;
+mod replies;
 mod session;
 mod supervising;
 mod tick;
@@ -97,6 +98,8 @@ struct Work {
     region: Option<(View, usize)>,
     /// The Supervisor tab, for those who may open it.
     board: Option<crate::supervisor::Supervisor>,
+    /// The standard replies the agent sees (the composers' "/" list).
+    replies: std::sync::Arc<[livewindow_core::reply::StandardReply]>,
 }
 
 struct Clock {
@@ -178,6 +181,8 @@ pub enum Message {
     Supervisor(crate::supervisor::Message),
     /// The Supervisor tab in front.
     Board,
+    /// The standard replies the agent sees, read again.
+    Replies(Result<Vec<livewindow_core::reply::StandardReply>, StoreError>),
 }
 
 impl Console {
@@ -223,6 +228,7 @@ impl Console {
                 format_bar: false,
                 region: None,
                 board,
+                replies: std::sync::Arc::new([]),
             },
             clock: Clock {
                 offset_ms: r.offset_ms,
@@ -265,7 +271,8 @@ impl Console {
             );
         }
         let task = console.reopen(r.chats, &saved);
-        (console, task)
+        let replies = console.load_replies();
+        (console, Task::batch([task, replies]))
     }
 
     /// The data interface, for the app's subscriptions.
@@ -405,6 +412,9 @@ impl Console {
             },
             tab,
         ));
+        if let Some(c) = self.work.chats.last_mut() {
+            c.set_replies(self.work.replies.clone());
+        }
         Task::batch([load, pop])
     }
 
@@ -624,6 +634,7 @@ impl Console {
                 }
                 Task::none()
             }
+            Message::Replies(r) => self.replies_loaded(r),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 mod help;
 mod outcome;
+mod replies;
 mod view;
 
 pub use help::Help;
@@ -69,6 +70,8 @@ pub struct Interaction {
     help: Help,
     /// The agent's lines go to supervisors only.
     private: bool,
+    /// The Replies panel, over the side panel while open.
+    replies: Option<crate::replies::Panel>,
 }
 
 #[derive(Debug, Clone)]
@@ -100,6 +103,9 @@ pub enum Message {
     HelpAsked(Result<(), StoreError>),
     /// The agent's next lines private to supervisors (or not).
     Private(bool),
+    /// Open (or close) the Replies panel.
+    RepliesPanel,
+    Replies(crate::replies::Message),
 }
 
 /// What the chat asks of the console.
@@ -146,6 +152,11 @@ pub enum Action {
     /// The agent typed: tell the customer's page (at most every few seconds).
     Typing,
     AskHelp,
+    /// A standard reply was inserted: count its use.
+    ReplyUsed(i64),
+    /// Save the agent's own reply (new: `None`), then read the replies again.
+    SaveReply(Option<i64>, livewindow_core::reply::ReplyDraft),
+    RemoveReply(i64),
 }
 
 /// What a chat's composer starts with.
@@ -199,6 +210,7 @@ impl Interaction {
             typing_sent: None,
             help: Help::default(),
             private: false,
+            replies: None,
         }
     }
 
@@ -210,6 +222,9 @@ impl Interaction {
         }
         if matches!(self.stage, Stage::Search(_)) {
             return Some(self.update(Message::Search(contact_search::Message::Back)));
+        }
+        if self.replies.is_some() {
+            return Some(self.update(Message::RepliesPanel));
         }
         None
     }
@@ -466,6 +481,7 @@ impl Interaction {
             m @ (Message::AskHelp | Message::HelpAsked(_) | Message::Private(_)) => {
                 return self.on_help(m);
             }
+            m @ (Message::RepliesPanel | Message::Replies(_)) => return self.on_replies(m),
             Message::Transfer => {
                 if self.ended.is_none() && self.pending_transfer.is_none() {
                     let unsaved = matches!(&self.stage, Stage::Pop(p) if p.has_unsaved());
@@ -543,6 +559,10 @@ impl Interaction {
         if self.ended.is_some() {
             return Action::None;
         }
+        if let Some(line) = self.composer.unfilled() {
+            self.composer.refuse(line);
+            return Action::None;
+        }
         let Some((html, text)) = self.composer.take() else {
             return Action::None;
         };
@@ -593,6 +613,8 @@ impl Interaction {
             }
             composer::Action::PickImage => Action::PickImage,
             composer::Action::EnterSends(on) => Action::EnterSends(on),
+            composer::Action::Chosen(reply) => self.insert_reply(&reply),
+            composer::Action::BrowseReplies => self.on_replies(Message::RepliesPanel),
         }
     }
 
