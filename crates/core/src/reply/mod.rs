@@ -184,8 +184,8 @@ pub fn matching<'a>(replies: &'a [StandardReply], query: &str) -> Vec<&'a Standa
         .collect();
     found.sort_by_key(|r| {
         (
-            !(!q.is_empty() && r.shortcut.starts_with(&q)),
-            !(!q.is_empty() && r.name.to_lowercase().starts_with(&q)),
+            q.is_empty() || !r.shortcut.starts_with(&q),
+            q.is_empty() || !r.name.to_lowercase().starts_with(&q),
             -r.uses,
             r.name.to_lowercase(),
         )
