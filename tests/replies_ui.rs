@@ -102,11 +102,13 @@ fn listed(h: &Harness, chat: i64) -> Vec<String> {
 
 #[tokio::test]
 async fn slash_lists_filters_inserts_and_placeholders_hold_the_send() {
+    // The scratch database and the session folder live as long as the test.
     let Opened {
         mut h,
         chat,
         greeting,
-        ..
+        _db,
+        _dir,
     } = open_chat(true).await;
     assert_eq!(h.console.replies().len(), 3);
 
@@ -194,7 +196,13 @@ async fn slash_lists_filters_inserts_and_placeholders_hold_the_send() {
 
 #[tokio::test]
 async fn the_plain_composer_inserts_replies_too() {
-    let Opened { mut h, chat, .. } = open_chat(false).await;
+    let Opened {
+        mut h,
+        chat,
+        _db,
+        _dir,
+        ..
+    } = open_chat(false).await;
     assert!(!composer(&h, chat).is_rich());
     h.typing("/ord").await;
     assert_eq!(listed(&h, chat), ["order"]);
@@ -222,7 +230,13 @@ fn panel_message(chat: i64, m: Panel) -> livewindow::ui::console::Message {
 
 #[tokio::test]
 async fn the_replies_panel_searches_by_folder_and_keeps_the_agents_own() {
-    let Opened { mut h, chat, .. } = open_chat(true).await;
+    let Opened {
+        mut h,
+        chat,
+        _db,
+        _dir,
+        ..
+    } = open_chat(true).await;
     h.typing("/").await;
     h.click("Browse replies…").await;
     let panel = |h: &Harness| h.console.chat(chat).unwrap().replies_panel().is_some();
