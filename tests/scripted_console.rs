@@ -250,6 +250,31 @@ impl ConsoleData for Scripted {
     fn message_file(&self, _message_id: i64) -> Reply<Vec<u8>> {
         not_scripted("message_file", &self.0)
     }
+
+    // In the script: the console reads the replies as it opens; there are none.
+    fn replies(&self) -> Reply<Vec<livewindow::core::reply::StandardReply>> {
+        self.0.record(Call::Other("replies"));
+        Box::pin(async { Ok(Vec::new()) })
+    }
+    fn add_reply(
+        &self,
+        _: livewindow::core::reply::ReplyDraft,
+    ) -> Reply<livewindow::core::reply::StandardReply> {
+        not_scripted("add_reply", &self.0)
+    }
+    fn update_reply(
+        &self,
+        _: i64,
+        _: livewindow::core::reply::ReplyDraft,
+    ) -> Reply<livewindow::core::reply::StandardReply> {
+        not_scripted("update_reply", &self.0)
+    }
+    fn remove_reply(&self, _: i64) -> Reply<()> {
+        not_scripted("remove_reply", &self.0)
+    }
+    fn reply_used(&self, _: i64) -> Reply<()> {
+        not_scripted("reply_used", &self.0)
+    }
 }
 
 fn simulator(console: &Console) -> Simulator<'_, Message> {
@@ -337,6 +362,7 @@ async fn a_scripted_data_handle_drives_offer_accept_and_send_without_a_database(
         calls,
         vec![
             Call::Restore,
+            Call::Other("replies"),
             Call::Accept(CHAT),
             Call::Open(CHAT),
             Call::Send(CHAT, "The hum is the heating element".into()),

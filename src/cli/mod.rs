@@ -9,6 +9,7 @@ mod customer;
 mod desktop;
 mod login;
 mod paste_preview;
+mod replies;
 mod report;
 mod users;
 
@@ -104,6 +105,10 @@ pub enum Command {
     /// Profile options, at site level or per agent (--agent).
     #[command(subcommand)]
     Option(OptionCommand),
+    /// Standard replies agents insert with "/": the site's, a queue's (--queue) or one
+    /// agent's (--agent).
+    #[command(subcommand)]
+    Reply(ReplyCommand),
     /// Load data: the demo's CRM records, queues and agents, or many synthetic contacts.
     Seed(SeedArgs),
     /// Run simulated customers against the database (what --demo does in the background).
@@ -254,6 +259,41 @@ pub enum OptionCommand {
     List,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum ReplyCommand {
+    /// Add a reply: for the whole site, a queue (--queue) or one agent (the global --agent).
+    /// Its text may hold variables, `{{customer.first_name | "there"}}`, and placeholders
+    /// the agent fills in, `[[order number]]`.
+    Add {
+        name: String,
+        /// What the agent types after "/".
+        #[arg(long)]
+        shortcut: String,
+        #[arg(long)]
+        text: Option<String>,
+        /// A formatted reply: an HTML file, kept as far as the composer's formatting goes.
+        #[arg(long)]
+        html: Option<PathBuf>,
+        #[arg(long)]
+        queue: Option<String>,
+        #[arg(long)]
+        folder: Option<String>,
+    },
+    /// Every reply, with its scope and how often it was used.
+    List,
+    /// Remove a reply by its name or shortcut (--queue or --agent when several match).
+    Remove {
+        which: String,
+        #[arg(long)]
+        queue: Option<String>,
+    },
+    /// Add the replies of a JSON file as `reply export` writes it; a reply with the same
+    /// shortcut in the same scope is replaced. All or nothing.
+    Import { file: PathBuf },
+    /// Print every reply as JSON.
+    Export,
+}
+
 #[derive(Debug, Args)]
 #[group(required = true, multiple = true)]
 pub struct SeedArgs {
@@ -386,6 +426,7 @@ async fn administer(on: &dyn AdminData, cli: &Cli, command: &Command) -> Result<
         Command::Disposition(c) => chats::disposition(on, c).await,
         Command::Audit(c) => audit::audit(on, c).await,
         Command::Report(c) => report::report(on, cli.agent.as_deref(), c).await,
+        Command::Reply(c) => replies::reply(on, cli.agent.as_deref(), c).await,
         // Handled before: they are not administration.
         Command::Customer(_)
         | Command::Server(_)

@@ -7,14 +7,15 @@ use super::Server;
 use super::call::post;
 use livewindow_core::account::User;
 use livewindow_core::csat::{CsatFilter, CsatReport};
+use livewindow_core::reply::StandardReply;
 use livewindow_core::supervise::{AuditFilter, AuditRow};
 use livewindow_core::{
     Agent, AgentStatus, Chat, Password, QueueInfo, Role, SessionToken, StoreError,
 };
 use livewindow_data::Reply;
 use livewindow_data::admin::{
-    ADMIN_PREFIX, Account, AdminCommand, AdminData, ChatFilter, Membership, NewAccount, OptionRow,
-    QueueRef, Revoked, Scoped, SessionRow, Switched,
+    ADMIN_PREFIX, Account, AdminCommand, AdminData, ChatFilter, Imported, Membership, NewAccount,
+    OptionRow, QueueRef, ReplyDoc, Revoked, Scoped, SessionRow, Switched,
 };
 use serde::de::DeserializeOwned;
 
@@ -183,5 +184,30 @@ impl AdminData for Admin {
 
     fn csat(&self, filter: CsatFilter) -> Reply<CsatReport> {
         self.reply(AdminCommand::Csat { filter })
+    }
+
+    fn replies(&self) -> Reply<Vec<StandardReply>> {
+        self.reply(AdminCommand::Replies {})
+    }
+
+    fn add_reply(&self, doc: ReplyDoc) -> Reply<StandardReply> {
+        self.reply(AdminCommand::AddReply { doc })
+    }
+
+    fn remove_reply(
+        &self,
+        which: String,
+        queue: Option<String>,
+        agent: Option<String>,
+    ) -> Reply<StandardReply> {
+        self.reply(AdminCommand::RemoveReply {
+            which,
+            queue,
+            agent,
+        })
+    }
+
+    fn import_replies(&self, docs: Vec<ReplyDoc>) -> Reply<Imported> {
+        self.reply(AdminCommand::ImportReplies { docs })
     }
 }

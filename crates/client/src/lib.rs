@@ -20,6 +20,7 @@ use livewindow_core::crm::{
     Account, Contact, ContactDraft, Record, RecordEdit, RecordKind, ScreenPop,
 };
 use livewindow_core::history::{HistoryPage, HistoryQuery};
+use livewindow_core::reply::{ReplyDraft, StandardReply};
 use livewindow_core::search::{MessageHits, MessageQuery};
 use livewindow_core::supervise::Supervision;
 use livewindow_core::{
@@ -406,6 +407,26 @@ impl ConsoleData for Remote {
                 .await
                 .map_err(StoreError::from)
         })
+    }
+
+    fn replies(&self) -> Reply<Vec<StandardReply>> {
+        self.reply(Command::Replies {})
+    }
+
+    fn add_reply(&self, draft: ReplyDraft) -> Reply<StandardReply> {
+        self.reply(Command::AddReply { draft })
+    }
+
+    fn update_reply(&self, id: i64, draft: ReplyDraft) -> Reply<StandardReply> {
+        self.reply(Command::UpdateReply { id, draft })
+    }
+
+    fn remove_reply(&self, id: i64) -> Reply<()> {
+        self.reply(Command::RemoveReply { id })
+    }
+
+    fn reply_used(&self, id: i64) -> Reply<()> {
+        self.reply(Command::ReplyUsed { id })
     }
 
     fn sign_out(&self) -> Reply<()> {

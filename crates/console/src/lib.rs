@@ -18,6 +18,7 @@ pub mod notify;
 pub mod offer;
 pub mod past;
 pub mod record;
+pub mod replies;
 pub mod rich;
 pub mod screen_pop;
 pub mod search;

@@ -111,6 +111,11 @@ impl State {
         self.tab = Tab::Record(self.records.len() - 1);
     }
 
+    /// The verified contact's account, once loaded (a reply's `{{contact.account}}`).
+    pub fn account(&self) -> Option<&livewindow_core::crm::Account> {
+        self.data.as_ref().and_then(|d| d.account.as_ref())
+    }
+
     /// Whether an open record has edits not saved yet.
     pub fn has_unsaved(&self) -> bool {
         self.records.iter().any(|(_, r)| r.is_edited())

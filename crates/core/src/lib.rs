@@ -13,6 +13,7 @@ pub mod limits;
 pub mod options;
 pub mod paths;
 pub mod records;
+pub mod reply;
 pub mod rule;
 pub mod search;
 #[cfg(feature = "sqlx")]

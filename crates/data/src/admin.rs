@@ -14,6 +14,7 @@
 use crate::Reply;
 use livewindow_core::account::User;
 use livewindow_core::csat::{CsatFilter, CsatReport};
+use livewindow_core::reply::{ReplyScope, StandardReply};
 use livewindow_core::supervise::{AuditFilter, AuditRow};
 use livewindow_core::{Agent, AgentStatus, Chat, ChatState, Password, QueueInfo, Role};
 use serde::{Deserialize, Serialize};
@@ -118,6 +119,52 @@ pub struct OptionRow {
     pub value: String,
 }
 
+/// A standard reply as an administrator writes it (`reply add`, each item of `reply import`)
+/// and as `reply export` prints it: its scope by the queue's name or the agent's email
+/// (neither: the whole site), so a file moves between databases.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyDoc {
+    pub name: String,
+    pub shortcut: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+}
+
+impl ReplyDoc {
+    /// A stored reply as its file form (`reply export`).
+    pub fn of(r: &StandardReply) -> ReplyDoc {
+        let (queue, agent) = match r.scope {
+            ReplyScope::Site => (None, None),
+            ReplyScope::Queue(_) => (r.scope_name.clone(), None),
+            ReplyScope::Agent(_) => (None, r.scope_name.clone()),
+        };
+        ReplyDoc {
+            name: r.name.clone(),
+            shortcut: r.shortcut.clone(),
+            folder: r.folder.clone(),
+            queue,
+            agent,
+            text: r.body_text.clone(),
+            html: r.body_html.clone(),
+        }
+    }
+}
+
+/// What `reply import` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Imported {
+    pub added: usize,
+    /// Replies of the same shortcut in the same scope, replaced.
+    pub replaced: usize,
+}
+
 /// Administration, by an administrator: every method acts with their rights.
 pub trait AdminData: Send + Sync {
     /// The queues of these names (case-insensitive), in order; the first unknown one is
@@ -178,6 +225,20 @@ pub trait AdminData: Send + Sync {
 
     /// How many chats got each satisfaction rating (`livewindow report csat`).
     fn csat(&self, filter: CsatFilter) -> Reply<CsatReport>;
+    /// Every standard reply, by folder and name.
+    fn replies(&self) -> Reply<Vec<StandardReply>>;
+    /// Adds a standard reply (an unknown variable in its text is refused).
+    fn add_reply(&self, doc: ReplyDoc) -> Reply<StandardReply>;
+    /// Removes the one reply of this name or shortcut (in the queue's or the agent's
+    /// scope, when named; else in any); several matching is refused, naming their scopes.
+    fn remove_reply(
+        &self,
+        which: String,
+        queue: Option<String>,
+        agent: Option<String>,
+    ) -> Reply<StandardReply>;
+    /// Adds replies, replacing those of the same shortcut and scope; all or nothing.
+    fn import_replies(&self, docs: Vec<ReplyDoc>) -> Reply<Imported>;
 }
 
 /// One [`AdminData`] method on the wire: `{"set_role": {"who": "…", "role": "admin"}}`,
@@ -278,11 +339,23 @@ pub enum AdminCommand {
     Csat {
         filter: CsatFilter,
     },
+    Replies {},
+    AddReply {
+        doc: ReplyDoc,
+    },
+    RemoveReply {
+        which: String,
+        queue: Option<String>,
+        agent: Option<String>,
+    },
+    ImportReplies {
+        docs: Vec<ReplyDoc>,
+    },
 }
 
 impl AdminCommand {
     /// Every command's path segment, for the tests that try each route.
-    pub const NAMES: [&'static str; 29] = [
+    pub const NAMES: [&'static str; 33] = [
         "find_queues",
         "add_user",
         "user",
@@ -312,6 +385,10 @@ impl AdminCommand {
         "supervise_queue",
         "audit",
         "csat",
+        "replies",
+        "add_reply",
+        "remove_reply",
+        "import_replies",
     ];
 }
 

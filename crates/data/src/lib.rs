@@ -19,6 +19,7 @@ use livewindow_core::crm::{
 };
 use livewindow_core::csat::Rating;
 use livewindow_core::history::{HistoryPage, HistoryQuery, PastChat};
+use livewindow_core::reply::{ReplyDraft, StandardReply};
 use livewindow_core::search::{MessageHits, MessageQuery};
 use livewindow_core::supervise::{BoardDelta, Supervision};
 use livewindow_core::{
@@ -305,6 +306,21 @@ pub trait ConsoleData: std::fmt::Debug + Send + Sync + 'static {
     /// The bytes of the file a customer sent with message `message_id`, in one of the
     /// agent's chats.
     fn message_file(&self, message_id: i64) -> Reply<Vec<u8>>;
+    /// The standard replies the agent sees: the site's, their queues', their own.
+    fn replies(&self) -> Reply<Vec<StandardReply>>;
+
+    /// Adds a standard reply: the agent's own (site and queue replies are for
+    /// administrators, `authorize`'s `ManageReply`).
+    fn add_reply(&self, draft: ReplyDraft) -> Reply<StandardReply>;
+
+    /// Changes a standard reply (the agent's own, unless an administrator).
+    fn update_reply(&self, id: i64, draft: ReplyDraft) -> Reply<StandardReply>;
+
+    /// Removes a standard reply (the agent's own, unless an administrator).
+    fn remove_reply(&self, id: i64) -> Reply<()>;
+
+    /// Counts one use of a reply the agent inserted.
+    fn reply_used(&self, id: i64) -> Reply<()>;
 
     /// Ends the session this handle acts in, on a team's server (*Sign out*). On one
     /// machine there is no session: nothing to do.

@@ -5,6 +5,7 @@
 
 use livewindow_core::crm::{ContactDraft, RecordEdit, RecordKind};
 use livewindow_core::history::{HistoryOf, HistoryQuery};
+use livewindow_core::reply::ReplyDraft;
 use livewindow_core::search::MessageQuery;
 use livewindow_core::supervise::Supervision;
 use livewindow_core::{
@@ -114,6 +115,20 @@ pub enum Command {
     },
     SearchMessages {
         query: MessageQuery,
+    },
+    Replies {},
+    AddReply {
+        draft: ReplyDraft,
+    },
+    UpdateReply {
+        id: i64,
+        draft: ReplyDraft,
+    },
+    RemoveReply {
+        id: i64,
+    },
+    ReplyUsed {
+        id: i64,
     },
 }
 

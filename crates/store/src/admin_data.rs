@@ -6,12 +6,13 @@
 use super::{InitialPassword, NewUser, Result, Store, StoreError};
 use livewindow_core::account::User;
 use livewindow_core::csat::{CsatFilter, CsatReport};
+use livewindow_core::reply::{ReplyDraft, ReplyScope, StandardReply};
 use livewindow_core::supervise::{AuditFilter, AuditRow};
 use livewindow_core::{Agent, AgentStatus, Chat, Password, QueueInfo, Role};
 use livewindow_data::Reply;
 use livewindow_data::admin::{
-    Account, AdminData, ChatFilter, Membership, NewAccount, OptionRow, QueueRef, Revoked, Scoped,
-    SessionRow, Switched,
+    Account, AdminData, ChatFilter, Imported, Membership, NewAccount, OptionRow, QueueRef,
+    ReplyDoc, Revoked, Scoped, SessionRow, Switched,
 };
 use std::future::Future;
 
@@ -27,6 +28,31 @@ impl Store {
     async fn queue_ref(&self, name: &str) -> Result<QueueRef> {
         let (id, name) = self.find_queue(Some(name)).await?;
         Ok(QueueRef { id, name })
+    }
+
+    /// The scope a reply's queue or agent names (neither: the site; both: refused).
+    async fn reply_scope(&self, queue: Option<&str>, agent: Option<&str>) -> Result<ReplyScope> {
+        match (queue, agent) {
+            (Some(_), Some(_)) => Err(StoreError::invalid(
+                "a reply is for a queue or for one agent, not both",
+            )),
+            (Some(q), None) => Ok(ReplyScope::Queue(self.find_queue(Some(q)).await?.0)),
+            (None, Some(a)) => Ok(ReplyScope::Agent(self.find_agent(a).await?.id)),
+            (None, None) => Ok(ReplyScope::Site),
+        }
+    }
+
+    async fn reply_draft(&self, doc: ReplyDoc) -> Result<ReplyDraft> {
+        Ok(ReplyDraft {
+            scope: self
+                .reply_scope(doc.queue.as_deref(), doc.agent.as_deref())
+                .await?,
+            name: doc.name,
+            shortcut: doc.shortcut,
+            folder: doc.folder,
+            body_text: doc.text,
+            body_html: doc.html,
+        })
     }
 
     /// The agent named for an option, if one is.
@@ -303,5 +329,73 @@ impl AdminData for Store {
 
     fn csat(&self, filter: CsatFilter) -> Reply<CsatReport> {
         self.admin(|s| async move { s.csat_report(&filter).await })
+    }
+
+    fn replies(&self) -> Reply<Vec<StandardReply>> {
+        self.admin(|s| async move { s.replies().await })
+    }
+
+    fn add_reply(&self, doc: ReplyDoc) -> Reply<StandardReply> {
+        self.admin(|s| async move {
+            let draft = s.reply_draft(doc).await?;
+            s.add_reply(&draft).await
+        })
+    }
+
+    fn remove_reply(
+        &self,
+        which: String,
+        queue: Option<String>,
+        agent: Option<String>,
+    ) -> Reply<StandardReply> {
+        self.admin(|s| async move {
+            let scope = match (&queue, &agent) {
+                (None, None) => None,
+                _ => Some(s.reply_scope(queue.as_deref(), agent.as_deref()).await?),
+            };
+            let key = livewindow_core::validate::clean_line(&which);
+            let key = key.trim();
+            let found: Vec<StandardReply> = s
+                .replies()
+                .await?
+                .into_iter()
+                .filter(|r| scope.is_none_or(|sc| r.scope == sc))
+                .filter(|r| {
+                    r.name.eq_ignore_ascii_case(key)
+                        || r.shortcut == key.trim_start_matches('/').to_lowercase()
+                })
+                .collect();
+            match found.as_slice() {
+                [] => Err(StoreError::NotFound(format!(
+                    "no standard reply named {key:?} or with that shortcut; `livewindow reply list` shows them"
+                ))),
+                [one] => {
+                    s.remove_reply(one.id).await?;
+                    Ok(one.clone())
+                }
+                many => Err(StoreError::invalid(format!(
+                    "{} replies match {key:?} ({}): name the scope with --queue or --agent",
+                    many.len(),
+                    many.iter()
+                        .map(|r| match &r.scope_name {
+                            Some(n) => format!("{} {n}", r.scope.kind()),
+                            None => r.scope.kind().to_string(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))),
+            }
+        })
+    }
+
+    fn import_replies(&self, docs: Vec<ReplyDoc>) -> Reply<Imported> {
+        self.admin(|s| async move {
+            let mut drafts = Vec::with_capacity(docs.len());
+            for doc in docs {
+                drafts.push(s.reply_draft(doc).await?);
+            }
+            let (added, replaced) = s.import_replies(&drafts).await?;
+            Ok(Imported { added, replaced })
+        })
     }
 }

@@ -9,6 +9,7 @@ use livewindow_core::crm::{
     Account, Contact, ContactDraft, Record, RecordEdit, RecordKind, ScreenPop,
 };
 use livewindow_core::history::{HistoryPage, HistoryQuery};
+use livewindow_core::reply::{ReplyDraft, StandardReply};
 use livewindow_core::search::{MessageHits, MessageQuery};
 use livewindow_core::supervise::Supervision;
 use livewindow_core::{
@@ -320,5 +321,41 @@ impl ConsoleData for Desk {
 
     fn message_file(&self, message_id: i64) -> Reply<Vec<u8>> {
         self.call(move |s, me| async move { s.agents_file(me, message_id).await })
+    }
+
+    fn replies(&self) -> Reply<Vec<StandardReply>> {
+        self.call(|s, me| async move { s.replies_for(me).await })
+    }
+
+    fn add_reply(&self, draft: ReplyDraft) -> Reply<StandardReply> {
+        let solo = self.solo;
+        self.call(move |s, me| async move {
+            s.may_manage_reply(me, solo, None, Some(draft.scope))
+                .await?;
+            s.add_reply(&draft).await
+        })
+    }
+
+    fn update_reply(&self, id: i64, draft: ReplyDraft) -> Reply<StandardReply> {
+        let solo = self.solo;
+        self.call(move |s, me| async move {
+            let before = s.reply(id).await?.scope;
+            s.may_manage_reply(me, solo, Some(before), Some(draft.scope))
+                .await?;
+            s.update_reply(id, &draft).await
+        })
+    }
+
+    fn remove_reply(&self, id: i64) -> Reply<()> {
+        let solo = self.solo;
+        self.call(move |s, me| async move {
+            let before = s.reply(id).await?.scope;
+            s.may_manage_reply(me, solo, Some(before), None).await?;
+            s.remove_reply(id).await.map(|_| ())
+        })
+    }
+
+    fn reply_used(&self, id: i64) -> Reply<()> {
+        self.call(move |s, me| async move { s.count_reply_use(id, me).await })
     }
 }

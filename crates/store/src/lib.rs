@@ -28,6 +28,7 @@ mod notifier;
 mod options;
 mod presence;
 mod rate;
+mod replies;
 mod routing;
 pub mod scratch;
 mod search;

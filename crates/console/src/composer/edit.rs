@@ -196,6 +196,8 @@ impl Rich {
                 return copy;
             }
             Editor::Paste => return Outcome::Action(Action::ReadClipboard),
+            // The composer takes these before the body sees them.
+            Editor::List(_) | Editor::NextPlaceholder { .. } => {}
             Editor::RemoveImage(block) => {
                 let at = self.doc.delete(Selection::new(
                     Position::new(block, 0),

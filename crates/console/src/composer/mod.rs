@@ -8,6 +8,7 @@
 mod edit;
 mod paste;
 mod plain;
+mod slash;
 mod toolbar;
 
 use super::clipboard::{Clip, ClipboardError};
@@ -16,17 +17,26 @@ use super::style;
 use super::widget::rich_editor::{self, rich_editor};
 use crate::widget::focus::Keys;
 use iced::widget::text_editor;
-use iced::widget::{button, column, row, text};
+use iced::widget::{button, column, container, row, text};
 use iced::{Element, Length, Task};
+use livewindow_core::reply::StandardReply;
 use livewindow_richtext::{Block, BlockStyle, Document, ListKind, Mark, Marks, Selection};
+use std::sync::Arc;
 pub use toolbar::{Colour, StyleChoice};
 
 pub struct Composer {
     chat: i64,
     body: Body,
     enter_sends: bool,
-    /// The inline message under the composer (image limits, clipboard), if any.
+    /// The inline message under the composer (image limits, clipboard, a placeholder
+    /// left unfilled), if any.
     notice: Option<String>,
+    /// The standard replies the agent sees, for the "/" list.
+    replies: Arc<[StandardReply]>,
+    /// The "/" list, while open.
+    slash: Option<slash::Open>,
+    /// Where the "/" of a list closed with Esc is: it stays closed for that word.
+    dismissed: Option<slash::At>,
 }
 
 /// What the agent is writing: formatted, or plain.
@@ -80,6 +90,10 @@ pub enum Message {
     Copied(Result<(), ClipboardError>),
     EnterSends(bool),
     DismissNotice,
+    /// A row of the "/" list was clicked.
+    PickReply(usize),
+    /// *Browse replies…* under the "/" list.
+    BrowseReplies,
 }
 
 /// What the composer asks of its parent.
@@ -100,6 +114,11 @@ pub enum Action {
     PickImage,
     /// The agent changed whether Enter sends: one setting for all their composers.
     EnterSends(bool),
+    /// A standard reply was chosen from the "/" list: fill its variables and give it back
+    /// to [`Composer::insert_reply`].
+    Chosen(StandardReply),
+    /// Open the chat's Replies panel.
+    BrowseReplies,
 }
 
 pub fn editor_id(chat: i64) -> iced::widget::Id {
@@ -150,6 +169,9 @@ impl Composer {
             body,
             enter_sends: true,
             notice: None,
+            replies: Arc::new([]),
+            slash: None,
+            dismissed: None,
         }
     }
 
@@ -263,6 +285,34 @@ impl Composer {
 
     pub fn update(&mut self, message: Message) -> Action {
         match message {
+            Message::Editor(rich_editor::Action::List(key)) => return self.list_key(key),
+            Message::Editor(rich_editor::Action::NextPlaceholder { back }) => {
+                self.next_placeholder(back);
+                return Action::None;
+            }
+            Message::PickReply(i) => return self.choose(i),
+            Message::BrowseReplies => {
+                self.slash = None;
+                return Action::BrowseReplies;
+            }
+            _ => {}
+        }
+        let edit = matches!(message, Message::Editor(_) | Message::Plain(_));
+        let was_open = self.slash.is_some();
+        let action = self.update_body(message);
+        if edit {
+            self.refresh_slash();
+            // The list opening or closing rebuilds the widgets around the editor, which
+            // loses the keyboard's focus: it goes back to the editor.
+            if was_open != self.slash.is_some() && matches!(action, Action::None) {
+                return self.refocus();
+            }
+        }
+        action
+    }
+
+    fn update_body(&mut self, message: Message) -> Action {
+        match message {
             Message::Plain(action) => {
                 if let Body::Plain(p) = &mut self.body {
                     p.perform(action);
@@ -337,6 +387,7 @@ impl Composer {
     /// `tools`: with the formatting bar (its keys work without it).
     pub fn view(&self, tools: bool) -> Element<'_, Message> {
         let mut col = column![].spacing(4);
+
         match &self.body {
             Body::Rich(r) => {
                 if tools {
@@ -347,6 +398,7 @@ impl Composer {
                 }
                 col = col.push(
                     rich_editor(&r.doc, r.selection, Message::Editor)
+                        .extras(self.extras())
                         .id(editor_id(self.chat))
                         .placeholder(self.placeholder())
                         .height(64.0, 240.0),
@@ -358,6 +410,7 @@ impl Composer {
                     self.chat,
                     self.enter_sends,
                     self.placeholder(),
+                    self.extras(),
                 ));
             }
         }
@@ -372,6 +425,14 @@ impl Composer {
                 .align_y(iced::Alignment::Center),
             );
         }
-        col.into()
+        // Always a slot for the "/" list, so opening it does not move the editor in the
+        // widget tree (which would lose its focus), and adds nothing while it is closed.
+        let slot: Element<'_, Message> = match self.list_view() {
+            Some(list) => container(list)
+                .padding(iced::Padding::ZERO.bottom(4))
+                .into(),
+            None => iced::widget::Space::new().height(0).into(),
+        };
+        column![slot, col].into()
     }
 }

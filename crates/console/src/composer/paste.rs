@@ -8,7 +8,7 @@ use livewindow_core::limits;
 use livewindow_richtext::{Document, Image, PasteExtras};
 
 impl Rich {
-    fn paste_fragment(&mut self, fragment: &Document) -> Result<(), Notice> {
+    pub(super) fn paste_fragment(&mut self, fragment: &Document) -> Result<(), Notice> {
         limits::check_message_images(self.held_image_bytes(fragment), fragment.image_bytes())
             .map_err(|e| Notice(e.to_string()))?;
         let at = self.doc.paste(self.selection, fragment);

@@ -139,6 +139,26 @@ impl Console {
                 })
             }
             Action::Typing => Task::perform(data.typing(id), |_| ()).discard(),
+            // The list closed around the editor: the keyboard goes back to it.
+            Action::ReplyUsed(reply) => Task::batch([
+                iced::widget::operation::focus(interaction::composer_id(id)),
+                Task::perform(data.reply_used(reply), |_| ())
+                    .discard()
+                    .chain(self.load_replies()),
+            ]),
+            Action::SaveReply(reply, draft) => {
+                let save = match reply {
+                    Some(reply) => data.update_reply(reply, draft),
+                    None => data.add_reply(draft),
+                };
+                self.perform_chat(id, save, |r| Message::Done(Outcome::ReplySaved(r)))
+                    .chain(self.load_replies())
+            }
+            Action::RemoveReply(reply) => self
+                .perform_chat(id, data.remove_reply(reply), |r| {
+                    Message::Done(Outcome::ReplyRemoved(r))
+                })
+                .chain(self.load_replies()),
             Action::AskHelp => self.perform_chat(id, data.ask_help(id), Message::HelpAsked),
             Action::PickImage => Task::perform(files::pick_image(), move |path| {
                 super::Message::ImageChosen(id, path)

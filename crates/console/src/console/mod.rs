@@ -11,6 +11,7 @@ mod feed;
 mod keys;
 mod prefs;
 mod presence;
+mod replies;
 mod searching;
 mod session;
 mod sounds;
@@ -106,6 +107,8 @@ struct Work {
     search: crate::search::Search,
     /// The Sounds panel is open under the toolbar.
     sound_panel: bool,
+    /// The standard replies the agent sees (the composers' "/" list).
+    replies: std::sync::Arc<[livewindow_core::reply::StandardReply]>,
 }
 
 struct Clock {
@@ -199,6 +202,8 @@ pub enum Message {
     /// The Search tab in front.
     SearchTab,
     Sound(crate::sound::settings::Message),
+    /// The standard replies the agent sees, read again.
+    Replies(Result<Vec<livewindow_core::reply::StandardReply>, StoreError>),
 }
 
 impl Console {
@@ -252,6 +257,7 @@ impl Console {
                 board,
                 search: crate::search::Search::new(me),
                 sound_panel: false,
+                replies: std::sync::Arc::new([]),
             },
             clock: Clock {
                 offset_ms: r.offset_ms,
@@ -297,7 +303,8 @@ impl Console {
             );
         }
         let task = console.reopen(r.chats, &saved);
-        (console, task)
+        let replies = console.load_replies();
+        (console, Task::batch([task, replies]))
     }
 
     /// The data interface, for the app's subscriptions.
@@ -437,6 +444,9 @@ impl Console {
             },
             tab,
         ));
+        if let Some(c) = self.work.chats.last_mut() {
+            c.set_replies(self.work.replies.clone());
+        }
         Task::batch([load, pop])
     }
 
@@ -647,6 +657,7 @@ impl Console {
                 }
                 Task::none()
             }
+            Message::Replies(r) => self.replies_loaded(r),
         }
     }
 }

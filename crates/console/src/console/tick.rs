@@ -68,6 +68,7 @@ impl Console {
         if let Some(offset) = offset_ms {
             self.clock.offset_ms = offset;
         }
+        let mut again_replies = None;
         if let Some(settings) = settings {
             if settings.rich != self.me.settings.rich {
                 for c in &mut self.work.chats {
@@ -75,6 +76,8 @@ impl Console {
                 }
             }
             self.me.settings = settings;
+            // Replies an administrator added since come in with the minute's settings.
+            again_replies = Some(self.load_replies());
         }
         // It answers again: what could not be sent while it was away goes now, by itself.
         let mut again = Vec::new();
@@ -82,6 +85,7 @@ impl Console {
             let id = c.chat().id;
             again.extend(c.retry_unsent().into_iter().map(|a| (id, a)));
         }
-        Task::batch(again.into_iter().map(|(id, a)| self.run(id, a)))
+        let resend: Vec<_> = again.into_iter().map(|(id, a)| self.run(id, a)).collect();
+        Task::batch(resend.into_iter().chain(again_replies))
     }
 }

@@ -6,6 +6,7 @@ mod earlier;
 mod help;
 mod outcome;
 mod rating;
+mod replies;
 mod side;
 mod view;
 
@@ -76,6 +77,8 @@ pub struct Interaction {
     private: bool,
     /// The customer's earlier chats.
     history: History,
+    /// The Replies panel, over the side panel while open.
+    replies: Option<crate::replies::Panel>,
 }
 
 #[derive(Debug, Clone)]
@@ -110,6 +113,9 @@ pub enum Message {
     /// The agent's next lines private to supervisors (or not).
     Private(bool),
     History(history::Message),
+    /// Open (or close) the Replies panel.
+    RepliesPanel,
+    Replies(crate::replies::Message),
 }
 
 /// What the chat asks of the console.
@@ -165,6 +171,11 @@ pub enum Action {
     LoadHistory(HistoryQuery),
     /// Open an earlier chat read-only, shown at this place.
     OpenPast(history::Place, i64),
+    /// A standard reply was inserted: count its use.
+    ReplyUsed(i64),
+    /// Save the agent's own reply (new: `None`), then read the replies again.
+    SaveReply(Option<i64>, livewindow_core::reply::ReplyDraft),
+    RemoveReply(i64),
 }
 
 /// What a chat's composer starts with.
@@ -224,6 +235,7 @@ impl Interaction {
             help: Help::default(),
             private: false,
             history: History::new(of, id),
+            replies: None,
         }
     }
 
@@ -235,6 +247,9 @@ impl Interaction {
         }
         if matches!(self.stage, Stage::Search(_)) {
             return Some(self.update(Message::Search(contact_search::Message::Back)));
+        }
+        if self.replies.is_some() {
+            return Some(self.update(Message::RepliesPanel));
         }
         None
     }
@@ -494,6 +509,7 @@ impl Interaction {
             m @ (Message::AskHelp | Message::HelpAsked(_) | Message::Private(_)) => {
                 return self.on_help(m);
             }
+            m @ (Message::RepliesPanel | Message::Replies(_)) => return self.on_replies(m),
             Message::Transfer => {
                 if self.ended.is_none() && self.pending_transfer.is_none() {
                     let unsaved = matches!(&self.stage, Stage::Pop(p) if p.has_unsaved());
@@ -539,6 +555,10 @@ impl Interaction {
 
     fn send(&mut self) -> Action {
         if self.ended.is_some() {
+            return Action::None;
+        }
+        if let Some(line) = self.composer.unfilled() {
+            self.composer.refuse(line);
             return Action::None;
         }
         let Some((html, text)) = self.composer.take() else {
@@ -591,6 +611,8 @@ impl Interaction {
             }
             composer::Action::PickImage => Action::PickImage,
             composer::Action::EnterSends(on) => Action::EnterSends(on),
+            composer::Action::Chosen(reply) => self.insert_reply(&reply),
+            composer::Action::BrowseReplies => self.on_replies(Message::RepliesPanel),
         }
     }
 }

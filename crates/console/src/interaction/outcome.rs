@@ -28,6 +28,8 @@ pub enum Outcome {
     TransferTargets(Result<(Vec<QueueStat>, Vec<AgentLoad>), StoreError>),
     Transferred(Result<(), StoreError>),
     WrappedUp(Result<(), StoreError>),
+    ReplySaved(Result<livewindow_core::reply::StandardReply, StoreError>),
+    ReplyRemoved(Result<(), StoreError>),
 }
 
 impl Outcome {
@@ -47,6 +49,8 @@ impl Outcome {
             Outcome::TransferTargets(r) => Message::Dialog(transfer::Message::Loaded(r)),
             Outcome::Transferred(r) => Message::Dialog(transfer::Message::Done(r)),
             Outcome::WrappedUp(r) => Message::WrapUp(wrapup::Message::Saved(r)),
+            Outcome::ReplySaved(r) => Message::Replies(crate::replies::Message::Saved(r)),
+            Outcome::ReplyRemoved(r) => Message::Replies(crate::replies::Message::Removed(r)),
         }
     }
 }

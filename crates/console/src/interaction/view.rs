@@ -132,6 +132,9 @@ impl Interaction {
         if let Some(dialog) = &self.transfer {
             return dialog.view(&self.chat.customer_name).map(Message::Dialog);
         }
+        if let Some(panel) = &self.replies {
+            return panel.view().map(Message::Replies);
+        }
         match &self.stage {
             Stage::Verify(v) => column![
                 v.view(

@@ -143,7 +143,11 @@ impl Watch {
                 Action::Supervise(Supervision::Leave { chat_id })
             }
             Message::Composer(m) => match self.composer.update(m) {
-                composer::Action::None | composer::Action::EnterSends(_) => Action::None,
+                // A supervisor's composer has no replies list.
+                composer::Action::None
+                | composer::Action::EnterSends(_)
+                | composer::Action::Chosen(_)
+                | composer::Action::BrowseReplies => Action::None,
                 composer::Action::Run(task) => Action::Run(task.map(Message::Composer)),
                 composer::Action::Send => self.say(),
                 composer::Action::ReadClipboard => Action::ReadClipboard,

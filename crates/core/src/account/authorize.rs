@@ -49,6 +49,9 @@ pub enum Act {
     Supervise { in_scope: bool },
     /// Opening an earlier chat's transcript (the customer's history, a search's hit).
     ReadPast(PastAccess),
+    /// Adding, changing or removing a standard reply. `own`: the reply is (or stays) the
+    /// caller's own; site and queue replies, and other agents', are for administrators.
+    ManageReply { own: bool },
 }
 
 /// Why an action was refused: one line for the person who tried.
@@ -85,6 +88,9 @@ pub fn authorize(caller: &Caller, act: &Act) -> Result<(), Denied> {
         Act::ReadChat(_) | Act::WorkChat(_) => Err(Denied::NotYourChat),
         Act::Administer if caller.role == Role::Admin => Ok(()),
         Act::Administer => Err(Denied::AdminsOnly),
+        Act::ManageReply { own: true } => Ok(()),
+        Act::ManageReply { own: false } if caller.role == Role::Admin => Ok(()),
+        Act::ManageReply { own: false } => Err(Denied::AdminsOnly),
         Act::Board | Act::Supervise { .. } if caller.role == Role::Admin => Ok(()),
         Act::Board | Act::Supervise { .. } if caller.role == Role::Agent => {
             Err(Denied::SupervisorsOnly)
@@ -182,6 +188,23 @@ mod tests {
     }
 
     #[test]
+    fn agents_manage_their_own_replies_and_admins_all() {
+        for role in Role::ALL {
+            let c = Caller {
+                agent_id: ME,
+                role,
+                must_change_password: false,
+            };
+            assert_eq!(authorize(&c, &Act::ManageReply { own: true }), Ok(()));
+            let others = authorize(&c, &Act::ManageReply { own: false });
+            match role {
+                Role::Admin => assert_eq!(others, Ok(())),
+                _ => assert_eq!(others, Err(Denied::AdminsOnly), "{role}"),
+            }
+        }
+    }
+
+    #[test]
     fn a_one_time_password_opens_only_its_change() {
         let mine = parties(Some(ME), None);
         let offered_to_me = parties(None, Some(ME));
@@ -201,6 +224,7 @@ mod tests {
                 Act::Administer,
                 Act::Board,
                 Act::Supervise { in_scope: true },
+                Act::ManageReply { own: true },
             ] {
                 assert_eq!(
                     authorize(&c, &act),

@@ -66,5 +66,13 @@ async fn run(admin: &dyn AdminData, command: AdminCommand) -> Result<Response, A
         C::SuperviseQueue { who, queue, on } => json(admin.supervise_queue(who, queue, on).await?),
         C::Audit { filter } => json(admin.audit(filter).await?),
         C::Csat { filter } => json(admin.csat(filter).await?),
+        C::Replies {} => json(admin.replies().await?),
+        C::AddReply { doc } => json(admin.add_reply(doc).await?),
+        C::RemoveReply {
+            which,
+            queue,
+            agent,
+        } => json(admin.remove_reply(which, queue, agent).await?),
+        C::ImportReplies { docs } => json(admin.import_replies(docs).await?),
     })
 }

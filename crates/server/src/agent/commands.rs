@@ -68,6 +68,16 @@ async fn act_of(state: &AppState, me: i64, command: &Command) -> Result<Act, Sto
         | Command::ScreenPop { .. }
         | Command::SaveRecord { .. }
         | Command::Record { .. } => Act::Crm,
+        Command::Replies {} | Command::ReplyUsed { .. } => Act::OwnDesk,
+        Command::AddReply { draft } => Act::ManageReply {
+            own: draft.scope.owned_by(me),
+        },
+        Command::UpdateReply { id, draft } => Act::ManageReply {
+            own: state.store.reply(*id).await?.scope.owned_by(me) && draft.scope.owned_by(me),
+        },
+        Command::RemoveReply { id } => Act::ManageReply {
+            own: state.store.reply(*id).await?.scope.owned_by(me),
+        },
     })
 }
 
@@ -210,5 +220,10 @@ async fn run(
             json(desk.past_chat(chat_id, newest.min(PAGE_MAX)).await?)
         }
         Command::SearchMessages { query } => json(desk.search_messages(query).await?),
+        Command::Replies {} => json(desk.replies().await?),
+        Command::AddReply { draft } => json(desk.add_reply(draft).await?),
+        Command::UpdateReply { id, draft } => json(desk.update_reply(id, draft).await?),
+        Command::RemoveReply { id } => json(desk.remove_reply(id).await?),
+        Command::ReplyUsed { id } => json(desk.reply_used(id).await?),
     })
 }

@@ -154,6 +154,20 @@ impl<Message> RichEditor<'_, Message> {
                     }
                 }
             }
+            let mut highlight = palette.warning.weak.color;
+            highlight.a = 0.6;
+            for h in &self.extras.highlights {
+                let (a, b) = self.doc.clamp_selection(*h).range();
+                for s in state.layout.selection(a, b) {
+                    r.fill_quad(
+                        renderer::Quad {
+                            bounds: s + (origin - Vector::ZERO),
+                            ..Default::default()
+                        },
+                        highlight,
+                    );
+                }
+            }
             for s in &selection {
                 r.fill_quad(
                     renderer::Quad {

@@ -11,7 +11,12 @@ use std::time::{Duration, Instant};
 fn reads_positions(action: &Action) -> bool {
     matches!(
         action,
-        Action::Select(_) | Action::Delete(_) | Action::Unstyle(_) | Action::RemoveImage(_)
+        Action::Select(_)
+            | Action::Delete(_)
+            | Action::Unstyle(_)
+            | Action::RemoveImage(_)
+            | Action::List(_)
+            | Action::NextPlaceholder { .. }
     )
 }
 
@@ -154,6 +159,7 @@ impl<Message> RichEditor<'_, Message> {
                     state.goal_x,
                     state.viewport,
                     press,
+                    &self.extras,
                 );
                 let absolute = match &outcome {
                     keys::Outcome::Act(action, _) => reads_positions(action),

@@ -195,6 +195,27 @@ pub enum Outcome {
     Foreign,
 }
 
+/// A key the parent took over: the open list's, or Tab to the next placeholder.
+fn taken(named: key::Named, m: Modifiers, extras: &super::Extras) -> Option<Action> {
+    use super::ListKey;
+    use key::Named;
+    if m.command() || m.alt() {
+        return None;
+    }
+    if extras.list_open {
+        let k = match named {
+            Named::ArrowUp => ListKey::Up,
+            Named::ArrowDown => ListKey::Down,
+            Named::Enter | Named::Tab => ListKey::Choose,
+            Named::Escape => ListKey::Close,
+            _ => return None,
+        };
+        return Some(Action::List(k));
+    }
+    (extras.placeholders && named == Named::Tab)
+        .then_some(Action::NextPlaceholder { back: m.shift() })
+}
+
 /// What a key press does.
 pub fn action(
     doc: &Document,
@@ -203,6 +224,7 @@ pub fn action(
     goal_x: Option<f32>,
     page: f32,
     press: Press<'_>,
+    extras: &super::Extras,
 ) -> Outcome {
     let m = press.modifiers;
     let sel = doc.clamp_selection(selection);
@@ -220,6 +242,9 @@ pub fn action(
     let plain = !m.command() && !m.alt();
     if let Key::Named(named) = press.key {
         use key::Named;
+        if let Some(a) = taken(*named, m, extras) {
+            return act(a);
+        }
         return match named {
             Named::Enter => act(Action::Enter {
                 shift: m.shift(),

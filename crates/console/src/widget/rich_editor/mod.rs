@@ -41,6 +41,32 @@ pub enum Action {
     Cut,
     Paste,
     RemoveImage(usize),
+    /// A key for the list open over the editor (the "/" replies): Up, Down, Enter, Esc.
+    List(ListKey),
+    /// Tab (Shift+Tab: `back`) while the text holds placeholders: select the next one.
+    NextPlaceholder {
+        back: bool,
+    },
+}
+
+/// The keys a list open over the editor takes from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKey {
+    Up,
+    Down,
+    Choose,
+    Close,
+}
+
+/// Which keys the parent takes over, and the ranges it wants highlighted.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extras {
+    /// A list is open: Up, Down, Enter, Tab and Esc are its.
+    pub list_open: bool,
+    /// The text holds placeholders: Tab walks them.
+    pub placeholders: bool,
+    /// Ranges drawn highlighted (the placeholders).
+    pub highlights: Vec<Selection>,
 }
 
 const PADDING: f32 = 8.0;
@@ -56,6 +82,7 @@ pub struct RichEditor<'a, Message> {
     padding: f32,
     min_height: f32,
     max_height: f32,
+    extras: Extras,
 }
 
 pub fn rich_editor<'a, Message>(
@@ -72,6 +99,7 @@ pub fn rich_editor<'a, Message>(
         padding: PADDING,
         min_height: 60.0,
         max_height: 220.0,
+        extras: Extras::default(),
     }
 }
 
@@ -87,6 +115,7 @@ pub fn document_view<'a, Message>(doc: &'a Document) -> RichEditor<'a, Message> 
         padding: 0.0,
         min_height: 0.0,
         max_height: f32::INFINITY,
+        extras: Extras::default(),
     }
 }
 
@@ -98,6 +127,12 @@ impl<'a, Message> RichEditor<'a, Message> {
 
     pub fn placeholder(mut self, text: &'a str) -> Self {
         self.placeholder = text;
+        self
+    }
+
+    /// Keys the parent takes over and ranges to highlight.
+    pub fn extras(mut self, extras: Extras) -> Self {
+        self.extras = extras;
         self
     }
 

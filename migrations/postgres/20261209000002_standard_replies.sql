@@ -1,0 +1,22 @@
+-- Standard replies (issue 18): formatted answers an agent inserts with "/", for the whole
+-- site, one queue, or one agent. `owner` is the scope as one key ('site', 'queue:3',
+-- 'agent:7') so a shortcut and a name are unique within their scope.
+CREATE TABLE replies (
+    id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    owner       TEXT NOT NULL,
+    scope       TEXT NOT NULL CHECK (scope IN ('site', 'queue', 'agent')),
+    queue_id    BIGINT REFERENCES queues (id) ON DELETE CASCADE,
+    agent_id    BIGINT REFERENCES agents (id) ON DELETE CASCADE,
+    name        TEXT NOT NULL,
+    shortcut    TEXT NOT NULL,
+    folder      TEXT,
+    body_text   TEXT NOT NULL,
+    body_html   TEXT,
+    uses        BIGINT NOT NULL DEFAULT 0,
+    created_ms  BIGINT NOT NULL,
+    updated_ms  BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX replies_owner_shortcut ON replies (owner, shortcut);
+CREATE UNIQUE INDEX replies_owner_name ON replies (owner, lower(name));
+CREATE INDEX replies_queue ON replies (queue_id);
+CREATE INDEX replies_agent ON replies (agent_id);
