@@ -2,7 +2,8 @@
 //! `livewindow server` process, to a customer in Chromium: the list opens on "/hi", Enter
 //! inserts the formatted greeting with its variables filled and Enter sends it; a reply with
 //! placeholders is refused until they are filled, then reaches the page. Screenshots of the
-//! console and of the page stay in target/smoke and target/browser. Needs Xvfb, xdotool,
+//! console and of the page stay in target/smoke and target/browser. Before that, the screen
+//! pop's Conversations tab shows the customer's earlier chat and opens it. Needs Xvfb, xdotool,
 //! ImageMagick, tesseract, Chromium and chromedriver.
 
 mod common;
@@ -61,6 +62,27 @@ async fn a_slash_reply_reaches_a_browser_customer() {
         })
         .await
         .unwrap();
+    // Ana wrote once before, about her kettle: that chat ended, verified to the contact
+    // her new one will be verified to.
+    let contact = store
+        .match_contact("ana@example.com", "Ana Lima")
+        .await
+        .unwrap()
+        .expect("the demo has a contact for Ana")
+        .id;
+    let earlier = store
+        .enqueue(
+            "Ana Lima",
+            "ana@example.com",
+            support,
+            Some("My kettle hums when it boils"),
+        )
+        .await
+        .unwrap();
+    store.accept(earlier, maria).await.unwrap();
+    store.verify_contact(earlier, maria, contact).await.unwrap();
+    store.end_chat_as(earlier, maria).await.unwrap();
+    store.wrap_up(earlier, maria, "Resolved", "").await.unwrap();
     let port = free_port();
     let server = Process::spawn(&db.url, port, &[]).await;
     let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/smoke");
@@ -96,6 +118,17 @@ async fn a_slash_reply_reaches_a_browser_customer() {
     })
     .await;
     tokio::time::sleep(Duration::from_secs(1)).await;
+
+    // The screen pop's Conversations tab lists that earlier chat; opening it shows it, and
+    // "Earlier conversation on …" stands above the new transcript.
+    m.sees("replies-2a-earlier.png", "Earlier conversation", 20)
+        .await;
+    m.click_word("replies-2b-pop.png", "Conversations", 20)
+        .await;
+    m.click_word("replies-2c-conversations.png", "kettle", 20)
+        .await;
+    m.sees("replies-2d-opened.png", "Close", 20).await;
+    assert_eq!(store.chat(chat).await.unwrap().contact_id, Some(contact));
 
     // "/hi": the list shows the greeting; Enter inserts it, Enter sends it.
     m.click_word("replies-2-composer.png", "Write", 20).await;
