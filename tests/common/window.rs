@@ -266,12 +266,20 @@ impl Desk {
             })
     }
 
+    /// Where tesseract reads `word`: in its page layout, else in its sparse-text mode
+    /// (psm 11), which finds a lone button at a row's end that the layout can drop.
     fn word_at(picture: &Path, word: &str) -> Option<(i64, i64)> {
-        let out = Command::new("tesseract")
-            .arg(picture)
-            .args(["stdout", "tsv"])
-            .output()
-            .expect("run tesseract");
+        Self::word_at_in(picture, word, None)
+            .or_else(|| Self::word_at_in(picture, word, Some("11")))
+    }
+
+    fn word_at_in(picture: &Path, word: &str, psm: Option<&str>) -> Option<(i64, i64)> {
+        let mut cmd = Command::new("tesseract");
+        cmd.arg(picture).arg("stdout");
+        if let Some(psm) = psm {
+            cmd.args(["--psm", psm]);
+        }
+        let out = cmd.arg("tsv").output().expect("run tesseract");
         let tsv = String::from_utf8_lossy(&out.stdout).into_owned();
         let words: Vec<Vec<&str>> = tsv
             .lines()
