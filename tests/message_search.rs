@@ -448,3 +448,68 @@ async fn plans_walk_the_full_text_index() {
         }
     }
 }
+
+/// An agent of more chats than the search writes out as a list (2,500) is filtered by a
+/// subquery instead: the same answers either way.
+#[tokio::test]
+async fn an_agent_of_thousands_of_chats() {
+    let (_db, store) = fresh().await;
+    store.seed_demo().await.unwrap();
+    let seeded = store.seed_transcripts(50_000).await.unwrap();
+    assert!(seeded.chats > 2_600, "{} chats", seeded.chats);
+    let agent = store
+        .find_agent("corpus.agent3@example.net")
+        .await
+        .unwrap()
+        .id;
+    // Every chat becomes the agent's: filtered by them, a search finds what it finds
+    // unfiltered.
+    sqlx::query("UPDATE chats SET agent_id = $1 WHERE agent_id IS NOT NULL")
+        .bind(agent)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    if store.backend() == Backend::Postgres {
+        sqlx::query("ANALYZE").execute(store.pool()).await.unwrap();
+    }
+    let ids = |h: &MessageHits| h.hits.iter().map(|h| h.message_id).collect::<Vec<_>>();
+    for word in ["please", "refund order", "\"order number\""] {
+        let all = search(&store, &MessageQuery::new(word)).await;
+        assert!(all.hits.len() >= 10, "{word}: {} hits", all.hits.len());
+        let by_agent = MessageQuery {
+            agent_id: Some(agent),
+            ..MessageQuery::new(word)
+        };
+        assert_eq!(ids(&search(&store, &by_agent).await), ids(&all), "{word}");
+        let visible = MessageQuery {
+            visible_to: Some(agent),
+            ..MessageQuery::new(word)
+        };
+        assert_eq!(ids(&search(&store, &visible).await), ids(&all), "{word}");
+        // The newest match's chat given to someone else leaves the agent's results, and
+        // only it.
+        let newest = all.hits[0].chat_id;
+        let other = store.find_agent(JAMES).await.unwrap().id;
+        sqlx::query("UPDATE chats SET agent_id = $1 WHERE id = $2")
+            .bind(other)
+            .bind(newest)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let after = search(&store, &by_agent).await;
+        assert!(after.hits.iter().all(|h| h.chat_id != newest), "{word}");
+        let expected: Vec<i64> = all
+            .hits
+            .iter()
+            .filter(|h| h.chat_id != newest)
+            .map(|h| h.message_id)
+            .collect();
+        assert_eq!(ids(&after)[..expected.len()], expected[..], "{word}");
+        sqlx::query("UPDATE chats SET agent_id = $1 WHERE id = $2")
+            .bind(agent)
+            .bind(newest)
+            .execute(store.pool())
+            .await
+            .unwrap();
+    }
+}
