@@ -125,7 +125,7 @@ async fn a_slash_reply_reaches_a_browser_customer() {
         .await;
     m.click_word("replies-2b-pop.png", "Conversations", 20)
         .await;
-    m.click_word("replies-2c-conversations.png", "kettle", 20)
+    m.click_word("replies-2c-conversations.png", "Resolved", 20)
         .await;
     m.sees("replies-2d-opened.png", "Close", 20).await;
     assert_eq!(store.chat(chat).await.unwrap().contact_id, Some(contact));
