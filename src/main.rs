@@ -9,6 +9,9 @@ fn main() -> ExitCode {
     livewindow::ui::mark_start();
     livewindow::client::use_ring();
     let cli = Cli::parse();
+    if cli.command.is_none() {
+        few_malloc_arenas();
+    }
     // The server logs its requests (with their request id) unless told otherwise.
     let default_log = match cli.command {
         Some(cli::Command::Server(_)) => "info,sqlx=warn",
@@ -39,6 +42,23 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// The console's threads (tokio's workers and blocking pool, SQLite's connections, the
+/// window's) would each get a glibc malloc arena, and each arena keeps what was freed in it:
+/// with two, the console holds less memory for no loss of speed a person could see
+/// (BENCHMARKS.md, console memory). Servers keep glibc's default, one arena per core-bound
+/// thread, for throughput.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn few_malloc_arenas() {
+    // SAFETY: mallopt only sets the allocator's parameters; it is called before the console
+    // starts any thread.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn few_malloc_arenas() {}
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()

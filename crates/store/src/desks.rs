@@ -40,8 +40,10 @@ pub(crate) enum Live {
 }
 
 enum Slot {
-    /// Catching up from the table; what is dispatched meanwhile waits here.
-    Joining { buffer: Vec<Event> },
+    /// Catching up from the table; what is dispatched meanwhile waits here, one copy of
+    /// each event shared by all the desks joining (500 desktops joining at once under load
+    /// held 20,000 events each: 751 MB).
+    Joining { buffer: Vec<Arc<Event>> },
     Live {
         follow: Box<Follow>,
         /// The figures last sent, to send only changes.
@@ -117,13 +119,17 @@ impl State {
             self.board_owed = true;
         }
         let mut overflowed = Vec::new();
+        let shared = (!self.joining.is_empty()).then(|| Arc::new(e.clone()));
         for key in &self.joining {
-            if let Some(Desk {
-                slot: Slot::Joining { buffer, .. },
-                ..
-            }) = self.desks.get_mut(key)
+            if let (
+                Some(Desk {
+                    slot: Slot::Joining { buffer, .. },
+                    ..
+                }),
+                Some(shared),
+            ) = (self.desks.get_mut(key), &shared)
             {
-                buffer.push(e.clone());
+                buffer.push(shared.clone());
                 if buffer.len() > JOIN_BUFFER {
                     overflowed.push(*key);
                 }
@@ -173,7 +179,7 @@ pub(crate) struct Desks {
 pub(crate) enum GoLive {
     Live,
     /// Events were dispatched while it caught up: take them first, then try again.
-    Pending(Box<Follow>, Vec<Event>),
+    Pending(Box<Follow>, Vec<Arc<Event>>),
     /// It fell too far behind while joining: join again.
     Dropped,
 }
@@ -392,6 +398,45 @@ async fn read(store: Store, desks: Weak<Desks>, head: i64) {
                     }
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joining_desks_share_one_copy_of_each_event() {
+        let desks = Arc::new(Desks {
+            state: Mutex::new(State::default()),
+        });
+        let (a, b) = (desks.join(), desks.join());
+        let e = Event {
+            id: 5,
+            kind: EventKind::ChatQueued,
+            chat_id: Some(1),
+            agent_id: None,
+            queue_id: Some(1),
+            message_id: None,
+            created_ms: 0,
+        };
+        desks.lock().dispatch(&e);
+        desks.lock().dispatch(&Event { id: 6, ..e.clone() });
+        let buffers: Vec<Vec<Arc<Event>>> = {
+            let state = desks.lock();
+            [a.key, b.key]
+                .iter()
+                .map(|k| match &state.desks[k].slot {
+                    Slot::Joining { buffer } => buffer.clone(),
+                    Slot::Live { .. } => panic!("not joining"),
+                })
+                .collect()
+        };
+        let ids: Vec<i64> = buffers[0].iter().map(|e| e.id).collect();
+        assert_eq!(ids, [5, 6]);
+        for (x, y) in buffers[0].iter().zip(&buffers[1]) {
+            assert!(Arc::ptr_eq(x, y), "event {} copied per desk", x.id);
         }
     }
 }

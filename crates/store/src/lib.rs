@@ -155,6 +155,16 @@ impl Role {
         }
     }
 
+    /// SQLite connections are file handles, but each keeps its own page cache and, on its
+    /// thread, its own malloc arena: a desktop's clicks and feed need three (BENCHMARKS.md,
+    /// console memory), everyone else the eight readers WAL serves well.
+    fn sqlite_pool(self) -> u32 {
+        match self {
+            Role::Console => 3,
+            _ => 8,
+        }
+    }
+
     fn postgres_pool(self) -> u32 {
         match self {
             Role::Console | Role::Admin => 1,
@@ -185,8 +195,7 @@ impl Store {
         Store::open_with(url, Role::General).await
     }
 
-    /// [`Store::open`] with the connection budget of `role` (PostgreSQL; SQLite connections
-    /// are file handles and every role gets the same few).
+    /// [`Store::open`] with the connection budget of `role`.
     pub async fn open_with(url: &str, role: Role) -> Result<Store> {
         install_default_drivers();
         let backend = backend_of(url)?;
@@ -201,7 +210,7 @@ impl Store {
         };
         let options = AnyPoolOptions::new()
             .max_connections(match backend {
-                Backend::Sqlite => 8,
+                Backend::Sqlite => role.sqlite_pool(),
                 // A team of desktops shares one server's connection limit.
                 Backend::Postgres => role.postgres_pool(),
             })

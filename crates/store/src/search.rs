@@ -105,6 +105,21 @@ fn visible_chats(agent: i64, st: &mut Statement) -> String {
     )
 }
 
+/// `FROM … WHERE …` of the chats (as `c`) the filters keep, with `visible_to`'s chats
+/// joined in; `None` without a filter on the chat.
+fn kept_chats(q: &MessageQuery, st: &mut Statement) -> Option<String> {
+    let from = match q.visible_to {
+        Some(agent) => format!("{} v JOIN chats c ON c.id = v.id", visible_chats(agent, st)),
+        None => "chats c".into(),
+    };
+    let mut conds = chat_conditions(q, st);
+    if conds.is_empty() && q.visible_to.is_none() {
+        return None;
+    }
+    conds.push("TRUE".into());
+    Some(format!("FROM {from} WHERE {}", conds.join(" AND ")))
+}
+
 const COLUMNS: &str = "m.id, m.chat_id, m.created_ms, m.sender, m.sender_name, m.internal, \
      m.body_text, q.name AS queue_name, a.name AS agent_name, c.customer_name";
 
@@ -228,8 +243,8 @@ impl Store {
             Chats::Listed(ids) if ids.is_empty() => return Ok(None),
             // Written out (the database's own integers), so the planner knows how many
             // chats pass and can add their messages' bitmap (`messages_chat`) to the
-            // words': an agent's 1,700 chats of 62,000 took word + agent from 72 ms p95 to
-            // 45-61 and visible-to-agent from 105 to 38-68.
+            // words': with an agent's 1,700 chats of 62,000, word + agent went from 72 ms
+            // p95 to 27 and visible-to-agent from 105 to 32 (BENCHMARKS.md).
             Chats::Listed(ids) => {
                 let list: Vec<String> = ids.iter().map(i64::to_string).collect();
                 filters.push(format!(
@@ -238,19 +253,9 @@ impl Store {
                 ));
             }
             Chats::Many(_) => {
-                let from = match q.visible_to {
-                    Some(agent) => format!(
-                        "{} v JOIN chats c ON c.id = v.id",
-                        visible_chats(agent, &mut st)
-                    ),
-                    None => "chats c".into(),
-                };
-                let mut conds = chat_conditions(q, &mut st);
-                conds.push("TRUE".into());
-                filters.push(format!(
-                    "m.chat_id IN (SELECT c.id FROM {from} WHERE {})",
-                    conds.join(" AND ")
-                ));
+                if let Some(kept) = kept_chats(q, &mut st) {
+                    filters.push(format!("m.chat_id IN (SELECT c.id {kept})"));
+                }
             }
             // SQLite: from a contact's chats the walk is over their messages; otherwise a
             // set built once and looked up per match found, before the chat's row is read.
@@ -381,25 +386,15 @@ impl Store {
     /// [`MAX_LISTED`].
     async fn listed_chats(&self, q: &MessageQuery) -> Result<Chats> {
         let mut st = Statement::default();
-        let from = match q.visible_to {
-            Some(agent) => format!(
-                "{} v JOIN chats c ON c.id = v.id",
-                visible_chats(agent, &mut st)
-            ),
-            None => "chats c".into(),
-        };
-        let mut conds = chat_conditions(q, &mut st);
-        if conds.is_empty() && q.visible_to.is_none() {
+        let Some(kept) = kept_chats(q, &mut st) else {
             return Ok(Chats::All);
-        }
-        conds.push("TRUE".into());
-        let conds = conds.join(" AND ");
+        };
         let count = Statement {
-            sql: format!("SELECT count(*) FROM {from} WHERE {conds}"),
+            sql: format!("SELECT count(*) {kept}"),
             binds: st.binds.clone(),
         };
         let limit = st.bind(Bind::Int(MAX_LISTED as i64 + 1));
-        st.sql = format!("SELECT c.id FROM {from} WHERE {conds} ORDER BY c.id LIMIT {limit}");
+        st.sql = format!("SELECT c.id {kept} ORDER BY c.id LIMIT {limit}");
         let ids = st
             .query("")
             .fetch_all(self.pool())
