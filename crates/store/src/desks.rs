@@ -119,19 +119,19 @@ impl State {
             self.board_owed = true;
         }
         let mut overflowed = Vec::new();
-        let shared = (!self.joining.is_empty()).then(|| Arc::new(e.clone()));
-        for key in &self.joining {
-            if let (
-                Some(Desk {
+        // Built only while a desk joins: most events meet none.
+        if !self.joining.is_empty() {
+            let shared = Arc::new(e.clone());
+            for key in &self.joining {
+                if let Some(Desk {
                     slot: Slot::Joining { buffer, .. },
                     ..
-                }),
-                Some(shared),
-            ) = (self.desks.get_mut(key), &shared)
-            {
-                buffer.push(shared.clone());
-                if buffer.len() > JOIN_BUFFER {
-                    overflowed.push(*key);
+                }) = self.desks.get_mut(key)
+                {
+                    buffer.push(shared.clone());
+                    if buffer.len() > JOIN_BUFFER {
+                        overflowed.push(*key);
+                    }
                 }
             }
         }
