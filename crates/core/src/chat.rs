@@ -1,5 +1,6 @@
 //! Chat life cycle: states, offer outcomes and the events every change emits.
 
+use crate::transfer::Transfer;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -396,71 +397,10 @@ pub struct Offer {
     pub verified_by_site: bool,
 }
 
-/// How a chat changed hands other than by routing.
-#[derive(Debug, Clone, Serialize, Deserialize, Copy, PartialEq, Eq, Hash)]
-pub enum TransferKind {
-    /// An agent sent it to a queue.
-    Queue,
-    /// An agent offered it to another agent.
-    Agent,
-    /// Its agent's desktop went silent; it went back to its queue.
-    Absent,
-    /// A supervisor moved it to a queue.
-    Supervisor,
-}
-
-impl TransferKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Queue => "queue",
-            Self::Agent => "agent",
-            Self::Absent => "absent",
-            Self::Supervisor => "supervisor",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "queue" => Some(Self::Queue),
-            "agent" => Some(Self::Agent),
-            "absent" => Some(Self::Absent),
-            "supervisor" => Some(Self::Supervisor),
-            _ => None,
-        }
-    }
-}
-
-/// What the next agent is told about a chat that comes from another.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Transfer {
-    pub kind: TransferKind,
-    /// Who sent it (none for a supervisor's move).
-    pub from_agent: Option<String>,
-    pub from_queue: String,
-    pub note: String,
-    /// The contact the first agent verified, if any.
-    pub contact: Option<String>,
-}
-
-/// What became of a transfer offered to an agent.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct TransferAnswer {
-    pub to_agent: String,
-    /// `None` while it waits for an answer.
-    pub outcome: Option<OfferOutcome>,
-    pub reason: Option<String>,
-}
-
-/// Where an agent can send a chat.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub enum TransferTarget {
-    Queue(i64),
-    Agent(i64),
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transfer::TransferKind;
 
     /// Every name is stored in the database: each reads back as itself, and nothing else
     /// reads as one.

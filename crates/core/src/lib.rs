@@ -30,7 +30,7 @@ pub use account::{
 pub use agent::{Agent, AgentLoad, AgentStatus, QueueInfo, QueueStat};
 pub use chat::{
     Chat, ChatState, EndReason, Event, EventKind, Message, MessageFormat, NewMessage, Offer,
-    OfferOutcome, Sender, Transfer, TransferAnswer, TransferKind, TransferTarget,
+    OfferOutcome, Sender,
 };
 pub use error::{AcceptError, StoreError};
 pub use options::{
@@ -39,3 +39,4 @@ pub use options::{
     OPT_SESSION_IDLE_HOURS, OPT_SESSION_MAX_DAYS, OPT_WRAPUP_MAX, check_option, check_option_name,
 };
 pub use rule::RuleError;
+pub use transfer::{Transfer, TransferAnswer, TransferKind, TransferTarget};

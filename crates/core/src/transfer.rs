@@ -1,7 +1,70 @@
 //! The rules of a transfer, as pure functions of what the store read under its locks: the
 //! store asks them and records the outcome; they are tested here without a database.
 
-use super::{AgentStatus, ChatState, StoreError};
+use super::{AgentStatus, ChatState, OfferOutcome, StoreError};
+use serde::{Deserialize, Serialize};
+
+/// How a chat changed hands other than by routing.
+#[derive(Debug, Clone, Serialize, Deserialize, Copy, PartialEq, Eq, Hash)]
+pub enum TransferKind {
+    /// An agent sent it to a queue.
+    Queue,
+    /// An agent offered it to another agent.
+    Agent,
+    /// Its agent's desktop went silent; it went back to its queue.
+    Absent,
+    /// A supervisor moved it to a queue.
+    Supervisor,
+}
+
+impl TransferKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queue => "queue",
+            Self::Agent => "agent",
+            Self::Absent => "absent",
+            Self::Supervisor => "supervisor",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "queue" => Some(Self::Queue),
+            "agent" => Some(Self::Agent),
+            "absent" => Some(Self::Absent),
+            "supervisor" => Some(Self::Supervisor),
+            _ => None,
+        }
+    }
+}
+
+/// What the next agent is told about a chat that comes from another.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Transfer {
+    pub kind: TransferKind,
+    /// Who sent it (none for a supervisor's move).
+    pub from_agent: Option<String>,
+    pub from_queue: String,
+    pub note: String,
+    /// The contact the first agent verified, if any.
+    pub contact: Option<String>,
+}
+
+/// What became of a transfer offered to an agent.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TransferAnswer {
+    pub to_agent: String,
+    /// `None` while it waits for an answer.
+    pub outcome: Option<OfferOutcome>,
+    pub reason: Option<String>,
+}
+
+/// Where an agent can send a chat.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub enum TransferTarget {
+    Queue(i64),
+    Agent(i64),
+}
 
 /// What a transfer needs to know about the chat, read with the chat's row locked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,6 +6,7 @@ mod earlier;
 mod help;
 mod outcome;
 mod rating;
+mod read;
 mod replies;
 mod side;
 mod view;
@@ -187,11 +188,6 @@ pub struct Draft<'a> {
 }
 
 impl Interaction {
-    /// The chat as the console last heard of it.
-    pub fn chat(&self) -> &Chat {
-        &self.chat
-    }
-
     /// A chat that was just accepted or restored; the console loads its transcript (and
     /// its screen pop when verified).
     pub fn new(
@@ -254,34 +250,8 @@ impl Interaction {
         None
     }
 
-    /// Where the keyboard focus goes when this chat comes to the front: the dialog's primary
-    /// action while verifying, else the composer.
-    pub fn focus_target(&self) -> Option<iced::widget::Id> {
-        match &self.stage {
-            Stage::Verify(v) if v.has_contact() => {
-                Some(iced::widget::Id::new(verification::VERIFY))
-            }
-            // The match is on its way; its answer moves the focus (`Message::Matched`).
-            Stage::Verify(_) => None,
-            Stage::Search(_) => Some(iced::widget::Id::new("contact-search")),
-            Stage::Pop(_) => Some(composer_id(self.chat.id)),
-        }
-    }
-
-    pub fn verified(&self) -> bool {
-        matches!(self.stage, Stage::Pop(_))
-    }
-
-    pub fn unread(&self) -> usize {
-        self.unread
-    }
-
     pub fn mark_read(&mut self) {
         self.unread = 0;
-    }
-
-    pub fn ended(&self) -> Option<EndReason> {
-        self.ended
     }
 
     /// The chat ended: no more sending; the wrap-up form shows.
@@ -291,32 +261,9 @@ impl Interaction {
         self.pending_transfer = None;
     }
 
-    /// The agent a transfer of this chat waits on, if any.
-    pub fn pending_transfer(&self) -> Option<&str> {
-        self.pending_transfer.as_deref()
-    }
-
     /// The transfer offered to another agent was answered without taking the chat.
     pub fn transfer_refused(&mut self) {
         self.pending_transfer = None;
-    }
-
-    pub fn composer(&self) -> &Composer {
-        &self.composer
-    }
-
-    pub fn messages(&self) -> &[ChatMessage] {
-        &self.messages
-    }
-
-    /// The document of a formatted message, as the transcript draws it.
-    pub fn document(&self, message_id: i64) -> Option<&Document> {
-        self.rich.get(&message_id)
-    }
-
-    /// Messages not confirmed by the store yet.
-    pub fn outbox(&self) -> &[Outgoing] {
-        &self.outbox
     }
 
     pub fn set_enter_sends(&mut self, on: bool) {
@@ -325,18 +272,6 @@ impl Interaction {
 
     pub fn set_rich(&mut self, rich: bool) {
         self.composer.set_rich(rich);
-    }
-
-    /// The unsent draft: (plain text, HTML when formatted).
-    pub fn draft(&self) -> (String, Option<String>) {
-        (self.composer.draft_text(), self.composer.draft_html())
-    }
-
-    pub fn pop_tab(&self) -> screen_pop::Tab {
-        match &self.stage {
-            Stage::Pop(p) => p.tab(),
-            _ => screen_pop::Tab::Accounts,
-        }
     }
 
     /// A message the console was sending when it stopped: back in the outbox, and sent
