@@ -9,7 +9,7 @@
 mod common;
 mod server_support;
 
-use common::{demo_with_available, fresh, wait_for};
+use common::{demo_with_available, fresh, wait_customer_typing, wait_for};
 use fantoccini::Locator;
 use livewindow::core::{EventKind, NewMessage, Sender};
 use serde_json::{Value, json};
@@ -33,6 +33,7 @@ async fn a_customer_chats_from_chromium() {
     let mut server = Process::spawn(&scratch.url, port, &[]).await;
     let base = server.base.clone();
     let mut feed = store.subscribe(store.last_event_id().await.unwrap());
+    let mut signals = store.signals();
 
     // The pre-chat form: errors at each field, then a start.
     c.goto(&format!("{base}/")).await.unwrap();
@@ -149,10 +150,7 @@ async fn a_customer_chats_from_chromium() {
     box_.send_keys("Unplugged it, <i>now</i> waiting")
         .await
         .unwrap();
-    wait_for(&mut feed, 10, |e| {
-        e.kind == EventKind::Typing && e.chat_id == Some(chat) && e.agent_id.is_none()
-    })
-    .await;
+    wait_customer_typing(&mut feed, &mut signals, chat, 10).await;
     box_.send_keys("\u{E007}").await.unwrap(); // Enter
     let e = wait_for(&mut feed, 10, |e| {
         e.kind == EventKind::Message && e.chat_id == Some(chat) && e.agent_id.is_none()

@@ -4,7 +4,7 @@
 mod common;
 mod server_support;
 
-use common::{demo_with_available, fresh, is, wait_for};
+use common::{demo_with_available, fresh, is, wait_customer_typing, wait_for};
 use livewindow::core::{EventKind, NewMessage, Sender};
 use livewindow::server::{Config, auth};
 use serde_json::{Value, json};
@@ -43,6 +43,7 @@ async fn the_whole_chat() {
     assert!(config["queues"].as_array().unwrap().len() >= 2, "{config}");
 
     let mut feed = store.subscribe(store.last_event_id().await.unwrap());
+    let mut signals = store.signals();
     let r = http()
         .post(format!("{base}/api/chats"))
         .json(
@@ -117,10 +118,7 @@ async fn the_whole_chat() {
     assert_eq!(typing["name"], "Maria Santos");
     send_frame(&mut live, json!({"type": "typing"})).await;
     // The customer's typing is the event without an agent.
-    wait_for(&mut feed, 5, |e| {
-        e.kind == EventKind::Typing && e.chat_id == Some(chat) && e.agent_id.is_none()
-    })
-    .await;
+    wait_customer_typing(&mut feed, &mut signals, chat, 5).await;
     let html = "<p><strong>Try</strong> this:</p><ul><li>unplug</li></ul>".to_string();
     let reply = NewMessage::rich(
         Sender::Agent,

@@ -86,9 +86,9 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 5)]
         survivors: usize,
     },
-    /// Desktops on the agents' API and customers on the page's protocol, one server
-    /// process (loopback): offer and message latency, the server's database connections
-    /// and memory per desktop.
+    /// Desktops on the agents' API and customers on the page's protocol, on one or more
+    /// server processes (loopback): offer and message latency, the servers' database
+    /// connections and memory per desktop.
     Team {
         #[arg(long, default_value_t = 100)]
         desktops: usize,
@@ -100,6 +100,12 @@ pub enum BenchCommand {
         /// How long to measure.
         #[arg(long, default_value_t = 30)]
         seconds: u64,
+        /// Server processes, desktops and customers dealt among them in turn.
+        #[arg(long, default_value_t = 1)]
+        servers: usize,
+        /// The servers' NATS bus (`livewindow server --bus`), e.g. nats://127.0.0.1:4222.
+        #[arg(long)]
+        bus: Option<String>,
     },
     /// Customers on `livewindow server` processes (loopback): delivery latency both ways
     /// and memory per connection.
@@ -163,7 +169,16 @@ pub async fn run(database_url: Option<&str>, command: &BenchCommand) -> Result<(
             customers,
             every,
             seconds,
-        } => team::team(&store, *desktops, *customers, *every, *seconds).await,
+            servers,
+            bus,
+        } => {
+            let size = team::Size {
+                desktops: *desktops,
+                customers: *customers,
+                servers: *servers,
+            };
+            team::team(&store, size, bus.as_deref(), *every, *seconds).await
+        }
     };
     store.close().await;
     result

@@ -51,7 +51,13 @@ pub(super) async fn spawn_server_with(url: &str, extra: &[&str]) -> Result<Serve
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
-    let child = Command::new(std::env::current_exe()?)
+    // LIVEWINDOW_BENCH_SERVER runs another build's server under the same load (the code
+    // before a change, in the same run of the machine).
+    let binary = match std::env::var_os("LIVEWINDOW_BENCH_SERVER") {
+        Some(other) => std::path::PathBuf::from(other),
+        None => std::env::current_exe()?,
+    };
+    let child = Command::new(binary)
         .args(["server", "--listen", &format!("127.0.0.1:{port}")])
         .args([
             "--chats-per-hour",
@@ -220,6 +226,11 @@ pub(super) async fn customer(
                 seq += 1;
                 if let Ok(mut m) = sent.lock() {
                     m.insert(chat, Instant::now());
+                }
+                // As the page does: typing shown while the line is written, and the
+                // heartbeat that keeps the chat from counting as abandoned.
+                for frame in [r#"{"type":"typing"}"#, r#"{"type":"heartbeat"}"#] {
+                    let _ = ws.send(Ws::Text(frame.into())).await;
                 }
                 let _ = http
                     .post(format!("{base}/api/chats/{chat}/messages"))

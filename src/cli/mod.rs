@@ -384,7 +384,11 @@ pub async fn run(cli: &Cli, command: &Command) -> Result<()> {
         Command::Seed(_) | Command::DemoTraffic { .. } => store::Role::General,
         _ => store::Role::Admin,
     };
-    let store = Store::open_with(&database_url(cli)?, role).await?;
+    let bus = match command {
+        Command::Server(args) => args.bus.as_deref(),
+        _ => None,
+    };
+    let store = Store::open_on(&database_url(cli)?, role, bus).await?;
     match command {
         Command::Customer(args) => customer::run(&store, args).await,
         Command::Server(args) => crate::server::run(store, args.listen, args.config()?).await,

@@ -41,6 +41,33 @@ pub async fn demo_with_available(store: &Store, who: &[&str]) -> Vec<i64> {
     ids
 }
 
+/// Waits for the customer of `chat` to be heard typing: an event of `events` on SQLite; on
+/// PostgreSQL a signal on `signals` (taken from `store.signals()` before the typing), as
+/// typing never touches a table there.
+pub async fn wait_customer_typing(
+    events: &mut Subscription,
+    signals: &mut tokio::sync::broadcast::Receiver<livewindow::store::Signal>,
+    chat: i64,
+    secs: u64,
+) {
+    if std::env::var("TEST_DATABASE_URL").is_ok_and(|s| !s.trim().is_empty()) {
+        let wanted = livewindow::store::Signal {
+            chat_id: chat,
+            agent_id: None,
+        };
+        tokio::time::timeout(Duration::from_secs(secs), async {
+            while signals.recv().await.ok() != Some(wanted) {}
+        })
+        .await
+        .expect("timed out waiting for the customer's typing signal");
+    } else {
+        wait_for(events, secs, |e| {
+            e.kind == EventKind::Typing && e.chat_id == Some(chat) && e.agent_id.is_none()
+        })
+        .await;
+    }
+}
+
 /// The next event matching `pred`, or a panic after `secs`.
 pub async fn wait_for(
     events: &mut Subscription,

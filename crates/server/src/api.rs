@@ -457,7 +457,7 @@ pub async fn heartbeat(
     State(state): State<AppState>,
     access: ChatAccess,
 ) -> Result<StatusCode, ApiError> {
-    state.store.customer_heartbeat(access.chat_id).await?;
+    state.seen.beat(access.chat_id);
     Ok(StatusCode::NO_CONTENT)
 }
 

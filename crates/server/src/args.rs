@@ -45,6 +45,11 @@ pub struct ServerArgs {
     /// PostgreSQL connections in this process's pool (besides its one LISTEN connection).
     #[arg(long, default_value_t = 16)]
     pub db_connections: u32,
+    /// A NATS server the team's server processes share, e.g. nats://10.0.0.5:4222: wake-ups
+    /// and typing travel through it instead of PostgreSQL's notifications (for large
+    /// centres; the database stays the record). PostgreSQL only.
+    #[arg(long, env = "LIVEWINDOW_BUS", value_name = "nats://HOST:PORT")]
+    pub bus: Option<String>,
     /// Live sockets open at once on one chat (a customer's tabs).
     #[arg(long, default_value_t = limits::SOCKETS_PER_CHAT)]
     pub sockets_per_chat: usize,

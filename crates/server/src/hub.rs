@@ -183,6 +183,11 @@ impl Hub {
         {
             let _ = self.queues.send(q);
         }
+        self.deliver(event);
+    }
+
+    /// Hands an event (or a typing signal as one) to the sockets of its chat.
+    fn deliver(&self, event: Event) {
         let Some(chat_id) = event.chat_id else { return };
         let Ok(mut chats) = self.chats.lock() else {
             return;
@@ -202,16 +207,30 @@ impl Hub {
 
 async fn run(hub: std::sync::Weak<Hub>, store: Store, after: i64) {
     let mut events = store.subscribe(after);
-    while let Some(item) = events.next().await {
-        let Some(hub) = hub.upgrade() else { return };
-        match item {
-            Ok(event) => {
-                hub.healthy.store(true, Ordering::Relaxed);
-                hub.dispatch(event);
+    // Typing on PostgreSQL: signals, not events (the store's signals.rs).
+    let mut signals = store.signals();
+    loop {
+        tokio::select! {
+            item = events.next() => {
+                let Some(item) = item else { return };
+                let Some(hub) = hub.upgrade() else { return };
+                match item {
+                    Ok(event) => {
+                        hub.healthy.store(true, Ordering::Relaxed);
+                        hub.dispatch(event);
+                    }
+                    Err(error) => {
+                        hub.healthy.store(false, Ordering::Relaxed);
+                        tracing::warn!(%error, "event feed");
+                    }
+                }
             }
-            Err(error) => {
-                hub.healthy.store(false, Ordering::Relaxed);
-                tracing::warn!(%error, "event feed");
+            signal = signals.recv() => {
+                let Some(hub) = hub.upgrade() else { return };
+                // A hub that fell behind lost typing dots only.
+                if let Ok(signal) = signal {
+                    hub.deliver(signal.event());
+                }
             }
         }
     }

@@ -22,6 +22,7 @@ mod images;
 mod listen;
 mod live;
 mod query;
+mod seen;
 mod tls;
 mod view;
 
@@ -166,6 +167,8 @@ pub struct AppState {
     sessions: Arc<agent::Sessions>,
     /// The desktops' heartbeats, written together once a second.
     beats: Arc<agent::Beats>,
+    /// The customers' heartbeats, written together every two seconds.
+    seen: Arc<seen::Seen>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -348,10 +351,14 @@ pub async fn serve(
         readiness: Arc::default(),
         sessions: Arc::default(),
         beats: Arc::default(),
+        seen: Arc::default(),
     };
     let beats = state.beats.clone();
     let (store, stop) = (state.store.clone(), hub.shutting_down());
     tokio::spawn(async move { beats.run(store, stop).await });
+    let seen = state.seen.clone();
+    let (store, stop) = (state.store.clone(), hub.shutting_down());
+    tokio::spawn(async move { seen.run(store, stop).await });
     tokio::spawn(
         state
             .sessions

@@ -25,7 +25,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 /// Customer typing events are written at most this often per chat (the page debounces too).
 const TYPING_EVERY: Duration = Duration::from_secs(2);
-/// Heartbeats reach the database at most this often per socket.
+/// Heartbeats are taken at most this often per socket (and written in batches: seen.rs).
 const HEARTBEAT_EVERY: Duration = Duration::from_secs(5);
 /// Keeps idle connections open through proxies that close silent ones.
 const PING_EVERY: Duration = Duration::from_secs(25);
@@ -206,7 +206,7 @@ async fn run(state: AppState, chat_id: i64, after: i64, ws: WebSocket, mut tap: 
         last_sent: after.max(0),
         view: None,
     };
-    let _ = state.store.customer_heartbeat(chat_id).await;
+    state.seen.beat(chat_id);
     if s.catch_up().await.is_err() || s.refresh().await.is_err() {
         s.close(1011, "try again").await;
         return;
@@ -249,7 +249,7 @@ async fn run(state: AppState, chat_id: i64, after: i64, ws: WebSocket, mut tap: 
                         }
                         Ok("heartbeat") if last_heartbeat.elapsed() >= HEARTBEAT_EVERY => {
                             last_heartbeat = Instant::now();
-                            let _ = state.store.customer_heartbeat(chat_id).await;
+                            state.seen.beat(chat_id);
                         }
                         _ => {}
                     }

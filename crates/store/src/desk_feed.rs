@@ -248,6 +248,11 @@ async fn run(
                         Err(e) => Err(e),
                     }
                 }
+                // No id of its own: it comes under the last event's.
+                Live::Signal(step) => store
+                    .read_step(agent, step)
+                    .await
+                    .map(|event| event.map(|event| FeedItem { id: last, event })),
                 Live::Queues(q) => Ok(Some(FeedItem {
                     id: last,
                     event: DeskEvent::Queues(q),

@@ -31,6 +31,8 @@ const BOARD_AT_LEAST: Duration = Duration::from_secs(10);
 pub(crate) enum Live {
     /// What event `id` means at the desk.
     Step(i64, Step),
+    /// What a typing signal (no event of the feed) means at the desk.
+    Signal(Step),
     /// The figures of the desk's queues changed.
     Queues(Vec<QueueStat>),
     /// What changed on the supervisor's board.
@@ -166,6 +168,26 @@ impl State {
         for key in overflowed {
             // Dropping its sender tells the desk: it joins again from its last id.
             self.remove(key);
+        }
+    }
+}
+
+impl State {
+    /// A typing signal, to the live desks that follow its chat; one a desk has no room for
+    /// is dropped (the next keystroke sends another).
+    fn signal(&mut self, e: &Event) {
+        let Some(chat) = e.chat_id else { return };
+        for key in self.by_chat.get(&chat).into_iter().flatten() {
+            if let Some(Desk {
+                slot: Slot::Live { follow, .. },
+                tx,
+            }) = self.desks.get_mut(key)
+            {
+                let step = follow.step(e);
+                if step != Step::Skip {
+                    let _ = tx.try_send(Live::Signal(step));
+                }
+            }
         }
     }
 }
@@ -362,6 +384,7 @@ impl Store {
 /// when events changed them.
 async fn read(store: Store, desks: Weak<Desks>, head: i64) {
     let mut events = store.subscribe(head);
+    let mut signals = store.signals();
     let mut tick = tokio::time::interval(QUEUES_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut board_read = std::time::Instant::now();
@@ -373,6 +396,13 @@ async fn read(store: Store, desks: Weak<Desks>, head: i64) {
                     Some(Ok(e)) => desks.lock().dispatch(&e),
                     Some(Err(error)) => desks.fail(&error),
                     None => return,
+                }
+            }
+            signal = signals.recv() => {
+                let Some(desks) = desks.upgrade() else { return };
+                // A reader that fell behind lost typing dots only.
+                if let Ok(signal) = signal {
+                    desks.lock().signal(&signal.event());
                 }
             }
             _ = tick.tick() => {

@@ -9,6 +9,7 @@ mod admin;
 mod admin_data;
 mod audit;
 mod board;
+mod bus;
 mod chats;
 mod console_data;
 mod corpus;
@@ -37,6 +38,7 @@ mod secrets;
 mod seed;
 mod sessions;
 mod sign_in;
+mod signals;
 mod supervise;
 mod sweep;
 mod transfer;
@@ -72,6 +74,7 @@ pub use livewindow_data::admin::ChatFilter;
 pub use livewindow_richtext::plain_to_html;
 pub use role::Role;
 pub use seed::SeedSummary;
+pub use signals::Signal;
 pub use sweep::{ABSENT_LINE, DISCARD_LINE};
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -127,6 +130,8 @@ pub struct Store {
     notifier: Option<Arc<notifier::Notifier>>,
     /// The shared reader of the feed for this handle's desks (desks.rs), while any follow it.
     desks: Arc<tokio::sync::Mutex<std::sync::Weak<desks::Desks>>>,
+    /// PostgreSQL: typing signals, kept off the tables (signals.rs).
+    signals: Arc<signals::Signals>,
 }
 
 /// The SQLite file used when no database URL is given: the platform data directory.
@@ -152,6 +157,12 @@ impl Store {
 
     /// [`Store::open`] with the connection budget of `role`.
     pub async fn open_with(url: &str, role: Role) -> Result<Store> {
+        Store::open_on(url, role, None).await
+    }
+
+    /// [`Store::open_with`], its wake-ups and signals between processes on the NATS bus at
+    /// `bus` when given (PostgreSQL only; see bus.rs).
+    pub async fn open_on(url: &str, role: Role, bus: Option<&str>) -> Result<Store> {
         install_default_drivers();
         let backend = backend_of(url)?;
         let connect_url = match backend {
@@ -210,6 +221,22 @@ impl Store {
             )),
             other => StoreError::Migrate(other.to_string()),
         })?;
+        let bus = match bus {
+            None => None,
+            Some(_) if backend == Backend::Sqlite => {
+                return Err(StoreError::Config(
+                    "--bus is for servers on PostgreSQL; SQLite's processes share one machine"
+                        .into(),
+                ));
+            }
+            Some(bus) => {
+                let database: String = sqlx::query_scalar("SELECT current_database()::text")
+                    .fetch_one(&pool)
+                    .await?;
+                Some(bus::Bus::connect(bus, &database).await?)
+            }
+        };
+        let signals = signals::Signals::new(pool.clone(), bus.clone());
         Ok(Store {
             backend,
             url: url.into(),
@@ -217,10 +244,16 @@ impl Store {
             local_wake: Arc::new(Notify::new()),
             poll_interval: Duration::from_millis(50),
             last_sweep: Arc::default(),
-            db_wake: Arc::new(wake::DbWake::new(backend, &connect_url)),
+            db_wake: Arc::new(wake::DbWake::new(
+                backend,
+                &connect_url,
+                signals.clone(),
+                bus.clone(),
+            )),
             notifier: (backend == Backend::Postgres && role != Role::Admin)
-                .then(|| notifier::Notifier::new(pool.clone())),
+                .then(|| notifier::Notifier::new(pool.clone(), bus)),
             desks: Arc::default(),
+            signals,
             pool,
         })
     }

@@ -1,10 +1,11 @@
 //! PostgreSQL wake-ups for other processes, coalesced: a commit that wrote events asks for a
-//! NOTIFY and goes on; one task per handle sends it, and the commits that come while one is
+//! NOTIFY (or, with `--bus`, a NATS message: bus.rs) and goes on; one task per handle sends it, and the commits that come while one is
 //! on its way share the next. A busy server then sends a few hundred notifications a second
 //! whatever its write rate, where one per commit would queue every writer behind
 //! PostgreSQL's cluster-wide notification lock.
 
 use super::NOTIFY_CHANNEL;
+use super::bus::Bus;
 use sqlx::AnyPool;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
@@ -19,15 +20,17 @@ pub(crate) struct Notifier {
     started: AtomicBool,
     bell: Arc<Notify>,
     pool: AnyPool,
+    bus: Option<Arc<Bus>>,
 }
 
 impl Notifier {
-    pub(crate) fn new(pool: AnyPool) -> Arc<Notifier> {
+    pub(crate) fn new(pool: AnyPool, bus: Option<Arc<Bus>>) -> Arc<Notifier> {
         Arc::new(Notifier {
             owed: AtomicBool::new(false),
             started: AtomicBool::new(false),
             bell: Arc::new(Notify::new()),
             pool,
+            bus,
         })
     }
 
@@ -69,7 +72,10 @@ async fn run(notifier: Weak<Notifier>, bell: Arc<Notify>) {
         }
         let Some(n) = notifier.upgrade() else { return };
         while n.owed.swap(false, Ordering::SeqCst) {
-            notify(&n.pool).await;
+            match &n.bus {
+                Some(bus) => bus.wake().await,
+                None => notify(&n.pool).await,
+            }
             tokio::time::sleep(GAP).await;
         }
     }

@@ -2,7 +2,9 @@
 //! connection shared by every subscription, on SQLite one watcher of the database's directory
 //! where writers touch a small "bell" file (`<db>-wake`) after each commit that wrote events.
 
+use super::bus::Bus;
 use super::feed_hub::Hub;
+use super::signals::{SIGNAL_CHANNEL, Signals};
 use super::{Backend, NOTIFY_CHANNEL};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -22,6 +24,10 @@ pub(crate) struct DbWake {
     listener: std::sync::Mutex<Option<Arc<watch::Sender<u64>>>>,
     /// The reader all subscriptions share, while one exists.
     pub(super) hub: std::sync::Mutex<Weak<Hub>>,
+    /// Postgres: where the listener hands other processes' typing signals.
+    signals: Arc<Signals>,
+    /// With `--bus`: wake-ups and signals also come from NATS.
+    bus: Option<Arc<Bus>>,
 }
 
 /// A subscription's share of its handle's wake-ups.
@@ -32,7 +38,12 @@ pub(super) struct WakeHandle {
 }
 
 impl DbWake {
-    pub(crate) fn new(backend: Backend, connect_url: &str) -> DbWake {
+    pub(crate) fn new(
+        backend: Backend,
+        connect_url: &str,
+        signals: Arc<Signals>,
+        bus: Option<Arc<Bus>>,
+    ) -> DbWake {
         let bell = (backend == Backend::Sqlite)
             .then(|| sqlite_bell(connect_url))
             .flatten();
@@ -43,6 +54,8 @@ impl DbWake {
             bell_file: std::sync::Mutex::new(None),
             listener: std::sync::Mutex::new(None),
             hub: std::sync::Mutex::new(Weak::new()),
+            signals,
+            bus,
         }
     }
 
@@ -180,10 +193,39 @@ impl FsWatch {
     }
 }
 
+/// Ends the task it holds when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// Turns Postgres notifications into wake-ups for every subscription of one handle, on one
-/// connection. Ends when the last subscription is dropped.
+/// connection, and signal notes into signals; with a bus, its messages too (a one-shot
+/// command still notifies through PostgreSQL). Ends when the last subscription is dropped.
 async fn listen(db: Arc<DbWake>, wake: Arc<watch::Sender<u64>>) {
     let ring = || wake.send_modify(|n| *n = n.wrapping_add(1));
+    let _bus = db.bus.clone().map(|bus| {
+        let (wake, signals) = (wake.clone(), db.signals.clone());
+        AbortOnDrop(tokio::spawn(async move {
+            bus.listen(
+                || wake.send_modify(|n| *n = n.wrapping_add(1)),
+                |note| signals.receive(note),
+            )
+            .await
+        }))
+    });
+    // One notification: a signal note, or a wake-up (true).
+    let take = |n: &sqlx::postgres::PgNotification| {
+        if n.channel() == SIGNAL_CHANNEL {
+            db.signals.receive(n.payload().as_bytes());
+            false
+        } else {
+            true
+        }
+    };
     loop {
         let mut listener = match sqlx::postgres::PgListener::connect(&db.url).await {
             Ok(listener) => listener,
@@ -195,7 +237,7 @@ async fn listen(db: Arc<DbWake>, wake: Arc<watch::Sender<u64>>) {
                 }
             }
         };
-        if let Err(error) = listener.listen(NOTIFY_CHANNEL).await {
+        if let Err(error) = listener.listen_all([NOTIFY_CHANNEL, SIGNAL_CHANNEL]).await {
             tracing::warn!("event listener cannot LISTEN: {error}");
             tokio::time::sleep(Duration::from_secs(1)).await;
             continue;
@@ -206,9 +248,14 @@ async fn listen(db: Arc<DbWake>, wake: Arc<watch::Sender<u64>>) {
             tokio::select! {
                 next = listener.try_recv() => match next {
                     // A burst of notifications is drained before subscribers read.
-                    Ok(Some(_)) => {
-                        while listener.next_buffered().is_some() {}
-                        ring();
+                    Ok(Some(first)) => {
+                        let mut woken = take(&first);
+                        while let Some(next) = listener.next_buffered() {
+                            woken |= take(&next);
+                        }
+                        if woken {
+                            ring();
+                        }
                     }
                     // Reconnected: notifications may have been lost; read by id.
                     Ok(None) => ring(),

@@ -225,14 +225,25 @@ impl Store {
     }
 
     /// Someone is typing in a chat that has not ended: the customer (`agent_id` None) or an
-    /// agent. An event, so every desktop and server process hears of it; never the text.
+    /// agent; never the text. On PostgreSQL a signal that touches no table (signals.rs); on
+    /// SQLite an event, which every process on the machine follows.
     pub async fn typing(&self, chat_id: i64, agent_id: Option<i64>) -> Result<()> {
-        let mut w = self.write().await?;
-        let open: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM chats WHERE id = $1 AND state <> 'ended'")
+        const OPEN: &str = "SELECT id FROM chats WHERE id = $1 AND state <> 'ended'";
+        if self.backend == super::Backend::Postgres {
+            let open: Option<i64> = sqlx::query_scalar(OPEN)
                 .bind(chat_id)
-                .fetch_optional(&mut *w.tx)
+                .fetch_optional(self.pool())
                 .await?;
+            if open.is_some() {
+                self.signals.send(super::Signal { chat_id, agent_id });
+            }
+            return Ok(());
+        }
+        let mut w = self.write().await?;
+        let open: Option<i64> = sqlx::query_scalar(OPEN)
+            .bind(chat_id)
+            .fetch_optional(&mut *w.tx)
+            .await?;
         if open.is_none() {
             return Ok(());
         }
