@@ -173,6 +173,16 @@ async fn abandon_capacity_transfer_and_expiry() {
     assert_eq!(store.chat(a).await.unwrap().state, ChatState::Offered);
     assert_eq!(store.chat(b).await.unwrap().state, ChatState::Queued);
     assert_eq!(store.queue_position(b).await.unwrap(), Some(2));
+    // The pages' shared order says the same, and a chat that joined after it was read is
+    // placed by its own count.
+    assert_eq!(store.place_in_queue(a, support).await.unwrap(), Some(1));
+    assert_eq!(store.place_in_queue(b, support).await.unwrap(), Some(2));
+    let c = store
+        .enqueue("Dina Hale", "dina@example.com", support, None)
+        .await
+        .unwrap();
+    assert_eq!(store.place_in_queue(c, support).await.unwrap(), Some(3));
+    store.end_chat(c, Sender::Customer).await.unwrap();
 
     // The waiting customer leaves: abandoned.
     assert_eq!(

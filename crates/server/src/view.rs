@@ -31,9 +31,9 @@ pub async fn chat_view(store: &Store, chat_id: i64) -> Result<ChatView> {
     let waiting = matches!(chat.state, ChatState::Queued | ChatState::Offered);
     let (position, wait) = if waiting {
         (
-            store.queue_position(chat_id).await?,
+            store.place_in_queue(chat_id, chat.queue_id).await?,
             store
-                .wait_estimate_ms(chat.queue_id)
+                .shared_wait_estimate_ms(chat.queue_id)
                 .await?
                 .map(|ms| (ms + 999) / 1000),
         )
@@ -55,7 +55,7 @@ pub async fn chat_view(store: &Store, chat_id: i64) -> Result<ChatView> {
         ended: chat
             .end_reason
             .map(|r| super::error::sentence(&format!("The chat has ended: {r}"))),
-        checkin_ms: store.customer_checkin_ms().await?,
+        checkin_ms: store.shared_checkin_ms().await?,
         survey: match chat.state {
             ChatState::Ended => {
                 let s = store.survey(chat_id).await?;

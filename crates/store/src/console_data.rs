@@ -45,7 +45,10 @@ impl Store {
             last_event: self.last_event_id().await?,
             chats: self.active_chats(agent_id).await?,
             offers: self.pending_offers(agent_id).await?,
-            queues: self.queue_stats(Some(agent_id)).await?,
+            queues: match self.shared_queue_figures(agent_id).await {
+                Some(figures) => figures,
+                None => self.queue_stats(Some(agent_id)).await?,
+            },
             settings: self.settings(agent_id).await?,
             requeued: self
                 .requeued_while_away(agent_id)

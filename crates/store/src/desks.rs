@@ -71,6 +71,9 @@ struct State {
     by_agent: HashMap<i64, Vec<u64>>,
     by_chat: HashMap<i64, Vec<u64>>,
     queues_owed: bool,
+    /// The queues' figures as last read and when: a desktop signing in starts from them
+    /// (a thousand signing in at 9 o'clock make one read, not a thousand).
+    figures: Option<(std::time::Instant, Figures)>,
     /// An event may have changed the board since it was last read.
     board_owed: bool,
 }
@@ -304,24 +307,20 @@ impl Desks {
     }
 
     /// Sends each live desk the figures of its queues, where they changed.
-    fn queues(&self, all: &[QueueStat], members: &HashMap<i64, HashSet<i64>>) {
+    fn queues(&self, figures: Figures) {
         let mut state = self.lock();
         for desk in state.desks.values_mut() {
             let Slot::Live { follow, queues, .. } = &mut desk.slot else {
                 continue;
             };
-            let theirs = members.get(&follow.agent);
-            let mine: Vec<QueueStat> = all
-                .iter()
-                .filter(|q| theirs.is_some_and(|t| t.contains(&q.id)))
-                .cloned()
-                .collect();
+            let mine = theirs(&figures, follow.agent);
             if queues.as_ref() != Some(&mine)
                 && desk.tx.try_send(Live::Queues(mine.clone())).is_ok()
             {
                 *queues = Some(mine);
             }
         }
+        state.figures = Some((std::time::Instant::now(), figures));
     }
 
     fn owes_queues(&self) -> bool {
@@ -380,6 +379,33 @@ impl Store {
     }
 }
 
+/// Every queue's figures, and which queues each agent works (`Store::queue_figures`).
+type Figures = (Vec<QueueStat>, HashMap<i64, HashSet<i64>>);
+
+/// The figures of the queues `agent` works, in the order of all of them.
+fn theirs((all, members): &Figures, agent: i64) -> Vec<QueueStat> {
+    let theirs = members.get(&agent);
+    all.iter()
+        .filter(|q| theirs.is_some_and(|t| t.contains(&q.id)))
+        .cloned()
+        .collect()
+}
+
+/// How old the shared figures may be to start a desk with; the desk's feed sends it the
+/// current ones once it is live anyway.
+const FIGURES_FRESH: Duration = Duration::from_secs(2);
+
+impl Store {
+    /// The figures of `agent`'s queues as this process's shared reader last read them, when
+    /// it reads for live desks and that was at most [`FIGURES_FRESH`] ago.
+    pub(crate) async fn shared_queue_figures(&self, agent: i64) -> Option<Vec<QueueStat>> {
+        let desks = self.desks.lock().await.upgrade()?;
+        let state = desks.lock();
+        let (at, figures) = state.figures.as_ref()?;
+        (at.elapsed() <= FIGURES_FRESH).then(|| theirs(figures, agent))
+    }
+}
+
 /// The shared reader: every event once, to the desks it concerns; the queues' figures
 /// when events changed them.
 async fn read(store: Store, desks: Weak<Desks>, head: i64) {
@@ -421,7 +447,7 @@ async fn read(store: Store, desks: Weak<Desks>, head: i64) {
                     continue;
                 }
                 match store.queue_figures().await {
-                    Ok((all, members)) => desks.queues(&all, &members),
+                    Ok(figures) => desks.queues(figures),
                     Err(error) => {
                         desks.lock().queues_owed = true;
                         desks.fail(&error);

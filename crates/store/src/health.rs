@@ -24,7 +24,7 @@ impl Store {
                 }
             }
             Backend::Sqlite => {
-                let (path, _) = super::sqlite_path(&self.url);
+                let (path, _) = super::sqlite_file::sqlite_path(&self.url);
                 let mut conn = sqlx::AnyConnection::connect(&format!("sqlite://{path}?mode=rw"))
                     .await
                     .map_err(|e| {

@@ -24,6 +24,7 @@ mod files;
 mod follow;
 mod health;
 mod history;
+mod memo;
 mod messages;
 mod notifier;
 mod options;
@@ -39,6 +40,7 @@ mod seed;
 mod sessions;
 mod sign_in;
 mod signals;
+mod sqlite_file;
 mod supervise;
 mod sweep;
 mod transfer;
@@ -75,11 +77,12 @@ pub use livewindow_richtext::plain_to_html;
 pub use role::Role;
 pub use seed::SeedSummary;
 pub use signals::Signal;
+use sqlite_file::prepare_sqlite_url;
+pub use sqlite_file::{default_sqlite_path, sqlite_url};
 pub use sweep::{ABSENT_LINE, DISCARD_LINE};
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{Any, AnyPool, AssertSqlSafe, Executor, Transaction};
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
@@ -132,20 +135,8 @@ pub struct Store {
     desks: Arc<tokio::sync::Mutex<std::sync::Weak<desks::Desks>>>,
     /// PostgreSQL: typing signals, kept off the tables (signals.rs).
     signals: Arc<signals::Signals>,
-}
-
-/// The SQLite file used when no database URL is given: the platform data directory.
-pub fn default_sqlite_path() -> Result<PathBuf> {
-    let dir = livewindow_core::paths::data_dir().ok_or_else(|| {
-        StoreError::Config(
-            "cannot find a home directory for the default database; pass --database-url".into(),
-        )
-    })?;
-    Ok(dir.join("livewindow.db"))
-}
-
-pub fn sqlite_url(path: &Path) -> String {
-    format!("sqlite://{}", path.display())
+    /// What every waiting customer's page asks for, read once for all (memo.rs).
+    memos: Arc<memo::Memos>,
 }
 
 impl Store {
@@ -254,6 +245,7 @@ impl Store {
                 .then(|| notifier::Notifier::new(pool.clone(), bus)),
             desks: Arc::default(),
             signals,
+            memos: Arc::default(),
             pool,
         })
     }
@@ -530,51 +522,6 @@ fn backend_of(url: &str) -> Result<Backend> {
             redact(url)
         )))
     }
-}
-
-/// Makes sure the SQLite file's directory exists and the file is created on first use.
-/// The file path and the query string of a SQLite URL.
-fn sqlite_path(url: &str) -> (&str, Option<&str>) {
-    let rest = url.split_once(':').map(|(_, r)| r).unwrap_or_default();
-    let path_part = rest.trim_start_matches("//");
-    match path_part.split_once('?') {
-        Some((p, q)) => (p, Some(q)),
-        None => (path_part, None),
-    }
-}
-
-fn prepare_sqlite_url(url: &str) -> Result<String> {
-    use livewindow_core::paths;
-    let (path, query) = sqlite_path(url);
-    if path.is_empty() || path == ":memory:" {
-        return Err(StoreError::Config(format!(
-            "the SQLite URL {url:?} names no file; use sqlite://PATH (an in-memory database cannot be shared between desktops)"
-        )));
-    }
-    // The database holds customers' words and names: the folders this creates are the
-    // user's alone, and so is the file (SQLite gives its -wal and -shm the file's mode).
-    let file = Path::new(path);
-    let cannot = |what: &Path, e: std::io::Error| {
-        StoreError::Config(format!("cannot prepare {}: {e}", what.display()))
-    };
-    if let Some(parent) = file.parent()
-        && !parent.as_os_str().is_empty()
-    {
-        paths::private_dir(parent).map_err(|e| cannot(parent, e))?;
-        if livewindow_core::paths::data_dir().is_some_and(|d| parent.starts_with(&d)) {
-            paths::tighten_dir(parent).map_err(|e| cannot(parent, e))?;
-        }
-    }
-    paths::private_file(file).map_err(|e| cannot(file, e))?;
-    for suffix in ["-wal", "-shm", "-wake"] {
-        let side = PathBuf::from(format!("{path}{suffix}"));
-        paths::tighten_file(&side).map_err(|e| cannot(&side, e))?;
-    }
-    Ok(match query {
-        Some(q) if q.contains("mode=") => format!("sqlite://{path}?{q}"),
-        Some(q) => format!("sqlite://{path}?{q}&mode=rwc"),
-        None => format!("sqlite://{path}?mode=rwc"),
-    })
 }
 
 /// Hides a password in a URL before it is printed.
