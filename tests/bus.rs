@@ -170,7 +170,10 @@ async fn two_servers_on_a_bus_lose_and_double_nothing_across_a_restart() {
         .output()
         .expect("run");
     let line = one_line_error(&out);
-    assert!(line.contains(&format!("the bus at {nowhere}")), "{line}");
+    assert!(
+        line.contains(&format!("cannot reach the bus at {nowhere}")),
+        "{line}"
+    );
 
     let nats = nats().await;
     let queue = store.add_queue("Bus").await.expect("queue");

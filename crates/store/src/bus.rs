@@ -46,16 +46,19 @@ impl Bus {
                     }
                 }
             });
+        // A wrong address is a setting to fix, said in one line.
         let client = tokio::time::timeout(CONNECT_WAIT, options.connect(url))
             .await
             .map_err(|_| {
-                StoreError::Unreachable(format!(
-                    "the bus at {} did not answer within {} s",
+                StoreError::Config(format!(
+                    "cannot reach the bus at {}: no answer within {} s",
                     redact(url),
                     CONNECT_WAIT.as_secs()
                 ))
             })?
-            .map_err(|e| StoreError::Unreachable(format!("the bus at {} ({e})", redact(url))))?;
+            .map_err(|e| {
+                StoreError::Config(format!("cannot reach the bus at {}: {e}", redact(url)))
+            })?;
         let name: String = database
             .chars()
             .map(|c| {

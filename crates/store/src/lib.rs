@@ -156,6 +156,11 @@ impl Store {
     pub async fn open_on(url: &str, role: Role, bus: Option<&str>) -> Result<Store> {
         install_default_drivers();
         let backend = backend_of(url)?;
+        if bus.is_some() && backend == Backend::Sqlite {
+            return Err(StoreError::Config(
+                "--bus is for servers on PostgreSQL; SQLite's processes share one machine".into(),
+            ));
+        }
         let connect_url = match backend {
             Backend::Sqlite => prepare_sqlite_url(url)?,
             Backend::Postgres => {
@@ -200,6 +205,16 @@ impl Store {
             .connect(&connect_url)
             .await
             .map_err(|e| StoreError::Unreachable(format!("{} ({e})", redact(url))))?;
+        // The bus before the migrations: a wrong address changes nothing in the database.
+        let bus = match bus {
+            None => None,
+            Some(bus) => {
+                let database: String = sqlx::query_scalar("SELECT current_database()::text")
+                    .fetch_one(&pool)
+                    .await?;
+                Some(bus::Bus::connect(bus, &database).await?)
+            }
+        };
         let migrator = match backend {
             Backend::Sqlite => &SQLITE_MIGRATOR,
             Backend::Postgres => &POSTGRES_MIGRATOR,
@@ -212,21 +227,6 @@ impl Store {
             )),
             other => StoreError::Migrate(other.to_string()),
         })?;
-        let bus = match bus {
-            None => None,
-            Some(_) if backend == Backend::Sqlite => {
-                return Err(StoreError::Config(
-                    "--bus is for servers on PostgreSQL; SQLite's processes share one machine"
-                        .into(),
-                ));
-            }
-            Some(bus) => {
-                let database: String = sqlx::query_scalar("SELECT current_database()::text")
-                    .fetch_one(&pool)
-                    .await?;
-                Some(bus::Bus::connect(bus, &database).await?)
-            }
-        };
         let signals = signals::Signals::new(pool.clone(), bus.clone());
         Ok(Store {
             backend,
