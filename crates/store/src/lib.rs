@@ -11,6 +11,7 @@ mod audit;
 mod board;
 mod bus;
 mod chats;
+mod coalesce;
 mod console_data;
 mod corpus;
 mod crm;

@@ -1,24 +1,24 @@
-//! PostgreSQL wake-ups for other processes, coalesced: a commit that wrote events asks for a
-//! NOTIFY (or, with `--bus`, a NATS message: bus.rs) and goes on; one task per handle sends it, and the commits that come while one is
-//! on its way share the next. A busy server then sends a few hundred notifications a second
+//! PostgreSQL wake-ups for other processes, coalesced (coalesce.rs): a commit that wrote
+//! events asks for a NOTIFY (or, with `--bus`, a NATS message: bus.rs) and goes on; one task
+//! per handle sends it, and the commits that come while one is on its way share the next.
+//! A busy server then sends a few hundred notifications a second
 //! whatever its write rate, where one per commit would queue every writer behind
 //! PostgreSQL's cluster-wide notification lock.
 
 use super::NOTIFY_CHANNEL;
 use super::bus::Bus;
+use super::coalesce::{Bell, Owed};
 use sqlx::AnyPool;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Weak};
 use std::time::Duration;
-use tokio::sync::Notify;
 
 /// The least time between two notifications from one handle.
 const GAP: Duration = Duration::from_millis(2);
 
 pub(crate) struct Notifier {
     owed: AtomicBool,
-    started: AtomicBool,
-    bell: Arc<Notify>,
+    bell: Bell,
     pool: AnyPool,
     bus: Option<Arc<Bus>>,
 }
@@ -27,8 +27,7 @@ impl Notifier {
     pub(crate) fn new(pool: AnyPool, bus: Option<Arc<Bus>>) -> Arc<Notifier> {
         Arc::new(Notifier {
             owed: AtomicBool::new(false),
-            started: AtomicBool::new(false),
-            bell: Arc::new(Notify::new()),
+            bell: Bell::new(GAP),
             pool,
             bus,
         })
@@ -37,10 +36,21 @@ impl Notifier {
     /// Events were committed: other processes hear of it soon.
     pub(crate) fn ask(self: &Arc<Self>) {
         self.owed.store(true, Ordering::SeqCst);
-        if !self.started.swap(true, Ordering::SeqCst) {
-            tokio::spawn(run(Arc::downgrade(self), self.bell.clone()));
+        self.bell.ring(self);
+    }
+}
+
+impl Owed for Notifier {
+    /// Takes the debt: what is committed from here on asks again.
+    fn owed(&self) -> bool {
+        self.owed.swap(false, Ordering::SeqCst)
+    }
+
+    async fn send(&self) {
+        match &self.bus {
+            Some(bus) => bus.wake().await,
+            None => notify(&self.pool).await,
         }
-        self.bell.notify_one();
     }
 }
 
@@ -55,28 +65,5 @@ pub(crate) async fn notify(pool: &AnyPool) {
             .await
     {
         tracing::warn!("event wake-up not sent: {error}");
-    }
-}
-
-/// Holds the notifier weakly: it stops within a second of its handle's end.
-async fn run(notifier: Weak<Notifier>, bell: Arc<Notify>) {
-    loop {
-        tokio::select! {
-            _ = bell.notified() => {}
-            _ = tokio::time::sleep(Duration::from_secs(1)) => {
-                if notifier.strong_count() == 0 {
-                    return;
-                }
-                continue;
-            }
-        }
-        let Some(n) = notifier.upgrade() else { return };
-        while n.owed.swap(false, Ordering::SeqCst) {
-            match &n.bus {
-                Some(bus) => bus.wake().await,
-                None => notify(&n.pool).await,
-            }
-            tokio::time::sleep(GAP).await;
-        }
     }
 }

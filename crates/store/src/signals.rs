@@ -7,13 +7,13 @@
 //! the feed, which every process there already follows.
 
 use super::bus::Bus;
+use super::coalesce::{Bell, Owed};
 use livewindow_core::{Event, EventKind};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyPool;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{Notify, broadcast};
+use tokio::sync::broadcast;
 
 /// The PostgreSQL notification channel of signals, beside the events' wake-ups.
 pub(crate) const SIGNAL_CHANNEL: &str = "livewindow_signals";
@@ -59,8 +59,7 @@ pub(crate) struct Signals {
     origin: u64,
     local: broadcast::Sender<Signal>,
     outbox: Mutex<Vec<Signal>>,
-    started: AtomicBool,
-    bell: Arc<Notify>,
+    bell: Bell,
     pool: AnyPool,
     bus: Option<Arc<Bus>>,
 }
@@ -71,8 +70,7 @@ impl Signals {
             origin: rand::random(),
             local: broadcast::channel(LOCAL_BACKLOG).0,
             outbox: Mutex::new(Vec::new()),
-            started: AtomicBool::new(false),
-            bell: Arc::new(Notify::new()),
+            bell: Bell::new(GAP),
             pool,
             bus,
         })
@@ -89,10 +87,7 @@ impl Signals {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(signal);
-        if !self.started.swap(true, Ordering::SeqCst) {
-            tokio::spawn(run(Arc::downgrade(self), self.bell.clone()));
-        }
-        self.bell.notify_one();
+        self.bell.ring(self);
     }
 
     /// A note from another process (or handle): to this process's readers.
@@ -108,9 +103,19 @@ impl Signals {
             let _ = self.local.send(Signal { chat_id, agent_id });
         }
     }
+}
+
+impl Owed for Signals {
+    fn owed(&self) -> bool {
+        !self
+            .outbox
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty()
+    }
 
     /// Sends what waits, in notes of at most [`PER_NOTE`] signals.
-    async fn flush(&self) {
+    async fn send(&self) {
         let waiting = std::mem::take(&mut *self.outbox.lock().unwrap_or_else(|e| e.into_inner()));
         for chunk in waiting.chunks(PER_NOTE) {
             let note = Note {
@@ -146,33 +151,6 @@ impl super::Store {
     /// skips ahead.
     pub fn signals(&self) -> broadcast::Receiver<Signal> {
         self.signals.subscribe()
-    }
-}
-
-/// Holds the signals weakly: it stops within a second of its handle's end.
-async fn run(signals: Weak<Signals>, bell: Arc<Notify>) {
-    loop {
-        tokio::select! {
-            _ = bell.notified() => {}
-            _ = tokio::time::sleep(Duration::from_secs(1)) => {
-                if signals.strong_count() == 0 {
-                    return;
-                }
-                continue;
-            }
-        }
-        let Some(s) = signals.upgrade() else { return };
-        loop {
-            s.flush().await;
-            tokio::time::sleep(GAP).await;
-            if s.outbox
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .is_empty()
-            {
-                break;
-            }
-        }
     }
 }
 
