@@ -95,6 +95,22 @@ struct Page {
     typing: Mutex<usize>,
 }
 
+impl Page {
+    fn has(&self, text: &str) -> bool {
+        self.lines.lock().unwrap().iter().any(|(_, t)| t == text)
+    }
+}
+
+/// A customer's line in `chat`, as the desk shows it.
+fn customer_line(chat: i64) -> impl FnMut(&DeskEvent) -> Option<(i64, String)> {
+    move |e| match e {
+        DeskEvent::Message(m) if m.sender == Sender::Customer && m.chat_id == chat => {
+            Some((m.id, m.body_text.clone()))
+        }
+        _ => None,
+    }
+}
+
 fn read_page(page: Arc<Page>, mut socket: Socket) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         while let Some(Ok(frame)) = socket.next().await {
@@ -265,13 +281,7 @@ async fn two_servers_on_a_bus_lose_and_double_nothing_across_a_restart() {
     let mut heard: Vec<(i64, String)> = Vec::new();
     for (n, text) in ["one", "two"].iter().enumerate() {
         customer_says(&a.base, chat, &cookie, &format!("c{n}"), text).await;
-        let m = desk_event(&mut feed, text, |e| match e {
-            DeskEvent::Message(m) if m.sender == Sender::Customer && m.chat_id == chat => {
-                Some((m.id, m.body_text.clone()))
-            }
-            _ => None,
-        })
-        .await;
+        let m = desk_event(&mut feed, text, customer_line(chat)).await;
         heard.push(m);
         let reply = NewMessage::plain(Sender::Agent, "Ana Bus", Some(agent), &format!("re {text}"));
         remote.send(chat, reply).await.expect("reply");
@@ -312,32 +322,15 @@ async fn two_servers_on_a_bus_lose_and_double_nothing_across_a_restart() {
             .expect("live again"),
     );
     wait_until("the line sent while A was down", || {
-        page.lines
-            .lock()
-            .unwrap()
-            .iter()
-            .any(|(_, t)| t == "re while A was down")
+        page.has("re while A was down")
     })
     .await;
     customer_says(&a2.base, chat, &cookie, "c9", "after the restart").await;
-    let m = desk_event(&mut feed, "the line after the restart", |e| match e {
-        DeskEvent::Message(m) if m.sender == Sender::Customer && m.chat_id == chat => {
-            Some((m.id, m.body_text.clone()))
-        }
-        _ => None,
-    })
-    .await;
+    let m = desk_event(&mut feed, "the line after the restart", customer_line(chat)).await;
     heard.push(m);
     let reply = NewMessage::plain(Sender::Agent, "Ana Bus", Some(agent), "re after");
     remote.send(chat, reply).await.expect("reply after");
-    wait_until("the last reply on the page", || {
-        page.lines
-            .lock()
-            .unwrap()
-            .iter()
-            .any(|(_, t)| t == "re after")
-    })
-    .await;
+    wait_until("the last reply on the page", || page.has("re after")).await;
     // Anything doubled would have come by now.
     tokio::time::sleep(Duration::from_millis(500)).await;
     reader.abort();

@@ -114,10 +114,7 @@ impl Store {
     /// statement per 500 chats, not one a heartbeat.
     pub async fn customers_seen(&self, chat_ids: &[i64]) -> Result<()> {
         for chunk in chat_ids.chunks(500) {
-            let ids = (1..=chunk.len())
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let ids = super::placeholders(chunk.len());
             let update = format!(
                 "UPDATE chats SET customer_seen_ms = NOW_MS WHERE id IN ({ids}) AND state <> 'ended'"
             );

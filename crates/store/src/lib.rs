@@ -525,6 +525,14 @@ fn backend_of(url: &str) -> Result<Backend> {
     }
 }
 
+/// `$1, $2, …, $n`: the placeholders of a list bound one value each.
+pub(crate) fn placeholders(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Hides a password in a URL before it is printed.
 pub fn redact(url: &str) -> String {
     match url::Url::parse(url) {

@@ -56,10 +56,7 @@ impl Store {
                 .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let ids = (1..=chunk.len())
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let ids = super::placeholders(chunk.len());
             let mut w = self.write().await?;
             let update = format!(
                 "UPDATE agents SET last_seen_ms = NOW_MS WHERE (id, desk) IN (VALUES {pairs})"

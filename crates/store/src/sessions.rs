@@ -97,10 +97,7 @@ impl Store {
         let mut ended = Vec::new();
         // Well under both databases' limits on bound parameters.
         for chunk in ids.chunks(1000) {
-            let list = (1..=chunk.len())
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let list = super::placeholders(chunk.len());
             let sql = format!(
                 "SELECT s.id, s.idle_expires_ms, s.absolute_expires_ms, s.revoked_why, \
                  a.disabled, NOW_MS AS now \
