@@ -134,6 +134,18 @@ async fn the_whole_chat() {
     .await;
     assert_eq!(frame["message"]["format"], "html");
     assert_eq!(frame["message"]["html"], html);
+    // Lines this process wrote go to the page from memory (the store's recent lines); a
+    // line only agents see never does, and the next one still comes, once.
+    let private = NewMessage {
+        internal: true,
+        ..NewMessage::plain(Sender::Agent, "Maria Santos", Some(maria), "card ends 4242")
+    };
+    store.send_message(chat, &private).await.unwrap();
+    let after_it = NewMessage::plain(Sender::Agent, "Maria Santos", Some(maria), "Done?");
+    let after_id = store.send_message(chat, &after_it).await.unwrap();
+    let next = next_frame(&mut live, 5, |f| f["type"] == "message").await;
+    assert_eq!(next["message"]["id"], after_id, "{next}");
+    assert_eq!(next["message"]["text"], "Done?");
 
     // Resync by id: only what came after.
     let after: Value = http()
@@ -154,7 +166,7 @@ async fn the_whole_chat() {
         .iter()
         .map(|m| m["id"].as_i64().unwrap())
         .collect();
-    assert_eq!(ids, vec![reply_id]);
+    assert_eq!(ids, vec![reply_id, after_id]);
 
     // End, then the transcript.
     let ended: Value = http()
@@ -186,6 +198,10 @@ async fn the_whole_chat() {
     let text = r.text().await.unwrap();
     assert!(text.contains("Ana Lima: My router blinks"), "{text}");
     assert!(text.contains("Maria Santos: Try this:"), "{text}");
+    assert!(
+        !text.contains("4242"),
+        "a private line in the transcript: {text}"
+    );
     // Writing to an ended chat says so.
     let r = http()
         .post(format!("{base}/api/chats/{chat}/messages"))

@@ -160,12 +160,24 @@ impl Socket {
 
     async fn on_event(&mut self, event: &Event) -> Result<(), ()> {
         match event.kind {
-            EventKind::Message => {
-                if event.message_id.is_none_or(|id| id > self.last_sent) {
-                    self.catch_up().await?;
-                }
-                Ok(())
-            }
+            EventKind::Message => match event.message_id {
+                Some(id) if id <= self.last_sent => Ok(()),
+                // The chat's lines come one after another (each send locks the chat), and
+                // every one after the catch-up comes as an event in order: a line this
+                // process wrote goes out from memory, with no read.
+                Some(id) => match self.state.store.kept_message(id) {
+                    Some(m) if m.chat_id == self.chat_id => {
+                        self.last_sent = id;
+                        if m.internal {
+                            return Ok(());
+                        }
+                        let view = super::history::page_view(m.as_ref().clone());
+                        self.send(json!({"type": "message", "message": view})).await
+                    }
+                    _ => self.catch_up().await,
+                },
+                None => self.catch_up().await,
+            },
             EventKind::Typing => match event.agent_id {
                 Some(_) => {
                     let name = self

@@ -124,6 +124,7 @@ impl Store {
         message_id: i64,
         file: &NewFile,
     ) -> std::result::Result<(), sqlx::Error> {
+        let size = i64::try_from(file.bytes.len()).unwrap_or(i64::MAX);
         sqlx::query(
             "INSERT INTO message_files (message_id, name, kind, size, bytes) \
              VALUES ($1, $2, $3, $4, $5)",
@@ -131,10 +132,17 @@ impl Store {
         .bind(message_id)
         .bind(&file.name)
         .bind(kind_str(file.kind))
-        .bind(i64::try_from(file.bytes.len()).unwrap_or(i64::MAX))
+        .bind(size)
         .bind(file.bytes.as_slice())
         .execute(&mut *w.tx)
         .await?;
+        if let Some(m) = w.inserted.iter_mut().find(|m| m.id == message_id) {
+            m.file = Some(FileInfo {
+                name: file.name.clone(),
+                kind: file.kind,
+                size,
+            });
+        }
         Ok(())
     }
 }

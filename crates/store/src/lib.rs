@@ -29,8 +29,10 @@ mod memo;
 mod messages;
 mod notifier;
 mod options;
+mod passes;
 mod presence;
 mod rate;
+mod recent;
 mod replies;
 mod role;
 mod routing;
@@ -138,6 +140,10 @@ pub struct Store {
     signals: Arc<signals::Signals>,
     /// What every waiting customer's page asks for, read once for all (memo.rs).
     memos: Arc<memo::Memos>,
+    /// The messages this process committed lately (recent.rs).
+    recent: Arc<recent::Recent>,
+    /// Routing passes, one at a time in this process (passes.rs).
+    routing: Arc<passes::Passes>,
 }
 
 impl Store {
@@ -247,6 +253,8 @@ impl Store {
             desks: Arc::default(),
             signals,
             memos: Arc::default(),
+            recent: Arc::default(),
+            routing: Arc::default(),
             pool,
         })
     }
@@ -300,6 +308,8 @@ impl Store {
             pool: self.pool.clone(),
             db_wake: self.db_wake.clone(),
             notifier: self.notifier.clone(),
+            inserted: Vec::new(),
+            recent: self.recent.clone(),
         })
     }
 
@@ -331,6 +341,9 @@ pub(crate) struct WriteTx {
     pool: AnyPool,
     db_wake: Arc<wake::DbWake>,
     notifier: Option<Arc<notifier::Notifier>>,
+    /// Messages inserted, kept in `recent` once the commit succeeded.
+    inserted: Vec<livewindow_core::Message>,
+    recent: Arc<recent::Recent>,
 }
 
 /// An event to append in the same transaction as the change it describes.
@@ -466,6 +479,8 @@ impl WriteTx {
     pub async fn commit(mut self) -> Result<()> {
         self.flush().await?;
         self.tx.commit().await?;
+        // Before the wake-up, so the readers it wakes find the lines here.
+        self.recent.put(std::mem::take(&mut self.inserted));
         if self.wrote_events {
             self.store_wake.notify_waiters();
             // Other processes: SQLite's watchers see the bell file change.

@@ -34,7 +34,8 @@ pub(super) fn message_from_row(row: &AnyRow) -> Result<Message> {
 }
 
 impl Store {
-    /// Inserts a message inside a transaction; the caller emits its event.
+    /// Inserts a message inside a transaction; the caller emits its event. The message as
+    /// stored is kept in memory once the transaction commits (recent.rs).
     pub(super) async fn insert_message(
         &self,
         w: &mut WriteTx,
@@ -49,23 +50,40 @@ impl Store {
             None => livewindow_richtext::plain_to_html(&text),
         };
         // Only agents' and the system's lines may be private; a customer's never is.
-        let internal = i64::from(m.internal && m.sender != Sender::Customer);
-        sqlx::query_scalar(self.sql(
+        let internal = m.internal && m.sender != Sender::Customer;
+        let sender_name = clean_line(&m.sender_name);
+        let format = m.format();
+        let row = sqlx::query(self.sql(
             "INSERT INTO messages (chat_id, client_id, sender, sender_name, agent_id, format, \
              body_html, body_text, internal, created_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NOW_MS) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NOW_MS) RETURNING id, created_ms",
         ))
         .bind(chat_id)
         .bind(&m.client_id)
         .bind(m.sender.as_str())
-        .bind(clean_line(&m.sender_name))
+        .bind(&sender_name)
         .bind(m.agent_id)
-        .bind(m.format().as_str())
-        .bind(html)
-        .bind(text)
-        .bind(internal)
+        .bind(format.as_str())
+        .bind(&html)
+        .bind(&text)
+        .bind(i64::from(internal))
         .fetch_one(&mut *w.tx)
-        .await
+        .await?;
+        let id: i64 = row.try_get("id")?;
+        w.inserted.push(Message {
+            id,
+            chat_id,
+            client_id: m.client_id.clone(),
+            sender: m.sender,
+            sender_name,
+            format,
+            internal,
+            body_html: html,
+            body_text: text,
+            created_ms: row.try_get("created_ms")?,
+            file: None,
+        });
+        Ok(id)
     }
 
     /// Sends a message in a chat that has not ended. A repeated `client_id` is not stored
@@ -100,14 +118,19 @@ impl Store {
     ) -> Result<Sent> {
         limits::check_message(&m.body_text, m.body_html.as_deref())?;
         let mut w = self.write().await?;
-        let row = sqlx::query(
-            self.sql("SELECT state, queue_id, agent_id FROM chats WHERE id = $1 LOCK_WAIT"),
-        )
+        // A retry is looked up in the lock's statement: one of the same client id that
+        // committed while this waited is not seen here, and meets the unique index below.
+        let row = sqlx::query(self.sql(
+            "SELECT state, queue_id, agent_id, \
+             (SELECT m.id FROM messages m WHERE m.client_id = $2) AS existing \
+             FROM chats WHERE id = $1 LOCK_WAIT",
+        ))
         .bind(chat_id)
+        .bind(&m.client_id)
         .fetch_optional(&mut *w.tx)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("no chat {chat_id}")))?;
-        if let Some(id) = self.message_id_of(&mut w, &m.client_id).await? {
+        if let Some(id) = row.try_get::<Option<i64>, _>("existing")? {
             return Ok(Sent::Message(id));
         }
         let state = super::chats::state_of(&row)?;
@@ -174,16 +197,15 @@ impl Store {
         Ok(joined == Some(1))
     }
 
-    async fn message_id_of(&self, w: &mut WriteTx, client_id: &str) -> Result<Option<i64>> {
-        Ok(
-            sqlx::query_scalar("SELECT id FROM messages WHERE client_id = $1")
-                .bind(client_id)
-                .fetch_optional(&mut *w.tx)
-                .await?,
-        )
+    /// Message `id` when this process committed it lately (recent.rs), with no read.
+    pub fn kept_message(&self, id: i64) -> Option<std::sync::Arc<Message>> {
+        self.recent.get(id)
     }
 
     pub async fn message(&self, id: i64) -> Result<Message> {
+        if let Some(kept) = self.recent.get(id) {
+            return Ok(kept.as_ref().clone());
+        }
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{MESSAGE_SELECT} WHERE id = $1"
         )))

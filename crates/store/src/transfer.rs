@@ -373,12 +373,9 @@ impl Store {
         if note.is_empty() {
             return Ok(());
         }
-        let m = NewMessage::plain(Sender::Agent, agent_name, Some(agent_id), note);
+        let mut m = NewMessage::plain(Sender::Agent, agent_name, Some(agent_id), note);
+        m.internal = true;
         let id = self.insert_message(w, chat_id, &m).await?;
-        sqlx::query("UPDATE messages SET internal = 1 WHERE id = $1")
-            .bind(id)
-            .execute(&mut *w.tx)
-            .await?;
         w.emit(
             EventKind::Message,
             NewEvent::chat(chat_id, queue_id)
