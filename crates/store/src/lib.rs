@@ -29,7 +29,6 @@ mod memo;
 mod messages;
 mod notifier;
 mod options;
-mod passes;
 mod presence;
 mod rate;
 mod recent;
@@ -142,8 +141,6 @@ pub struct Store {
     memos: Arc<memo::Memos>,
     /// The messages this process committed lately (recent.rs).
     recent: Arc<recent::Recent>,
-    /// Routing passes, one at a time in this process (passes.rs).
-    routing: Arc<passes::Passes>,
 }
 
 impl Store {
@@ -254,7 +251,6 @@ impl Store {
             signals,
             memos: Arc::default(),
             recent: Arc::default(),
-            routing: Arc::default(),
             pool,
         })
     }

@@ -63,13 +63,8 @@ impl Store {
     }
 
     /// Offers every queued chat that some available agent has room for. Returns the offers
-    /// made (none when a pass another caller ran did the work). Safe to call from any
-    /// number of desktops at once; within a process, callers at once share passes.
+    /// made. Safe to call from any number of desktops at once.
     pub async fn route(&self) -> Result<Vec<Offer>> {
-        self.routing.run(|| self.route_pass()).await
-    }
-
-    async fn route_pass(&self) -> Result<Vec<Offer>> {
         let mut offers = Vec::new();
         // A cheap read first: most calls find nothing to do and need no write lock.
         let sql = self.sql(&self.candidate_chats_sql(1));
