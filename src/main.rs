@@ -60,6 +60,32 @@ fn few_malloc_arenas() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn few_malloc_arenas() {}
 
+/// glibc gives back to the system only the free memory at the top of its heaps: what the
+/// console freed after loading transcripts or laying out a long chat stays counted against
+/// it until reused. A thread hands it back every two seconds (`malloc_trim`, well under a
+/// millisecond on a console's heap; BENCHMARKS.md, console memory).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn give_back_freed_memory() {
+    let spawned = std::thread::Builder::new()
+        .name("trim".into())
+        .stack_size(64 * 1024)
+        .spawn(|| {
+            loop {
+                std::thread::sleep(Duration::from_secs(2));
+                // SAFETY: malloc_trim only releases free pages of the allocator's own heaps.
+                unsafe {
+                    libc::malloc_trim(0);
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("the memory trimming thread did not start: {e}");
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn give_back_freed_memory() {}
+
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -109,6 +135,7 @@ fn console(cli: &Cli) -> anyhow::Result<()> {
     if let Some(why) = livewindow::ui::display::missing() {
         anyhow::bail!("the console cannot open its window: {why}");
     }
+    give_back_freed_memory();
     if let Some(server) = &cli.server {
         if cli.demo {
             anyhow::bail!("--demo runs on this computer's database: drop --server for it");
