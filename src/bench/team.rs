@@ -318,6 +318,7 @@ pub(super) async fn team(
             rss_desks as f64 / 1024.0,
             rss_desks.saturating_sub(rss_idle) as f64 / desktops as f64,
         );
+        println!("{}", offer_parts(store, &asked, &marks.shown).await?);
         for t in &tasks {
             t.abort();
         }
@@ -358,6 +359,7 @@ pub(super) async fn team(
         percentile(&mut offers, 0.5),
         percentile(&mut offers, 0.99)
     );
+    println!("{}", offer_parts(store, &asked, &marks.shown).await?);
     println!(
         "customer → desktop: {} lines, median {:.1} ms, p99 {:.1} ms",
         inb.len(),
@@ -394,6 +396,44 @@ pub(super) async fn team(
     println!("postgres connections {conns_all}");
     drop(servers);
     Ok(())
+}
+
+/// Where the offers' time went, chat by chat: the customer's request to the chat's row,
+/// the row to its first offer's commit (routing), that commit to a desktop showing it (the
+/// feed). On the database's clock and this machine's, which agree on loopback.
+async fn offer_parts(store: &Store, asked: &Times, shown: &Times) -> Result<String> {
+    let rows: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT c.id, c.created_ms, \
+         (SELECT min(o.offered_ms) FROM chat_offers o WHERE o.chat_id = c.id) FROM chats c",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    let asked = asked.lock().map(|m| m.clone()).unwrap_or_default();
+    let shown = shown.lock().map(|m| m.clone()).unwrap_or_default();
+    let now = Instant::now();
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_millis() as i64;
+    let wall = |t: &Instant| now_ms - now.saturating_duration_since(*t).as_millis() as i64;
+    let span = |from: i64, to: i64| Duration::from_millis(to.saturating_sub(from).max(0) as u64);
+    let (mut request, mut routing, mut feed) = (Vec::new(), Vec::new(), Vec::new());
+    for (chat, created, offered) in rows {
+        let (Some(a), Some(s), Some(o)) = (asked.get(&chat), shown.get(&chat), offered) else {
+            continue;
+        };
+        request.push(span(wall(a), created));
+        routing.push(span(created, o));
+        feed.push(span(o, wall(s)));
+    }
+    let part = |v: &mut Vec<Duration>| {
+        format!("{:.0} / {:.0} ms", percentile(v, 0.5), percentile(v, 0.99))
+    };
+    Ok(format!(
+        "offers' time, median / p99: request → chat {}, chat → offer committed {}, committed → shown {}",
+        part(&mut request),
+        part(&mut routing),
+        part(&mut feed)
+    ))
 }
 
 /// Offer latencies: when each chat was asked for, to when a desktop showed its offer.
