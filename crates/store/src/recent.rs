@@ -10,6 +10,14 @@ use std::sync::{Arc, Mutex};
 
 /// Messages kept: a few seconds of a busy centre's lines.
 const KEEP: usize = 4096;
+/// A message larger than this (a pasted picture inline, say) is read from the table again,
+/// as before; with it, the kept messages never hold more than [`BUDGET`] bytes in all.
+const LARGEST: usize = 64 * 1024;
+const BUDGET: usize = 8 * 1024 * 1024;
+
+fn size(m: &Message) -> usize {
+    m.body_html.len() + m.body_text.len() + m.client_id.len() + m.sender_name.len()
+}
 
 #[derive(Default)]
 pub(crate) struct Recent {
@@ -21,23 +29,32 @@ struct Kept {
     by_id: HashMap<i64, Arc<Message>>,
     /// Ids oldest first, to forget in the order they came.
     order: VecDeque<i64>,
+    /// The kept messages' sizes, summed.
+    bytes: usize,
 }
 
 impl Recent {
-    /// Keeps committed messages, forgetting the oldest beyond [`KEEP`].
+    /// Keeps committed messages up to [`LARGEST`] each, forgetting the oldest beyond
+    /// [`KEEP`] or [`BUDGET`].
     pub fn put(&self, messages: impl IntoIterator<Item = Message>) {
         let Ok(mut kept) = self.kept.lock() else {
             return;
         };
         for m in messages {
-            let id = m.id;
-            if kept.by_id.insert(id, Arc::new(m)).is_none() {
-                kept.order.push_back(id);
+            let (id, bytes) = (m.id, size(&m));
+            if bytes > LARGEST || kept.by_id.contains_key(&id) {
+                continue;
             }
+            kept.by_id.insert(id, Arc::new(m));
+            kept.order.push_back(id);
+            kept.bytes += bytes;
         }
-        while kept.order.len() > KEEP {
-            if let Some(old) = kept.order.pop_front() {
-                kept.by_id.remove(&old);
+        while kept.order.len() > KEEP || kept.bytes > BUDGET {
+            let Some(old) = kept.order.pop_front() else {
+                break;
+            };
+            if let Some(m) = kept.by_id.remove(&old) {
+                kept.bytes -= size(&m);
             }
         }
     }
@@ -79,5 +96,27 @@ mod tests {
         assert!(recent.get(KEEP as i64 + 10).is_some());
         recent.put([message(KEEP as i64 + 10)]);
         assert_eq!(recent.kept.lock().map(|k| k.order.len()).ok(), Some(KEEP));
+    }
+
+    #[test]
+    fn large_messages_are_not_kept_and_the_bytes_stay_within_budget() {
+        let recent = Recent::default();
+        let mut big = message(1);
+        big.body_html = "x".repeat(LARGEST + 1);
+        recent.put([big]);
+        assert!(recent.get(1).is_none(), "a message over LARGEST was kept");
+        let sized = |id| {
+            let mut m = message(id);
+            m.body_html = "y".repeat(LARGEST - 100);
+            m
+        };
+        recent.put((2..=200).map(sized));
+        let kept = recent.kept.lock().unwrap();
+        assert!(kept.bytes <= BUDGET, "{} bytes kept", kept.bytes);
+        assert_eq!(
+            kept.bytes,
+            kept.by_id.values().map(|m| size(m)).sum::<usize>()
+        );
+        assert!(kept.by_id.contains_key(&200) && !kept.by_id.contains_key(&2));
     }
 }
