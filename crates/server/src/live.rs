@@ -11,7 +11,7 @@ use super::AppState;
 use super::auth::{self, ChatAccess};
 use super::error::ApiError;
 use super::hub::{Tap, TooMany};
-use super::view::{ChatView, chat_view};
+use super::view::{ChatView, MessageView, chat_view};
 use axum::extract::ws::{CloseFrame, Message as Ws, WebSocket, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -137,12 +137,39 @@ impl Socket {
                 .map_err(|e| tracing::warn!(chat_id = self.chat_id, error = %e, "resync"))?;
             let full = messages.len() >= limits::PAGE_WINDOW;
             for m in messages {
-                self.last_sent = self.last_sent.max(m.id);
-                self.send(json!({"type": "message", "message": m})).await?;
+                self.send_line(m).await?;
             }
             if !full {
                 return Ok(());
             }
+        }
+    }
+
+    async fn send_line(&mut self, m: MessageView) -> Result<(), ()> {
+        self.last_sent = self.last_sent.max(m.id);
+        self.send(json!({"type": "message", "message": m})).await
+    }
+
+    /// A line's event. The chat's lines come one after another (each send locks the chat),
+    /// and every one after the catch-up comes as an event in order: a line this process
+    /// wrote goes out from memory, with no read; any other, by the catch-up.
+    async fn on_line(&mut self, id: Option<i64>) -> Result<(), ()> {
+        let Some(id) = id else {
+            return self.catch_up().await;
+        };
+        if id <= self.last_sent {
+            return Ok(());
+        }
+        match self.state.store.kept_message(id) {
+            Some(m) if m.chat_id == self.chat_id && m.internal => {
+                self.last_sent = id;
+                Ok(())
+            }
+            Some(m) if m.chat_id == self.chat_id => {
+                self.send_line(super::history::page_view(m.as_ref().clone()))
+                    .await
+            }
+            _ => self.catch_up().await,
         }
     }
 
@@ -160,24 +187,7 @@ impl Socket {
 
     async fn on_event(&mut self, event: &Event) -> Result<(), ()> {
         match event.kind {
-            EventKind::Message => match event.message_id {
-                Some(id) if id <= self.last_sent => Ok(()),
-                // The chat's lines come one after another (each send locks the chat), and
-                // every one after the catch-up comes as an event in order: a line this
-                // process wrote goes out from memory, with no read.
-                Some(id) => match self.state.store.kept_message(id) {
-                    Some(m) if m.chat_id == self.chat_id => {
-                        self.last_sent = id;
-                        if m.internal {
-                            return Ok(());
-                        }
-                        let view = super::history::page_view(m.as_ref().clone());
-                        self.send(json!({"type": "message", "message": view})).await
-                    }
-                    _ => self.catch_up().await,
-                },
-                None => self.catch_up().await,
-            },
+            EventKind::Message => self.on_line(event.message_id).await,
             EventKind::Typing => match event.agent_id {
                 Some(_) => {
                     let name = self
