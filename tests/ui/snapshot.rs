@@ -15,8 +15,9 @@ use iced_test::selector::{Candidate, Selector};
 use livewindow::ui::console::Message;
 use std::path::PathBuf;
 
-/// Whether a text changes from one run to the next: it shows a clock (12:04) or a time
-/// span (28 s, 3 min, 1 h 05 min: a countdown, a wait).
+/// Whether a text changes from one run to the next: it shows a clock (12:04), a time
+/// span (28 s, 3 min, 1 h 05 min: a countdown, a wait) or a day (7 Dec 2026: an earlier
+/// chat made by the test on the day it runs).
 fn changes(text: &str) -> bool {
     let clock = text.as_bytes().windows(4).any(|w| {
         w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit()
@@ -29,7 +30,16 @@ fn changes(text: &str) -> bool {
                 "s" | "min" | "h"
             )
     });
-    clock || span
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let day = words.windows(3).any(|w| {
+        w[0].bytes().all(|c| c.is_ascii_digit())
+            && MONTHS.contains(&w[1])
+            && w[2].trim_end_matches([':', ',', '.']).len() == 4
+            && w[2].bytes().take(4).all(|c| c.is_ascii_digit())
+    });
+    clock || span || day
 }
 
 /// How many pixels may differ outside the masks (see `check`).
