@@ -45,7 +45,7 @@ fn main() -> ExitCode {
 
 /// The console's threads (tokio's workers and blocking pool, SQLite's connections, the
 /// window's) would each get a glibc malloc arena, and each arena keeps what was freed in it:
-/// with two, the console holds less memory for no loss of speed a person could see
+/// with one, the console holds less memory for no loss of speed a person could see
 /// (BENCHMARKS.md, console memory). Servers keep glibc's default, one arena per core-bound
 /// thread, for throughput.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -53,7 +53,7 @@ fn few_malloc_arenas() {
     // SAFETY: mallopt only sets the allocator's parameters; it is called before the console
     // starts any thread.
     unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 2);
+        libc::mallopt(libc::M_ARENA_MAX, 1);
     }
 }
 
