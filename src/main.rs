@@ -10,7 +10,7 @@ fn main() -> ExitCode {
     livewindow::client::use_ring();
     let cli = Cli::parse();
     if cli.command.is_none() {
-        few_malloc_arenas();
+        one_malloc_arena();
     }
     // The server logs its requests (with their request id) unless told otherwise.
     let default_log = match cli.command {
@@ -49,7 +49,7 @@ fn main() -> ExitCode {
 /// (BENCHMARKS.md, console memory). Servers keep glibc's default, one arena per core-bound
 /// thread, for throughput.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn few_malloc_arenas() {
+fn one_malloc_arena() {
     // SAFETY: mallopt only sets the allocator's parameters; it is called before the console
     // starts any thread.
     unsafe {
@@ -58,7 +58,7 @@ fn few_malloc_arenas() {
 }
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn few_malloc_arenas() {}
+fn one_malloc_arena() {}
 
 /// glibc gives back to the system only the free memory at the top of its heaps: what the
 /// console freed after loading transcripts or laying out a long chat stays counted against

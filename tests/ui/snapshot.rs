@@ -30,14 +30,15 @@ fn changes(text: &str) -> bool {
                 "s" | "min" | "h"
             )
     });
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
+    // As `livewindow::core::time::day` writes it.
     let day = words.windows(3).any(|w| {
-        w[0].bytes().all(|c| c.is_ascii_digit())
-            && MONTHS.contains(&w[1])
-            && w[2].trim_end_matches([':', ',', '.']).len() == 4
-            && w[2].bytes().take(4).all(|c| c.is_ascii_digit())
+        let text = format!(
+            "{} {} {}",
+            w[0],
+            w[1],
+            w[2].trim_end_matches([':', ',', '.'])
+        );
+        chrono::NaiveDate::parse_from_str(&text, "%d %b %Y").is_ok()
     });
     clock || span || day
 }

@@ -160,16 +160,17 @@ impl Socket {
         if id <= self.last_sent {
             return Ok(());
         }
-        match self.state.store.kept_message(id) {
-            Some(m) if m.chat_id == self.chat_id && m.internal => {
+        let kept = self.state.store.kept_message(id);
+        match kept.filter(|m| m.chat_id == self.chat_id) {
+            Some(m) if m.internal => {
                 self.last_sent = id;
                 Ok(())
             }
-            Some(m) if m.chat_id == self.chat_id => {
+            Some(m) => {
                 self.send_line(super::history::page_view(m.as_ref().clone()))
                     .await
             }
-            _ => self.catch_up().await,
+            None => self.catch_up().await,
         }
     }
 
