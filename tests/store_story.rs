@@ -347,3 +347,52 @@ async fn bulk_contacts_and_schema_from_the_future() {
     assert!(matches!(err, StoreError::SchemaNewer(_)), "{err}");
     assert!(err.to_string().contains("newer livewindow"), "{err}");
 }
+
+/// A request is offered in its own transaction only when no chat waits ahead of it: here an
+/// agent gets room without routing running (their status is set in the table), and the
+/// chat that waited is the one offered, not the newcomer.
+#[tokio::test]
+async fn a_new_request_never_jumps_the_queue() {
+    let (_db, store) = fresh().await;
+    store.seed_demo().await.unwrap();
+    let maria = store.find_agent("Maria Santos").await.unwrap().id;
+    let (support, _) = store.find_queue(Some("support")).await.unwrap();
+    store.set_max_chats(maria, 1).await.unwrap();
+
+    // Nobody is available: the first customer waits.
+    let first = store
+        .enqueue("Ana Lima", "ana.lima@example.com", support, None)
+        .await
+        .unwrap();
+    assert_eq!(store.chat(first).await.unwrap().state, ChatState::Queued);
+
+    // Maria becomes available behind routing's back.
+    sqlx::query("UPDATE agents SET status = 'available', last_seen_ms = $1 WHERE id = $2")
+        .bind(store.now_ms().await.unwrap())
+        .bind(maria)
+        .execute(store.pool())
+        .await
+        .unwrap();
+
+    // A second customer asks: the first, who waited, is offered to Maria.
+    let second = store
+        .enqueue("Hugo Kowalski", "hugo@example.com", support, None)
+        .await
+        .unwrap();
+    assert_eq!(store.chat(first).await.unwrap().state, ChatState::Offered);
+    assert_eq!(store.chat(second).await.unwrap().state, ChatState::Queued);
+    assert_eq!(store.pending_offers(maria).await.unwrap()[0].chat_id, first);
+
+    // With nobody waiting, a request is offered at once, in its own transaction.
+    store.decline(first, maria, None).await.unwrap();
+    assert_eq!(store.chat(second).await.unwrap().state, ChatState::Offered);
+    store.accept(second, maria).await.unwrap();
+    store.end_chat_as(second, maria).await.unwrap();
+    store.wrap_up(second, maria, "Resolved", "").await.unwrap();
+    store.end_chat(first, Sender::Customer).await.unwrap();
+    let third = store
+        .enqueue("Olivia Ahmed", "olivia@example.com", support, None)
+        .await
+        .unwrap();
+    assert_eq!(store.chat(third).await.unwrap().state, ChatState::Offered);
+}

@@ -9,6 +9,15 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
+/// An offer as an agent heard it: when, how long after its commit (the database's clock),
+/// and how long accepting, ending and wrapping it up took.
+struct Heard {
+    chat: i64,
+    at: Instant,
+    lag_ms: i64,
+    work: Duration,
+}
+
 /// Agents that accept every offer and end the chat at once, as fast as a desktop could.
 /// Each has its own event subscription, like separate desktops.
 async fn start_agents(
@@ -17,7 +26,7 @@ async fn start_agents(
     desktops: usize,
     role: Role,
     max_chats: i64,
-    offered: mpsc::UnboundedSender<(i64, Instant)>,
+    offered: mpsc::UnboundedSender<Heard>,
 ) -> Result<Vec<tokio::task::JoinHandle<()>>> {
     // Each "desktop" is a store handle of its own, as in another process: the customer's
     // commits do not wake it in-process; it hears of them by LISTEN (Postgres) or the file
@@ -54,7 +63,8 @@ async fn start_agents(
                             continue;
                         }
                         let Some(chat) = event.chat_id else { continue };
-                        let _ = offered.send((chat, Instant::now()));
+                        let at = Instant::now();
+                        let lag_ms = crate::core::time::now_ms() - event.created_ms;
                         match store.accept(chat, agent.id).await {
                             Ok(()) => {
                                 if let Err(e) = store.end_chat_as(chat, agent.id).await {
@@ -67,6 +77,8 @@ async fn start_agents(
                             }
                             Err(e) => tracing::warn!("bench agent {}: accept: {e}", agent.id),
                         }
+                        let work = at.elapsed();
+                        let _ = offered.send(Heard { chat, at, lag_ms, work });
                     }
                     _ = tick.tick() => {
                         let _ = store.heartbeat(agent.id).await;
@@ -105,19 +117,18 @@ pub(super) async fn offer_latency(
         started.insert(chat, t0);
         // Customers arrive one at a time, a few ms apart, as on a busy site.
         tokio::time::sleep(Duration::from_millis(10)).await;
-        while let Ok((chat, at)) = rx.try_recv() {
-            if let Some(t0) = started.get(&chat) {
-                latencies.push(at.duration_since(*t0));
+        while let Ok(heard) = rx.try_recv() {
+            if let Some(t0) = started.get(&heard.chat) {
+                latencies.push(heard.at.duration_since(*t0));
             }
         }
     }
     let deadline = Instant::now() + Duration::from_secs(30);
     while latencies.len() < chats && Instant::now() < deadline {
-        if let Ok(Some((chat, at))) =
-            tokio::time::timeout(Duration::from_millis(200), rx.recv()).await
-            && let Some(t0) = started.get(&chat)
+        if let Ok(Some(heard)) = tokio::time::timeout(Duration::from_millis(200), rx.recv()).await
+            && let Some(t0) = started.get(&heard.chat)
         {
-            latencies.push(at.duration_since(*t0));
+            latencies.push(heard.at.duration_since(*t0));
         }
     }
     for h in handles {
@@ -141,7 +152,7 @@ pub(super) async fn offer_latency(
 }
 
 pub(super) async fn routing(store: &Store, agents: usize, chats: usize) -> Result<()> {
-    let (tx, _rx) = mpsc::unbounded_channel();
+    let (tx, mut rx) = mpsc::unbounded_channel();
     // Ten agents a desktop is more than a console serves: these handles get the general
     // pool (three connections), as before.
     let handles = start_agents(store, agents, 5, Role::General, 3, tx).await?;
@@ -171,6 +182,7 @@ pub(super) async fn routing(store: &Store, agents: usize, chats: usize) -> Resul
     for c in customers {
         c.await??;
     }
+    let requested = started.elapsed();
     let deadline = Instant::now() + Duration::from_secs(600);
     loop {
         let done: i64 = store.ended_count().await?;
@@ -186,6 +198,22 @@ pub(super) async fn routing(store: &Store, agents: usize, chats: usize) -> Resul
     for h in handles {
         h.abort();
     }
+    let (mut lags, mut works) = (Vec::new(), Vec::new());
+    while let Ok(heard) = rx.try_recv() {
+        lags.push(heard.lag_ms);
+        works.push(heard.work.as_millis() as i64);
+    }
+    let mid = |v: &mut Vec<i64>| {
+        v.sort_unstable();
+        v.get(v.len() / 2).copied().unwrap_or(0)
+    };
+    println!(
+        "{chats} requests made in {:.1} s; an agent heard an offer {} ms after its commit (median); \
+         accept, end and wrap-up took {} ms",
+        requested.as_secs_f64(),
+        mid(&mut lags),
+        mid(&mut works)
+    );
     println!(
         "routing throughput, {} ({} agents, {} chats): {:.1} s, {:.0} chats/s",
         store.backend(),

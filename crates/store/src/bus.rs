@@ -77,9 +77,14 @@ impl Bus {
         }))
     }
 
-    /// Events were committed: every server reads the table.
-    pub(crate) async fn wake(&self) {
-        if let Err(error) = self.client.publish(self.events.clone(), "".into()).await {
+    /// Events were committed: every server reads the table. `tag` names the handle that
+    /// committed them, whose listener skips its own wake-ups.
+    pub(crate) async fn wake(&self, tag: &str) {
+        if let Err(error) = self
+            .client
+            .publish(self.events.clone(), tag.to_owned().into())
+            .await
+        {
             tracing::debug!("bus wake-up not sent: {error}");
         }
     }
@@ -95,9 +100,9 @@ impl Bus {
         }
     }
 
-    /// Rings `ring` for each wake-up (and after each reconnection) and hands signal notes
-    /// to `signal`, until dropped.
-    pub(crate) async fn listen(&self, ring: impl Fn(), signal: impl Fn(&[u8])) {
+    /// Rings `ring` for each wake-up but those tagged `own` (and after each reconnection)
+    /// and hands signal notes to `signal`, until dropped.
+    pub(crate) async fn listen(&self, own: &str, ring: impl Fn(), signal: impl Fn(&[u8])) {
         loop {
             let subscribed = async {
                 let events = self.client.subscribe(self.events.clone()).await?;
@@ -117,6 +122,7 @@ impl Bus {
             loop {
                 tokio::select! {
                     next = events.next() => match next {
+                        Some(wake) if wake.payload.as_ref() == own.as_bytes() => {}
                         Some(_) => ring(),
                         None => break,
                     },

@@ -8,6 +8,13 @@ use livewindow_data::admin::ChatFilter;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+/// How a chat ended ([`Store::end_in`]).
+pub(super) struct Ended {
+    pub reason: EndReason,
+    /// An offer of the chat was withdrawn: its agent has room again.
+    pub offer_withdrawn: bool,
+}
+
 const CHAT_COLUMNS: &str = "c.id, c.queue_id, q.name AS queue_name, c.customer_name, c.customer_email, \
      c.contact_id, c.state, c.end_reason, c.agent_id, a.name AS agent_name, c.created_ms, \
      c.accepted_ms, c.ended_ms, c.wrapped_ms, c.disposition, c.verified_by_site";
@@ -90,6 +97,26 @@ impl Store {
             }
             None => None,
         };
+        let offered = self
+            .requested(&mut w, chat_id, queue_id, message_id)
+            .await?;
+        w.commit().await?;
+        if !offered {
+            self.route().await?;
+        }
+        Ok(chat_id)
+    }
+
+    /// A chat requested in this transaction, with its first message if any: their events,
+    /// then its offer when no chat waits ahead of it ([`Store::offer_new`]). Returns whether
+    /// it was offered; if not, the caller routes after its commit.
+    pub(super) async fn requested(
+        &self,
+        w: &mut WriteTx,
+        chat_id: i64,
+        queue_id: i64,
+        message_id: Option<i64>,
+    ) -> Result<bool> {
         w.emit(EventKind::ChatQueued, NewEvent::chat(chat_id, queue_id))
             .await?;
         if let Some(message_id) = message_id {
@@ -99,9 +126,7 @@ impl Store {
             )
             .await?;
         }
-        w.commit().await?;
-        self.route().await?;
-        Ok(chat_id)
+        self.offer_new(w, chat_id, queue_id).await
     }
 
     /// The customer's client says it is still there (the customer-absent rule ends chats
@@ -244,7 +269,7 @@ impl Store {
             ));
         }
         let mut w = self.write().await?;
-        let reason = self
+        let ended = self
             .end_in(
                 &mut w,
                 chat_id,
@@ -253,10 +278,10 @@ impl Store {
             )
             .await?;
         w.commit().await?;
-        if reason.is_some() {
-            self.route().await?;
+        match ended {
+            Some(ended) => Ok(Some(self.after_end(ended).await?)),
+            None => Ok(None),
         }
-        Ok(reason)
     }
 
     /// The agent ends their active chat: it goes into their wrap-up. A chat that is no
@@ -281,13 +306,19 @@ impl Store {
             .await?;
         w.commit().await?;
         match reason {
-            Some(reason) => {
-                self.route().await?;
-                Ok(reason)
-            }
+            Some(ended) => self.after_end(ended).await,
             None if not_theirs => Err(StoreError::NotYours),
             None => Err(StoreError::Ended),
         }
+    }
+
+    /// After a chat's end is committed: an agent whose offer of it was withdrawn has room
+    /// again, for routing to fill. The agent of an active chat keeps its slot in wrap-up.
+    async fn after_end(&self, ended: Ended) -> Result<EndReason> {
+        if ended.offer_withdrawn {
+            self.route().await?;
+        }
+        Ok(ended.reason)
     }
 
     /// Ends a chat inside a transaction, for the reason `reason_for` gives its state (none:
@@ -299,7 +330,7 @@ impl Store {
         chat_id: i64,
         reason_for: impl FnOnce(ChatState, Option<i64>) -> Option<EndReason>,
         line: Option<&str>,
-    ) -> Result<Option<EndReason>> {
+    ) -> Result<Option<Ended>> {
         let row = sqlx::query(self.sql(
             "SELECT state, agent_id, offered_agent_id, queue_id, NOW_MS AS now FROM chats WHERE id = $1 LOCK_WAIT",
         ))
@@ -341,7 +372,10 @@ impl Store {
             NewEvent::chat(chat_id, queue_id).by(owner.or(offered)),
         )
         .await?;
-        Ok(Some(reason))
+        Ok(Some(Ended {
+            reason,
+            offer_withdrawn: offered.is_some(),
+        }))
     }
 
     /// A line from the system to the customer (and the agent), in the transcript.

@@ -232,6 +232,9 @@ impl Store {
             other => StoreError::Migrate(other.to_string()),
         })?;
         let signals = signals::Signals::new(pool.clone(), bus.clone());
+        // This handle's wake-ups carry it: its own readers were woken in-process at the
+        // commit, so its listener skips them (one read of the events table fewer per commit).
+        let tag: Arc<str> = uuid::Uuid::new_v4().simple().to_string().into();
         Ok(Store {
             backend,
             url: url.into(),
@@ -244,9 +247,10 @@ impl Store {
                 &connect_url,
                 signals.clone(),
                 bus.clone(),
+                tag.clone(),
             )),
             notifier: (backend == Backend::Postgres && role != Role::Admin)
-                .then(|| notifier::Notifier::new(pool.clone(), bus)),
+                .then(|| notifier::Notifier::new(pool.clone(), bus, tag)),
             desks: Arc::default(),
             signals,
             memos: Arc::default(),
@@ -487,7 +491,7 @@ impl WriteTx {
                 // flushed, which would serialize every writer again. Coalesced per handle.
                 match &self.notifier {
                     Some(n) => n.ask(),
-                    None => notifier::notify(&self.pool).await,
+                    None => notifier::notify(&self.pool, "").await,
                 }
             }
         }

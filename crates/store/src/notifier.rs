@@ -21,15 +21,18 @@ pub(crate) struct Notifier {
     bell: Bell,
     pool: AnyPool,
     bus: Option<Arc<Bus>>,
+    /// The handle's tag, which its own listener skips (wake.rs).
+    tag: Arc<str>,
 }
 
 impl Notifier {
-    pub(crate) fn new(pool: AnyPool, bus: Option<Arc<Bus>>) -> Arc<Notifier> {
+    pub(crate) fn new(pool: AnyPool, bus: Option<Arc<Bus>>, tag: Arc<str>) -> Arc<Notifier> {
         Arc::new(Notifier {
             owed: AtomicBool::new(false),
             bell: Bell::new(GAP),
             pool,
             bus,
+            tag,
         })
     }
 
@@ -48,19 +51,21 @@ impl Owed for Notifier {
 
     async fn send(&self) {
         match &self.bus {
-            Some(bus) => bus.wake().await,
-            None => notify(&self.pool).await,
+            Some(bus) => bus.wake(&self.tag).await,
+            None => notify(&self.pool, &self.tag).await,
         }
     }
 }
 
-/// Sends one notification now (also what a one-shot command does after its commit).
-pub(crate) async fn notify(pool: &AnyPool) {
+/// Sends one notification now, tagged with the sending handle's tag (a one-shot command,
+/// which follows no feed, sends an empty one).
+pub(crate) async fn notify(pool: &AnyPool, tag: &str) {
     // Nothing here needs to be durable, so it does not wait for its flush; a lost wake-up
     // costs latency only (subscribers re-read every 2 s).
     if let Err(error) =
-        sqlx::query("SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, '')")
+        sqlx::query("SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, $2)")
             .bind(NOTIFY_CHANNEL)
+            .bind(tag)
             .execute(pool)
             .await
     {

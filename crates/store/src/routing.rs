@@ -40,50 +40,63 @@ const OFFER_SELECT: &str = "SELECT c.id, c.offered_agent_id, c.queue_id, q.name 
 const OFFERED: &str = "c.offered_agent_id IS NOT NULL AND c.state IN ('offered', 'active')";
 
 enum Step {
-    Offered(Box<Offer>),
+    Offered,
     Nothing,
     Retry,
 }
 
+/// How many queued chats one routing transaction looks at before it gives up.
+const CANDIDATES: usize = 50;
+
 impl Store {
-    /// The oldest queued chats in queues where some available agent has room. The agents'
-    /// load is counted once per agent, not once per chat: the queues with room are a
-    /// MATERIALIZED CTE, as Postgres otherwise may turn the IN into a semi-join that counts
-    /// every agent's load again for each queued chat (seconds with hundreds queued).
-    fn candidate_chats_sql(&self, limit: i64) -> String {
+    /// The oldest queued chat in a queue where some available agent has room, after
+    /// (`queued_ms`, `id`) = ($1, $2) and outside the queues in `full` (the index
+    /// `chats_waiting` gives them in order). In a routing transaction (`LOCK_SKIP`) it also
+    /// claims the chat: on Postgres a chat another desktop holds is passed over, so racing
+    /// desktops do not try the same chats one by one. The agents' load is counted once per agent, not once per
+    /// chat: the queues with room are a MATERIALIZED CTE, as Postgres otherwise may turn the
+    /// IN into a semi-join that counts every agent's load again for each queued chat.
+    fn candidate_sql(&self, full: &[i64], lock: &str) -> String {
+        let outside: String = full
+            .iter()
+            .map(|q| format!(" AND c.queue_id <> {q}"))
+            .collect();
         format!(
             "WITH ready AS MATERIALIZED ( \
                SELECT aq.queue_id FROM agent_queues aq JOIN agents a ON a.id = aq.agent_id \
                WHERE a.status = 'available' \
                  AND a.last_seen_ms >= NOW_MS - {PRESENCE_TIMEOUT_MS} AND a.max_chats > {LOAD}) \
-             SELECT c.id, c.queue_id FROM chats c WHERE c.state = 'queued' \
+             SELECT c.id, c.queue_id, c.queued_ms FROM chats c WHERE c.state = 'queued' \
                AND c.queue_id IN (SELECT queue_id FROM ready) \
-             ORDER BY c.queued_ms, c.id LIMIT {limit}"
+               AND (c.queued_ms, c.id) > ($1, $2){outside} \
+             ORDER BY c.queued_ms, c.id LIMIT 1 {lock}"
         )
     }
 
-    /// Offers every queued chat that some available agent has room for. Returns the offers
-    /// made. Safe to call from any number of desktops at once.
-    pub async fn route(&self) -> Result<Vec<Offer>> {
-        let mut offers = Vec::new();
-        // A cheap read first: most calls find nothing to do and need no write lock.
-        let sql = self.sql(&self.candidate_chats_sql(1));
-        if sqlx::query(sql)
-            .fetch_optional(self.pool())
-            .await?
-            .is_none()
-        {
-            return Ok(offers);
-        }
+    /// Offers every queued chat that some available agent has room for. Returns how many
+    /// offers it made. Safe to call from any number of desktops at once.
+    pub async fn route(&self) -> Result<usize> {
+        let mut offered = 0;
         let mut retries = 0;
+        // A cheap read before each transaction: most calls find nothing to do, and need
+        // neither a write lock nor a transaction to learn it.
+        let check = self.candidate_sql(&[], "");
         loop {
+            let any = sqlx::query(self.sql(&check))
+                .bind(i64::MIN)
+                .bind(i64::MIN)
+                .fetch_optional(self.pool())
+                .await?;
+            if any.is_none() {
+                return Ok(offered);
+            }
             match self.offer_one().await? {
-                Step::Offered(offer) => {
-                    offers.push(*offer);
+                Step::Offered => {
+                    offered += 1;
                     retries = 0;
                 }
                 Step::Retry if retries < 50 => retries += 1,
-                Step::Retry | Step::Nothing => return Ok(offers),
+                Step::Retry | Step::Nothing => return Ok(offered),
             }
         }
     }
@@ -92,86 +105,102 @@ impl Store {
     /// to the agent with the most free capacity (ties: the one offered a chat longest ago).
     async fn offer_one(&self) -> Result<Step> {
         let mut w = self.write().await?;
-        let candidates = sqlx::query(self.sql(&self.candidate_chats_sql(50)))
-            .fetch_all(&mut *w.tx)
-            .await?;
-        for candidate in candidates {
+        let mut after = (i64::MIN, i64::MIN);
+        // Queues where no agent could take a chat nobody declined: no later chat of theirs
+        // can be offered in this transaction either.
+        let mut full: Vec<i64> = Vec::new();
+        for _ in 0..CANDIDATES {
+            let candidate = sqlx::query(self.sql(&self.candidate_sql(&full, "LOCK_SKIP")))
+                .bind(after.0)
+                .bind(after.1)
+                .fetch_optional(&mut *w.tx)
+                .await?;
+            let Some(candidate) = candidate else { break };
             let chat_id: i64 = candidate.try_get("id")?;
             let queue_id: i64 = candidate.try_get("queue_id")?;
-            // Claim the chat; on Postgres another desktop may hold it, then skip it.
-            let claimed = sqlx::query(
-                self.sql("SELECT id FROM chats WHERE id = $1 AND state = 'queued' LOCK_SKIP"),
-            )
-            .bind(chat_id)
-            .fetch_optional(&mut *w.tx)
-            .await?;
-            if claimed.is_none() {
-                continue;
-            }
-            {
-                let best = sqlx::query(self.sql(&format!(
-                    "SELECT a.id, a.max_chats - {LOAD} AS free FROM agents a \
-                     JOIN agent_queues aq ON aq.agent_id = a.id \
-                     WHERE aq.queue_id = $1 AND a.status = 'available' \
-                       AND a.last_seen_ms >= NOW_MS - {PRESENCE_TIMEOUT_MS} \
-                       AND a.max_chats > {LOAD} \
-                       AND NOT EXISTS (SELECT 1 FROM chat_offers o WHERE o.chat_id = $2 \
-                                       AND o.agent_id = a.id AND o.outcome = 'declined') \
-                     ORDER BY (SELECT count(*) FROM chat_transfers t WHERE t.chat_id = $2 AND t.from_agent_id = a.id), \
-                              (SELECT count(*) FROM chat_offers p WHERE p.chat_id = $2 AND p.agent_id = a.id), \
-                              free DESC, a.last_offer_ms, a.id \
-                     LIMIT 1 LOCK_AGENT"
-                )))
+            after = (candidate.try_get("queued_ms")?, chat_id);
+            let best = sqlx::query(self.sql(&best_agent_sql(false)))
                 .bind(queue_id)
                 .bind(chat_id)
                 .fetch_optional(&mut *w.tx)
                 .await?;
-                let Some(best) = best else { continue };
-                let agent_id: i64 = best.try_get("id")?;
-                // The agent's row is now locked (agents another desktop is offering to are
-                // skipped, so desktops never queue behind each other). Count again: the
-                // first count may predate another desktop's offer to the same agent.
-                let room: Option<i64> = sqlx::query_scalar(self.sql(&format!(
-                    "SELECT a.id FROM agents a WHERE a.id = $1 AND a.status = 'available' \
-                     AND a.max_chats > {LOAD}"
-                )))
-                .bind(agent_id)
-                .fetch_optional(&mut *w.tx)
-                .await?;
-                if room.is_none() {
-                    // Another desktop filled this agent first. Start over rather than lock a
-                    // second agent while holding this one: two transactions doing that in
-                    // opposite orders would deadlock.
-                    return Ok(Step::Retry);
-                }
-                // The clock again: the agent lock may have been a wait.
-                let now: i64 = sqlx::query_scalar(self.sql("SELECT NOW_MS"))
-                    .fetch_one(&mut *w.tx)
-                    .await?;
-                make_offer(&mut w, chat_id, agent_id, now, OfferFrom::Queue).await?;
-                sqlx::query("UPDATE agents SET last_offer_ms = $1 WHERE id = $2")
-                    .bind(now)
-                    .bind(agent_id)
-                    .execute(&mut *w.tx)
-                    .await?;
-                // Read inside the transaction: once committed, the agent may act on it at once.
-                let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "{OFFER_SELECT} WHERE c.id = $1 AND {OFFERED}"
-                )))
+            let Some(best) = best else {
+                // Nobody declined this chat, so no agent of its queue can take any chat now.
+                let declines: i64 = sqlx::query_scalar(
+                    "SELECT count(*) FROM chat_offers WHERE chat_id = $1 AND outcome = 'declined'",
+                )
                 .bind(chat_id)
                 .fetch_one(&mut *w.tx)
                 .await?;
-                let offer = offer_from_row(&row)?;
-                w.commit_with(
-                    EventKind::ChatOffered,
-                    NewEvent::chat(chat_id, queue_id).by(Some(agent_id)),
-                )
-                .await?;
-                return Ok(Step::Offered(Box::new(offer)));
+                if declines == 0 {
+                    full.push(queue_id);
+                }
+                continue;
+            };
+            let agent_id: i64 = best.try_get("id")?;
+            if !self
+                .place_offer(&mut w, chat_id, queue_id, agent_id)
+                .await?
+            {
+                // Another desktop filled this agent first. Start over rather than lock a
+                // second agent while holding this one: two transactions doing that in
+                // opposite orders would deadlock.
+                return Ok(Step::Retry);
             }
+            w.commit().await?;
+            return Ok(Step::Offered);
         }
         w.commit().await?;
         Ok(Step::Nothing)
+    }
+
+    /// Offers a chat queued in this transaction when no other chat waits in its queue: the
+    /// request and its offer in one transaction, not two. False when it did not (no agent
+    /// has room, or one is busy with another offer): the caller routes after its commit.
+    /// Call it after emitting the chat's own events, so the offer's event comes after them.
+    pub(super) async fn offer_new(
+        &self,
+        w: &mut super::WriteTx,
+        chat_id: i64,
+        queue_id: i64,
+    ) -> Result<bool> {
+        let best: Option<i64> = sqlx::query_scalar(self.sql(&best_agent_sql(true)))
+            .bind(queue_id)
+            .bind(chat_id)
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        match best {
+            Some(agent_id) => self.place_offer(w, chat_id, queue_id, agent_id).await,
+            None => Ok(false),
+        }
+    }
+
+    /// Offers a claimed chat to an agent whose row this transaction has locked, if they
+    /// still have room: the first count may predate another desktop's offer to them. The
+    /// count and the clock (the lock may have been a wait) are one statement.
+    async fn place_offer(
+        &self,
+        w: &mut super::WriteTx,
+        chat_id: i64,
+        queue_id: i64,
+        agent_id: i64,
+    ) -> Result<bool> {
+        let now: Option<i64> = sqlx::query_scalar(self.sql(&format!(
+            "UPDATE agents AS a SET last_offer_ms = NOW_MS \
+             WHERE a.id = $1 AND a.status = 'available' AND a.max_chats > {LOAD} \
+             RETURNING last_offer_ms"
+        )))
+        .bind(agent_id)
+        .fetch_optional(&mut *w.tx)
+        .await?;
+        let Some(now) = now else { return Ok(false) };
+        make_offer(w, chat_id, agent_id, now, OfferFrom::Queue).await?;
+        w.emit(
+            EventKind::ChatOffered,
+            NewEvent::chat(chat_id, queue_id).by(Some(agent_id)),
+        )
+        .await?;
+        Ok(true)
     }
 
     /// The pending offer of a chat, if it has one.
@@ -416,6 +445,37 @@ impl Store {
         .await?;
         Ok(())
     }
+}
+
+/// The agent of queue $1 to offer chat $2: the one with the most room (each agent's load
+/// counted once, in the CTE), not among those who declined it; agents who transferred it
+/// away go last, then those offered it most often, then the one offered a chat longest ago.
+/// On Postgres the agent's row is locked, and agents another desktop is offering to are
+/// skipped, so desktops never queue behind each other. `fresh`: only when no other chat
+/// waits in the queue ([`Store::offer_new`]).
+fn best_agent_sql(fresh: bool) -> String {
+    let nobody_ahead = if fresh {
+        "AND NOT EXISTS (SELECT 1 FROM chats q WHERE q.queue_id = $1 AND q.state = 'queued' \
+                         AND q.id <> $2)"
+    } else {
+        ""
+    };
+    format!(
+        "WITH room AS MATERIALIZED ( \
+           SELECT a.id, a.max_chats - {LOAD} AS free FROM agents a \
+           JOIN agent_queues aq ON aq.agent_id = a.id \
+           WHERE aq.queue_id = $1 AND a.status = 'available' \
+             AND a.last_seen_ms >= NOW_MS - {PRESENCE_TIMEOUT_MS}) \
+         SELECT a.id FROM agents a JOIN room r ON r.id = a.id \
+         WHERE r.free > 0 {nobody_ahead} \
+           AND NOT EXISTS (SELECT 1 FROM chat_offers o WHERE o.chat_id = $2 \
+                           AND o.agent_id = a.id AND o.outcome = 'declined') \
+         ORDER BY CASE WHEN a.id IN (SELECT t.from_agent_id FROM chat_transfers t \
+                                     WHERE t.chat_id = $2) THEN 1 ELSE 0 END, \
+                  (SELECT count(*) FROM chat_offers p WHERE p.chat_id = $2 AND p.agent_id = a.id), \
+                  r.free DESC, a.last_offer_ms, a.id \
+         LIMIT 1 LOCK_AGENT"
+    )
 }
 
 /// Takes an offer back from an agent: a chat from the queue returns to it, a transfer stays

@@ -28,6 +28,8 @@ pub(crate) struct DbWake {
     signals: Arc<Signals>,
     /// With `--bus`: wake-ups and signals also come from NATS.
     bus: Option<Arc<Bus>>,
+    /// The tag of this handle's own wake-ups (notifier.rs), which its listener skips.
+    tag: Arc<str>,
 }
 
 /// A subscription's share of its handle's wake-ups.
@@ -43,6 +45,7 @@ impl DbWake {
         connect_url: &str,
         signals: Arc<Signals>,
         bus: Option<Arc<Bus>>,
+        tag: Arc<str>,
     ) -> DbWake {
         let bell = (backend == Backend::Sqlite)
             .then(|| sqlite_bell(connect_url))
@@ -56,6 +59,7 @@ impl DbWake {
             hub: std::sync::Mutex::new(Weak::new()),
             signals,
             bus,
+            tag,
         }
     }
 
@@ -208,22 +212,23 @@ impl Drop for AbortOnDrop {
 async fn listen(db: Arc<DbWake>, wake: Arc<watch::Sender<u64>>) {
     let ring = || wake.send_modify(|n| *n = n.wrapping_add(1));
     let _bus = db.bus.clone().map(|bus| {
-        let (wake, signals) = (wake.clone(), db.signals.clone());
+        let (wake, signals, own) = (wake.clone(), db.signals.clone(), db.tag.clone());
         AbortOnDrop(tokio::spawn(async move {
             bus.listen(
+                &own,
                 || wake.send_modify(|n| *n = n.wrapping_add(1)),
                 |note| signals.receive(note),
             )
             .await
         }))
     });
-    // One notification: a signal note, or a wake-up (true).
+    // One notification: a signal note, or a wake-up (true) unless it is this handle's own.
     let take = |n: &sqlx::postgres::PgNotification| {
         if n.channel() == SIGNAL_CHANNEL {
             db.signals.receive(n.payload().as_bytes());
             false
         } else {
-            true
+            n.payload() != &*db.tag
         }
     };
     loop {

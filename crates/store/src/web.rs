@@ -102,17 +102,13 @@ impl Store {
             }
             None => None,
         };
-        w.emit(EventKind::ChatQueued, NewEvent::chat(chat_id, r.queue_id))
+        let offered = self
+            .requested(&mut w, chat_id, r.queue_id, message_id)
             .await?;
-        if let Some(message_id) = message_id {
-            w.emit(
-                EventKind::Message,
-                NewEvent::chat(chat_id, r.queue_id).message(message_id),
-            )
-            .await?;
-        }
         w.commit().await?;
-        self.route().await?;
+        if !offered {
+            self.route().await?;
+        }
         Ok(Started::Chat(chat_id))
     }
 
