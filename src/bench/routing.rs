@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 struct Heard {
     chat: i64,
     at: Instant,
-    lag_ms: i64,
+    lag: Duration,
     work: Duration,
 }
 
@@ -65,6 +65,7 @@ async fn start_agents(
                         let Some(chat) = event.chat_id else { continue };
                         let at = Instant::now();
                         let lag_ms = crate::core::time::now_ms() - event.created_ms;
+                        let lag = Duration::from_millis(u64::try_from(lag_ms).unwrap_or(0));
                         match store.accept(chat, agent.id).await {
                             Ok(()) => {
                                 if let Err(e) = store.end_chat_as(chat, agent.id).await {
@@ -78,7 +79,7 @@ async fn start_agents(
                             Err(e) => tracing::warn!("bench agent {}: accept: {e}", agent.id),
                         }
                         let work = at.elapsed();
-                        let _ = offered.send(Heard { chat, at, lag_ms, work });
+                        let _ = offered.send(Heard { chat, at, lag, work });
                     }
                     _ = tick.tick() => {
                         let _ = store.heartbeat(agent.id).await;
@@ -200,19 +201,15 @@ pub(super) async fn routing(store: &Store, agents: usize, chats: usize) -> Resul
     }
     let (mut lags, mut works) = (Vec::new(), Vec::new());
     while let Ok(heard) = rx.try_recv() {
-        lags.push(heard.lag_ms);
-        works.push(heard.work.as_millis() as i64);
+        lags.push(heard.lag);
+        works.push(heard.work);
     }
-    let mid = |v: &mut Vec<i64>| {
-        v.sort_unstable();
-        v.get(v.len() / 2).copied().unwrap_or(0)
-    };
     println!(
-        "{chats} requests made in {:.1} s; an agent heard an offer {} ms after its commit (median); \
-         accept, end and wrap-up took {} ms",
+        "{chats} requests made in {:.1} s; an agent heard an offer {:.0} ms after its commit \
+         (median); accept, end and wrap-up took {:.0} ms",
         requested.as_secs_f64(),
-        mid(&mut lags),
-        mid(&mut works)
+        super::web::percentile(&mut lags, 0.5),
+        super::web::percentile(&mut works, 0.5)
     );
     println!(
         "routing throughput, {} ({} agents, {} chats): {:.1} s, {:.0} chats/s",

@@ -97,26 +97,21 @@ impl Store {
             }
             None => None,
         };
-        let offered = self
-            .requested(&mut w, chat_id, queue_id, message_id)
+        self.commit_request(w, chat_id, queue_id, message_id)
             .await?;
-        w.commit().await?;
-        if !offered {
-            self.route().await?;
-        }
         Ok(chat_id)
     }
 
-    /// A chat requested in this transaction, with its first message if any: their events,
-    /// then its offer when no chat waits ahead of it ([`Store::offer_new`]). Returns whether
-    /// it was offered; if not, the caller routes after its commit.
-    pub(super) async fn requested(
+    /// Commits the transaction that requested a chat (with its first message, if any): their
+    /// events, and the chat's offer when no chat waits ahead of it ([`Store::offer_new`]);
+    /// if it was not offered, routing runs after the commit.
+    pub(super) async fn commit_request(
         &self,
-        w: &mut WriteTx,
+        mut w: WriteTx,
         chat_id: i64,
         queue_id: i64,
         message_id: Option<i64>,
-    ) -> Result<bool> {
+    ) -> Result<()> {
         w.emit(EventKind::ChatQueued, NewEvent::chat(chat_id, queue_id))
             .await?;
         if let Some(message_id) = message_id {
@@ -126,7 +121,12 @@ impl Store {
             )
             .await?;
         }
-        self.offer_new(w, chat_id, queue_id).await
+        let offered = self.offer_new(&mut w, chat_id, queue_id).await?;
+        w.commit().await?;
+        if !offered {
+            self.route().await?;
+        }
+        Ok(())
     }
 
     /// The customer's client says it is still there (the customer-absent rule ends chats

@@ -49,30 +49,6 @@ enum Step {
 const CANDIDATES: usize = 50;
 
 impl Store {
-    /// The oldest queued chat in a queue where some available agent has room, after
-    /// (`queued_ms`, `id`) = ($1, $2) and outside the queues in `full` (the index
-    /// `chats_waiting` gives them in order). In a routing transaction (`LOCK_SKIP`) it also
-    /// claims the chat: on Postgres a chat another desktop holds is passed over, so racing
-    /// desktops do not try the same chats one by one. The agents' load is counted once per agent, not once per
-    /// chat: the queues with room are a MATERIALIZED CTE, as Postgres otherwise may turn the
-    /// IN into a semi-join that counts every agent's load again for each queued chat.
-    fn candidate_sql(&self, full: &[i64], lock: &str) -> String {
-        let outside: String = full
-            .iter()
-            .map(|q| format!(" AND c.queue_id <> {q}"))
-            .collect();
-        format!(
-            "WITH ready AS MATERIALIZED ( \
-               SELECT aq.queue_id FROM agent_queues aq JOIN agents a ON a.id = aq.agent_id \
-               WHERE a.status = 'available' \
-                 AND a.last_seen_ms >= NOW_MS - {PRESENCE_TIMEOUT_MS} AND a.max_chats > {LOAD}) \
-             SELECT c.id, c.queue_id, c.queued_ms FROM chats c WHERE c.state = 'queued' \
-               AND c.queue_id IN (SELECT queue_id FROM ready) \
-               AND (c.queued_ms, c.id) > ($1, $2){outside} \
-             ORDER BY c.queued_ms, c.id LIMIT 1 {lock}"
-        )
-    }
-
     /// Offers every queued chat that some available agent has room for. Returns how many
     /// offers it made. Safe to call from any number of desktops at once.
     pub async fn route(&self) -> Result<usize> {
@@ -80,7 +56,7 @@ impl Store {
         let mut retries = 0;
         // A cheap read before each transaction: most calls find nothing to do, and need
         // neither a write lock nor a transaction to learn it.
-        let check = self.candidate_sql(&[], "");
+        let check = candidate_sql(&[], false);
         loop {
             let any = sqlx::query(self.sql(&check))
                 .bind(i64::MIN)
@@ -110,7 +86,7 @@ impl Store {
         // can be offered in this transaction either.
         let mut full: Vec<i64> = Vec::new();
         for _ in 0..CANDIDATES {
-            let candidate = sqlx::query(self.sql(&self.candidate_sql(&full, "LOCK_SKIP")))
+            let candidate = sqlx::query(self.sql(&candidate_sql(&full, true)))
                 .bind(after.0)
                 .bind(after.1)
                 .fetch_optional(&mut *w.tx)
@@ -156,8 +132,8 @@ impl Store {
 
     /// Offers a chat queued in this transaction when no other chat waits in its queue: the
     /// request and its offer in one transaction, not two. False when it did not (no agent
-    /// has room, or one is busy with another offer): the caller routes after its commit.
-    /// Call it after emitting the chat's own events, so the offer's event comes after them.
+    /// has room, or one is busy with another offer): routing runs after the commit
+    /// ([`Store::commit_request`], which emits the chat's own events first).
     pub(super) async fn offer_new(
         &self,
         w: &mut super::WriteTx,
@@ -447,18 +423,53 @@ impl Store {
     }
 }
 
+/// The oldest queued chat in a queue where some available agent has room, after
+/// (`queued_ms`, `id`) = ($1, $2) and outside the queues in `full` (the index
+/// `chats_waiting` gives them in order). In a routing transaction (`claim`) it also claims
+/// the chat: on Postgres a chat another desktop holds is passed over, so racing desktops do
+/// not try the same chats one by one. The agents' load is counted once per agent, not once
+/// per chat: the queues with room are a MATERIALIZED CTE, as Postgres otherwise may turn
+/// the IN into a semi-join that counts every agent's load again for each queued chat.
+fn candidate_sql(full: &[i64], claim: bool) -> String {
+    let lock = if claim { "LOCK_SKIP" } else { "" };
+    let outside: String = full
+        .iter()
+        .map(|q| format!(" AND c.queue_id <> {q}"))
+        .collect();
+    format!(
+        "WITH ready AS MATERIALIZED ( \
+           SELECT aq.queue_id FROM agent_queues aq JOIN agents a ON a.id = aq.agent_id \
+           WHERE a.status = 'available' \
+             AND a.last_seen_ms >= NOW_MS - {PRESENCE_TIMEOUT_MS} AND a.max_chats > {LOAD}) \
+         SELECT c.id, c.queue_id, c.queued_ms FROM chats c WHERE c.state = 'queued' \
+           AND c.queue_id IN (SELECT queue_id FROM ready) \
+           AND (c.queued_ms, c.id) > ($1, $2){outside} \
+         ORDER BY c.queued_ms, c.id LIMIT 1 {lock}"
+    )
+}
+
 /// The agent of queue $1 to offer chat $2: the one with the most room (each agent's load
 /// counted once, in the CTE), not among those who declined it; agents who transferred it
 /// away go last, then those offered it most often, then the one offered a chat longest ago.
 /// On Postgres the agent's row is locked, and agents another desktop is offering to are
-/// skipped, so desktops never queue behind each other. `fresh`: only when no other chat
-/// waits in the queue ([`Store::offer_new`]).
+/// skipped, so desktops never queue behind each other. `fresh`: a chat requested in this
+/// transaction ([`Store::offer_new`]), which has no offers or transfers yet, and is offered
+/// only when no other chat waits in the queue.
 fn best_agent_sql(fresh: bool) -> String {
-    let nobody_ahead = if fresh {
-        "AND NOT EXISTS (SELECT 1 FROM chats q WHERE q.queue_id = $1 AND q.state = 'queued' \
-                         AND q.id <> $2)"
+    let (only, history) = if fresh {
+        (
+            "AND NOT EXISTS (SELECT 1 FROM chats q WHERE q.queue_id = $1 \
+                             AND q.state = 'queued' AND q.id <> $2)",
+            "",
+        )
     } else {
-        ""
+        (
+            "AND NOT EXISTS (SELECT 1 FROM chat_offers o WHERE o.chat_id = $2 \
+                             AND o.agent_id = a.id AND o.outcome = 'declined')",
+            "CASE WHEN a.id IN (SELECT t.from_agent_id FROM chat_transfers t \
+                                WHERE t.chat_id = $2) THEN 1 ELSE 0 END, \
+             (SELECT count(*) FROM chat_offers p WHERE p.chat_id = $2 AND p.agent_id = a.id),",
+        )
     };
     format!(
         "WITH room AS MATERIALIZED ( \
@@ -467,13 +478,8 @@ fn best_agent_sql(fresh: bool) -> String {
            WHERE aq.queue_id = $1 AND a.status = 'available' \
              AND a.last_seen_ms >= NOW_MS - {PRESENCE_TIMEOUT_MS}) \
          SELECT a.id FROM agents a JOIN room r ON r.id = a.id \
-         WHERE r.free > 0 {nobody_ahead} \
-           AND NOT EXISTS (SELECT 1 FROM chat_offers o WHERE o.chat_id = $2 \
-                           AND o.agent_id = a.id AND o.outcome = 'declined') \
-         ORDER BY CASE WHEN a.id IN (SELECT t.from_agent_id FROM chat_transfers t \
-                                     WHERE t.chat_id = $2) THEN 1 ELSE 0 END, \
-                  (SELECT count(*) FROM chat_offers p WHERE p.chat_id = $2 AND p.agent_id = a.id), \
-                  r.free DESC, a.last_offer_ms, a.id \
+         WHERE r.free > 0 {only} \
+         ORDER BY {history} r.free DESC, a.last_offer_ms, a.id \
          LIMIT 1 LOCK_AGENT"
     )
 }

@@ -200,10 +200,11 @@ impl Store {
                         Some(line),
                     )
                     .await?;
-                if ended.is_none() {
+                let Some(ended) = ended else {
                     return Err(StoreError::Ended);
-                }
-                route = true;
+                };
+                // As when an agent ends it: only a withdrawn offer gives anyone room.
+                route = ended.offer_withdrawn;
                 (Some(*chat_id), None, String::new())
             }
             other => {

@@ -102,13 +102,8 @@ impl Store {
             }
             None => None,
         };
-        let offered = self
-            .requested(&mut w, chat_id, r.queue_id, message_id)
+        self.commit_request(w, chat_id, r.queue_id, message_id)
             .await?;
-        w.commit().await?;
-        if !offered {
-            self.route().await?;
-        }
         Ok(Started::Chat(chat_id))
     }
 
