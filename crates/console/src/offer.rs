@@ -51,7 +51,21 @@ impl Card {
 
     /// Milliseconds left, given the database's "now".
     pub fn left_ms(&self, db_now: i64) -> i64 {
-        (self.offer.deadline_ms - db_now).max(0)
+        left_ms(&self.offer, db_now)
+    }
+}
+
+/// Milliseconds left of an offer at the database's time `db_now`: never below zero, and
+/// never more than the offer's whole length. The console's idea of the database's clock is
+/// an estimate, and an offer heard a moment after it was made must not say "31 seconds" of
+/// a 30-second offer.
+pub fn left_ms(offer: &Offer, db_now: i64) -> i64 {
+    let whole = offer.deadline_ms - offer.offered_ms;
+    let left = (offer.deadline_ms - db_now).max(0);
+    if offer.offered_ms > 0 {
+        left.min(whole.max(0))
+    } else {
+        left
     }
 }
 
@@ -289,4 +303,37 @@ fn transfer_lines(t: &Transfer) -> Element<'_, Message> {
         .width(Length::Fill)
         .style(style::internal_note)
         .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn offer(offered_ms: i64, deadline_ms: i64) -> Offer {
+        Offer {
+            chat_id: 1,
+            agent_id: 1,
+            queue_id: 1,
+            queue_name: "Support".into(),
+            customer_name: "Ana Lima".into(),
+            customer_email: "ana@example.com".into(),
+            deadline_ms,
+            offered_ms,
+            requested_ms: offered_ms,
+            first_message: None,
+            transfer: None,
+            verified_by_site: false,
+        }
+    }
+
+    #[test]
+    fn time_left_stays_within_the_offer() {
+        let o = offer(100_000, 130_000);
+        assert_eq!(left_ms(&o, 110_000), 20_000);
+        assert_eq!(left_ms(&o, 140_000), 0, "never below zero");
+        // A clock estimate a few ms behind the database's: still the whole offer, no more.
+        assert_eq!(left_ms(&o, 99_997), 30_000);
+        // An offer whose making time is unknown is not capped.
+        assert_eq!(left_ms(&offer(0, 130_000), 99_997), 30_003);
+    }
 }

@@ -227,7 +227,7 @@ impl Console {
         }
         let key = (o.chat_id, o.deadline_ms);
         let chat = o.chat_id;
-        let left = ((o.deadline_ms - self.db_now()).max(0) + 999) / 1000;
+        let left = (crate::offer::left_ms(&o, self.db_now()) + 999) / 1000;
         let (summary, body) = (
             format!(
                 "Incoming chat: {}",
